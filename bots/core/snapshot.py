@@ -1,0 +1,144 @@
+"""The harvest snapshot: every normalised record, kept on the wiki as JSON pages.
+
+A wiki page holds at most 2 MB, and an incremental run should write one page, not all of them.
+So the snapshot is a head page plus shards:
+
+* shards (``…/Snapshot/<n>.json``) hold the records as of the last full harvest or compaction;
+* the head (``…/Snapshot.json``) holds the recent-changes watermark, the revision id of every
+  page with records, and a delta: the current records of every page changed since the shards
+  were written (an empty list when a page lost its records, was deleted or moved away).
+
+Readers (other tools too) materialise the shards with the delta on top.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bots.core.records import Record
+
+VERSION = 1
+SHARD_MAX_RECORDS = 5000
+SHARD_MAX_BYTES = 1_600_000  # under MediaWiki's default 2 MB page limit, with room to spare
+DELTA_MAX_PAGES = 1000
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+@dataclass
+class Snapshot:
+    rc_from: str = ""  # timestamp of the newest recent change taken into account
+    last_rcid: int = 0
+    shard_titles: list[str] = field(default_factory=list)
+    revids: dict[str, int] = field(default_factory=dict)  # page -> revision read
+    base: dict[str, list[Record]] = field(default_factory=dict)  # page -> records (shards)
+    delta: dict[str, list[Record]] = field(default_factory=dict)  # page -> records (head)
+    full_at: str = ""  # when the last full harvest ran
+    schema_hash: str = ""  # records were normalised with this schema; another one: full harvest
+    shard_sha1: list[str] = field(default_factory=list)
+
+    # -- reading --------------------------------------------------------------------------
+    def pages(self) -> dict[str, list[Record]]:
+        merged = {**self.base, **self.delta}
+        return {page: recs for page, recs in merged.items() if recs}
+
+    def records(self) -> list[Record]:
+        out: list[Record] = []
+        merged = self.pages()
+        for page in sorted(merged):
+            out.extend(merged[page])
+        return out
+
+    def knows(self, page: str) -> bool:
+        return page in self.revids
+
+    # -- changing -------------------------------------------------------------------------
+    def set_page(self, page: str, revid: int, records: list[Record]) -> bool:
+        """Record what a page holds now; False when nothing changed (same revision read, or
+        still no records)."""
+        if not records:
+            if page not in self.revids:
+                return False
+            del self.revids[page]
+            self.delta[page] = []
+            return True
+        if self.revids.get(page) == revid:
+            return False
+        self.revids[page] = revid
+        self.delta[page] = records
+        return True
+
+    def drop_page(self, page: str) -> bool:
+        return self.set_page(page, 0, [])
+
+    def compacted(self) -> Snapshot:
+        """The same records with an empty delta (all in shards)."""
+        return Snapshot(rc_from=self.rc_from, last_rcid=self.last_rcid,
+                        shard_titles=list(self.shard_titles), revids=dict(self.revids),
+                        base=self.pages(), delta={}, full_at=self.full_at,
+                        schema_hash=self.schema_hash, shard_sha1=list(self.shard_sha1))
+
+    def needs_compaction(self) -> bool:
+        return len(self.delta) > DELTA_MAX_PAGES or len(self.head_json()) > SHARD_MAX_BYTES // 2
+
+    # -- serialising ----------------------------------------------------------------------
+    def head_json(self) -> str:
+        return _dumps({
+            "version": VERSION,
+            "description": "Advocacy Hub records harvested by the bot. Materialise: the records "
+                           "of the shards, then for every page in 'delta' its records replace "
+                           "the shards' (an empty list removes the page).",
+            "rc_from": self.rc_from,
+            "last_rcid": self.last_rcid,
+            "full_at": self.full_at,
+            "schema": self.schema_hash,
+            "shards": self.shard_titles,
+            "shard_sha1": self.shard_sha1,
+            "revids": self.revids,
+            "delta": {p: [r.to_json() for r in recs] for p, recs in sorted(self.delta.items())},
+        })
+
+    def shard_payloads(self) -> list[str]:
+        """The records of ``base``, split into shards by count and size."""
+        shards: list[list[dict]] = [[]]
+        size = 0
+        for page in sorted(self.base):
+            for rec in self.base[page]:
+                data = rec.to_json()
+                length = len(_dumps(data)) + 1
+                if shards[-1] and (len(shards[-1]) >= SHARD_MAX_RECORDS
+                                   or size + length > SHARD_MAX_BYTES):
+                    shards.append([])
+                    size = 0
+                shards[-1].append(data)
+                size += length
+        return [_dumps({"version": VERSION, "records": recs}) for recs in shards]
+
+    @classmethod
+    def from_json(cls, head: str, shards: Iterable[str] = ()) -> Snapshot:
+        """The snapshot from its pages; without shards, a head-only view (enough for an
+        incremental harvest, which only adds to the delta)."""
+        data = json.loads(head)
+        if data.get("version") != VERSION:
+            raise ValueError(f"snapshot version {data.get('version')} is not {VERSION}")
+        base: dict[str, list[Record]] = {}
+        for shard in shards:
+            for rec in json.loads(shard)["records"]:
+                record = Record.from_json(rec)
+                base.setdefault(record.page, []).append(record)
+        delta = {p: [Record.from_json(r) for r in recs] for p, recs in data["delta"].items()}
+        return cls(rc_from=data["rc_from"], last_rcid=data["last_rcid"],
+                   shard_titles=list(data["shards"]), revids=dict(data["revids"]), base=base,
+                   delta=delta, full_at=data.get("full_at", ""),
+                   schema_hash=data.get("schema", ""),
+                   shard_sha1=list(data.get("shard_sha1", [])))
+
+
+def sha1(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()

@@ -1,0 +1,126 @@
+"""Reading pages in batches and writing them carefully.
+
+Writes go through one door, :meth:`WikiClient.save`: only under the profile's prefixes, only
+when the text really changed (pywikibot reports a no-op save as a save), as a diff instead of an
+edit in a dry run, and counted only when the wiki made a new revision.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TextIO
+
+import pywikibot
+
+from bots.config import Profile
+from bots.core import markers
+from bots.core.exclusion import bot_may_edit
+from bots.core.stats import RunStats
+
+log = logging.getLogger(__name__)
+
+
+class WriteRefused(RuntimeError):
+    """The bot was asked to write outside its configured prefixes."""
+
+
+class ExcludedByTemplate(RuntimeError):
+    """The page opts out of this bot with {{bots}} or {{nobots}}."""
+
+
+@dataclass
+class PageText:
+    title: str
+    text: str | None  # None: the page does not exist
+    revid: int
+    timestamp: str
+    page: pywikibot.Page
+
+    @property
+    def exists(self) -> bool:
+        return self.text is not None
+
+
+def _page_text(page: pywikibot.Page) -> PageText:
+    if not page.exists():
+        return PageText(page.title(), None, 0, "", page)
+    rev = page.latest_revision
+    return PageText(page.title(), page.text, rev.revid, rev.timestamp.isoformat(), page)
+
+
+class WikiClient:
+    def __init__(self, site: pywikibot.site.APISite, profile: Profile, stats: RunStats, *,
+                 dry_run: bool = False, out: TextIO | None = None) -> None:
+        self.site = site
+        self.profile = profile
+        self.stats = stats
+        self.dry_run = dry_run
+        self.out = out or sys.stdout
+        self.batch_size = int(profile.limits.get("batch_size", 500))
+        # Exact titles a job may write besides the prefixes (the template pages it installs).
+        self.also_allowed: set[str] = set()
+
+    def page(self, title: str) -> pywikibot.Page:
+        return pywikibot.Page(self.site, title)
+
+    def read(self, titles: Iterable[str]) -> dict[str, PageText]:
+        """Current text of many pages, ``batch_size`` titles a request (missing pages included,
+        with ``text=None``). Keys are the titles as given."""
+        wanted = {self.page(t).title(): t for t in dict.fromkeys(titles)}
+        result: dict[str, PageText] = {}
+        if not wanted:
+            return result
+        pages = [self.page(t) for t in wanted]
+        for page in self.site.preloadpages(pages, groupsize=self.batch_size, quiet=True):
+            self.stats.pages_read += 1
+            result[wanted.get(page.title(), page.title())] = _page_text(page)
+        for canonical, given in wanted.items():
+            if given not in result:
+                result[given] = PageText(canonical, None, 0, "", self.page(canonical))
+        return result
+
+    def read_one(self, title: str) -> PageText:
+        return self.read([title])[title]
+
+    def save(self, current: PageText, new_text: str, summary: str) -> bool:
+        """Write ``new_text`` over ``current``; True when the wiki made a new revision."""
+        title = current.page.title()
+        if not (self.profile.may_write(title) or title in self.also_allowed):
+            raise WriteRefused(
+                f"refusing to write {title!r}: not under {self.profile.write_prefixes}")
+        old = current.text or ""
+        if new_text.rstrip() == old.rstrip():
+            return False
+        if not bot_may_edit(current.text, self.site.username()):
+            raise ExcludedByTemplate(f"[[{title}]] excludes this bot ({{{{bots}}}}/{{{{nobots}}}})")
+        if self.dry_run:
+            self._print_diff(title, old, new_text)
+            return False
+        page = current.page
+        before = current.revid
+        # site.editpage rather than page.save: the exclusion check above used the text we
+        # already have, where page.text's setter would fetch the page's templates again.
+        self.site.editpage(page, text=new_text, summary=summary, minor=False, bot=True,
+                           watch="nochange", recreate=True)
+        after = getattr(page, "_revid", 0)
+        if after and after != before:
+            self.stats.edits += 1
+            current.text, current.revid = new_text, after
+            log.info("edited [[%s]] (rev %s): %s", title, after, summary)
+            return True
+        log.warning("save of [[%s]] made no new revision", title)
+        return False
+
+    def save_section(self, current: PageText, name: str, body: str, summary: str) -> bool:
+        """Replace the generated section ``name`` of a page; raises markers.MarkerError (and
+        writes nothing) when its markers are missing or damaged."""
+        return self.save(current, markers.splice(current.text, name, body), summary)
+
+    def _print_diff(self, title: str, old: str, new: str) -> None:
+        diff = difflib.unified_diff(old.splitlines(), new.splitlines(), f"{title} (wiki)",
+                                    f"{title} (bot)", lineterm="", n=2)
+        self.out.write("\n".join(diff) + "\n")
