@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     stats_opt(seed)
 
     sub.add_parser("status", help="show the target wiki and the state of each job")
+    sub.add_parser("urls", help="print the addresses of the hub's pages")
     return p
 
 
@@ -119,8 +120,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bots.jobs.schedule import run_scheduler
 
         return run_scheduler(load_profile(args.profile))
-    if args.command == "status":
-        from bots.jobs.status import print_status
+    if args.command in ("status", "urls"):
+        from bots.jobs import status
 
-        return print_status(load_profile(args.profile))
+        show = status.print_status if args.command == "status" else status.print_urls
+        return show(load_profile(args.profile))
     raise AssertionError(args.command)

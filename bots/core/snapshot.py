@@ -21,7 +21,7 @@ from typing import Any
 
 from bots.core.records import Record
 
-VERSION = 1
+VERSION = 2
 SHARD_MAX_RECORDS = 5000
 SHARD_MAX_BYTES = 1_600_000  # under MediaWiki's default 2 MB page limit, with room to spare
 DELTA_MAX_PAGES = 1000
@@ -37,6 +37,7 @@ class Snapshot:
     last_rcid: int = 0
     shard_titles: list[str] = field(default_factory=list)
     revids: dict[str, int] = field(default_factory=dict)  # page -> revision read
+    counts: dict[str, list[int]] = field(default_factory=dict)  # page -> [records, invalid]
     base: dict[str, list[Record]] = field(default_factory=dict)  # page -> records (shards)
     delta: dict[str, list[Record]] = field(default_factory=dict)  # page -> records (head)
     full_at: str = ""  # when the last full harvest ran
@@ -66,13 +67,29 @@ class Snapshot:
             if page not in self.revids:
                 return False
             del self.revids[page]
+            self.counts.pop(page, None)
             self.delta[page] = []
             return True
         if self.revids.get(page) == revid:
             return False
         self.revids[page] = revid
+        self.counts[page] = [len(records), sum(not r.valid for r in records)]
         self.delta[page] = records
         return True
+
+    def add_base(self, page: str, revid: int, records: list[Record]) -> None:
+        """A page read by a full harvest."""
+        self.base[page] = records
+        self.revids[page] = revid
+        self.counts[page] = [len(records), sum(not r.valid for r in records)]
+
+    @property
+    def record_count(self) -> int:
+        return sum(n for n, _ in self.counts.values())
+
+    @property
+    def invalid_count(self) -> int:
+        return sum(bad for _, bad in self.counts.values())
 
     def drop_page(self, page: str) -> bool:
         return self.set_page(page, 0, [])
@@ -81,7 +98,8 @@ class Snapshot:
         """The same records with an empty delta (all in shards)."""
         return Snapshot(rc_from=self.rc_from, last_rcid=self.last_rcid,
                         shard_titles=list(self.shard_titles), revids=dict(self.revids),
-                        base=self.pages(), delta={}, full_at=self.full_at,
+                        counts=dict(self.counts), base=self.pages(), delta={},
+                        full_at=self.full_at,
                         schema_hash=self.schema_hash, shard_sha1=list(self.shard_sha1))
 
     def needs_compaction(self) -> bool:
@@ -101,6 +119,7 @@ class Snapshot:
             "shards": self.shard_titles,
             "shard_sha1": self.shard_sha1,
             "revids": self.revids,
+            "counts": self.counts,
             "delta": {p: [r.to_json() for r in recs] for p, recs in sorted(self.delta.items())},
         })
 
@@ -134,7 +153,8 @@ class Snapshot:
                 base.setdefault(record.page, []).append(record)
         delta = {p: [Record.from_json(r) for r in recs] for p, recs in data["delta"].items()}
         return cls(rc_from=data["rc_from"], last_rcid=data["last_rcid"],
-                   shard_titles=list(data["shards"]), revids=dict(data["revids"]), base=base,
+                   shard_titles=list(data["shards"]), revids=dict(data["revids"]),
+                   counts={p: list(c) for p, c in data.get("counts", {}).items()}, base=base,
                    delta=delta, full_at=data.get("full_at", ""),
                    schema_hash=data.get("schema", ""),
                    shard_sha1=list(data.get("shard_sha1", [])))

@@ -89,8 +89,7 @@ def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
         ctx.stats.pages_read += 1
         revid, records = _parse_page(page, ctx.schema)
         if records:
-            snap.base[page.title()] = records
-            snap.revids[page.title()] = revid
+            snap.add_base(page.title(), revid, records)
     if old is not None:
         snap.shard_titles, snap.shard_sha1 = old.shard_titles, old.shard_sha1
     return snap
@@ -224,10 +223,11 @@ def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
                 write_snapshot(ctx, head, snap, shards=True)
             else:
                 write_snapshot(ctx, head, snap, shards=False)
-    ctx.stats.records = len(snap.revids) if not reason else sum(
-        len(r) for r in snap.pages().values())
-    invalid = [r for recs in snap.delta.values() for r in recs if not r.valid] if not reason else [
-        r for r in snap.records() if not r.valid]
-    ctx.stats.errors += len(invalid)
-    log.info("harvest: %s", json.dumps({"pages": len(snap.revids), "invalid": len(invalid)}))
+    # errors: records with problems (each is listed on the maintenance report by `run index`).
+    ctx.stats.records = snap.record_count
+    ctx.stats.errors += snap.invalid_count
+    log.info("harvest: %s", json.dumps({"mode": "full" if reason else "incremental",
+                                        "pages": len(snap.revids),
+                                        "records": snap.record_count,
+                                        "invalid": snap.invalid_count}))
     return snap

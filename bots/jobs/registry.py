@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bots.jobs import harvest
+from bots.jobs import harvest, index
 
 JOBS: dict[str, Callable] = {
     "harvest": harvest.run,
+    "index": index.run,
 }
 ORDER = list(JOBS)
