@@ -9,6 +9,14 @@ import sys as _sys
 
 _sys.path.insert(0, base_dir)  # noqa: F821 (pywikibot defines base_dir before running this file)
 
-from bots.wiki.pwbconfig import apply_profile as _apply_profile
+from bots.config import ConfigError as _ConfigError  # noqa: E402
+from bots.wiki.pwbconfig import apply_profile as _apply_profile  # noqa: E402
 
-_apply_profile(globals())
+try:
+    _apply_profile(globals())
+except _ConfigError:
+    # No usable profile yet (e.g. the local wiki is not started). Point pywikibot at a family
+    # that does not exist, so any use fails loudly instead of editing a public wiki; the bot
+    # applies its profile again when it connects, and reports the real problem then.
+    family = "advocacy-no-profile"
+    mylang = "advocacy-no-profile"

@@ -30,3 +30,34 @@ def fresh_wiki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalWiki]:
         yield wiki
     finally:
         wiki.stop()
+
+
+try:
+    from tests.harness import BotHarness
+except ModuleNotFoundError:
+    from harness import BotHarness  # type: ignore[no-redef]
+
+
+@pytest.fixture
+def bot(fresh_wiki: LocalWiki) -> BotHarness:
+    """The bot and the people of a brand-new wiki, with the record templates installed."""
+    harness = BotHarness(fresh_wiki)
+    harness.install_templates()
+    return harness
+
+
+@pytest.fixture(scope="module")
+def demo_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotHarness]:
+    """One wiki per test module with the demo data seeded and harvested (seeding takes a while,
+    so tests that only read share it)."""
+    wiki = start_wiki(tmp_path_factory.mktemp("demo_wiki"))
+    harness = BotHarness(wiki)
+    try:
+        harness.install_templates()
+        from bots.jobs.seed import seed_demo
+
+        harness.run(seed_demo)
+        harness.run("harvest")
+        yield harness
+    finally:
+        wiki.stop()

@@ -198,9 +198,12 @@ def file_name(title: str) -> str:
 
 
 def template_pages(schema: Schema) -> dict[str, str]:
-    """Every template page the hub needs: title -> wikitext."""
+    """Every template page the hub needs: title -> wikitext, in the order to install them
+    (documentation first: the template's TemplateData is read from its /doc when the template
+    page itself is saved)."""
     pages = {f"Template:{RECORD_MARKER}": marker_source()}
     for kind in schema.kinds.values():
-        pages[f"Template:{kind.template}"] = template_source(kind)
         pages[f"Template:{kind.template}/doc"] = doc_source(kind, schema)
+    for kind in schema.kinds.values():
+        pages[f"Template:{kind.template}"] = template_source(kind)
     return pages

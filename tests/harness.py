@@ -1,0 +1,121 @@
+"""Running the bot's jobs against a real local wiki from tests.
+
+Jobs run in-process (so tests can inject the clock and read the counters), as the people of a
+wiki are played by :class:`bots.wiki.actor.Actor` sessions. pywikibot is imported lazily: it
+reads its config on import, and the config needs a wiki to point at.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+
+try:
+    from tests.localwiki import LocalWiki
+except ModuleNotFoundError:
+    from localwiki import LocalWiki  # type: ignore[no-redef]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class BotHarness:
+    def __init__(self, wiki: LocalWiki) -> None:
+        self.wiki = wiki
+        self._people: dict[str, Any] = {}
+        self.last_out = ""
+
+    # -- the bot ------------------------------------------------------------------------
+    def profile(self):  # noqa: ANN201
+        os.environ["ADVOCACY_WIKI_DIR"] = str(self.wiki.dir)
+        os.environ.pop("ADVOCACY_PROFILE", None)
+        from bots.config import load_profile
+
+        return load_profile("local")
+
+    def run(self, job: str | Callable, *, dry_run: bool = False,
+            now: datetime | None = None, **kwargs: Any):  # noqa: ANN201 (RunStats)
+        """Run a job (a registry name or a function of the context); returns its RunStats."""
+        from bots.jobs import registry
+        from bots.jobs.context import job_context
+
+        fn = registry.JOBS[job] if isinstance(job, str) else job
+        out = io.StringIO()
+        name = job if isinstance(job, str) else getattr(job, "__name__", "job")
+        with job_context(name, self.profile(), dry_run=dry_run,
+                         now=(lambda: now) if now else None, out=out) as ctx:
+            fn(ctx, **kwargs)
+        self.last_out = out.getvalue()
+        return ctx.stats
+
+    def install_templates(self):  # noqa: ANN201
+        from bots.jobs.templates import install
+
+        return self.run(install)
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "ADVOCACY_WIKI_DIR": str(self.wiki.dir),
+               "PYWIKIBOT_DIR": str(REPO_ROOT), "PYWIKIBOT_NO_USER_CONFIG": "0"}
+        env.pop("ADVOCACY_PROFILE", None)
+        proc = subprocess.run([sys.executable, "-m", "bots", *args], env=env, text=True,
+                              capture_output=True, timeout=600, cwd=REPO_ROOT)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"advocacy-bot {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+        return proc
+
+    # -- the people ---------------------------------------------------------------------
+    def admin(self):  # noqa: ANN201
+        return self.person(self.wiki.admin[0], self.wiki.admin[1])
+
+    def person(self, name: str, password: str | None = None):  # noqa: ANN201
+        from bots.wiki.actor import Actor
+
+        if name not in self._people:
+            if password is None:
+                password = f"pw-{name}-0123456789"
+                self.admin().create_account(name, password)
+            self._people[name] = Actor(self.wiki.api_url, name, password).login()
+        return self._people[name]
+
+    # -- looking at the wiki ------------------------------------------------------------
+    def api(self, **params: Any) -> dict:
+        resp = requests.get(self.wiki.api_url, params={"format": "json", "formatversion": "2",
+                                                       **params}, timeout=60)
+        resp.raise_for_status()
+        return resp.json()
+
+    def text(self, title: str) -> str | None:
+        page = self.api(action="query", prop="revisions", rvprop="content", rvslots="main",
+                        titles=title)["query"]["pages"][0]
+        if page.get("missing"):
+            return None
+        return page["revisions"][0]["slots"]["main"]["content"]
+
+    def revisions(self, title: str) -> int:
+        page = self.api(action="query", prop="revisions", rvprop="ids", rvlimit="max",
+                        titles=title)["query"]["pages"][0]
+        return len(page.get("revisions", []))
+
+    def parse(self, title: str | None = None, text: str | None = None) -> dict:
+        """The wiki's own rendering: html, categories, templates, sections."""
+        params: dict[str, Any] = {"action": "parse",
+                                  "prop": "text|categories|templates|sections|links"}
+        if title:
+            params["page"] = title
+        else:
+            params.update(text=text, contentmodel="wikitext", title="Advocacy Hub/Parse test")
+        resp = requests.post(self.wiki.api_url, data={"format": "json", "formatversion": "2",
+                                                      **params}, timeout=120)
+        resp.raise_for_status()
+        return resp.json()["parse"]
+
+    def snapshot(self) -> dict:
+        return json.loads(self.text("User:AdvocacyBot/Snapshot.json") or "{}")
