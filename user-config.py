@@ -9,8 +9,8 @@ import sys as _sys
 
 _sys.path.insert(0, base_dir)  # noqa: F821 (pywikibot defines base_dir before running this file)
 
-from bots.config import ConfigError as _ConfigError  # noqa: E402
-from bots.wiki.pwbconfig import apply_profile as _apply_profile  # noqa: E402
+from bots.config import ConfigError as _ConfigError
+from bots.wiki.pwbconfig import apply_profile as _apply_profile
 
 try:
     _apply_profile(globals())

@@ -34,7 +34,7 @@ class BotHarness:
         self.last_out = ""
 
     # -- the bot ------------------------------------------------------------------------
-    def profile(self):  # noqa: ANN201
+    def profile(self):
         os.environ["ADVOCACY_WIKI_DIR"] = str(self.wiki.dir)
         os.environ.pop("ADVOCACY_PROFILE", None)
         from bots.config import load_profile
@@ -42,7 +42,7 @@ class BotHarness:
         return load_profile("local")
 
     def run(self, job: str | Callable, *, dry_run: bool = False,
-            now: datetime | None = None, **kwargs: Any):  # noqa: ANN201 (RunStats)
+            now: datetime | None = None, **kwargs: Any):
         """Run a job (a registry name or a function of the context); returns its RunStats."""
         from bots.jobs import registry
         from bots.jobs.context import job_context
@@ -56,7 +56,7 @@ class BotHarness:
         self.last_out = out.getvalue()
         return ctx.stats
 
-    def install_templates(self):  # noqa: ANN201
+    def install_templates(self):
         from bots.jobs.templates import install
 
         return self.run(install)
@@ -72,10 +72,10 @@ class BotHarness:
         return proc
 
     # -- the people ---------------------------------------------------------------------
-    def admin(self):  # noqa: ANN201
+    def admin(self):
         return self.person(self.wiki.admin[0], self.wiki.admin[1])
 
-    def person(self, name: str, password: str | None = None):  # noqa: ANN201
+    def person(self, name: str, password: str | None = None):
         from bots.wiki.actor import Actor
 
         if name not in self._people:

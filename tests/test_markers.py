@@ -39,7 +39,8 @@ def test_splice_is_idempotent() -> None:
 
 
 def test_splice_accepts_markers_with_other_comment_text_and_spacing() -> None:
-    text = "A\n<!--advocacy-bot:begin case-index   hand-written -->x<!--  advocacy-bot:end case-index  -->B"
+    text = ("A\n<!--advocacy-bot:begin case-index   hand-written -->x"
+            "<!--  advocacy-bot:end case-index  -->B")
     assert splice(text, NAME, "N") == f"A\n{B}\nN\n{E}B"
 
 

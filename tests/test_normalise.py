@@ -228,7 +228,7 @@ def test_datetimes_for_events() -> None:
     ("2020", "2021", False),
 ])
 def test_end_before_start(start: str, end: str, bad: bool) -> None:
-    fields, problems = case(start=start, end=end)
+    _, problems = case(start=start, end=end)
     assert (("end", "end-before-start") in codes(problems)) is bad
     assert len(problems) == int(bad)
 
@@ -345,7 +345,7 @@ def test_required_fields_missing() -> None:
 
 
 def test_an_invalid_required_value_is_not_also_reported_missing() -> None:
-    fields, problems = case(status="ongoin", start="someday")
+    _, problems = case(status="ongoin", start="someday")
     assert codes(problems) == {("status", "unknown-value"), ("start", "bad-date")}
 
 

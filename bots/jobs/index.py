@@ -27,9 +27,9 @@ def render_all(ctx: JobContext, records: list[Record]) -> dict[str, tuple[str, s
     pages = page_set(ctx)
     out: dict[str, tuple[str, str]] = {}
     now = ctx.now()
+    # Pages that others link to come first, so new links are blue as soon as they are saved.
     for lang in ctx.profile.languages:
         kb = KnowledgeBase(ctx.schema, Messages(lang), pages)
-        out[pages.title("cases", lang)] = ("cases", kb.case_index(records))
         for fld in kb.case.facets:
             facet = fld.facet or fld.name
             out[pages.title("facets", lang, facet)] = (f"facet-{facet}",
@@ -37,6 +37,9 @@ def render_all(ctx: JobContext, records: list[Record]) -> dict[str, tuple[str, s
         out[pages.title("statistics", lang)] = ("statistics", kb.statistics(records))
         out[pages.title("events", lang)] = ("events", kb.events(records, now))
         out[pages.title("resources", lang)] = ("resources", kb.resources(records))
+    for lang in ctx.profile.languages:
+        kb = KnowledgeBase(ctx.schema, Messages(lang), pages)
+        out[pages.title("cases", lang)] = ("cases", kb.case_index(records))
     return out
 
 

@@ -33,8 +33,8 @@ def bar_chart(items: Sequence[tuple[str, int]], caption: str, colour: str = "#33
     if not items:
         return ""
     top = max(n for _, n in items) or 1
-    out = [f'{{| class="advocacy-chart" style="width:100%; max-width:48em; '
-           f'border-collapse:collapse;"',
+    out = ['{| class="advocacy-chart" style="width:100%; max-width:48em; '
+           'border-collapse:collapse;"',
            f'|+ style="text-align:left; font-weight:bold;" | {escape(caption)}']
     for label, count in items:
         width = max(1, round(100 * count / top))
