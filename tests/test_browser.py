@@ -12,7 +12,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture
-def browser():  # noqa: ANN201
+def browser():
     chromium = shutil.which("chromium")
     driver_path = shutil.which("chromedriver")
     assert chromium and driver_path, "Debian's chromium and chromium-driver are not installed " \

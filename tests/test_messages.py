@@ -134,10 +134,6 @@ def test_parameters_and_plural_forms(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Messages("zh")("zh-only", 5) == "5 只猫"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: with 3-5 PLURAL forms Messages maps CLDR categories onto the fixed list "
-    "zero/one/two/few/many/other, but MediaWiki orders forms by the language's own "
-    "categories (ru, pl: one|few|many), so ru 1 picks the 'few' form and 2 the 'many' form"))
 def test_plural_forms_follow_the_languages_own_categories(
         monkeypatch: pytest.MonkeyPatch) -> None:
     _fake_tables(monkeypatch, {"ru": {"f": "{{PLURAL:$1|$1 файл|$1 файла|$1 файлов}}"}})

@@ -254,9 +254,6 @@ def test_illegal_usernames_are_rejected(raw: str) -> None:
     assert norm(CASE, "contacts", raw) == (None, "bad-username", [])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: normalise._USER_PREFIX has 'special:contributions\\s*:' but the real link is "
-    "Special:Contributions/Foo (a slash), so this common signature form is rejected"))
 def test_contributions_link_is_a_username() -> None:
     assert norm(CASE, "contacts", "[[Special:Contributions/Foo]]") == ("Foo", "", [])
 

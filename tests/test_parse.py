@@ -142,13 +142,13 @@ def test_duplicate_via_alias_warns() -> None:
         "| status", "| outcome = lost\n| status")
     rec = only(text)
     assert ("outcome", "duplicate-field") in pairs(rec)
-    assert rec.fields["outcome"] == "won"  # the later one, as the warning says
+    # The template shows {{{outcome|{{{result|}}}}}}: the canonical name wins over the alias,
+    # wherever it stands, and the warning names the value used.
+    assert rec.fields["outcome"] == "lost"
+    (dup,) = [p for p in rec.problems if p.code == "duplicate-field"]
+    assert dup.value == "lost" and dup.suggestions == ("won",)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: when a field is given under its name AND under an alias, the template on the wiki "
-    "shows the canonical name's value ({{{user|{{{username|}}}}}}), but parse_template keeps "
-    "the one written last, so index and page disagree and the warning claims the wrong value"))
 def test_field_and_alias_given_bot_reads_what_the_template_shows() -> None:
     rec = only("{{Advocate|user=Alice|username=Bob}}")
     assert rec.fields["user"] == "Alice"
@@ -219,10 +219,6 @@ def test_templates_inside_inert_markup_are_not_records(wrap: str) -> None:
     assert [(r.kind, r.fields.get("user")) for r in found] == [("advocate", "Dana")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: parse._INERT_TAGS lists <code>, but <code> is plain HTML: MediaWiki expands a "
-    "template inside it (checked on the local wiki), so the record is shown and categorised "
-    "on the page while the bot silently skips it"))
 def test_template_inside_code_tag_is_still_a_record() -> None:
     assert [r.kind for r in records("<code>" + case_text() + "</code>")] == ["case"]
 
@@ -319,10 +315,6 @@ def test_acceptance_one_clear_error_per_problem() -> None:
     assert "status" not in rec.fields
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a misspelled REQUIRED field is reported twice: unknown-field for the typo and "
-    "'missing' for the field it was meant to be (normalise_record does not see the parse "
-    "problems), so one editor mistake gives two errors"))
 def test_acceptance_misspelled_required_fields_one_error_each() -> None:
     text = ACCEPTANCE_TEXT.replace("| jurisdiction =", "| jurisdicton =").replace(
         "| topics =", "| topcis =")

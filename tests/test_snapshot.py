@@ -200,10 +200,6 @@ def test_a_record_bigger_than_a_shard_gets_its_own(monkeypatch: pytest.MonkeyPat
     assert [[r["page"] for r in s] for s in shards] == [["A"], ["B"]]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: shard_payloads measures SHARD_MAX_BYTES in characters (len of a str), not UTF-8 "
-    "bytes; MediaWiki's page size limit is in bytes, so shards of CJK/Arabic records can be "
-    "up to 3x the limit (1.6M chars of Chinese is 4.8 MB > 2 MB) and fail to save"))
 def test_shard_size_limit_is_in_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     limit = 2000
     monkeypatch.setattr(snapshot_module, "SHARD_MAX_BYTES", limit)

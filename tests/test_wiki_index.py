@@ -110,7 +110,7 @@ HOSTILE = {
 
 def test_hostile_values_cannot_break_generated_pages(bot) -> None:
     admin = bot.admin()
-    for i, (name, value) in enumerate(HOSTILE.items()):
+    for i, value in enumerate(HOSTILE.values()):
         # In the title (a cell of every table), in an event's place, and echoed back by the
         # maintenance report through an invalid vocabulary value.
         add_case(admin, f"H{i}", title=value, tactics=value)

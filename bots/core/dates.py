@@ -15,6 +15,8 @@ def normalise_date(raw: str) -> str | None:
     if not m:
         return None
     year, month, day = m.group(1), m.group(2), m.group(3)
+    if int(year) < 1000:
+        return None
     try:
         if day:
             return date(int(year), int(month), int(day)).isoformat()

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 BEGIN = "<!-- advocacy-bot:begin {name} (generated; edits inside are replaced) -->"
 END = "<!-- advocacy-bot:end {name} -->"
-_ANY_BEGIN = re.compile(r"<!--\s*advocacy-bot:begin\s+(\S+)[^>]*-->")
-_ANY_END = re.compile(r"<!--\s*advocacy-bot:end\s+(\S+)\s*-->")
+_ANY_BEGIN = re.compile(r"<!--\s*advocacy-bot:begin\s+([\w.-]+)[^>]*-->")
+_ANY_END = re.compile(r"<!--\s*advocacy-bot:end\s+([\w.-]+)\s*-->")
 
 
 class MarkerError(ValueError):

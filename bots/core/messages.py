@@ -75,10 +75,11 @@ class Messages:
             except ValueError:
                 return forms[-1]
             category = self._plural(number)
-            order = ["one", "other"] if len(forms) <= 2 else ["zero", "one", "two", "few",
-                                                               "many", "other"]
-            return forms[order.index(category)] if category in order and order.index(
-                category) < len(forms) else forms[-1]
+            # MediaWiki's order: the language's own CLDR categories, "other" last.
+            order = [c for c in ("zero", "one", "two", "few", "many")
+                     if c in self._plural.tags] + ["other"]
+            index = order.index(category) if category in order else len(order) - 1
+            return forms[min(index, len(forms) - 1)]
 
         return _PLURAL.sub(plural, text)
 

@@ -24,7 +24,8 @@ _USER_ILLEGAL = re.compile(r"[#<>\[\]|{}/@:\x00-\x1f\x7f]")
 _URL = re.compile(r"^https?://[^\s<>\[\]\"{}|]+$", re.IGNORECASE)
 _WIKI_LINK = re.compile(r"^\[\[\s*:?([^\[\]|]+?)\s*(?:\|[^\[\]]*)?\]\]$")
 _EXT_LINK = re.compile(r"^\[\s*(\S+)(?:\s+[^\]]*)?\]$")
-_USER_PREFIX = re.compile(r"^(?:user|user talk|u|special:contributions)\s*:\s*", re.IGNORECASE)
+_USER_PREFIX = re.compile(r"^(?:(?:user|user[ _]talk|u)\s*:|special\s*:\s*contributions\s*/)\s*",
+                          re.IGNORECASE)
 _TRUE = {"yes", "y", "true", "1", "on", "x", "sí", "si", "是"}
 _FALSE = {"no", "n", "false", "0", "off", "否"}
 MAX_TEXT = 10_000
@@ -142,8 +143,11 @@ class FieldNormaliser:
 
 
 def normalise_record(kind: RecordKind, page: str, raw: dict[str, str], schema: Schema,
-                     geography: Geography | None = None) -> tuple[dict[str, Value], list[Problem]]:
-    """Canonical fields of one record, and every problem found (one per wrong value)."""
+                     geography: Geography | None = None, known: list[Problem] | None = None,
+                     ) -> tuple[dict[str, Value], list[Problem]]:
+    """Canonical fields of one record, and every problem found (one per wrong value).
+    ``known``: problems already found in the template call (e.g. misspelled parameters)."""
+    known = known or []
     geo = geography or load_geography()
     norm = FieldNormaliser(schema, geo)
     fields: dict[str, Value] = {}
@@ -182,8 +186,9 @@ def normalise_record(kind: RecordKind, page: str, raw: dict[str, str], schema: S
                 order = schema.vocabularies[fld.vocabulary or ""].values
                 fields[fld.name] = sorted(derived, key=order.index)
         if fld.required and fld.name not in fields and not any(
-            p.field == fld.name for p in problems
+            p.field == fld.name or fld.name in p.suggestions for p in [*problems, *known]
         ):
+            # Not when a misspelled parameter already points here: one error per problem.
             problem(fld, "missing")
 
     start, end = fields.get("start"), fields.get("end")
@@ -195,6 +200,6 @@ def normalise_record(kind: RecordKind, page: str, raw: dict[str, str], schema: S
 def make_record(kind: RecordKind, page: str, raw: dict[str, str], schema: Schema, *,
                 index: int = 0, revid: int = 0, timestamp: str = "",
                 extra_problems: list[Problem] | None = None) -> Record:
-    fields, problems = normalise_record(kind, page, raw, schema)
+    fields, problems = normalise_record(kind, page, raw, schema, known=extra_problems)
     return Record(kind=kind.name, page=page, fields=fields, index=index, revid=revid,
                   timestamp=timestamp, problems=[*(extra_problems or []), *problems])

@@ -9,7 +9,7 @@ from mwparserfromhell.nodes import Comment, Tag, Template
 
 from bots.core.normalise import make_record
 from bots.core.records import Problem, Record
-from bots.core.schema import RecordKind, Schema
+from bots.core.schema import RecordKind, Schema, param_key
 
 
 def _plain(wikicode: mwparserfromhell.wikicode.Wikicode) -> str:
@@ -22,9 +22,13 @@ def _plain(wikicode: mwparserfromhell.wikicode.Wikicode) -> str:
 
 def parse_template(tpl: Template, kind: RecordKind, page: str) -> tuple[dict[str, str],
                                                                         list[Problem]]:
-    """The raw field values of one template call, and problems with its parameters."""
-    raw: dict[str, str] = {}
-    seen: dict[str, str] = {}
+    """The raw field values of one template call, and problems with its parameters.
+
+    Reads what the template shows: the same parameter given twice, MediaWiki keeps the last;
+    a field given under its name and an alias, the template shows the first non-empty name in
+    the schema's order (``{{{user|{{{username|}}}}}}``).
+    """
+    given: dict[str, dict[str, str]] = {}  # field -> {param name as written: value}
     problems: list[Problem] = []
     for param in tpl.params:
         name = _plain(param.name)
@@ -39,19 +43,27 @@ def parse_template(tpl: Template, kind: RecordKind, page: str) -> tuple[dict[str
                 problems.append(Problem(page, kind.name, name, "unknown-field", value[:200],
                                         tuple(kind.suggest_param(name))))
             continue
-        if fld.name in seen and value:
-            # MediaWiki keeps the last; say so rather than silently dropping one.
+        names = given.setdefault(fld.name, {})
+        key = param_key(name)
+        if key in names and value and names[key] and names[key] != value:
             problems.append(Problem(page, kind.name, fld.name, "duplicate-field", value[:200],
-                                    (seen[fld.name],), "warning"))
-        if value or fld.name not in raw:
-            raw[fld.name] = value
-            seen[fld.name] = name
+                                    (names[key],), "warning"))
+        names[key] = value
+    raw: dict[str, str] = {}
+    for field_name, names in given.items():
+        fld = kind.fields[field_name]
+        shown = [names[param_key(n)] for n in fld.param_names
+                 if names.get(param_key(n))]
+        raw[field_name] = shown[0] if shown else ""
+        if len(shown) > 1 and len(set(shown)) > 1:
+            problems.append(Problem(page, kind.name, field_name, "duplicate-field", shown[0][:200],
+                                    tuple(shown[1:2]), "warning"))
     return raw, problems
 
 
 # A template call inside these is shown as text, or not shown on the page itself: not a record.
-_INERT_TAGS = frozenset({"pre", "nowiki", "syntaxhighlight", "source", "code", "includeonly",
-                         "math", "score", "templatedata"})
+_INERT_TAGS = frozenset({"pre", "nowiki", "syntaxhighlight", "source", "includeonly", "math",
+                         "score", "templatedata"})
 
 
 def _is_inert(code: mwparserfromhell.wikicode.Wikicode, tpl: Template) -> bool:

@@ -40,7 +40,7 @@ def template_key(name: str) -> str:
     name = re.sub(r"[\s_]+", " ", name).strip()
     if ":" in name:
         prefix, rest = name.split(":", 1)
-        if prefix.strip().lower() in {"template", "tl", "msg"}:
+        if prefix.strip().lower() in {"template", "msg"}:
             name = rest.strip()
     return name[:1].upper() + name[1:]
 

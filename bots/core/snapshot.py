@@ -103,7 +103,8 @@ class Snapshot:
                         schema_hash=self.schema_hash, shard_sha1=list(self.shard_sha1))
 
     def needs_compaction(self) -> bool:
-        return len(self.delta) > DELTA_MAX_PAGES or len(self.head_json()) > SHARD_MAX_BYTES // 2
+        return (len(self.delta) > DELTA_MAX_PAGES
+                or len(self.head_json().encode()) > SHARD_MAX_BYTES // 2)
 
     # -- serialising ----------------------------------------------------------------------
     def head_json(self) -> str:
@@ -130,7 +131,7 @@ class Snapshot:
         for page in sorted(self.base):
             for rec in self.base[page]:
                 data = rec.to_json()
-                length = len(_dumps(data)) + 1
+                length = len(_dumps(data).encode()) + 1  # MediaWiki's limit is in bytes
                 if shards[-1] and (len(shards[-1]) >= SHARD_MAX_RECORDS
                                    or size + length > SHARD_MAX_BYTES):
                     shards.append([])

@@ -38,10 +38,11 @@ def page_link(title: str, label: str | None = None) -> str:
     title that could break out of the link is shown as text instead."""
     if re.search(r"[\[\]{}|<>\n]", title):
         return isolate(title)
-    target = title if not title.startswith(("Category:", "File:", "Image:")) else f":{title}"
+    # Always a leading colon: MediaWiki reads "category : X" or "file:X" (any case, any
+    # spacing) as a category or an image otherwise. The colon makes every title a plain link.
     if label is None:
-        return f"[[{target}]]"
-    return f"[[{target}|{escape(label)}]]"
+        return f"[[:{title}]]"
+    return f"[[:{title}|{escape(label)}]]"
 
 
 def user_link(user: str) -> str:

@@ -85,8 +85,13 @@ def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
     snap = Snapshot(rc_from=rc_from, last_rcid=last_rcid, schema_hash=schema_hash(),
                     full_at=ctx.now().isoformat(timespec="seconds"))
     marker = pywikibot.Page(ctx.site, f"Template:{RECORD_MARKER}")
-    for page in ctx.site.page_embeddedin(marker, content=True):
+    # List first (5,000 titles a request for a bot), then fetch text 500 pages a request:
+    # pywikibot's own content generator stops at 250 a request.
+    listed = list(ctx.site.page_embeddedin(marker))
+    for page in ctx.site.preloadpages(listed, groupsize=ctx.wiki.batch_size, quiet=True):
         ctx.stats.pages_read += 1
+        if not page.exists():
+            continue  # deleted since it was listed
         revid, records = _parse_page(page, ctx.schema)
         if records:
             snap.add_base(page.title(), revid, records)
@@ -176,7 +181,9 @@ def write_snapshot(ctx: JobContext, head: PageText, snap: Snapshot, *, shards: b
         stale = [t for i, t in enumerate(titles)
                  if i >= len(snap.shard_sha1) or snap.shard_sha1[i] != hashes[i]
                  or snap.shard_titles[i:i + 1] != [t]]
-        current = ctx.wiki.read(stale)
+        known = set(snap.shard_titles)  # pages that exist already; the rest are created
+        current = ctx.wiki.read([t for t in stale if t in known])
+        current.update({t: ctx.wiki.missing(t) for t in stale if t not in known})
         for title, payload in zip(titles, payloads, strict=True):
             if title in current:
                 ctx.wiki.save(current[title], payload, summary)

@@ -83,6 +83,10 @@ class WikiClient:
                 result[given] = PageText(canonical, None, 0, "", self.page(canonical))
         return result
 
+    def missing(self, title: str) -> PageText:
+        """A page known not to exist (no request made to confirm it)."""
+        return PageText(title, None, 0, "", self.page(title))
+
     def read_one(self, title: str) -> PageText:
         return self.read([title])[title]
 
@@ -104,8 +108,17 @@ class WikiClient:
         before = current.revid
         # site.editpage rather than page.save: the exclusion check above used the text we
         # already have, where page.text's setter would fetch the page's templates again.
-        self.site.editpage(page, text=new_text, summary=summary, minor=False, bot=True,
-                           watch="nochange", recreate=True)
+        if current.exists:
+            self.site.editpage(page, text=new_text, summary=summary, minor=False, bot=True,
+                               watch="nochange", recreate=True)
+        else:
+            try:
+                self._create(page, new_text, summary)
+            except pywikibot.exceptions.APIError as exc:
+                if exc.code != "articleexists":
+                    raise
+                log.info("[[%s]] was created meanwhile; reading it first", title)
+                return self.save(self.read_one(title), new_text, summary)
         after = getattr(page, "_revid", 0)
         if after and after != before:
             self.stats.edits += 1
@@ -114,6 +127,18 @@ class WikiClient:
             return True
         log.warning("save of [[%s]] made no new revision", title)
         return False
+
+    def _create(self, page: pywikibot.Page, text: str, summary: str) -> None:
+        """Create a page known to be missing. createonly: if someone created it meanwhile the
+        wiki refuses (articleexists) rather than overwrite. pywikibot's editpage would first
+        look up a base revision the page cannot have (one request per new page)."""
+        req = self.site.simple_request(action="edit", title=page.title(), text=text,
+                                       summary=summary, createonly=True, bot=True,
+                                       watchlist="nochange", token=self.site.tokens["csrf"])
+        result = req.submit()["edit"]
+        if result.get("result") != "Success":
+            raise pywikibot.exceptions.Error(f"creating [[{page.title()}]] failed: {result}")
+        page.latest_revision_id = result["newrevid"]
 
     def save_section(self, current: PageText, name: str, body: str, summary: str) -> bool:
         """Replace the generated section ``name`` of a page; raises markers.MarkerError (and

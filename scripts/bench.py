@@ -1,0 +1,209 @@
+"""Harvest benchmark: batched full harvest vs the naive one-request-per-page loop, incremental
+runs, parse vs fetch time, peak memory. Every number is measured in this run, on fresh local
+wikis filled with generated case pages (imported with MediaWiki's importDump.php).
+
+Each bot run is a separate process (`advocacy-bot run harvest --stats-json`), so its request
+count is its own and its peak memory (maxrss from wait4) is not mixed with the benchmark's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from tests.localwiki import LocalWiki, start_wiki  # noqa: E402
+
+TOPICS = ["copyright", "freedom-of-panorama", "platform-regulation", "privacy-surveillance",
+          "censorship-blocking", "ai", "open-licences"]
+COUNTRIES = ["BR", "DE", "US", "IN", "ZA", "EE", "PH", "MX", "NG", "FR", "JP", "UA"]
+
+
+def case_text(i: int, rng: random.Random, version: int = 1) -> str:
+    start = 2000 + rng.randrange(26)
+    fields = {
+        "title": f"Bench case {i}" + (f" (v{version})" if version > 1 else ""),
+        "summary": f"Generated case number {i} for the benchmark.",
+        "jurisdiction": rng.choice(COUNTRIES),
+        "topics": "; ".join(rng.sample(TOPICS, 2)),
+        "tactics": rng.choice(["open-letter", "litigation", "coalition", "banner"]),
+        "start": str(start),
+        "end": str(start + rng.randrange(3)),
+        "status": rng.choice(["active", "concluded", "monitoring"]),
+        "outcome": rng.choice(["won", "lost", "partial", "pending"]),
+    }
+    return "{{Advocacy case\n" + "\n".join(f"| {k} = {v}" for k, v in fields.items()) + "\n}}"
+
+
+def write_dump(path: Path, n: int) -> None:
+    rng = random.Random(n)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" '
+                 'xml:lang="en">\n')
+        for i in range(n):
+            text = html.escape(case_text(i, rng))
+            fh.write(f"<page><title>Advocacy Hub/Cases/Bench {i}</title><ns>0</ns><revision>"
+                     "<timestamp>2026-01-01T00:00:00Z</timestamp><contributor><username>Admin"
+                     "</username></contributor><model>wikitext</model><format>text/x-wiki"
+                     f'</format><text xml:space="preserve">{text}</text></revision></page>\n')
+        fh.write("</mediawiki>\n")
+
+
+def bot(wiki: LocalWiki, *args: str) -> tuple[dict, float, float]:
+    """Run advocacy-bot in its own process: (stats, wall seconds, peak RSS in MB)."""
+    env = {**os.environ, "ADVOCACY_WIKI_DIR": str(wiki.dir), "PYWIKIBOT_DIR": str(REPO_ROOT),
+           "PYWIKIBOT_NO_USER_CONFIG": "0"}
+    with tempfile.NamedTemporaryFile(suffix=".json") as stats_file:
+        started = time.monotonic()
+        proc = subprocess.Popen([sys.executable, "-m", "bots", *args, "--stats-json",
+                                 stats_file.name], env=env, cwd=REPO_ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.monotonic() - started
+        err = proc.stderr.read() if proc.stderr else ""
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"advocacy-bot {' '.join(args)} failed:\n{err[-3000:]}")
+        return json.loads(Path(stats_file.name).read_text()), elapsed, usage.ru_maxrss / 1024
+
+
+def in_process(wiki: LocalWiki):
+    os.environ["ADVOCACY_WIKI_DIR"] = str(wiki.dir)
+    os.environ["PYWIKIBOT_DIR"] = str(REPO_ROOT)
+    from bots.config import load_profile
+    from bots.jobs.context import job_context
+
+    return job_context("bench", load_profile("local"))
+
+
+def naive_and_split(wiki: LocalWiki) -> dict:
+    """The naive loop (list, then one request per page), and the batched harvest's fetch and
+    parse phases timed separately."""
+    import pywikibot
+
+    from bots.core.parse import find_records
+    from bots.core.schema import load_schema
+    from bots.core.wikitemplates import RECORD_MARKER
+
+    schema = load_schema()
+    out: dict = {}
+    with in_process(wiki) as ctx:
+        site = ctx.site
+        marker = pywikibot.Page(site, f"Template:{RECORD_MARKER}")
+        before = ctx.stats
+        # Fetch phase of the batched harvest (generator with content), then the parse phase.
+        from bots.wiki.session import RequestCounter
+
+        counter = RequestCounter()
+        t0 = time.monotonic()
+        texts = [(p.title(), p.text) for p in site.page_embeddedin(marker, content=True)]
+        out["fetch_s"] = time.monotonic() - t0
+        out["fetch_requests"] = counter.count
+        t0 = time.monotonic()
+        for title, text in texts:
+            find_records(text, title, schema)
+        out["parse_s"] = time.monotonic() - t0
+        counter.close()
+        # The naive loop: one request per page.
+        counter = RequestCounter()
+        t0 = time.monotonic()
+        titles = [p.title() for p in site.page_embeddedin(marker)]
+        records = 0
+        for title in titles:
+            page = pywikibot.Page(site, title)
+            records += len(find_records(page.get(), title, schema))
+        out["naive_s"] = time.monotonic() - t0
+        out["naive_requests"] = counter.count
+        out["naive_records"] = records
+        counter.close()
+        del before
+    return out
+
+
+def edit_pages(wiki: LocalWiki, k: int, n: int) -> None:
+    from bots.wiki.actor import Actor
+
+    admin = Actor(wiki.api_url, *wiki.admin).login()
+    rng = random.Random(k)
+    for i in rng.sample(range(n), k):
+        admin.edit(f"Advocacy Hub/Cases/Bench {i}", case_text(i, rng, version=2), "bench edit")
+
+
+def bench(n: int, workdir: Path, naive: bool) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    wiki = start_wiki(workdir / f"wiki-{n}")
+    try:
+        bot(wiki, "templates", "install")
+        dump = workdir / f"cases-{n}.xml"
+        write_dump(dump, n)
+        t0 = time.monotonic()
+        wiki.maint("importDump", "--quiet", str(dump))
+        rows.append((f"N={n}: import {n} pages (importDump.php)", f"{time.monotonic() - t0:.0f} s"))
+
+        stats, secs, rss = bot(wiki, "run", "harvest")
+        budget = math.ceil(n / 500) + math.ceil(n / 5000) + 10
+        assert stats["records"] == n, stats
+        rows.append((f"N={n}: full harvest",
+                     f"{stats['api_requests']} requests (budget {budget}), {secs:.1f} s, "
+                     f"peak {rss:.0f} MB, {stats['edits']} edits"))
+        full_secs = secs
+
+        stats, secs, rss = bot(wiki, "run", "harvest")
+        rows.append((f"N={n}: incremental, nothing changed",
+                     f"{stats['api_requests']} requests (budget 5), {stats['edits']} edits, "
+                     f"{secs:.1f} s"))
+
+        k = 100
+        edit_pages(wiki, k, n)
+        stats, secs, rss = bot(wiki, "run", "harvest")
+        rows.append((f"N={n}: incremental, {k} changed pages",
+                     f"{stats['api_requests']} requests (budget {5 + math.ceil(k / 500)}), "
+                     f"{stats['edits']} edits, {secs:.1f} s"))
+
+        if naive:
+            split = naive_and_split(wiki)
+            assert split["naive_records"] == n
+            rows.append((f"N={n}: fetch vs parse (batched)",
+                         f"fetch {split['fetch_s']:.1f} s in {split['fetch_requests']} requests;"
+                         f" parse {split['parse_s']:.1f} s"))
+            rows.append((f"N={n}: naive loop (one request per page)",
+                         f"{split['naive_requests']} requests, {split['naive_s']:.1f} s"))
+            rows.append((f"N={n}: full harvest vs naive loop",
+                         f"{split['naive_s'] / full_secs:.0f}x faster, "
+                         f"{split['naive_requests'] / max(1, stats['api_requests']):.0f}x fewer "
+                         "requests (whole harvest process incl. start-up vs the loop alone)"))
+    finally:
+        wiki.stop()
+    return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="N = 300 only")
+    ap.add_argument("--sizes", type=int, nargs="*", help="override N values")
+    args = ap.parse_args()
+    sizes = args.sizes or ([300] if args.quick else [2000, 10000])
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="advocacy-bench-") as tmp:
+        for n in sizes:
+            rows += bench(n, Path(tmp), naive=(n <= 2000))
+            for label, value in rows[-6:]:
+                print(f"{label:48} {value}", flush=True)
+    print("\nSummary")
+    for label, value in rows:
+        print(f"  {label:48} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
