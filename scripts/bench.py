@@ -106,7 +106,8 @@ def naive_and_split(wiki: LocalWiki) -> dict:
 
         counter = RequestCounter()
         t0 = time.monotonic()
-        texts = [(p.title(), p.text) for p in site.page_embeddedin(marker, content=True)]
+        listed = list(site.page_embeddedin(marker))
+        texts = [(p.title(), p.text) for p in site.preloadpages(listed, groupsize=500)]
         out["fetch_s"] = time.monotonic() - t0
         out["fetch_requests"] = counter.count
         t0 = time.monotonic()
@@ -154,9 +155,12 @@ def bench(n: int, workdir: Path, naive: bool) -> list[tuple[str, str]]:
         budget = math.ceil(n / 500) + math.ceil(n / 5000) + 10
         assert stats["records"] == n, stats
         rows.append((f"N={n}: full harvest",
-                     f"{stats['api_requests']} requests (budget {budget}), {secs:.1f} s, "
-                     f"peak {rss:.0f} MB, {stats['edits']} edits"))
-        full_secs = secs
+                     f"{stats['api_requests']} requests (budget {budget}), job "
+                     f"{stats['seconds']:.1f} s (process {secs:.1f} s incl. Python start-up), "
+                     f"peak {rss:.0f} MB, "
+                     f"{stats['edits']} edits"))
+        full_secs = stats["seconds"]
+        full_requests = stats["api_requests"]
 
         stats, secs, rss = bot(wiki, "run", "harvest")
         rows.append((f"N={n}: incremental, nothing changed",
@@ -180,8 +184,9 @@ def bench(n: int, workdir: Path, naive: bool) -> list[tuple[str, str]]:
                          f"{split['naive_requests']} requests, {split['naive_s']:.1f} s"))
             rows.append((f"N={n}: full harvest vs naive loop",
                          f"{split['naive_s'] / full_secs:.0f}x faster, "
-                         f"{split['naive_requests'] / max(1, stats['api_requests']):.0f}x fewer "
-                         "requests (whole harvest process incl. start-up vs the loop alone)"))
+                         f"{split['naive_requests'] / max(1, full_requests):.0f}x fewer requests "
+                         "(the whole harvest job, login and snapshot writes included, against "
+                         "the loop alone)"))
     finally:
         wiki.stop()
     return rows

@@ -14,6 +14,9 @@ from bots.core.schema import RecordKind, Schema, param_key
 
 def _plain(wikicode: mwparserfromhell.wikicode.Wikicode) -> str:
     """A parameter's value without HTML comments (editors comment out parts of values)."""
+    text = str(wikicode)
+    if "<!--" not in text:
+        return text.strip()
     for comment in wikicode.filter(forcetype=Comment, recursive=True):
         with contextlib.suppress(ValueError):  # already gone with an enclosing node
             wikicode.remove(comment)

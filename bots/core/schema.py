@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from bots.core.vocab import Vocabulary, load_vocabularies, suggest
@@ -66,7 +66,7 @@ class Field:
         return (self.name, *self.aliases)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RecordKind:
     name: str
     template: str
@@ -82,12 +82,12 @@ class RecordKind:
     def facets(self) -> list[Field]:
         return [f for f in self.fields.values() if f.facet]
 
+    @cached_property
+    def _by_param(self) -> dict[str, Field]:
+        return {param_key(n): fld for fld in self.fields.values() for n in fld.param_names}
+
     def field_for_param(self, param: str) -> Field | None:
-        key = param_key(param)
-        for fld in self.fields.values():
-            if key in {param_key(n) for n in fld.param_names}:
-                return fld
-        return None
+        return self._by_param.get(param_key(param))
 
     def suggest_param(self, param: str) -> list[str]:
         return suggest(param, list(self.fields))

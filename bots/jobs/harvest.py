@@ -22,7 +22,7 @@ from bots.core.snapshot import Snapshot, sha1
 from bots.core.wikitemplates import RECORD_MARKER
 from bots.jobs.context import JobContext
 from bots.paths import CONFIG_DIR
-from bots.wiki.pages import PageText
+from bots.wiki.pages import PageText, prefetched
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,8 @@ def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
     # List first (5,000 titles a request for a bot), then fetch text 500 pages a request:
     # pywikibot's own content generator stops at 250 a request.
     listed = list(ctx.site.page_embeddedin(marker))
-    for page in ctx.site.preloadpages(listed, groupsize=ctx.wiki.batch_size, quiet=True):
+    pages = ctx.site.preloadpages(listed, groupsize=ctx.wiki.batch_size, quiet=True)
+    for page in prefetched(pages, ahead=ctx.wiki.batch_size):
         ctx.stats.pages_read += 1
         if not page.exists():
             continue  # deleted since it was listed

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import difflib
 import logging
+import queue
 import sys
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 import pywikibot
 
@@ -22,6 +24,33 @@ from bots.core.exclusion import bot_may_edit
 from bots.core.stats import RunStats
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def prefetched(items: Iterable[T], ahead: int = 600) -> Iterator[T]:
+    """Iterate ``items`` while a background thread produces the next ones: with pywikibot's
+    batched generators, the next batch is fetched from the wiki while this one is parsed.
+    Only the producer thread makes requests while the consumer works."""
+    buffer: queue.Queue = queue.Queue(maxsize=ahead)
+    done = object()
+    failure: list[BaseException] = []
+
+    def produce() -> None:
+        try:
+            for item in items:
+                buffer.put(item)
+        except BaseException as exc:  # handed to the consumer, raised there
+            failure.append(exc)
+        finally:
+            buffer.put(done)
+
+    thread = threading.Thread(target=produce, name="prefetch", daemon=True)
+    thread.start()
+    while (item := buffer.get()) is not done:
+        yield item
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 class WriteRefused(RuntimeError):
