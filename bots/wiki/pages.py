@@ -57,6 +57,10 @@ class WriteRefused(RuntimeError):
     """The bot was asked to write outside its configured prefixes."""
 
 
+class ShutoffEngaged(RuntimeError):
+    """The shutoff page says stop: no job edits until a maintainer sets it back."""
+
+
 class ExcludedByTemplate(RuntimeError):
     """The page opts out of this bot with {{bots}} or {{nobots}}."""
 
@@ -92,6 +96,28 @@ class WikiClient:
         self.batch_size = int(profile.limits.get("batch_size", 500))
         # Exact titles a job may write besides the prefixes (the template pages it installs).
         self.also_allowed: set[str] = set()
+        self.shutoff_page = profile.state_page(profile.limits.get("shutoff_page", "Shutoff"))
+        self.shutoff_every = int(profile.limits.get("shutoff_check_every", 10))
+        self._edits_since_check: int | None = None  # None: not checked yet in this run
+
+    def check_shutoff(self) -> None:
+        """Read the shutoff page before the first edit of a run and again every few edits;
+        anything but the agreed value stops all editing."""
+        if self._edits_since_check is not None and \
+                self._edits_since_check < self.shutoff_every:
+            self._edits_since_check += 1
+            return
+        expected = str(self.profile.limits.get("shutoff_value", "run")).strip().lower()
+        page = self.read_one(self.shutoff_page)
+        value = (page.text or "").strip().lower()
+        if page.exists and value.split()[:1] != [expected]:
+            log.error("shutoff: [[%s]] says %r (not %r): no edits", self.shutoff_page,
+                      value[:80], expected)
+            raise ShutoffEngaged(f"[[{self.shutoff_page}]] says {value[:80]!r}, not {expected!r}")
+        if not page.exists and self._edits_since_check is None:
+            log.warning("shutoff page [[%s]] does not exist; create it with %r to make the "
+                        "off switch visible", self.shutoff_page, expected)
+        self._edits_since_check = 1
 
     def page(self, title: str) -> pywikibot.Page:
         return pywikibot.Page(self.site, title)
@@ -133,6 +159,7 @@ class WikiClient:
         if self.dry_run:
             self._print_diff(title, old, new_text)
             return False
+        self.check_shutoff()
         page = current.page
         before = current.revid
         # site.editpage rather than page.save: the exclusion check above used the text we
