@@ -57,7 +57,7 @@ def test_every_message_renders_completely(lang: str) -> None:
     msgs = Messages(lang)
     for key in _file(lang):
         for n in (1, 2, 7):
-            text = msgs(key, n, n, n, n, n)
+            text = msgs(key, *([n] * 9))
             assert "{{PLURAL" not in text, (key, text)
             assert not PARAM.search(text), (key, text)
 

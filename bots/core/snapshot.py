@@ -21,14 +21,22 @@ from typing import Any
 
 from bots.core.records import Record
 
-VERSION = 2
+VERSION = 3
 SHARD_MAX_RECORDS = 5000
-SHARD_MAX_BYTES = 1_600_000  # under MediaWiki's default 2 MB page limit, with room to spare
+# MediaWiki stores JSON pages pretty-printed (tab-indented), and its default page limit is
+# 2 MiB: sizes are measured in that stored form, with room to spare.
+SHARD_MAX_BYTES = 1_900_000
 DELTA_MAX_PAGES = 1000
 
 
 def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def stored_size(data: Any, depth: int = 0) -> int:
+    """Bytes ``data`` takes once MediaWiki has pretty-printed it, nested ``depth`` levels."""
+    pretty = json.dumps(data, ensure_ascii=False, indent="\t", sort_keys=True)
+    return len(pretty.encode()) + depth * (pretty.count("\n") + 1)
 
 
 @dataclass
@@ -104,7 +112,7 @@ class Snapshot:
 
     def needs_compaction(self) -> bool:
         return (len(self.delta) > DELTA_MAX_PAGES
-                or len(self.head_json().encode()) > SHARD_MAX_BYTES // 2)
+                or stored_size(json.loads(self.head_json())) > SHARD_MAX_BYTES)
 
     # -- serialising ----------------------------------------------------------------------
     def head_json(self) -> str:
@@ -120,7 +128,9 @@ class Snapshot:
             "shards": self.shard_titles,
             "shard_sha1": self.shard_sha1,
             "revids": self.revids,
-            "counts": self.counts,
+            # Sparse: pages with other than one record, and pages with invalid records.
+            "counts": {p: c[0] for p, c in self.counts.items() if c[0] != 1},
+            "invalid": {p: c[1] for p, c in self.counts.items() if c[1]},
             "delta": {p: [r.to_json() for r in recs] for p, recs in sorted(self.delta.items())},
         })
 
@@ -131,7 +141,7 @@ class Snapshot:
         for page in sorted(self.base):
             for rec in self.base[page]:
                 data = rec.to_json()
-                length = len(_dumps(data).encode()) + 1  # MediaWiki's limit is in bytes
+                length = stored_size(data, depth=2) + 2
                 if shards[-1] and (len(shards[-1]) >= SHARD_MAX_RECORDS
                                    or size + length > SHARD_MAX_BYTES):
                     shards.append([])
@@ -155,7 +165,8 @@ class Snapshot:
         delta = {p: [Record.from_json(r) for r in recs] for p, recs in data["delta"].items()}
         return cls(rc_from=data["rc_from"], last_rcid=data["last_rcid"],
                    shard_titles=list(data["shards"]), revids=dict(data["revids"]),
-                   counts={p: list(c) for p, c in data.get("counts", {}).items()}, base=base,
+                   counts={p: [data.get("counts", {}).get(p, 1), data.get("invalid", {}).get(p, 0)]
+                           for p in data["revids"]}, base=base,
                    delta=delta, full_at=data.get("full_at", ""),
                    schema_hash=data.get("schema", ""),
                    shard_sha1=list(data.get("shard_sha1", [])))

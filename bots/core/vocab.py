@@ -64,6 +64,8 @@ class Vocabulary:
 def load_vocabularies(data: Mapping[str, Mapping]) -> dict[str, Vocabulary]:
     vocabs = {}
     for name, spec in data.items():
+        if name == "pillars":  # a grouping of topics, not a field vocabulary
+            continue
         synonyms = {canon_key(k): v for k, v in spec.get("synonyms", {}).items()}
         vocabs[name] = Vocabulary(
             name=name,

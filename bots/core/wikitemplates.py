@@ -193,6 +193,25 @@ def marker_source() -> str:
             f"[[Category:{TEMPLATE_CATEGORY}]]</noinclude>")
 
 
+def newsletter_source() -> str:
+    """{{Advocacy newsletter|status=…}}: the line on an issue page that editors switch from
+    draft to ready; the bot delivers ready issues and sets them to delivered."""
+    m = Messages("en")
+    colour = "{{#switch:{{{status|draft}}}|ready=#d5fdf4|delivered=#eaecf0|#fef6e7}}"
+    state = ("{{#switch:{{{status|draft}}}"
+             f"|ready={m('advocacyhub-newsletter-status-ready')}"
+             f"|delivered={m('advocacyhub-newsletter-status-delivered')}"
+             "{{#if:{{{delivered|}}}| ({{{delivered}}})}}"
+             f"|{m('advocacyhub-newsletter-status-draft')}}}}}")
+    bold = "'''"
+    return (f'<div class="advocacy-newsletter-status" style="border:1px solid #a2a9b1; '
+            f'background:{colour}; padding:0.5em 1em; margin-bottom:1em;">'
+            f"{bold}{m('advocacyhub-newsletter-title', '{{{period|}}}')}{bold} – {state}</div>"
+            "<includeonly>[[Category:Advocacy Hub newsletter issues]]</includeonly>"
+            f"<noinclude>\n{m('advocacyhub-newsletter-template-doc')}"
+            f"[[Category:{TEMPLATE_CATEGORY}]]</noinclude>")
+
+
 def file_name(title: str) -> str:
     return title.removeprefix("Template:").replace(" ", "_").replace("/", "__") + ".wikitext"
 
@@ -206,4 +225,5 @@ def template_pages(schema: Schema) -> dict[str, str]:
         pages[f"Template:{kind.template}/doc"] = doc_source(kind, schema)
     for kind in schema.kinds.values():
         pages[f"Template:{kind.template}"] = template_source(kind)
+    pages["Template:Advocacy newsletter"] = newsletter_source()
     return pages

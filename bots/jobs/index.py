@@ -3,6 +3,7 @@ maintenance report, in every configured language, from the harvest snapshot."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 
@@ -10,7 +11,9 @@ from bots.core.markers import MarkerError
 from bots.core.messages import Messages
 from bots.core.records import Problem, Record
 from bots.core.render.pages import KnowledgeBase, PageSet
+from bots.core.subscriptions import self_subscribed
 from bots.jobs.context import JobContext
+from bots.jobs.deliver import SUBSCRIBERS
 from bots.jobs.harvest import load_snapshot
 from bots.wiki.pages import ExcludedByTemplate
 
@@ -61,6 +64,14 @@ def write_sections(ctx: JobContext, sections: dict[str, tuple[str, str]], summar
             ctx.stats.skipped += 1
 
 
+def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Problem]:
+    """Subscriptions someone other than the subscriber saved (found by `run deliver`)."""
+    lines = json.loads(state_text or "{}").get("lines", {})
+    page = ctx.profile.hub_page("subscribers")
+    return [Problem(page, "subscription", "user", "not-self-subscribed", user)
+            for user, entry in sorted(lines.items()) if not self_subscribed(lines, user)]
+
+
 def run(ctx: JobContext) -> None:
     snapshot = load_snapshot(ctx)
     records = snapshot.records()
@@ -68,9 +79,11 @@ def run(ctx: JobContext) -> None:
     sections = render_all(ctx, records)
     pages = page_set(ctx)
     maint_titles = [pages.title("maintenance", lang) for lang in ctx.profile.languages]
-    current = ctx.wiki.read([*sections, *maint_titles])  # one batched read for every page
+    subs_state = ctx.profile.state_page(SUBSCRIBERS)
+    # One batched read for every page, and for the delivery job's subscription checks.
+    current = ctx.wiki.read([*sections, *maint_titles, subs_state])
     summary = ctx.summary("advocacyhub-summary-index", len(records))
-    bot_problems: list[Problem] = []
+    bot_problems: list[Problem] = forged_subscriptions(ctx, current[subs_state].text)
     write_sections(ctx, sections, summary, bot_problems, current)
     report: Callable[[str], str] = lambda lang: KnowledgeBase(  # noqa: E731
         ctx.schema, Messages(lang), pages).maintenance(records, bot_problems)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bots.jobs import harvest, index
+from bots.jobs import deliver, harvest, index, newsletter
 
 JOBS: dict[str, Callable] = {
     "harvest": harvest.run,
     "index": index.run,
+    "newsletter": newsletter.run,
+    "deliver": deliver.run,
 }
 ORDER = list(JOBS)

@@ -8,6 +8,7 @@ edit in a dry run, and counted only when the wiki made a new revision.
 from __future__ import annotations
 
 import difflib
+import json
 import logging
 import queue
 import sys
@@ -51,6 +52,19 @@ def prefetched(items: Iterable[T], ahead: int = 600) -> Iterator[T]:
     thread.join()
     if failure:
         raise failure[0]
+
+
+def same_content(title: str, old: str, new: str) -> bool:
+    """Whether saving ``new`` over ``old`` would change nothing. JSON pages are compared as
+    data: MediaWiki re-formats them on save, so their text never matches what the bot sends."""
+    if new.rstrip() == old.rstrip():
+        return True
+    if title.endswith(".json") and old:
+        try:
+            return json.loads(old) == json.loads(new)
+        except ValueError:
+            return False
+    return False
 
 
 class WriteRefused(RuntimeError):
@@ -152,7 +166,7 @@ class WikiClient:
             raise WriteRefused(
                 f"refusing to write {title!r}: not under {self.profile.write_prefixes}")
         old = current.text or ""
-        if new_text.rstrip() == old.rstrip():
+        if same_content(title, old, new_text):
             return False
         if not bot_may_edit(current.text, self.site.username()):
             raise ExcludedByTemplate(f"[[{title}]] excludes this bot ({{{{bots}}}}/{{{{nobots}}}})")

@@ -122,4 +122,6 @@ def post_once(wiki: WikiClient, target: TalkTarget, delivery_id: str, heading: s
         log.warning("delivery to [[%s]] failed: %s", target.page, exc)
         return Outcome(target.user, target.page, FAILED, str(exc)[:300])
     wiki.stats.edits += 1
-    return Outcome(target.user, target.page, DELIVERED, revid=getattr(page, "_revid", 0))
+    revid = getattr(page, "_revid", 0)
+    log.info("delivered %s to [[%s]] (rev %s)", delivery_id, target.page, revid)
+    return Outcome(target.user, target.page, DELIVERED, revid=revid)

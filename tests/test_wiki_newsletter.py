@@ -1,0 +1,197 @@
+"""Newsletters and exactly-once delivery against a real MediaWiki."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.wiki
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+ISSUE = "Advocacy Hub/Newsletter/2026-11"
+SUBSCRIBERS = "Advocacy Hub/Newsletter/Subscribers"
+DELIVERY_ID = "newsletter:2026-11"
+
+
+def add_case(actor, name: str, **fields: str) -> None:
+    base = {"title": name, "summary": f"About {name}.", "jurisdiction": "CL",
+            "topics": "copyright", "start": "2021", "status": "active", "outcome": "pending"}
+    base.update(fields)
+    actor.edit(f"Advocacy Hub/Cases/{name}",
+               "{{Advocacy case\n" + "\n".join(f"|{k}={v}" for k, v in base.items()) + "\n}}",
+               "t")
+
+
+def subscribe(bot, user: str, by: str | None = None, **fields: str) -> None:
+    line = "{{Advocacy subscriber|user=" + user + "".join(
+        f"|{k}={v}" for k, v in fields.items()) + "}}"
+    bot.person(by or user).append(SUBSCRIBERS, "\n" + line, "subscribe")
+
+
+def mark_ready(bot) -> None:
+    admin = bot.admin()
+    admin.edit(ISSUE, bot.text(ISSUE).replace("status=draft", "status=ready"), "ready")
+
+
+def copies(bot, user: str) -> int:
+    return (bot.text(f"User talk:{user}") or "").count(f"advocacy-bot:delivery {DELIVERY_ID}")
+
+
+def test_newsletter_keeps_editorial_text_and_is_idempotent(bot) -> None:
+    admin = bot.admin()
+    add_case(admin, "First")
+    bot.run("harvest")
+    assert bot.run("newsletter", now=NOW).edits >= 3  # issue, translations, state
+    text = bot.text(ISSUE)
+    assert "status=draft" in text and "First" in text
+    written = text.replace("<!-- Editors: write a short introduction here. The bot never "
+                           "changes this section. -->", "Our editorial, by a human.")
+    written += "\nA late note from the community.\n"
+    admin.edit(ISSUE, written, "editorial")
+    assert bot.run("newsletter", now=NOW).edits == 0
+    add_case(admin, "Second", status="concluded", outcome="won")
+    bot.run("harvest")
+    assert bot.run("newsletter", now=NOW).edits >= 1
+    after = bot.text(ISSUE)
+    assert "Our editorial, by a human." in after
+    assert after.rstrip().endswith("A late note from the community.")
+    assert "Second" in after and "First" in after
+    es = bot.text(ISSUE + "/es")
+    assert "Casos nuevos" in es or "casos" in es.lower()
+    assert bot.run("newsletter", now=NOW).edits == 0
+
+
+def test_changed_status_is_news(bot) -> None:
+    admin = bot.admin()
+    add_case(admin, "Ongoing")
+    bot.run("harvest")
+    bot.run("newsletter", now=datetime(2026, 10, 15, tzinfo=UTC))  # October's issue
+    add_case(admin, "Ongoing", status="concluded", outcome="won")
+    bot.run("harvest")
+    bot.run("newsletter", now=NOW)
+    text = bot.text(ISSUE)
+    assert "Cases with news (1)" in text
+    assert "Status: Active → Concluded" in text and "Outcome: Pending → Won" in text
+    assert "New cases" not in text
+
+
+def prepare_issue(bot) -> None:
+    add_case(bot.admin(), "Deliverable")
+    bot.run("harvest")
+    bot.run("newsletter", now=NOW)
+    mark_ready(bot)
+
+
+def test_only_self_subscriptions_and_exclusions(bot) -> None:
+    admin = bot.admin()
+    admin.edit(SUBSCRIBERS, "Subscribe below.\n", "page")
+    subscribe(bot, "Ana")
+    subscribe(bot, "Victim", by="Prankster")  # added by someone else
+    bot.person("Victim")
+    subscribe(bot, "Nobots")
+    bot.person("Nobots").edit("User talk:Nobots", "{{nobots}}", "no bots")
+    subscribe(bot, "Denier")
+    bot.person("Denier").edit("User talk:Denier", "{{bots|deny=AdvocacyBot}}", "no")
+    subscribe(bot, "Optout")
+    bot.person("Optout").edit("User talk:Optout",
+                              "[[Category:Opted-out of message delivery]]", "out")
+    subscribe(bot, "Mover")
+    bot.person("Mover").edit("User talk:Mover", "#REDIRECT [[User talk:Mover/Inbox]]", "r")
+    subscribe(bot, "Lucia", language="es")
+    subscribe(bot, "Briefly", format="summary")
+    prepare_issue(bot)
+    stats = bot.run("deliver", now=NOW)
+    assert copies(bot, "Ana") == 1
+    assert copies(bot, "Victim") == 0
+    assert "Nobots" not in (bot.text("User talk:Nobots") or "x").replace("{{nobots}}", "")
+    assert (bot.text("User talk:Nobots") or "") == "{{nobots}}"
+    assert (bot.text("User talk:Denier") or "") == "{{bots|deny=AdvocacyBot}}"
+    assert "advocacy-bot:delivery" not in (bot.text("User talk:Optout") or "")
+    assert "advocacy-bot:delivery" not in (bot.text("User talk:Mover") or "")
+    assert (bot.text("User talk:Mover/Inbox") or "").count(DELIVERY_ID) == 1
+    lucia = bot.text("User talk:Lucia") or ""
+    assert "Boletín" in lucia or "boletín" in lucia.lower()
+    assert "Casos nuevos" in lucia
+    brief = bot.text("User talk:Briefly") or ""
+    assert "read it on the hub" in brief and "Deliverable" not in brief
+    log = bot.text(ISSUE + "/Delivery log") or ""
+    for user, word in (("Victim", "not added by the subscriber"), ("Nobots", "excludes"),
+                       ("Denier", "excludes"), ("Optout", "opt-out")):
+        row = log[log.index(f"| {user}\n"):][:300]
+        assert word in row, (user, row)
+    assert stats.edits == 5 + 3  # five deliveries; state, subscriptions state, log
+    # The maintenance report lists the forged subscription (after the next index run).
+    bot.run("index")
+    assert "Victim" in (bot.text("Advocacy Hub/Maintenance") or "")
+    # Delivered issues are marked, and a second run posts nothing.
+    assert "status=delivered" in bot.text(ISSUE)
+    assert bot.run("deliver", now=NOW).edits == 0
+
+
+def test_batched_checks_cost(bot) -> None:
+    admin = bot.admin()
+    admin.edit(SUBSCRIBERS, "Subscribe below.\n", "page")
+    for i in range(12):
+        subscribe(bot, f"Reader{i}")
+    prepare_issue(bot)
+    from bots.core.stats import RunStats
+    from bots.jobs.context import job_context
+    from bots.wiki.pages import WikiClient
+    from bots.wiki.session import RequestCounter
+    from bots.wiki.talkpages import resolve_targets
+
+    with job_context("probe", bot.profile()) as ctx:
+        counter = RequestCounter()
+        targets = resolve_targets(WikiClient(ctx.site, ctx.profile, RunStats("x")),
+                                  [f"Reader{i}" for i in range(12)], "Opted-out")
+        assert counter.count <= 1 + 5  # ceil(12/50) + 5
+        counter.close()
+    assert all(t.account_exists for t in targets.values())
+
+
+def _deliver_process(bot) -> subprocess.Popen:
+    env = {**os.environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir),
+           "PYWIKIBOT_DIR": str(REPO_ROOT), "PYWIKIBOT_NO_USER_CONFIG": "0"}
+    return subprocess.Popen([sys.executable, "-m", "bots", "run", "deliver", "--now",
+                             NOW.isoformat()], env=env, cwd=REPO_ROOT, text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@pytest.mark.parametrize("kill_after", [1, 14, 29])
+def test_sigkill_mid_delivery_never_duplicates(bot, kill_after: int) -> None:
+    admin = bot.admin()
+    admin.edit(SUBSCRIBERS, "Subscribe below.\n", "page")
+    users = [f"Sub{i:02d}" for i in range(30)]
+    for user in users:
+        subscribe(bot, user)
+    prepare_issue(bot)
+    proc = _deliver_process(bot)
+    delivered = 0
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if f"delivered {DELIVERY_ID}" in line:
+            delivered += 1
+            if delivered >= kill_after:
+                proc.send_signal(signal.SIGKILL)
+                break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    before = sum(copies(bot, u) for u in users)
+    assert kill_after <= before < 30
+    stats = bot.run("deliver", now=NOW)
+    assert stats.edits >= 30 - before  # the rest, plus state and log
+    for user in users:
+        assert copies(bot, user) == 1, (user, bot.text(ISSUE + "/Delivery log"))
+    log = bot.text(ISSUE + "/Delivery log") or ""
+    results = re.findall(r"^\| (delivered(?: \(found on the page\))?)$", log, re.MULTILINE)
+    assert len(results) == 30
+    assert "delivered (found on the page)" in results or kill_after == 30
+    assert "status=delivered" in bot.text(ISSUE)
+    assert bot.run("deliver", now=NOW).edits == 0
