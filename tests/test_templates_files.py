@@ -33,7 +33,9 @@ def test_every_generated_page_has_a_committed_file() -> None:
     expected = {file_name(title) for title in template_pages(SCHEMA)}
     committed = {p.name for p in TEMPLATES_DIR.glob("*.wikitext")}
     assert expected <= committed
-    assert len(expected) == 1 + 2 * len(SCHEMA.kinds)  # marker + template and doc per kind
+    # The record marker, a template and its doc per kind, and the newsletter status line.
+    assert len(expected) == 1 + 2 * len(SCHEMA.kinds) + 1
+    assert committed == expected  # no stale file left behind
 
 
 def test_stale_files_notices_a_changed_or_missing_file(tmp_path) -> None:
