@@ -48,34 +48,30 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run_with_context(job: str, profile_name: str | None, body: Callable, *, dry_run: bool,
                       stats_json: Path | None, now: str | None = None) -> int:
-    from bots.jobs.context import job_context
+    from bots.core.status import FAILED, STOPPED
+    from bots.jobs.context import run_job
 
     profile = load_profile(profile_name)
     clock = None
     if now:
         fixed = datetime.fromisoformat(now)
         clock = lambda: fixed  # noqa: E731
-    with job_context(job, profile, dry_run=dry_run, now=clock) as ctx:
-        try:
-            body(ctx)
-        finally:
-            pass
-    stats = ctx.stats
-    print(stats.summary())
+    stats, result = run_job(job, profile, body, dry_run=dry_run, now=clock,
+                            on_terminate=True)
+    print(stats.summary() + ("" if result == "ok" else f" [{result}]"))
     if stats_json:
         stats.write_json(stats_json)
-    return 1 if stats.errors and not stats.records else 0
+    # 1: the job failed (the next run continues from what it really did); 3: shutoff.
+    return {FAILED: 1, STOPPED: 3}.get(result, 0)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
     if args.profile:
         os.environ["ADVOCACY_PROFILE"] = args.profile
+    from bots.logsetup import setup_logging
+
+    setup_logging(verbose=args.verbose, profile=args.profile)
     try:
         return _dispatch(args)
     except ConfigError as exc:

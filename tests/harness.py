@@ -119,3 +119,16 @@ class BotHarness:
 
     def snapshot(self) -> dict:
         return json.loads(self.text("User:AdvocacyBot/Snapshot.json") or "{}")
+
+
+def run_for_real(harness: BotHarness, job: str, *, dry_run: bool = False,
+                 now: datetime | None = None):
+    """Run a job the way the command line does (status page, clean failure, shutoff):
+    returns (stats, result, printed output)."""
+    from bots.jobs import registry
+    from bots.jobs.context import run_job
+
+    out = io.StringIO()
+    stats, result = run_job(job, harness.profile(), registry.JOBS[job], dry_run=dry_run,
+                            now=(lambda: now) if now else None, out=out)
+    return stats, result, out.getvalue()

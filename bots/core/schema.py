@@ -59,6 +59,7 @@ class Field:
     max_length: int | None = None
     aliases: tuple[str, ...] = ()
     suggested: bool = False
+    private: bool = False  # hidden when the record's profile is "low"
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -130,6 +131,7 @@ def _field(name: str, spec: dict) -> Field:
         max_length=spec.get("max_length"),
         aliases=tuple(spec.get("aliases", ())),
         suggested=bool(spec.get("suggested", False)),
+        private=bool(spec.get("private", False)),
     )
 
 

@@ -129,10 +129,14 @@ def template_source(kind: RecordKind) -> str:
             )
         long_fields = [f for f in kind.fields.values()
                        if f.type == "text" and (f.max_length or 0) > 500]
+        profile = param_expr(kind.fields["profile"]) if "profile" in kind.fields else ""
         for fld in kind.fields.values():
             if fld is label_fld or fld in long_fields or fld.name == "alert":
                 continue
-            rows.append(_row(fld, msgs.field_label(fld.name)))
+            row = _row(fld, msgs.field_label(fld.name))
+            if fld.private and profile:  # never shown for a low-profile record
+                row = f"{{{{#ifeq:{{{{lc:{profile}}}}}|low||{row}}}}}"
+            rows.append(row)
         rows.append("|}")
         body = "\n".join(rows)
         for fld in long_fields:

@@ -26,7 +26,12 @@ def generated_titles(profile: Profile) -> list[str]:
 
 def print_urls(profile: Profile) -> int:
     wiki = _client(profile, "urls")
-    seeded = [profile.root, f"Template:{RECORD_MARKER}"]
+    from datetime import UTC, datetime
+
+    from bots.core.newsletter import period_of
+
+    issue = f"{profile.hub_page('newsletter')}/{period_of(datetime.now(UTC))}"
+    seeded = [profile.root, f"Template:{RECORD_MARKER}", issue, f"Talk:{profile.root}"]
     titles = [*seeded, *generated_titles(profile), profile.state_page("Snapshot.json")]
     pages = wiki.read(titles)
     for title in titles:

@@ -13,6 +13,7 @@ import logging
 import queue
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TextIO, TypeVar
@@ -113,6 +114,10 @@ class WikiClient:
         self.shutoff_page = profile.state_page(profile.limits.get("shutoff_page", "Shutoff"))
         self.shutoff_every = int(profile.limits.get("shutoff_check_every", 10))
         self._edits_since_check: int | None = None  # None: not checked yet in this run
+        self._shutoff_seen: tuple[float, PageText] | None = None  # read with a batch
+        # Pages every run ends with (the status page): fetched along with the first batch.
+        self.piggyback: dict[str, PageText | None] = {
+            profile.state_page(profile.limits.get("status_page", "Status")): None}
 
     def check_shutoff(self) -> None:
         """Read the shutoff page before the first edit of a run and again every few edits;
@@ -122,7 +127,11 @@ class WikiClient:
             self._edits_since_check += 1
             return
         expected = str(self.profile.limits.get("shutoff_value", "run")).strip().lower()
-        page = self.read_one(self.shutoff_page)
+        seen, self._shutoff_seen = self._shutoff_seen, None
+        if seen is not None and time.monotonic() - seen[0] < 60:
+            page = seen[1]  # read moments ago, with the job's first batch of pages
+        else:
+            page = self.read_one(self.shutoff_page)
         value = (page.text or "").strip().lower()
         if page.exists and value.split()[:1] != [expected]:
             log.error("shutoff: [[%s]] says %r (not %r): no edits", self.shutoff_page,
@@ -143,6 +152,14 @@ class WikiClient:
         result: dict[str, PageText] = {}
         if not wanted:
             return result
+        # The first read of a run brings the shutoff page along (no request of its own).
+        fetch_shutoff = self._edits_since_check is None and self._shutoff_seen is None \
+            and not self.dry_run and self.shutoff_page not in wanted
+        if fetch_shutoff:
+            wanted[self.page(self.shutoff_page).title()] = self.shutoff_page
+        extra = [t for t, v in self.piggyback.items() if v is None and t not in wanted]
+        for title in extra:
+            wanted[self.page(title).title()] = title
         pages = [self.page(t) for t in wanted]
         for page in self.site.preloadpages(pages, groupsize=self.batch_size, quiet=True):
             self.stats.pages_read += 1
@@ -150,7 +167,16 @@ class WikiClient:
         for canonical, given in wanted.items():
             if given not in result:
                 result[given] = PageText(canonical, None, 0, "", self.page(canonical))
+        if fetch_shutoff:
+            self._shutoff_seen = (time.monotonic(), result.pop(self.shutoff_page))
+        for title in extra:
+            self.piggyback[title] = result.pop(title)
         return result
+
+    def read_later(self, title: str) -> PageText:
+        """A page fetched along with an earlier batch, or read now."""
+        cached = self.piggyback.get(title)
+        return cached if cached is not None else self.read_one(title)
 
     def missing(self, title: str) -> PageText:
         """A page known not to exist (no request made to confirm it)."""
@@ -190,6 +216,12 @@ class WikiClient:
                 log.info("[[%s]] was created meanwhile; reading it first", title)
                 return self.save(self.read_one(title), new_text, summary)
         after = getattr(page, "_revid", 0)
+        if not after or after == before:
+            # pywikibot reports "saved" for a no-op too. After a retried request whose first
+            # answer was lost, the edit may have been made by the first try: look.
+            fresh = self.read_one(title)
+            if fresh.revid != before and same_content(title, fresh.text or "", new_text):
+                after = fresh.revid
         if after and after != before:
             self.stats.edits += 1
             current.text, current.revid = new_text, after
@@ -212,8 +244,16 @@ class WikiClient:
 
     def save_section(self, current: PageText, name: str, body: str, summary: str) -> bool:
         """Replace the generated section ``name`` of a page; raises markers.MarkerError (and
-        writes nothing) when its markers are missing or damaged."""
-        return self.save(current, markers.splice(current.text, name, body), summary)
+        writes nothing) when its markers are missing or damaged. Someone edited the page
+        meanwhile (an edit conflict): read it again and splice once more, once."""
+        try:
+            return self.save(current, markers.splice(current.text, name, body), summary)
+        except pywikibot.exceptions.EditConflictError:
+            log.info("edit conflict on [[%s]]: reading it again", current.title)
+            fresh = self.read_one(current.title)
+            saved = self.save(fresh, markers.splice(fresh.text, name, body), summary)
+            current.text, current.revid = fresh.text, fresh.revid
+            return saved
 
     def _print_diff(self, title: str, old: str, new: str) -> None:
         diff = difflib.unified_diff(old.splitlines(), new.splitlines(), f"{title} (wiki)",

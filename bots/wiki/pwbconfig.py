@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +72,77 @@ def apply_profile(ns: dict[str, Any], profile: Profile | None = None) -> Profile
         )
     limits = profile.limits
     ns["write_maxlag"] = int(limits.get("maxlag", 5))
+    ns["read_maxlag"] = int(limits.get("read_maxlag", 30))
     ns["put_throttle"] = limits.get("put_throttle", 10)
     ns["minthrottle"] = 0
-    ns["max_retries"] = int(limits.get("max_retries", 5))
-    ns["retry_wait"] = int(limits.get("retry_wait", 5))
-    ns["retry_max"] = int(limits.get("retry_max", 120))
-    ns["socket_timeout"] = (6.05, float(limits.get("read_timeout", 75)))
+    plan = retry_plan(limits)
+    ns["max_retries"] = plan.max_retries
+    ns["retry_wait"] = plan.retry_wait
+    ns["retry_max"] = plan.retry_max
+    ns["socket_timeout"] = (plan.connect_timeout, plan.read_timeout)
     ns["noisysleep"] = 30.0
     ns["simulate"] = False
     return profile
+
+
+@dataclass(frozen=True)
+class RetryPlan:
+    """How pywikibot retries one API request, from the profile's [limits].
+
+    What pywikibot (11.9) retries, in ``data/api/_requests.py`` and ``comms/http.py``:
+
+    - HTTP 5xx (500, 502, 503, ...; ``ServerError``), 504 (``Server504Error``), read and
+      connect timeouts (``requests.Timeout`` -> ``ServerError``), dropped or refused
+      connections (``requests.ConnectionError``, unless DNS resolution failed), and non-JSON
+      answers (an HTML error page from a proxy): waits ``retry_wait`` seconds, doubled on each
+      retry up to ``retry_max``, at most ``max_retries`` times, then raises ``ApiTimeoutError``.
+      A 5xx answer's ``Retry-After`` header is *not* read (the error is raised before it is).
+    - API error ``maxlag`` (writes send ``maxlag=[limits] maxlag``, reads ``read_maxlag``):
+      waits max(``Retry-After``, lag x attempt / 5) seconds, at most ``retry_max``, up to
+      ``max_retries`` times (a counter of its own), then raises ``MaxlagTimeoutError``.
+    - API error ``readonly`` (and ``internal_api_error_DB*``, ``ReadOnlyError``): as 5xx.
+    - ``ratelimited``, ``badtoken`` (tokens are fetched again), ``notloggedin`` (logs in).
+
+    HTTP 4xx is no error to pywikibot: a JSON body is read as usual, an HTML one is retried as
+    a non-JSON answer (414 switches GET to POST once).
+
+    Not retried (raised at once): DNS failures (builtin ``ConnectionError``), TLS certificate
+    errors and malformed URLs (``FatalServerError``), every other API error (``editconflict``,
+    ``articleexists``, ``protectedpage``, ...), and the same API error twice in a row.
+
+    A retried POST whose answer was lost may have been applied already: the wiki then answers
+    the retry with "nochange" (edit) or ``articleexists`` (create).
+
+    Every retry is a fresh attempt that can itself take ``read_timeout``; so one request gives
+    up after at most :attr:`worst_case` seconds. ``retry_budget`` (seconds of waiting, default
+    600) caps ``max_retries`` so that no profile can make a request hang for hours.
+    """
+
+    max_retries: int
+    retry_wait: int
+    retry_max: int
+    connect_timeout: float
+    read_timeout: float
+
+    @property
+    def waits(self) -> list[int]:
+        return [min(self.retry_wait * 2 ** i, self.retry_max) for i in range(self.max_retries)]
+
+    @property
+    def worst_case(self) -> float:
+        """Seconds one request can take before pywikibot gives up (timeouts and waits)."""
+        attempts = self.max_retries + 1
+        return sum(self.waits) + attempts * (self.connect_timeout + self.read_timeout)
+
+
+def retry_plan(limits: dict[str, Any]) -> RetryPlan:
+    retry_wait = max(1, int(limits.get("retry_wait", 5)))
+    retry_max = max(retry_wait, int(limits.get("retry_max", 60)))
+    budget = float(limits.get("retry_budget", 600))
+    max_retries = max(0, int(limits.get("max_retries", 5)))
+    while max_retries > 1 and sum(min(retry_wait * 2 ** i, retry_max)
+                                  for i in range(max_retries)) > budget:
+        max_retries -= 1
+    return RetryPlan(max_retries=max_retries, retry_wait=retry_wait, retry_max=retry_max,
+                     connect_timeout=float(limits.get("connect_timeout", 6.05)),
+                     read_timeout=float(limits.get("read_timeout", 75)))

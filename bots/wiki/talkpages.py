@@ -97,10 +97,17 @@ def resolve_targets(wiki: WikiClient, users: Iterable[str], optout_category: str
     return targets
 
 
+def page_target(wiki: WikiClient, title: str) -> TalkTarget:
+    """A discussion page that is not a user's (the hub's talk page) as a delivery target."""
+    page = wiki.read_one(title)
+    return TalkTarget(user=title, page=page.title, text=page.text)
+
+
 def post_once(wiki: WikiClient, target: TalkTarget, delivery_id: str, heading: str, body: str,
-              summary: str, message_kind: str) -> Outcome:
+              summary: str, message_kind: str, *, allowed_page: str | None = None) -> Outcome:
     """Post ``body`` as a new section on the target's talk page, unless the checks say no or
-    this delivery is already there. Only talk pages of users, never anything else."""
+    this delivery is already there. Only users' talk pages, or the one ``allowed_page`` the
+    caller names from its configuration; nothing a record says can add another."""
     site = wiki.site
     if delivery_id in delivered_ids(target.text):
         return Outcome(target.user, target.page, ALREADY)
@@ -108,7 +115,7 @@ def post_once(wiki: WikiClient, target: TalkTarget, delivery_id: str, heading: s
     if reason:
         return Outcome(target.user, target.page, SKIPPED, reason)
     page = pywikibot.Page(site, target.page)
-    if page.namespace() != 3:
+    if page.namespace() != 3 and page.title() != allowed_page:
         return Outcome(target.user, target.page, SKIPPED, "not-a-user-talk-page")
     text = f"{body.rstrip()}\n{marker(delivery_id)}"
     if wiki.dry_run:

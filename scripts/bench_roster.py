@@ -1,0 +1,183 @@
+"""Roster benchmark: the requests and seconds of `run roster` for 1,000 advocates, most of whom
+edited recently, on a fresh local wiki.
+
+Setup (not measured): 1,000 accounts created in one PHP process (eval.php); each advocate's
+sign-up is an {{Advocate}} on their own user page, imported with importDump.php under their
+name: most dated within the last days, the rest months ago (active, but older than the
+recent-changes window the roster reads, so each needs a per-user look-up); then recent changes
+and edit counts are rebuilt from the revisions, as MediaWiki's import documentation says.
+A few cases ask for help, so the matchmaking has work to do.
+
+Measured, each in its own process (`advocacy-bot run roster --stats-json`): the first run
+(creates every page) and a second run with nothing changed. Budget: 20 + the number of
+advocates not seen in recent changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from tests.localwiki import LocalWiki, start_wiki  # noqa: E402
+
+TOPICS = ["copyright", "freedom-of-panorama", "platform-regulation", "privacy-surveillance",
+          "censorship-blocking", "ai", "open-licences", "public-domain"]
+COUNTRIES = ["BR", "DE", "US", "IN", "ZA", "EE", "PH", "MX", "NG", "FR", "JP", "UA", "TR", "AR"]
+LANGUAGES = ["en", "es", "pt", "fr", "de", "hi", "tr", "ja", "uk", "yo"]
+SKILLS = ["legal", "policy-research", "communications", "media", "organising", "translation"]
+
+
+def username(i: int) -> str:
+    return f"Bench advocate {i}"
+
+
+def advocate_text(i: int, rng: random.Random) -> str:
+    fields = {
+        "user": username(i),
+        "jurisdictions": rng.choice(COUNTRIES),
+        "topics": "; ".join(rng.sample(TOPICS, 2)),
+        "languages": "; ".join(rng.sample(LANGUAGES, 2)),
+        "skills": rng.choice(SKILLS),
+        "role": "coordinator" if i % 97 == 0 else "member",
+        "profile": "low" if i % 23 == 0 else "public",
+    }
+    return "{{Advocate\n" + "\n".join(f"| {k} = {v}" for k, v in fields.items()) + "\n}}"
+
+
+def case_text(i: int, rng: random.Random) -> str:
+    fields = {
+        "title": f"Bench case {i}",
+        "summary": f"Generated case {i}.",
+        "jurisdiction": rng.choice(COUNTRIES),
+        "topics": "; ".join(rng.sample(TOPICS, 2)),
+        "start": "2025",
+        "status": "active",
+        "help_wanted": "Looking for people who know the law here.",
+        "alert": "yes" if i % 5 == 0 else "no",
+    }
+    return "{{Advocacy case\n" + "\n".join(f"| {k} = {v}" for k, v in fields.items()) + "\n}}"
+
+
+def _page(title: str, ns: int, user: str, when: datetime, text: str) -> str:
+    return (f"<page><title>{html.escape(title)}</title><ns>{ns}</ns><revision>"
+            f"<timestamp>{when.strftime('%Y-%m-%dT%H:%M:%SZ')}</timestamp><contributor>"
+            f"<username>{html.escape(user)}</username></contributor><model>wikitext</model>"
+            f'<format>text/x-wiki</format><text xml:space="preserve">{html.escape(text)}'
+            "</text></revision></page>\n")
+
+
+def write_dump(path: Path, n: int, not_recent: int, cases: int, now: datetime) -> None:
+    rng = random.Random(n)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" '
+                 'xml:lang="en">\n')
+        for i in range(n):
+            if i < n - not_recent:
+                when = now - timedelta(days=rng.uniform(0.5, 10))  # in recent changes
+            else:
+                when = now - timedelta(days=rng.uniform(60, 300))  # active, but not recently
+            fh.write(_page(f"User:{username(i)}", 2, username(i), when, advocate_text(i, rng)))
+        for i in range(cases):
+            fh.write(_page(f"Advocacy Hub/Cases/Bench case {i}", 0, "Admin",
+                           now - timedelta(days=200), case_text(i, rng)))
+        fh.write("</mediawiki>\n")
+
+
+def create_accounts(wiki: LocalWiki, n: int) -> None:
+    """Accounts without passwords (nobody logs in as them), in one PHP process."""
+    line = (f"for ($i = 0; $i < {n}; $i++) {{ "
+            "$u = User::newFromName('Bench advocate ' . $i); "
+            "if ($u->getId() === 0) { User::createNew($u->getName()); } }")
+    wiki.maint("eval", input=line + "\n")
+
+
+def bot(wiki: LocalWiki, *args: str) -> tuple[dict, float, float, str]:
+    """Run advocacy-bot in its own process (as scripts/bench.py does): (stats, wall seconds,
+    peak RSS in MB, its log)."""
+    env = {**os.environ, "ADVOCACY_WIKI_DIR": str(wiki.dir), "PYWIKIBOT_DIR": str(REPO_ROOT),
+           "PYWIKIBOT_NO_USER_CONFIG": "0"}
+    with tempfile.NamedTemporaryFile(suffix=".json") as stats_file, \
+            tempfile.TemporaryFile("w+") as err:
+        started = time.monotonic()
+        proc = subprocess.Popen([sys.executable, "-m", "bots", *args, "--stats-json",
+                                 stats_file.name], env=env, cwd=REPO_ROOT,
+                                stdout=subprocess.DEVNULL, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.monotonic() - started
+        err.seek(0)
+        log = err.read()
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"advocacy-bot {' '.join(args)} failed:\n{log[-3000:]}")
+        return (json.loads(Path(stats_file.name).read_text()), elapsed, usage.ru_maxrss / 1024,
+                log)
+
+
+def looked_up(log_text: str) -> tuple[int, int]:
+    m = re.search(r"roster activity: (\d+) advocates, (\d+) seen in recent changes, (\d+) "
+                  r"looked up", log_text)
+    return (int(m.group(2)), int(m.group(3))) if m else (-1, -1)
+
+
+def bench(n: int, not_recent: int, workdir: Path) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    wiki = start_wiki(workdir / f"roster-{n}")
+    try:
+        bot(wiki, "templates", "install")
+        t0 = time.monotonic()
+        create_accounts(wiki, n)
+        dump = workdir / f"advocates-{n}.xml"
+        write_dump(dump, n, not_recent, cases=20, now=datetime.now(UTC))
+        wiki.maint("importDump", "--quiet", str(dump))
+        wiki.maint("rebuildrecentchanges")
+        wiki.maint("initEditCount")
+        rows.append((f"N={n}: set-up (accounts, import, rebuild RC)",
+                     f"{time.monotonic() - t0:.0f} s"))
+        stats, _, _, _ = bot(wiki, "run", "harvest")
+        assert stats["records"] >= n, stats
+        for label in ("first run", "second run, nothing changed"):
+            stats, secs, rss, log = bot(wiki, "run", "roster")
+            assert stats["records"] == n, stats
+            seen, lookups = looked_up(log)
+            not_seen = n - seen
+            budget = 20 + not_seen
+            verdict = "within" if stats["api_requests"] <= budget else "OVER"
+            rows.append((f"N={n}: run roster, {label}",
+                         f"{stats['api_requests']} requests ({verdict} the budget 20 + "
+                         f"{not_seen} not seen in recent changes = {budget}; {lookups} per-user "
+                         f"look-ups), {stats['edits']} edits, job {stats['seconds']:.1f} s "
+                         f"(process {secs:.1f} s), peak {rss:.0f} MB"))
+    finally:
+        wiki.stop()
+    return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="N = 100 only")
+    ap.add_argument("--advocates", type=int, default=1000)
+    args, _ = ap.parse_known_args()  # scripts/bench passes bench.py's options too
+    n = 100 if args.quick else args.advocates
+    not_recent = max(1, n // 10)
+    with tempfile.TemporaryDirectory(prefix="advocacy-bench-roster-") as tmp:
+        rows = bench(n, not_recent, Path(tmp))
+    print("\nRoster")
+    for label, value in rows:
+        print(f"  {label:48} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

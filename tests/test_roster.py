@@ -1,0 +1,353 @@
+"""The roster's pure logic (bots.core.roster) and rendering (bots.core.render.roster)."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bots.core import delivery
+from bots.core.matching import Reason, Suggestion
+from bots.core.messages import Messages
+from bots.core.records import Record
+from bots.core.render.pages import PageSet
+from bots.core.render.roster import RosterRenderer
+from bots.core.roster import (
+    ACTIVE,
+    INACTIVE,
+    NOTICED,
+    Account,
+    Advocate,
+    Entry,
+    RoleChange,
+    RosterConfig,
+    RosterState,
+    account_from_api,
+    advocate_records,
+    decide,
+    find_change,
+    follow_renames,
+    group,
+    notice_delivery_id,
+    noticed,
+    role_changes,
+    user_token,
+)
+from bots.core.schema import load_schema
+from bots.paths import CONFIG_DIR
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+CFG = RosterConfig()  # 365 days, 30 days of grace
+OK = Account("A", editcount=10, registration="2020-01-01T00:00:00Z")
+SCHEMA = load_schema()
+
+
+def ago(days: float) -> datetime:
+    return NOW - timedelta(days=days)
+
+
+# -- configuration --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["local", "meta"])
+def test_profiles_configure_the_roster(name: str) -> None:
+    with open(CONFIG_DIR / f"{name}.toml", "rb") as fh:
+        data = tomllib.load(fh)
+    cfg = RosterConfig.from_profile(data)
+    assert (cfg.inactive_after, cfg.grace, cfg.max_suggestions) == (
+        timedelta(days=365), timedelta(days=30), 5)
+    pages = data["hub"]["pages"]
+    assert pages["roster_log"].startswith("Advocacy Hub/")
+    assert pages["help_wanted"].startswith("Advocacy Hub/")
+
+
+def test_config_defaults_and_overrides() -> None:
+    assert RosterConfig.from_profile({}) == RosterConfig()
+    cfg = RosterConfig.from_profile({"roster": {"inactive_after_days": 90, "grace_days": 7}})
+    assert cfg.inactive_after == timedelta(days=90) and cfg.grace == timedelta(days=7)
+
+
+# -- accounts, blocks, locks, renames -------------------------------------------------------
+
+def test_account_from_list_users() -> None:
+    assert not account_from_api({"name": "X", "missing": True}).exists
+    assert not account_from_api({"name": "<x>", "invalid": True}).exists
+    assert not account_from_api(None).exists
+    info = {"name": "X", "userid": 3, "editcount": 7, "registration": "2020-01-01T00:00:00Z"}
+    acct = account_from_api(info)
+    assert (acct.exists, acct.blocked, acct.locked, acct.editcount) == (True, False, False, 7)
+
+
+@pytest.mark.parametrize(("block", "hard"), [
+    ({"blockid": 1, "blockexpiry": "infinite"}, True),
+    ({"blockid": 1, "blockexpiry": "infinity"}, True),
+    ({"blockid": 1, "blockexpiry": "infinite", "blockpartial": True}, False),
+    ({"blockid": 1, "blockexpiry": "2030-01-01T00:00:00Z"}, False),
+    ({}, False),
+])
+def test_only_sitewide_indefinite_blocks_count(block: dict, hard: bool) -> None:
+    assert account_from_api({"name": "X", "userid": 3, **block}).blocked is hard
+
+
+@pytest.mark.parametrize(("global_info", "locked"), [
+    ({"home": "metawiki", "id": 1, "locked": ""}, True),  # formatversion 1
+    ({"home": "metawiki", "id": 1, "locked": True}, True),  # formatversion 2
+    ({"home": "metawiki", "id": 1}, False),
+    ({"missing": ""}, False),
+    (None, False),  # no CentralAuth: never locked
+])
+def test_lock_decision_from_globaluserinfo(global_info, locked: bool) -> None:
+    assert account_from_api({"name": "X", "userid": 3}, global_info).locked is locked
+
+
+def test_renames_are_followed_through_chains_and_cycles() -> None:
+    renames = {"A": "B", "B": "C", "X": "Y", "Y": "X"}
+    assert follow_renames("A", renames) == "C"
+    assert follow_renames("Q", renames) == "Q"
+    assert follow_renames("X", renames) in ("X", "Y")  # a cycle ends
+
+
+def test_state_moves_with_a_rename_and_round_trips() -> None:
+    state = RosterState(advocates={"Old": Entry(status=NOTICED, role="coordinator",
+                                                notice_period="20250101T000000")})
+    moved = state.apply_renames([("Old", "New")])
+    assert moved == [("Old", "New")]
+    assert set(state.advocates) == {"New"}
+    back = RosterState.from_json(state.to_json())
+    assert back.exists and back.renames == {"Old": "New"}
+    assert back.advocates["New"] == state.advocates["New"]
+    assert RosterState.from_json(None).exists is False
+    assert state.to_json() == back.to_json()  # stable text: no edit when nothing changed
+
+
+# -- the activity state machine -------------------------------------------------------------
+
+def test_recent_edit_is_active() -> None:
+    d = decide("A", OK, ago(10), None, NOW, CFG)
+    assert (d.status, d.post_notice, d.moved) == (ACTIVE, "", False)
+
+
+def test_a_new_account_that_never_edited_is_active_until_a_year_after_registering() -> None:
+    fresh = Account("A", editcount=0, registration=(ago(100)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert decide("A", fresh, None, None, NOW, CFG).status == ACTIVE
+    old = Account("A", editcount=0, registration=(ago(400)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    d = decide("A", old, None, None, NOW, CFG)
+    assert d.post_notice == notice_delivery_id("A", ago(400).strftime("%Y%m%dT%H%M%S"))
+
+
+def test_notice_then_grace_then_inactive_then_back() -> None:
+    last = ago(400)
+    first = decide("A", OK, last, None, NOW, CFG)
+    assert first.post_notice.startswith("notice:inactive:A:")
+    assert first.status == ACTIVE  # not noticed until the notice is on the talk page
+    entry = noticed(first, NOW)
+    assert entry.status == NOTICED and entry.notice_id == first.post_notice
+
+    # The same run again (or a run killed before saving its state): the same delivery id,
+    # so post_once finds its marker and does not post twice.
+    assert decide("A", OK, last, None, NOW, CFG).post_notice == first.post_notice
+
+    waiting = decide("A", OK, last, entry, NOW + timedelta(days=29), CFG)
+    assert (waiting.status, waiting.post_notice, waiting.moved) == (NOTICED, "", False)
+
+    moved = decide("A", OK, last, entry, NOW + timedelta(days=30), CFG)
+    assert (moved.status, moved.moved, moved.entry.reason) == (INACTIVE, True, "inactive")
+    assert moved.entry.inactive_edit == last.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    later = NOW + timedelta(days=90)
+    stays = decide("A", OK, last, moved.entry, later, CFG)
+    assert (stays.status, stays.moved, stays.post_notice) == (INACTIVE, False, "")
+
+    # Any edit newer than the one they were moved with brings them back, whatever the clock.
+    back = decide("A", OK, last + timedelta(days=1), moved.entry, later, CFG)
+    assert (back.status, back.returned) == (ACTIVE, True)
+    assert back.entry.reason == "" and back.entry.notice_id == ""
+
+
+def test_an_edit_after_the_notice_cancels_it() -> None:
+    last = ago(400)
+    entry = noticed(decide("A", OK, last, None, NOW, CFG), NOW)
+    d = decide("A", OK, last + timedelta(seconds=1), entry, NOW + timedelta(days=40), CFG)
+    assert (d.status, d.post_notice) == (ACTIVE, "")
+    # A new, later period of inactivity gets a new notice (a new delivery id).
+    again = decide("A", OK, last + timedelta(days=5), Entry(), NOW + timedelta(days=400), CFG)
+    assert again.post_notice and again.post_notice != entry.notice_id
+
+
+@pytest.mark.parametrize(("acct", "reason"), [
+    (Account("A", blocked=True, editcount=3), "blocked"),
+    (Account("A", locked=True, editcount=3), "locked"),
+    (Account("A", locked=True, blocked=True, editcount=3), "locked"),
+    (Account("A", exists=False), "no-account"),
+])
+def test_blocked_locked_and_missing_accounts_move_at_once(acct: Account, reason: str) -> None:
+    d = decide("A", acct, ago(1), None, NOW, CFG)
+    assert (d.status, d.entry.reason, d.moved, d.post_notice) == (INACTIVE, reason, True, "")
+    assert d.entry.inactive_since == NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
+    again = decide("A", acct, ago(1), d.entry, NOW + timedelta(days=3), CFG)
+    assert (again.moved, again.entry.inactive_since) == (False, d.entry.inactive_since)
+    # Unblocked / unlocked: judged by their edits again.
+    free = decide("A", OK, ago(1), d.entry, NOW + timedelta(days=3), CFG)
+    assert (free.status, free.returned, free.entry.reason) == (ACTIVE, True, "")
+
+
+@pytest.mark.parametrize("user", ["Jane Doe", "O'Brien (WMDE)", "हिन्दी सदस्य", "A/B:C", "李雷"])
+def test_notice_ids_are_one_word_for_any_username(user: str) -> None:
+    ident = notice_delivery_id(user, "20250101T000000")
+    assert delivery.marker(ident)  # raises for anything but one word
+    assert ident.startswith("notice:inactive:") and " " not in ident
+    assert user_token(user) != user_token(user + "x")
+
+
+# -- roles ----------------------------------------------------------------------------------
+
+def rec(user: str, role: str = "member", page: str = "Advocacy Hub/Advocates/Sign-up",
+        **fields) -> Record:
+    return Record(kind="advocate", page=page, fields={"user": user, "role": role, **fields},
+                  revid=5, timestamp="2026-01-01T00:00:00Z")
+
+
+def test_role_changes() -> None:
+    current = {"A": rec("A", "coordinator"), "B": rec("B"), "New": rec("New", "topic-lead")}
+    assert role_changes(current, RosterState()) == []  # the first run only records roles
+    state = RosterState(advocates={"A": Entry(role="member"), "B": Entry(role="member"),
+                                   "Gone": Entry(role="regional-contact", page="User:Gone")},
+                        exists=True)
+    changes = {(c.user, c.old, c.new) for c in role_changes(current, state)}
+    assert changes == {("A", "member", "coordinator"), ("New", "", "topic-lead"),
+                       ("Gone", "regional-contact", "")}
+    log = RoleChange("A", "member", "coordinator", "P", 9, "Admin", "t").to_json()
+    assert log["by"] == "Admin" and log["old"] == "member"
+
+
+def test_find_change_credits_the_edit_that_gave_the_role() -> None:
+    history = [(10, "Vandal", "t1", "coordinator"), (11, "Fixer", "t2", "member"),
+               (12, "Coordinator", "t3", "coordinator"), (13, "Someone", "t4", "coordinator")]
+    assert find_change("coordinator", history) == (12, "Coordinator", "t3")
+    assert find_change("topic-lead", history) == (0, "", "")
+    assert find_change(None, [(20, "Remover", "t5", None)]) == (20, "Remover", "t5")
+    assert find_change("member", [(3, "Me", "t", "member")]) == (3, "Me", "t")
+
+
+def test_one_record_per_advocate_prefers_their_own_user_page() -> None:
+    hub = rec("A", "member")
+    own = rec("A", "coordinator", page="User:A")
+    nobody = Record(kind="advocate", page="P", fields={"user": ""})
+    case = Record(kind="case", page="C", fields={"title": "x"})
+    got = advocate_records([own, hub, nobody, case])
+    assert list(got) == ["A"] and got["A"] is own
+
+
+# -- grouping and rendering -----------------------------------------------------------------
+
+def adv(user: str, status: str = ACTIVE, **fields) -> Advocate:
+    fields = {"role": "member", "profile": "public", **fields}
+    return Advocate(user=user, record=rec(user, **fields), status=status)
+
+
+def test_grouping_by_place_sets_low_profile_advocates_apart() -> None:
+    people = [adv("Public", regions=["LAC"]), adv("Quiet", regions=["MENA"], profile="low"),
+              adv("Nowhere")]
+    groups, without, hidden = group(people, "regions", public_places=True)
+    assert list(groups) == ["LAC"] and [a.user for a in hidden] == ["Quiet"]
+    assert [a.user for a in without] == ["Nowhere"]
+    groups, _, hidden = group(people, "regions")
+    assert "MENA" in groups and hidden == []
+
+
+def renderer(lang: str = "en") -> RosterRenderer:
+    pages = PageSet(titles={"roster": "Advocacy Hub/Advocates",
+                            "roster_log": "Advocacy Hub/Advocates/Log",
+                            "help_wanted": "Advocacy Hub/Help wanted",
+                            "signup": "Advocacy Hub/Advocates/Sign-up"},
+                    base_lang="en", languages=["en", "es", "zh"])
+    return RosterRenderer(SCHEMA, Messages(lang), pages, CFG)
+
+
+def test_the_roster_never_shows_where_a_low_profile_advocate_works() -> None:
+    people = [adv("Open Person", regions=["LAC"], jurisdictions=["BR"], topics=["copyright"],
+                  languages=["pt"]),
+              adv("Quiet Person", regions=["MENA"], jurisdictions=["IR"], topics=["copyright"],
+                  languages=["fa"], profile="low")]
+    text = renderer().roster(people)
+    assert "Quiet Person" in text
+    assert "Iran" not in text and "Middle East" not in text
+    assert "Brazil" in text and "Latin America" in text
+    by_region = text.split("== By region ==")[1].split("== By topic ==")[0]
+    assert "Location not shown (1)" in by_region
+    assert "فارسی" in text  # languages in their own script
+    zh = renderer("zh").roster(people)
+    assert "伊朗" not in zh and "巴西" in zh
+
+
+def test_the_roster_lists_inactive_advocates_with_the_reason() -> None:
+    gone = Advocate(user="Sleeper", record=rec("Sleeper"), status=INACTIVE, reason="inactive",
+                    inactive_since="2026-05-01T00:00:00Z", inactive_edit="2025-01-02T00:00:00Z")
+    blocked = Advocate(user="Blocked One", record=rec("Blocked One"), status=INACTIVE,
+                       reason="blocked", inactive_since="2026-05-02T00:00:00Z")
+    text = renderer().roster([adv("Awake"), gone, blocked])
+    active, inactive = text.split("== Inactive advocates (2) ==")
+    assert "Awake" in active and "Sleeper" not in active and "Blocked One" not in active
+    assert "No edit since 2025-01-02" in inactive
+    assert "Blocked indefinitely" in inactive and "Special:BlockList/Blocked One" in inactive
+    assert "[[:User talk:Sleeper|talk]]" in inactive
+
+
+def test_renamed_advocates_show_their_former_name_escaped() -> None:
+    a = Advocate(user="New", record=rec("Old"), former_name="Old''{{x}}")
+    text = renderer().roster([a])
+    assert "formerly Old&#39;&#39;&#123;&#123;x&#125;&#125;" in text
+    assert "{{x}}" not in text
+
+
+def test_role_log_and_help_wanted_render_safely() -> None:
+    r = renderer()
+    log = r.log([{"user": "A", "old": "member", "new": "coordinator", "by": "Boss",
+                  "at": "2026-05-01T10:00:00Z", "revid": 42, "page": "P"},
+                 {"user": "B", "old": "", "new": "topic-lead", "at": "2026-05-02T10:00:00Z",
+                  "page": "P"}])
+    assert "[[:User:Boss|Boss]]" in log and "[[:Special:Diff/42|diff]]" in log
+    assert "Coordinator" in log and "(not on the roster)" in log and "unknown" in log
+    assert log.index("User:B|") < log.index("User:A|")  # newest first
+    hostile = Record(kind="case", page="Advocacy Hub/Cases/H", fields={
+        "title": "H ]] [[Category:Spam", "jurisdiction": ["BR"], "topics": ["copyright"],
+        "help_wanted": "{{delete}} __NOTOC__ ~~~~ <script>x</script>\n== Heading ==",
+        "alert": "yes"})
+    sugg = Suggestion("Helper", 8, (Reason("topic", "copyright"), Reason("language", "pt")))
+    page = r.help_wanted([(hostile, [sugg])])
+    for bad in ("{{delete}}", "__NOTOC__", "~~~~", "<script>", "\n== Heading", "[[Category"):
+        assert bad not in page
+    assert "works on Copyright; speaks português" in page
+    assert "Urgent alert" in page
+    assert re.search(r"\[\[:User:Helper\|Helper\]\]", page)
+    empty = r.help_wanted([])
+    assert "No case asks for help right now." in empty
+
+
+def test_state_json_is_what_the_digests_can_read() -> None:
+    state = RosterState(advocates={"A": Entry(status=ACTIVE, role="member"),
+                                   "B": Entry(status=INACTIVE, reason="blocked")})
+    data = json.loads(state.to_json())
+    assert data["advocates"]["B"]["status"] == "inactive"
+    assert RosterState.from_json(state.to_json()).statuses() == {"A": ACTIVE, "B": INACTIVE}
+
+
+def test_region_groups_show_only_the_countries_in_that_region() -> None:
+    both = adv("Two Places", regions=["LAC", "NWE"], jurisdictions=["BR", "DE"])
+    text = renderer().roster([both])
+    lac = text.split("=== Latin America & Caribbean (1) ===")[1].split("===")[0]
+    nwe = text.split("=== Northern & Western Europe (1) ===")[1].split("==")[0]
+    assert "(Brazil)" in lac and "Germany" not in lac
+    assert "(Germany)" in nwe and "Brazil" not in nwe
+
+
+def test_reasons_of_one_kind_are_said_once() -> None:
+    r = renderer()
+    reasons = (Reason("topic", "copyright"), Reason("topic", "freedom-of-panorama"),
+               Reason("jurisdiction", "ZA"), Reason("language", "en"))
+    assert r.reasons_text(reasons) == ("works on Copyright, Freedom of panorama; "
+                                       "works in South Africa; speaks English")
+    assert r.reason_text("region", "LAC") == "works in the region Latin America & Caribbean"
+    assert renderer("es").reasons_text(reasons[:1]) == "trabaja en Derechos de autor"

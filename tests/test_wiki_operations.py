@@ -1,0 +1,103 @@
+"""Operations against a real MediaWiki: the shutoff page, dry runs of every job, the status
+page, and a failing job that ends cleanly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+try:
+    from tests.harness import run_for_real
+except ModuleNotFoundError:
+    from harness import run_for_real  # type: ignore[no-redef]
+
+pytestmark = pytest.mark.wiki
+SHUTOFF = "User:AdvocacyBot/Shutoff"
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def seed(bot) -> None:
+    admin = bot.admin()
+    admin.edit("Advocacy Hub/Cases/Ops case",
+               "{{Advocacy case|title=Ops case|summary=S.|jurisdiction=CL|topics=copyright"
+               "|start=2024|status=active|alert=yes}}", "t")
+    admin.edit("Advocacy Hub/Newsletter/Subscribers", "Subscribe below.\n", "page")
+    bot.person("Reader").append("Advocacy Hub/Newsletter/Subscribers",
+                                "\n{{Advocacy subscriber|user=Reader}}", "subscribe")
+    bot.person("Helper").append("Advocacy Hub/Advocates/Sign-up",
+                                "\n{{Advocate|user=Helper|topics=copyright}}", "sign up")
+
+
+def bot_edits(bot) -> int:
+    changes = bot.api(action="query", list="recentchanges", rcuser="AdvocacyBot",
+                      rclimit="max", rcprop="ids")["query"]["recentchanges"]
+    return len(changes)
+
+
+def mark_ready(bot) -> None:
+    issue = "Advocacy Hub/Newsletter/2026-11"
+    bot.admin().edit(issue, bot.text(issue).replace("status=draft", "status=ready"), "ready")
+
+
+JOBS = ["harvest", "index", "roster", "newsletter", "deliver", "digest"]
+
+
+def test_shutoff_stops_every_job_and_resumes(bot) -> None:
+    seed(bot)
+    run_for_real(bot, "harvest", now=NOW)
+    bot.admin().edit("Advocacy Hub/Cases/Later", "{{Advocacy case|title=Later|summary=S."
+                     "|jurisdiction=BR|topics=ai|start=2025|status=active}}", "more work")
+    admin = bot.admin()
+    admin.edit(SHUTOFF, "stop: maintenance", "stop the bot")
+    before = bot_edits(bot)
+    for job in JOBS:
+        stats, result, _ = run_for_real(bot, job, now=NOW)
+        assert stats.edits == 0, job
+        assert result in ("stopped", "ok"), (job, result)  # ok: a job with nothing to write
+    assert bot_edits(bot) == before
+    stopped = run_for_real(bot, "harvest", now=NOW)[1]
+    assert stopped == "stopped"
+    admin.edit(SHUTOFF, "run", "resume")
+    for job in ("harvest", "index", "newsletter"):
+        stats, result, _ = run_for_real(bot, job, now=NOW)
+        assert result == "ok" and stats.edits > 0, job
+    mark_ready(bot)
+    assert run_for_real(bot, "deliver", now=NOW)[0].edits > 0
+    status = bot.text("User:AdvocacyBot/Status") or ""
+    for job in ("harvest", "index", "newsletter", "deliver"):
+        assert f"| {job}\n" in status, job
+    assert "stopped (shutoff)" not in status.split("| harvest\n")[1].split("|-")[0]
+
+
+def test_dry_run_of_every_job_makes_no_edit_and_prints_diffs(bot) -> None:
+    seed(bot)
+    before = bot_edits(bot)
+    printed = {}
+    for job in ("harvest", "index", "roster", "newsletter", "digest"):
+        if job != "harvest":
+            run_for_real(bot, "harvest", now=NOW)  # the others read a real snapshot
+            before = bot_edits(bot)
+        stats, result, out = run_for_real(bot, job, dry_run=True, now=NOW)
+        assert result == "ok", (job, result)
+        assert stats.edits == 0 and bot_edits(bot) == before, job
+        printed[job] = out
+    assert "+++ User:AdvocacyBot/Snapshot.json (bot)" in printed["harvest"]
+    assert "+++ Advocacy Hub/Cases (bot)" in printed["index"]
+    assert "+++ Advocacy Hub/Newsletter/2026-11 (bot)" in printed["newsletter"]
+    assert "would post on [[User talk:Helper]]" in printed["digest"]  # the alert
+    run_for_real(bot, "newsletter", now=NOW)
+    mark_ready(bot)
+    before = bot_edits(bot)
+    stats, result, out = run_for_real(bot, "deliver", dry_run=True, now=NOW)
+    assert stats.edits == 0 and bot_edits(bot) == before
+    assert "would post on [[User talk:Reader]]" in out
+
+
+def test_a_failing_job_ends_cleanly_and_reports(bot) -> None:
+    # No snapshot yet: index cannot run; it says so and exits with an error, no traceback up.
+    stats, result, _ = run_for_real(bot, "index", now=NOW)
+    assert result == "failed"
+    assert stats.errors == 1
+    status = bot.text("User:AdvocacyBot/Status") or ""
+    assert "failed" in status and "run the harvest job first" in status
