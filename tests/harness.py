@@ -132,3 +132,14 @@ def run_for_real(harness: BotHarness, job: str, *, dry_run: bool = False,
     stats, result = run_job(job, harness.profile(), registry.JOBS[job], dry_run=dry_run,
                             now=(lambda: now) if now else None, out=out)
     return stats, result, out.getvalue()
+
+
+CASE_DEFAULTS = {"summary": "S.", "jurisdiction": "CL", "topics": "copyright", "start": "2021",
+                 "status": "active", "outcome": "pending"}
+
+
+def add_case(actor, name: str, **fields: str) -> None:
+    """A case page written by a person, with sensible defaults for the required fields."""
+    values = {"title": name, **CASE_DEFAULTS, **fields}
+    body = "\n".join(f"|{k}={v}" for k, v in values.items())
+    actor.edit(f"Advocacy Hub/Cases/{name}", "{{Advocacy case\n" + body + "\n}}", "t")

@@ -12,19 +12,15 @@ from pathlib import Path
 
 import pytest
 
+try:
+    from tests.harness import add_case
+except ModuleNotFoundError:
+    from harness import add_case  # type: ignore[no-redef]
+
 pytestmark = pytest.mark.wiki
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SIGNUP = "Advocacy Hub/Advocates/Sign-up"
 HUB_TALK = "Talk:Advocacy Hub"
-
-
-def add_case(actor, name: str, **fields: str) -> None:
-    base = {"title": name, "summary": f"About {name}.", "jurisdiction": "CL",
-            "topics": "copyright", "start": "2024", "status": "active", "outcome": "pending"}
-    base.update(fields)
-    actor.edit(f"Advocacy Hub/Cases/{name}",
-               "{{Advocacy case\n" + "\n".join(f"|{k}={v}" for k, v in base.items()) + "\n}}",
-               "t")
 
 
 def sign_up(bot, user: str, **fields: str) -> None:

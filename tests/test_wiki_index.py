@@ -7,18 +7,15 @@ import re
 
 import pytest
 
+try:
+    from tests.harness import add_case
+except ModuleNotFoundError:
+    from harness import add_case  # type: ignore[no-redef]
+
 pytestmark = pytest.mark.wiki
 
 INDEX = "Advocacy Hub/Cases"
 MAINT = "Advocacy Hub/Maintenance"
-
-
-def add_case(actor, name: str, **fields: str) -> None:
-    base = {"title": name, "summary": "S.", "jurisdiction": "CL", "topics": "copyright",
-            "start": "2021", "status": "concluded", "outcome": "won"}
-    base.update(fields)
-    body = "\n".join(f"|{k}={v}" for k, v in base.items())
-    actor.edit(f"Advocacy Hub/Cases/{name}", "{{Advocacy case\n" + body + "\n}}", "t")
 
 
 def test_index_is_idempotent_and_keeps_human_text(bot) -> None:

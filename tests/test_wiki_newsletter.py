@@ -12,21 +12,17 @@ from pathlib import Path
 
 import pytest
 
+try:
+    from tests.harness import add_case
+except ModuleNotFoundError:
+    from harness import add_case  # type: ignore[no-redef]
+
 pytestmark = pytest.mark.wiki
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ISSUE = "Advocacy Hub/Newsletter/2026-11"
 SUBSCRIBERS = "Advocacy Hub/Newsletter/Subscribers"
 DELIVERY_ID = "newsletter:2026-11"
-
-
-def add_case(actor, name: str, **fields: str) -> None:
-    base = {"title": name, "summary": f"About {name}.", "jurisdiction": "CL",
-            "topics": "copyright", "start": "2021", "status": "active", "outcome": "pending"}
-    base.update(fields)
-    actor.edit(f"Advocacy Hub/Cases/{name}",
-               "{{Advocacy case\n" + "\n".join(f"|{k}={v}" for k, v in base.items()) + "\n}}",
-               "t")
 
 
 def subscribe(bot, user: str, by: str | None = None, **fields: str) -> None:

@@ -23,11 +23,10 @@ def entry(stats: RunStats, result: str, message: str, at: datetime) -> dict:
 
 
 def needs_update(old: dict | None, new: dict, heartbeat: timedelta) -> bool:
-    """Write the status page when a run did something, went wrong, or the last line is older
-    than the heartbeat: a quiet run shortly after another makes no edit."""
-    if old is None or old.get("result") != new["result"]:
-        return True
-    if new["edits"] or new["errors"] or new["result"] != OK:
+    """Write the status page when the result or the number of errors changed, or the job's
+    line is older than the heartbeat. Not after every run: a bot that edits its status page
+    every quarter of an hour floods the wiki's recent changes (and its own request budget)."""
+    if old is None or old.get("result") != new["result"] or old.get("errors") != new["errors"]:
         return True
     return datetime.fromisoformat(new["at"]) - datetime.fromisoformat(old["at"]) >= heartbeat
 

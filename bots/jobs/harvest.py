@@ -22,7 +22,7 @@ from bots.core.snapshot import Snapshot, sha1
 from bots.core.wikitemplates import RECORD_MARKER
 from bots.jobs.context import JobContext
 from bots.paths import CONFIG_DIR
-from bots.wiki.pages import PageText, prefetched
+from bots.wiki.pages import PageText, fetch_texts, prefetched
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +74,6 @@ def _latest_change(ctx: JobContext) -> tuple[str, int]:
     return ctx.now().strftime("%Y-%m-%dT%H:%M:%SZ"), 0
 
 
-def _parse_page(page: pywikibot.Page, schema: Schema) -> tuple[int, list[Record]]:
-    rev = page.latest_revision
-    return rev.revid, page_records(page.title(), page.text, rev.revid,
-                                   rev.timestamp.isoformat(), schema)
-
-
 def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
     rc_from, last_rcid = _latest_change(ctx)  # before listing: nothing slips between
     snap = Snapshot(rc_from=rc_from, last_rcid=last_rcid, schema_hash=schema_hash(),
@@ -87,15 +81,13 @@ def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
     marker = pywikibot.Page(ctx.site, f"Template:{RECORD_MARKER}")
     # List first (5,000 titles a request for a bot), then fetch text 500 pages a request:
     # pywikibot's own content generator stops at 250 a request.
-    listed = list(ctx.site.page_embeddedin(marker))
-    pages = ctx.site.preloadpages(listed, groupsize=ctx.wiki.batch_size, quiet=True)
-    for page in prefetched(pages, ahead=ctx.wiki.batch_size):
+    pageids = [p.pageid for p in ctx.site.page_embeddedin(marker)]
+    texts = fetch_texts(ctx.site, pageids, ctx.wiki.batch_size)
+    for page in prefetched(texts, ahead=ctx.wiki.batch_size):
         ctx.stats.pages_read += 1
-        if not page.exists():
-            continue  # deleted since it was listed
-        revid, records = _parse_page(page, ctx.schema)
+        records = page_records(page.title, page.text, page.revid, page.timestamp, ctx.schema)
         if records:
-            snap.add_base(page.title(), revid, records)
+            snap.add_base(page.title, page.revid, records)
     if old is not None:
         snap.shard_titles, snap.shard_sha1 = old.shard_titles, old.shard_sha1
     return snap

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TextIO, TypeVar
 
 import pywikibot
+from pywikibot.data import api
 
 from bots.config import Profile
 from bots.core import markers
@@ -66,6 +67,35 @@ def same_content(title: str, old: str, new: str) -> bool:
         except ValueError:
             return False
     return False
+
+
+@dataclass(frozen=True)
+class Fetched:
+    title: str
+    revid: int
+    timestamp: str
+    text: str
+
+
+def fetch_texts(site: pywikibot.site.APISite, pageids: list[int],
+                batch: int = 500) -> Iterator[Fetched]:
+    """Current text of many pages, ``batch`` a request, asking only for what a harvest reads.
+
+    pywikibot's preloadpages also asks for comments (parsed), sizes, hashes, tags and user ids
+    of every revision; for thousands of pages that costs the server more than the text itself.
+    """
+    for i in range(0, len(pageids), batch):
+        gen = api.PropertyGenerator("revisions", site=site, parameters={
+            "pageids": pageids[i:i + batch], "rvprop": "ids|timestamp|content",
+            "rvslots": "main"})
+        gen.set_maximum_items(-1)  # one revision per page: no rvlimit
+        for page in gen:
+            revs = page.get("revisions")
+            if page.get("missing") is not None or not revs:
+                continue
+            rev = revs[0]
+            text = rev.get("slots", {}).get("main", {}).get("*", rev.get("*", ""))
+            yield Fetched(page["title"], int(rev["revid"]), rev["timestamp"], text)
 
 
 class WriteRefused(RuntimeError):

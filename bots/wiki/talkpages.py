@@ -23,21 +23,10 @@ from bots.core.delivery import (
     marker,
 )
 from bots.wiki.pages import WikiClient
+from bots.wiki.query import query_all
 
 log = logging.getLogger(__name__)
 TITLES_PER_REQUEST = 50  # the API's limit of page texts per request for ordinary accounts
-
-
-def _query_all(site: pywikibot.site.APISite, **params: object) -> list[dict]:
-    """Every result of a query, following its continuation (pywikibot's Request does the
-    retries, maxlag and throttling)."""
-    results, cont = [], {}
-    while True:
-        data = site.simple_request(action="query", formatversion=2, **params, **cont).submit()
-        results.append(data.get("query", {}))
-        if "continue" not in data:
-            return results
-        cont = data["continue"]
 
 
 def talk_title(site: pywikibot.site.APISite, user: str) -> str:
@@ -50,7 +39,7 @@ def resolve_targets(wiki: WikiClient, users: Iterable[str], optout_category: str
     users = list(dict.fromkeys(users))
     accounts: dict[str, dict] = {}
     for i in range(0, len(users), 500):
-        for q in _query_all(site, list="users", ususers=users[i:i + 500],
+        for q in query_all(site, list="users", ususers=users[i:i + 500],
                             usprop="blockinfo|groups"):
             for info in q.get("users", []):
                 accounts[info["name"]] = info
@@ -62,7 +51,7 @@ def resolve_targets(wiki: WikiClient, users: Iterable[str], optout_category: str
         pages: dict[str, dict] = {}
         redirects: dict[str, str] = {}
         normalized: dict[str, str] = {}
-        for q in _query_all(site, titles=list(titles), redirects=1,
+        for q in query_all(site, titles=list(titles), redirects=1,
                             prop="revisions|categories", rvprop="content|ids", rvslots="main",
                             clcategories=category):
             for n in q.get("normalized", []):

@@ -19,20 +19,9 @@ from typing import Any
 import pywikibot
 
 from bots.core.roster import iso
+from bots.wiki.query import query_all
 
 log = logging.getLogger(__name__)
-
-
-def query_all(site: pywikibot.site.APISite, **params: Any) -> list[dict]:
-    """Every answer of a query, following its continuation (pywikibot's Request does the
-    retries, maxlag and throttling)."""
-    results, cont = [], {}
-    while True:
-        data = site.simple_request(action="query", formatversion=2, **params, **cont).submit()
-        results.append(data.get("query", {}))
-        if "continue" not in data:
-            return results
-        cont = data["continue"]
 
 
 def recent_editors(site: pywikibot.site.APISite, since: datetime, *,
