@@ -1,0 +1,124 @@
+"""The `advocacy-bot` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from bots.config import ConfigError, load_profile
+
+log = logging.getLogger("bots")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="advocacy-bot", description=__doc__)
+    p.add_argument("--profile", default=None,
+                   help="local (default), meta, or a path to a profile TOML file")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def stats_opt(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--stats-json", type=Path, help="write the run's counts to this file")
+
+    run = sub.add_parser("run", help="run one job now")
+    run.add_argument("job", help="a job name, or 'all'")
+    run.add_argument("--dry-run", action="store_true", help="make no edit; print diffs")
+    run.add_argument("--now", help="pretend it is this ISO date-time (for tests and replays)")
+    stats_opt(run)
+
+    sub.add_parser("schedule", help="run the jobs on the profile's cron schedule")
+
+    tpl = sub.add_parser("templates", help="the on-wiki record templates")
+    tpl.add_argument("action", choices=["build", "install"])
+    tpl.add_argument("--dry-run", action="store_true")
+    stats_opt(tpl)
+
+    seed = sub.add_parser("seed-demo", help="create the demo data on the local wiki")
+    stats_opt(seed)
+
+    sub.add_parser("status", help="show the target wiki and the state of each job")
+    sub.add_parser("urls", help="print the addresses of the hub's pages")
+    return p
+
+
+def _run_with_context(job: str, profile_name: str | None, body: Callable, *, dry_run: bool,
+                      stats_json: Path | None, now: str | None = None) -> int:
+    from bots.core.status import FAILED, STOPPED
+    from bots.jobs.context import run_job
+
+    profile = load_profile(profile_name)
+    clock = None
+    if now:
+        fixed = datetime.fromisoformat(now)
+        clock = lambda: fixed  # noqa: E731
+    stats, result = run_job(job, profile, body, dry_run=dry_run, now=clock,
+                            on_terminate=True)
+    print(stats.summary() + ("" if result == "ok" else f" [{result}]"))
+    if stats_json:
+        stats.write_json(stats_json)
+    # 1: the job failed (the next run continues from what it really did); 3: shutoff.
+    return {FAILED: 1, STOPPED: 3}.get(result, 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.profile:
+        os.environ["ADVOCACY_PROFILE"] = args.profile
+    from bots.logsetup import setup_logging
+
+    setup_logging(verbose=args.verbose, profile=args.profile)
+    try:
+        return _dispatch(args)
+    except ConfigError as exc:
+        print(f"advocacy-bot: {exc}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from bots.jobs import registry
+
+    if args.command == "templates" and args.action == "build":
+        from bots.core.schema import load_schema
+        from bots.jobs.templates import build
+
+        for path in build(load_schema()):
+            print(f"wrote {path}")
+        return 0
+    if args.command == "templates":
+        from bots.jobs.templates import install
+
+        return _run_with_context("templates", args.profile, install, dry_run=args.dry_run,
+                                 stats_json=args.stats_json)
+    if args.command == "seed-demo":
+        from bots.jobs.seed import seed_demo
+
+        return _run_with_context("seed-demo", args.profile, seed_demo, dry_run=False,
+                                 stats_json=args.stats_json)
+    if args.command == "run":
+        names = registry.ORDER if args.job == "all" else [args.job]
+        for name in names:
+            if name not in registry.JOBS:
+                print(f"advocacy-bot: no job {name!r} (jobs: {', '.join(registry.ORDER)})",
+                      file=sys.stderr)
+                return 2
+        rc = 0
+        for name in names:
+            rc |= _run_with_context(name, args.profile, registry.JOBS[name],
+                                    dry_run=args.dry_run, stats_json=args.stats_json,
+                                    now=args.now)
+        return rc
+    if args.command == "schedule":
+        from bots.jobs.schedule import run_scheduler
+
+        return run_scheduler(load_profile(args.profile))
+    if args.command in ("status", "urls"):
+        from bots.jobs import status
+
+        show = status.print_status if args.command == "status" else status.print_urls
+        return show(load_profile(args.profile))
+    raise AssertionError(args.command)

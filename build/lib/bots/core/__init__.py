@@ -1,0 +1,1 @@
+"""The pure core: records, schema, validation and rendering. Imports no pywikibot."""

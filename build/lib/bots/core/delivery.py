@@ -1,0 +1,92 @@
+"""Exactly-once messages on talk pages: the pure part (markers, decisions, the log).
+
+Every delivered message carries a hidden marker naming what it delivers (``newsletter:2026-11``,
+``alert:<case>``, ``notice:inactive:<user>``). Before posting, the bot reads the target's talk
+page; a marker already there means "delivered", whatever happened to the previous run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MARKER = "<!-- advocacy-bot:delivery {id} -->"
+_MARKER_RE = re.compile(r"<!--\s*advocacy-bot:delivery\s+(\S+)\s*-->")
+
+# Outcomes of one target, in the order the log lists them.
+DELIVERED = "delivered"
+ALREADY = "already-delivered"
+SKIPPED = "skipped"
+FAILED = "failed"
+
+
+def marker(delivery_id: str) -> str:
+    if not re.fullmatch(r"[\w:./#@+\-]+", delivery_id):
+        raise ValueError(f"delivery id {delivery_id!r} must be one word")
+    return MARKER.format(id=delivery_id)
+
+
+def delivered_ids(text: str | None) -> set[str]:
+    return set(_MARKER_RE.findall(text or ""))
+
+
+@dataclass(frozen=True)
+class TalkTarget:
+    """What the batched checks found about one user's talk page."""
+
+    user: str
+    page: str  # the talk page to post on (redirects followed)
+    text: str | None  # its current text (None: does not exist yet)
+    account_exists: bool = True
+    blocked: str = ""  # reason, when blocked site-wide indefinitely
+    locked: bool = False
+    opted_out: bool = False  # in the opt-out category
+    redirect_from: str = ""
+
+    def skip_reason(self, bot: str, message_kind: str) -> str:
+        """Why this target must not receive a message ("" when it may)."""
+        from bots.core.exclusion import bot_may_edit
+
+        if not self.account_exists:
+            return "no-account"
+        if self.locked:
+            return "locked"
+        if self.blocked:
+            return "blocked"
+        if self.opted_out:
+            return "opted-out"
+        if not bot_may_edit(self.text, bot, message_kind):
+            return "excluded"
+        return ""
+
+
+@dataclass
+class Outcome:
+    user: str
+    page: str
+    result: str  # DELIVERED | ALREADY | SKIPPED | FAILED
+    reason: str = ""  # skip reason code or error text
+    revid: int = 0
+
+
+@dataclass
+class DeliveryReport:
+    delivery_id: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    paused: str = ""  # circuit breaker / cap / shutoff: why the run stopped early
+
+    def count(self, result: str) -> int:
+        return sum(o.result == result for o in self.outcomes)
+
+    @property
+    def complete(self) -> bool:
+        return not self.paused and self.count(FAILED) == 0
+
+
+def breaker_tripped(previous: int, current: int, *, growth: float = 0.5,
+                    floor: int = 10) -> bool:
+    """The subscriber list grew by more than ``growth`` since the last issue: pause, in case
+    the list was vandalised (small lists may grow by up to ``floor`` freely)."""
+    if previous <= 0:
+        return False
+    return current - previous > max(floor, previous * growth)

@@ -1,0 +1,234 @@
+"""Newsletter issues: what changed in a period, grouped by pillar, as a page editors finish.
+
+The generated part of an issue is the difference between the records now and a baseline taken
+at the first run of the period, so every run in the period regenerates the same text (and makes
+no edit when nothing changed). Introduction and community news are human sections around it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+
+import mwparserfromhell
+
+from bots.core.messages import Messages
+from bots.core.records import Record
+from bots.core.render.cells import CellRenderer, years
+from bots.core.schema import Schema
+from bots.core.wikitext import escape, heading, page_link, user_link
+from bots.paths import CONFIG_DIR
+
+ISSUE_TEMPLATE = "Advocacy newsletter"
+DRAFT, READY, DELIVERED = "draft", "ready", "delivered"
+
+
+def period_of(now: datetime, period: str = "monthly") -> str:
+    if period == "weekly":
+        year, week, _ = now.isocalendar()
+        return f"{year}-W{week:02d}"
+    return now.strftime("%Y-%m")
+
+
+@cache
+def pillar_of_topic() -> dict[str, str]:
+    with open(CONFIG_DIR / "vocabularies.toml", "rb") as fh:
+        members = tomllib.load(fh)["pillars"]["members"]
+    return {topic: pillar for pillar, topics in members.items() for topic in topics}
+
+
+def summarise(records: Sequence[Record]) -> dict:
+    """The baseline: what a later run needs to tell new and changed records apart."""
+    out: dict[str, dict] = {"cases": {}, "advocates": [], "resources": [], "events": []}
+    for r in records:
+        if r.kind == "case":
+            out["cases"][r.page] = {"status": r.get("status"), "outcome": r.get("outcome")}
+        elif r.kind == "advocate":
+            out["advocates"].append(r.get("user"))
+        elif r.kind == "resource":
+            out["resources"].append(f"{r.page}#{r.index}")
+        elif r.kind == "event":
+            out["events"].append(f"{r.page}#{r.index}")
+    out["advocates"].sort()
+    out["resources"].sort()
+    out["events"].sort()
+    return out
+
+
+@dataclass
+class IssueItems:
+    new_cases: list[Record] = field(default_factory=list)
+    changed_cases: list[tuple[Record, dict]] = field(default_factory=list)  # (now, before)
+    new_advocates: list[Record] = field(default_factory=list)
+    upcoming_events: list[Record] = field(default_factory=list)
+    new_resources: list[Record] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.new_cases or self.changed_cases or self.new_advocates
+                    or self.upcoming_events or self.new_resources)
+
+    def count(self) -> int:
+        return (len(self.new_cases) + len(self.changed_cases) + len(self.new_advocates)
+                + len(self.upcoming_events) + len(self.new_resources))
+
+
+def items_since(records: Sequence[Record], baseline: dict, now: datetime,
+                horizon_days: int = 45) -> IssueItems:
+    items = IssueItems()
+    horizon = (now + timedelta(days=horizon_days)).strftime("%Y-%m-%dT%H:%M")
+    today = now.strftime("%Y-%m-%dT%H:%M")
+    known_advocates = set(baseline.get("advocates", []))
+    known_resources = set(baseline.get("resources", []))
+    for r in sorted(records, key=lambda r: (r.get("title") or r.get("user")).lower()):
+        if not r.valid:
+            continue
+        if r.kind == "case":
+            before = baseline.get("cases", {}).get(r.page)
+            if before is None:
+                items.new_cases.append(r)
+            elif (before.get("status"), before.get("outcome")) != (r.get("status"),
+                                                                   r.get("outcome")):
+                items.changed_cases.append((r, before))
+        elif r.kind == "advocate" and r.get("user") not in known_advocates:
+            if r.get("profile") != "low":  # low-profile advocates are not announced
+                items.new_advocates.append(r)
+        elif r.kind == "resource" and f"{r.page}#{r.index}" not in known_resources:
+            items.new_resources.append(r)
+        elif r.kind == "event" and today <= (r.get("start") or "") <= horizon:
+            items.upcoming_events.append(r)
+    items.upcoming_events.sort(key=lambda r: r.get("start"))
+    return items
+
+
+class IssueRenderer:
+    def __init__(self, schema: Schema, msgs: Messages) -> None:
+        self.schema = schema
+        self.msgs = msgs
+        self.cells = CellRenderer(schema, msgs)
+        self.case = schema.kinds["case"]
+
+    def _case_line(self, r: Record) -> str:
+        where = ", ".join(self.cells.value_label(self.case.fields["jurisdiction"], j)
+                          for j in r.get_list("jurisdiction"))
+        summary = r.get("summary")
+        if len(summary) > 280:
+            summary = summary[:279].rsplit(" ", 1)[0] + "…"
+        return (f"* {page_link(r.page, r.get('title') or r.page)} ({escape(where)}; "
+                f"{escape(years(r))}) – {escape(summary, 300)}")
+
+    def _by_pillar(self, cases: Sequence[Record]) -> dict[str, list[Record]]:
+        groups: dict[str, list[Record]] = {}
+        pillars = pillar_of_topic()
+        for r in cases:
+            topics = r.get_list("topics")
+            pillar = pillars.get(topics[0], "model") if topics else "model"
+            groups.setdefault(pillar, []).append(r)
+        return {p: groups[p] for p in ("model", "people", "values") if p in groups}
+
+    def generated(self, items: IssueItems, period: str) -> str:
+        m = self.msgs
+        out: list[str] = []
+        if items.empty:
+            return m("advocacyhub-newsletter-nothing", period)
+        if items.new_cases:
+            out.append(heading(m("advocacyhub-newsletter-new-cases", len(items.new_cases))))
+            for pillar, cases in self._by_pillar(items.new_cases).items():
+                out.append(heading(m(f"advocacyhub-pillar-{pillar}"), 3))
+                out += [self._case_line(r) for r in cases]
+        if items.changed_cases:
+            out.append(heading(m("advocacyhub-newsletter-changed-cases",
+                                 len(items.changed_cases))))
+            status, outcome = self.case.fields["status"], self.case.fields["outcome"]
+            for r, before in items.changed_cases:
+                change = []
+                for fld, key in ((status, "status"), (outcome, "outcome")):
+                    if before.get(key) != r.get(key):
+                        change.append(m("advocacyhub-newsletter-change",
+                                        m.field_label(key),
+                                        self.cells.value_label(fld, before.get(key) or "-"),
+                                        self.cells.value_label(fld, r.get(key) or "-")))
+                out.append(f"* {page_link(r.page, r.get('title') or r.page)}: "
+                           f"{escape('; '.join(change))}")
+        if items.new_advocates:
+            out.append(heading(m("advocacyhub-newsletter-new-advocates",
+                                 len(items.new_advocates))))
+            out.append(", ".join(user_link(r.get("user")) for r in items.new_advocates))
+        if items.upcoming_events:
+            out.append(heading(m("advocacyhub-newsletter-events", len(items.upcoming_events))))
+            for r in items.upcoming_events:
+                where = m("advocacyhub-newsletter-online") if r.get("online") == "yes" \
+                    else r.get("place")
+                out.append(f"* {escape(r.get('start').replace('T', ' '))} – "
+                           f"{page_link(r.page, r.get('title'))} ({escape(where)})")
+        if items.new_resources:
+            out.append(heading(m("advocacyhub-newsletter-resources", len(items.new_resources))))
+            kind = self.schema.kinds["resource"].fields["kind"]
+            for r in items.new_resources:
+                out.append(f"* {page_link(r.page, r.get('title'))} "
+                           f"({escape(self.cells.value_label(kind, r.get('kind')))})")
+        return "\n".join(out)
+
+    def skeleton(self, period: str) -> str:
+        """A new issue page: the status line, human sections, the generated section between
+        markers (filled by the caller)."""
+        m = self.msgs
+        return "\n".join([
+            f"{{{{{ISSUE_TEMPLATE}|status={DRAFT}|period={period}}}}}",
+            heading(m("advocacyhub-newsletter-intro-heading")),
+            f"<!-- {m('advocacyhub-newsletter-intro-hint')} -->",
+            "",
+            "{GENERATED}",
+            "",
+            heading(m("advocacyhub-newsletter-community-heading")),
+            f"<!-- {m('advocacyhub-newsletter-community-hint')} -->",
+            "",
+        ])
+
+
+def issue_status(text: str | None) -> str:
+    """draft / ready / delivered, from the {{Advocacy newsletter|status=…}} line."""
+    if not text:
+        return ""
+    for tpl in mwparserfromhell.parse(text).filter_templates():
+        if str(tpl.name).strip().replace("_", " ").lower() == ISSUE_TEMPLATE.lower():
+            if tpl.has("status"):
+                return str(tpl.get("status").value).strip().lower()
+            return DRAFT
+    return ""
+
+
+def set_status(text: str, status: str, **extra: str) -> str:
+    code = mwparserfromhell.parse(text)
+    for tpl in code.filter_templates():
+        if str(tpl.name).strip().replace("_", " ").lower() == ISSUE_TEMPLATE.lower():
+            tpl.add("status", status)
+            for key, value in extra.items():
+                tpl.add(key, value)
+            return str(code)
+    return text
+
+
+def for_delivery(text: str) -> str:
+    """The issue as posted on talk pages: inside the one new section the bot adds, so its
+    headings go one level down; without the status line, editors' hidden comments and
+    editorial sections nobody wrote."""
+    code = mwparserfromhell.parse(text)
+    for tpl in code.filter_templates(recursive=False):
+        if str(tpl.name).strip().replace("_", " ").lower() == ISSUE_TEMPLATE.lower():
+            code.remove(tpl)
+    for comment in code.filter_comments():
+        code.remove(comment)
+    for section in code.get_sections(include_lead=False):  # a heading and its subsections
+        heading = section.filter_headings(recursive=False)[0]
+        if not str(section)[len(str(heading)):].strip():  # an editorial section nobody wrote
+            with contextlib.suppress(ValueError):
+                code.remove(heading)
+    for heading in code.filter_headings():
+        heading.level = min(6, heading.level + 1)
+    return re.sub(r"\n{3,}", "\n\n", str(code)).strip()

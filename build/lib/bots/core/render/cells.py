@@ -1,0 +1,75 @@
+"""One field value as safe wikitext, in the reader's language, by field type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from bots.core.messages import Messages
+from bots.core.places import jurisdiction_name, language_autonym
+from bots.core.records import Record
+from bots.core.schema import Field, RecordKind, Schema
+from bots.core.wikitext import escape, isolate, page_link, url_link, user_link
+
+
+@dataclass
+class CellRenderer:
+    schema: Schema
+    msgs: Messages
+
+    @property
+    def lang(self) -> str:
+        return self.msgs.lang
+
+    def value_label(self, fld: Field, value: str) -> str:
+        """Plain (unescaped) label of one value: translated vocabulary labels, country names
+        from CLDR, language autonyms."""
+        if fld.type == "enum":
+            return self.msgs.label(fld.vocabulary or "", value)
+        if fld.type == "jurisdiction":
+            key = f"advocacyhub-jurisdiction-{value.lower()}"
+            return self.msgs(key) if self.msgs.has(key) else jurisdiction_name(value, self.lang)
+        if fld.type == "language":
+            return language_autonym(value)
+        if fld.type == "bool":
+            return self.msgs(f"advocacyhub-{value}") if value in ("yes", "no") else value
+        return value
+
+    def one(self, fld: Field, value: str) -> str:
+        if fld.type == "username":
+            return user_link(value)
+        if fld.type == "page":
+            return page_link(value)
+        if fld.type == "url":
+            return url_link(value, urlparse(value).netloc or value)
+        if fld.type == "text":
+            return isolate(value, 300)
+        return escape(self.value_label(fld, value))
+
+    def cell(self, kind: RecordKind, record: Record, fld: Field) -> str:
+        if fld.name == kind.label_field:
+            label = record.get(fld.name) or record.page
+            return page_link(record.page, label) if kind.name != "advocate" else user_link(label)
+        if fld.name == "start" and "end" in kind.fields and fld.type == "date":
+            return escape(years(record))
+        return ", ".join(self.one(fld, v) for v in record.get_list(fld.name))
+
+    def sort_key(self, kind: RecordKind, record: Record, fld: Field) -> str:
+        """What a sortable column sorts by (dates as ISO, labels as shown)."""
+        values = record.get_list(fld.name)
+        if not values:
+            return ""
+        if fld.type in ("date", "datetime"):
+            return values[0]
+        return self.value_label(fld, values[0]).lower()
+
+
+def years(record: Record) -> str:
+    start, end = record.get("start")[:4], record.get("end")[:4]
+    if not start:
+        return ""
+    if record.get("status") in ("active", "monitoring") and not end:
+        return f"{start}–"
+    if not end or end == start:
+        return start
+    return f"{start}–{end}"

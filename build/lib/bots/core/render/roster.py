@@ -1,0 +1,286 @@
+"""The roster, its role log and the hub's "Help wanted" page, as safe wikitext.
+
+Pure functions of advocates, log entries, suggestions and messages. Every value goes through
+bots.core.wikitext. Low-profile advocates never appear with a place: where the roster is
+grouped or described by place they are listed by username only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bots.core.matching import JURISDICTION, LANGUAGE, REGION, TOPIC, Reason, Suggestion
+from bots.core.messages import Messages
+from bots.core.places import language_autonym, load_geography
+from bots.core.records import Record
+from bots.core.render.cells import CellRenderer
+from bots.core.render.pages import PageSet
+from bots.core.render.tables import table
+from bots.core.roster import (
+    ACTIVE,
+    INACTIVE,
+    NOTICED,
+    REASON_INACTIVE,
+    Advocate,
+    RosterConfig,
+    group,
+)
+from bots.core.schema import Schema
+from bots.core.wikitext import escape, heading, isolate, page_link, user_link
+
+PLACE_FIELDS = ("regions", "jurisdictions")
+TABLE_FIELDS = ("role", "regions", "jurisdictions", "topics", "languages", "skills")
+
+
+class RosterRenderer:
+    def __init__(self, schema: Schema, msgs: Messages, pages: PageSet,
+                 config: RosterConfig) -> None:
+        self.schema = schema
+        self.msgs = msgs
+        self.pages = pages
+        self.config = config
+        self.cells = CellRenderer(schema, msgs)
+        self.kind = schema.kinds["advocate"]
+        self.case = schema.kinds["case"]
+
+    @property
+    def lang(self) -> str:
+        return self.msgs.lang
+
+    # -- pieces ---------------------------------------------------------------------------
+    def user(self, name: str, *, talk: bool = True) -> str:
+        out = user_link(name)
+        if talk:
+            out += " (" + page_link(f"User talk:{name}", self.msgs("advocacyhub-roster-talk")) + ")"
+        return out
+
+    def _advocate(self, adv: Advocate, *, talk: bool = True) -> str:
+        out = self.user(adv.user, talk=talk)
+        if adv.former_name:
+            out += " <small>(" + escape(self.msgs("advocacyhub-roster-renamed",
+                                                  adv.former_name)) + ")</small>"
+        return out
+
+    def _label(self, field: str, value: str) -> str:
+        return self.cells.value_label(self.kind.fields[field], value)
+
+    def _cell(self, adv: Advocate, field: str) -> str:
+        if field in PLACE_FIELDS and adv.low_profile:
+            return f"<small>{escape(self.msgs('advocacyhub-roster-place-not-shown'))}</small>"
+        if field == "role":
+            return escape(self._label("role", adv.role))
+        return self.cells.cell(self.kind, adv.record, self.kind.fields[field])
+
+    def _sort_key(self, adv: Advocate, field: str) -> str:
+        if field in PLACE_FIELDS and adv.low_profile:
+            return ""
+        if field == "role":
+            return self._label("role", adv.role).lower()
+        return self.cells.sort_key(self.kind, adv.record, self.kind.fields[field])
+
+    def nav(self) -> str:
+        links = [page_link(self.pages.title("roster", self.lang),
+                           self.msgs("advocacyhub-roster-title")),
+                 page_link(self.pages.titles["signup"], self.msgs("advocacyhub-roster-signup")),
+                 page_link(self.pages.title("roster_log", self.lang),
+                           self.msgs("advocacyhub-roster-log-title")),
+                 page_link(self.pages.title("help_wanted", self.lang),
+                           self.msgs("advocacyhub-match-title"))]
+        return " · ".join(links)
+
+    def _names(self, advocates: Sequence[Advocate], region: str = "") -> str:
+        """A compact list of username links; in a region's group, each advocate's countries
+        in that region after their name."""
+        geo = load_geography()
+        items = []
+        for adv in sorted(advocates, key=lambda a: a.user.lower()):
+            item = self._advocate(adv, talk=False)
+            if region and not adv.low_profile:
+                places = [self._label("jurisdictions", j) for j in adv.values("jurisdictions")
+                          if region in geo.regions(j)]
+                if places:
+                    item += f" ({escape(', '.join(places))})"
+            items.append(item)
+        return " · ".join(items)
+
+    def _grouped(self, advocates: Sequence[Advocate], field: str, *, level: int = 3,
+                 order: Sequence[str] | None = None) -> list[str]:
+        places = field in PLACE_FIELDS
+        groups, without, hidden = group(advocates, field, public_places=places)
+        if field == "languages":
+            def label(v: str) -> str:
+                return language_autonym(v)
+        else:
+            def label(v: str) -> str:
+                return self._label(field, v)
+        if order is not None:
+            keys = [v for v in order if v in groups]
+            keys += sorted((v for v in groups if v not in order), key=lambda v: label(v).lower())
+        else:
+            keys = sorted(groups, key=lambda v: label(v).lower())
+        out: list[str] = []
+        for value in keys:
+            out += [heading(f"{label(value)} ({len(groups[value])})", level),
+                    self._names(groups[value], value if field == "regions" else "")]
+        if hidden:
+            out += [heading(self.msgs("advocacyhub-roster-place-hidden", len(hidden)), level),
+                    self.msgs("advocacyhub-roster-place-hidden-note"),
+                    "", self._names(hidden)]
+        if without:
+            out += [heading(self.msgs("advocacyhub-roster-not-given", len(without)), level),
+                    self._names(without)]
+        return out
+
+    # -- the roster -----------------------------------------------------------------------
+    def roster(self, advocates: Sequence[Advocate]) -> str:
+        active = sorted((a for a in advocates if a.status in (ACTIVE, NOTICED)),
+                        key=lambda a: a.user.lower())
+        inactive = sorted((a for a in advocates if a.status == INACTIVE),
+                          key=lambda a: a.user.lower())
+        public = [a for a in active if not a.low_profile]
+        regions = {r for a in public for r in a.values("regions")}
+        languages = {lang for a in active for lang in a.values("languages")}
+        out = [self.pages.language_bar("roster", self.lang),
+               self.msgs("advocacyhub-roster-intro", len(active), len(regions), len(languages),
+                         len(inactive)),
+               "", self.nav(), ""]
+        fields = [self.kind.fields[f] for f in TABLE_FIELDS]
+        out.append(heading(self.msgs("advocacyhub-roster-all", len(active))))
+        if active:
+            headers = [self.msgs.field_label("user")] + [self.msgs.field_label(f.name)
+                                                         for f in fields]
+            rows = [[self._advocate(a)] + [self._cell(a, f.name) for f in fields]
+                    for a in active]
+            keys = [[a.user.lower()] + [self._sort_key(a, f.name) for f in fields]
+                    for a in active]
+            out.append(table(headers, rows, keys, css="advocacy-roster"))
+        else:
+            out.append(self.msgs("advocacyhub-roster-none"))
+        regions_order = self.schema.vocabularies["regions"].values
+        out += ["", heading(self.msgs("advocacyhub-roster-by-region"))]
+        out += self._grouped(active, "regions", order=regions_order)
+        out += ["", heading(self.msgs("advocacyhub-roster-by-topic"))]
+        out += self._grouped(active, "topics")
+        out += ["", heading(self.msgs("advocacyhub-roster-by-language"))]
+        out += self._grouped(active, "languages")
+        out += ["", heading(self.msgs("advocacyhub-roster-inactive", len(inactive))),
+                self.msgs("advocacyhub-roster-inactive-intro",
+                          round(self.config.inactive_after.days),
+                          round(self.config.grace.days))]
+        if inactive:
+            headers = [self.msgs.field_label("user"), self.msgs("advocacyhub-roster-reason"),
+                       self.msgs("advocacyhub-roster-moved")]
+            rows = [[self._advocate(a), self.reason(a), escape(a.inactive_since[:10])]
+                    for a in inactive]
+            keys = [[a.user.lower(), a.reason, a.inactive_since] for a in inactive]
+            out += ["", table(headers, rows, keys, css="advocacy-roster-inactive")]
+        return "\n".join(out)
+
+    def reason(self, adv: Advocate) -> str:
+        if adv.reason == REASON_INACTIVE:
+            if adv.inactive_edit:
+                return escape(self.msgs("advocacyhub-roster-reason-inactive",
+                                        adv.inactive_edit[:10]))
+            return escape(self.msgs("advocacyhub-roster-reason-never"))
+        text = escape(self.msgs(f"advocacyhub-roster-reason-{adv.reason}"))
+        if adv.reason in ("blocked", "locked"):
+            special = "BlockList" if adv.reason == "blocked" else "CentralAuth"
+            text += " (" + page_link(f"Special:{special}/{adv.user}",
+                                     self.msgs("advocacyhub-roster-details")) + ")"
+        return text
+
+    # -- the role log ---------------------------------------------------------------------
+    def role(self, value: str) -> str:
+        if not value:
+            return f"<small>{escape(self.msgs('advocacyhub-roster-log-nobody'))}</small>"
+        return escape(self._label("role", value))
+
+    def log(self, entries: Sequence[Mapping[str, Any]]) -> str:
+        out = [self.pages.language_bar("roster_log", self.lang),
+               self.msgs("advocacyhub-roster-log-intro", len(entries)), "", self.nav(), ""]
+        if not entries:
+            out.append(self.msgs("advocacyhub-roster-log-none"))
+            return "\n".join(out)
+        headers = [self.msgs("advocacyhub-roster-log-date"), self.msgs.field_label("user"),
+                   self.msgs("advocacyhub-roster-log-old"), self.msgs("advocacyhub-roster-log-new"),
+                   self.msgs("advocacyhub-roster-log-by"), self.msgs("advocacyhub-roster-log-edit")]
+        rows, keys = [], []
+        for e in sorted(entries, key=lambda e: (e.get("at", ""), e.get("user", "")),
+                        reverse=True):
+            by = e.get("by", "")
+            revid = int(e.get("revid", 0) or 0)
+            rows.append([
+                escape(e.get("at", "")[:10]),
+                self.user(e.get("user", "")),
+                self.role(e.get("old", "")),
+                self.role(e.get("new", "")),
+                user_link(by) if by else escape(self.msgs("advocacyhub-roster-log-unknown")),
+                page_link(f"Special:Diff/{revid}", self.msgs("advocacyhub-roster-log-diff"))
+                if revid else page_link(e.get("page", "")) if e.get("page") else "",
+            ])
+            keys.append([e.get("at", ""), e.get("user", "").lower(), e.get("old", ""),
+                         e.get("new", ""), by.lower(), str(revid).zfill(12)])
+        out.append(table(headers, rows, keys, css="advocacy-roster-log"))
+        return "\n".join(out)
+
+    # -- matchmaking ----------------------------------------------------------------------
+    def _reason_label(self, kind: str, value: str) -> str:
+        if kind == TOPIC:
+            return self._label("topics", value)
+        if kind == JURISDICTION:
+            return self.cells.value_label(self.case.fields["jurisdiction"], value)
+        if kind == REGION:
+            return self._label("regions", value)
+        if kind == LANGUAGE:
+            return language_autonym(value)
+        return value
+
+    def reason_text(self, kind: str, value: str) -> str:
+        """One reason of a match as plain text ("works on Copyright")."""
+        return self.msgs(f"advocacyhub-match-reason-{kind}", self._reason_label(kind, value))
+
+    def reasons_text(self, reasons: Sequence[Reason]) -> str:
+        """Plain text: "works on Copyright, Freedom of panorama; works in Brazil; speaks …"."""
+        by_kind: dict[str, list[str]] = {}
+        for r in reasons:
+            by_kind.setdefault(r.kind, []).append(self._reason_label(r.kind, r.value))
+        return "; ".join(self.msgs(f"advocacyhub-match-reason-{kind}", ", ".join(labels))
+                         for kind, labels in by_kind.items())
+
+    def suggestion(self, s: Suggestion) -> str:
+        reasons = self.reasons_text(s.reasons)
+        role = "" if s.role == "member" else f" ({escape(self._label('role', s.role))})"
+        return f"* {self.user(s.user)}{role}: {escape(reasons)}"
+
+    def help_wanted(self, items: Sequence[tuple[Record, Sequence[Suggestion]]]) -> str:
+        out = [self.pages.language_bar("help_wanted", self.lang),
+               self.msgs("advocacyhub-match-intro", len(items), self.config.max_suggestions),
+               "", self.nav()]
+        if not items:
+            out += ["", self.msgs("advocacyhub-match-no-cases")]
+            return "\n".join(out)
+        ordered = sorted(items, key=lambda it: (it[0].get("alert") != "yes",
+                                                it[0].get("title").lower()))
+        for case, suggestions in ordered:
+            title = case.get("title") or case.page
+            where = ", ".join(self.cells.value_label(self.case.fields["jurisdiction"], j)
+                              for j in case.get_list("jurisdiction"))
+            topics = ", ".join(self.cells.value_label(self.case.fields["topics"], t)
+                               for t in case.get_list("topics"))
+            out += ["", heading(title, 3)]
+            line = page_link(case.page, title)
+            if case.get("alert") == "yes":
+                line = f"'''{escape(self.msgs('advocacyhub-match-alert'))}''' · " + line
+            detail = " · ".join(x for x in (where, topics) if x)
+            out.append(line + (f" ({escape(detail)})" if detail else ""))
+            if case.get("help_wanted"):
+                out += ["", f"{escape(self.msgs('advocacyhub-match-help-wanted'))} "
+                            f"{isolate(case.get('help_wanted'), 500)}"]
+            out.append("")
+            if suggestions:
+                out.append(escape(self.msgs("advocacyhub-match-suggested", len(suggestions))))
+                out += [self.suggestion(s) for s in suggestions]
+            else:
+                out.append(escape(self.msgs("advocacyhub-match-none")))
+        return "\n".join(out)

@@ -1,0 +1,68 @@
+"""Sortable wikitables and plain-CSS bar charts (they render on any MediaWiki, no extension)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bots.core.wikitext import escape, sort_value
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]],
+          sort_keys: Sequence[Sequence[str]] | None = None, css: str = "") -> str:
+    """A sortable table. Cells must already be safe wikitext; one cell per line, so no value
+    can be read as a cell separator."""
+    classes = f"wikitable sortable {css}".strip()
+    out = [f'{{| class="{classes}" style="width:100%;"']
+    out.append("! " + "\n! ".join(escape(h) for h in headers))
+    for i, row in enumerate(rows):
+        out.append("|-")
+        for j, cell in enumerate(row):
+            key = sort_keys[i][j] if sort_keys and sort_keys[i][j] else ""
+            attr = f"data-sort-value={sort_value(key)} | " if key else ""
+            out.append(f"| {attr}{cell}")
+    out.append("|}")
+    return "\n".join(out)
+
+
+PALETTE = ["#3366cc", "#14866d", "#d33", "#fc3", "#a66", "#72777d", "#6b4ba1", "#ac6600"]
+
+
+def bar_chart(items: Sequence[tuple[str, int]], caption: str, colour: str = "#3366cc") -> str:
+    """Horizontal bars: label, a bar as wide as the count's share of the largest, the count.
+    Labels must be safe wikitext."""
+    if not items:
+        return ""
+    top = max(n for _, n in items) or 1
+    out = ['{| class="advocacy-chart" style="width:100%; max-width:48em; '
+           'border-collapse:collapse;"',
+           f'|+ style="text-align:left; font-weight:bold;" | {escape(caption)}']
+    for label, count in items:
+        width = max(1, round(100 * count / top))
+        out += ["|-",
+                f'| style="width:14em; padding:0.15em 0.5em 0.15em 0; text-align:right;" | {label}',
+                f'| style="padding:0.15em 0;" | <div style="background:{colour}; width:{width}%;'
+                f' height:1.1em; min-width:2px;" title="{count}"></div>',
+                f'| style="width:3em; padding-left:0.5em;" | {count}']
+    out.append("|}")
+    return "\n".join(out)
+
+
+def share_bar(items: Sequence[tuple[str, int]], caption: str) -> str:
+    """One bar split into coloured shares (outcome shares), with a legend."""
+    total = sum(n for _, n in items)
+    if not total:
+        return ""
+    segments, legend = [], []
+    for i, (label, count) in enumerate(items):
+        colour = PALETTE[i % len(PALETTE)]
+        pct = 100 * count / total
+        segments.append(f'<div style="display:inline-block; background:{colour}; '
+                        f'width:{pct:.2f}%; height:1.4em;" title="{count}"></div>')
+        legend.append(f'<span style="display:inline-block; width:0.9em; height:0.9em; '
+                      f'background:{colour};"></span> {label}: {count} ({pct:.0f}%)')
+    return "\n".join([
+        f"'''{escape(caption)}'''",
+        '<div style="width:100%; max-width:48em; white-space:nowrap; font-size:0; '
+        'line-height:0;">' + "".join(segments) + "</div>",
+        "<div>" + " · ".join(legend) + "</div>",
+    ])

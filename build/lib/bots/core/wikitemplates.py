@@ -1,0 +1,233 @@
+"""The on-wiki templates, their documentation and TemplateData, derived from the schema.
+
+``advocacy-bot templates build`` writes these to wikitemplates/ (committed, so they can be read
+and reviewed); ``templates install`` puts them on the wiki. A test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bots.core.messages import Messages, available_languages
+from bots.core.schema import Field, RecordKind, Schema
+
+RECORD_MARKER = "Advocacy record"
+TEMPLATE_CATEGORY = "Advocacy Hub templates"
+MISSING_CATEGORY = "Advocacy Hub records with missing fields"
+
+_TD_TYPES = {
+    "text": "string", "date": "date", "datetime": "date", "username": "wiki-user-name",
+    "page": "wiki-page-name", "url": "url", "enum": "string", "bool": "string",
+    "jurisdiction": "string", "language": "string", "timezone": "string",
+}
+# How each kind shows on its page: an infobox on the case's own page, cards on shared pages
+# (the sign-up page holds many advocates), one line per subscriber.
+_LAYOUT = {"case": "infobox", "advocate": "card", "event": "card", "resource": "card",
+           "subscription": "line"}
+_BOX_STYLE = {
+    "infobox": "float:right; clear:right; width:24em; margin:0 0 1em 1em;",
+    "card": "display:inline-table; vertical-align:top; width:22em; margin:0 1em 1em 0;",
+}
+_COLOURS = {"case": "#cfe3ff", "advocate": "#d5f5e3", "event": "#fdebd0", "resource": "#e8daef"}
+
+
+def param_expr(fld: Field, default: str = "") -> str:
+    """{{{name|{{{alias|…}}}}}}: the field's value whichever of its names the editor used."""
+    expr = default
+    for name in reversed(fld.param_names):
+        expr = f"{{{{{{{name}|{expr}}}}}}}"
+    return expr
+
+
+def _translations(key: str, langs: list[str]) -> dict[str, str]:
+    out = {}
+    for lang in langs:
+        msgs = Messages(lang)
+        if msgs.has(key) and (lang == "en" or msgs.raw(key) != Messages("en").raw(key)):
+            out[lang] = msgs.raw(key)
+    return out
+
+
+def _field_desc_key(kind: RecordKind, fld: Field, msgs: Messages) -> str:
+    specific = f"advocacyhub-fielddesc-{kind.name}-{fld.name}"
+    return specific if msgs.has(specific) else f"advocacyhub-fielddesc-{fld.name}"
+
+
+def templatedata(kind: RecordKind, schema: Schema) -> dict:
+    en = Messages("en")
+    langs = available_languages()
+    params: dict[str, dict] = {}
+    for fld in kind.fields.values():
+        param: dict = {
+            "label": _translations(f"advocacyhub-field-{fld.name}", langs),
+            "description": _translations(_field_desc_key(kind, fld, en), langs),
+            "type": _TD_TYPES[fld.type],
+        }
+        if fld.required:
+            param["required"] = True
+        elif fld.suggested or fld.column:
+            param["suggested"] = True
+        if fld.aliases:
+            param["aliases"] = list(fld.aliases)
+        if fld.default is not None:
+            param["default"] = fld.default
+        if fld.type == "enum" and not fld.multiple:
+            param["suggestedvalues"] = list(schema.vocabularies[fld.vocabulary or ""].values)
+        if fld.type == "bool":
+            param["suggestedvalues"] = ["yes", "no"]
+        params[fld.name] = param
+    return {
+        "description": _translations(f"advocacyhub-template-desc-{kind.name}", langs),
+        "params": params,
+        "paramOrder": list(kind.fields),
+        "format": "block",
+    }
+
+
+def _row(fld: Field, label: str) -> str:
+    value = param_expr(fld)
+    shown = value
+    if fld.type == "username" and not fld.multiple:
+        shown = f"[[User:{value}|{value}]]"
+    elif fld.type == "url" and not fld.multiple:
+        shown = f"[{value} {label}]"
+    elif fld.type == "page" and not fld.multiple:
+        shown = f"[[{value}]]"
+    return f"{{{{#if:{value}|\n{{{{!}}}}-\n! {label}\n{{{{!}}}} {shown}\n}}}}"
+
+
+def template_source(kind: RecordKind) -> str:
+    msgs = Messages("en")
+    layout = _LAYOUT[kind.name]
+    label_fld = kind.fields[kind.label_field]
+    missing = " ".join(
+        f"{{{{#if:{param_expr(f)}||[[Category:{MISSING_CATEGORY}]]}}}}"
+        for f in kind.fields.values() if f.required
+    )
+    if layout == "line":
+        parts = [f"[[User:{param_expr(label_fld)}|{param_expr(label_fld)}]]"]
+        for fld in kind.fields.values():
+            if fld is not label_fld:
+                parts.append(f"{{{{#if:{param_expr(fld)}|· {msgs.field_label(fld.name)}: "
+                             f"{param_expr(fld)}}}}}")
+        body = "* " + " ".join(parts)
+    else:
+        style = (f"{_BOX_STYLE[layout]} border:1px solid #a2a9b1; background:#f8f9fa; "
+                 "font-size:90%; line-height:1.4em;")
+        title_expr = param_expr(label_fld, "{{PAGENAME}}")
+        rows = [
+            f'{{| class="advocacy-{kind.name}" style="{style}"',
+            f'|+ style="background:{_COLOURS[kind.name]}; font-weight:bold; padding:0.3em;" '
+            f"| {title_expr}",
+        ]
+        if "alert" in kind.fields:
+            alert = param_expr(kind.fields["alert"])
+            rows.append(
+                f"{{{{#switch:{{{{lc:{alert}}}}}|yes|y|true|1=\n{{{{!}}}}-\n"
+                f'{{{{!}}}} colspan="2" style="background:#fee7e6; font-weight:bold;" '
+                f"{{{{!}}}} {msgs.field_label('alert')}\n}}}}"
+            )
+        long_fields = [f for f in kind.fields.values()
+                       if f.type == "text" and (f.max_length or 0) > 500]
+        profile = param_expr(kind.fields["profile"]) if "profile" in kind.fields else ""
+        for fld in kind.fields.values():
+            if fld is label_fld or fld in long_fields or fld.name == "alert":
+                continue
+            row = _row(fld, msgs.field_label(fld.name))
+            if fld.private and profile:  # never shown for a low-profile record
+                row = f"{{{{#ifeq:{{{{lc:{profile}}}}}|low||{row}}}}}"
+            rows.append(row)
+        rows.append("|}")
+        body = "\n".join(rows)
+        for fld in long_fields:
+            body += (f"\n{{{{#if:{param_expr(fld)}|<div class=\"advocacy-{fld.name}\">"
+                     f"'''{msgs.field_label(fld.name)}:''' {param_expr(fld)}</div>}}}}")
+    return (
+        f"{body}{{{{{RECORD_MARKER}}}}}<includeonly>[[Category:{kind.category}]]{missing}"
+        f"</includeonly><noinclude>\n{{{{{kind.template}/doc}}}}\n</noinclude>"
+    )
+
+
+def doc_source(kind: RecordKind, schema: Schema) -> str:
+    msgs = Messages("en")
+    example = "\n".join(
+        [f"{{{{{kind.template}"]
+        + [f"| {fld.name} = " for fld in kind.fields.values()]
+        + ["}}"]
+    )
+    rows = []
+    for fld in kind.fields.values():
+        desc = msgs(_field_desc_key(kind, fld, msgs))
+        names = ", ".join(f"<code>{a}</code>" for a in fld.aliases)
+        flags = []
+        if fld.required:
+            flags.append("required")
+        if fld.multiple:
+            flags.append("several values, separated by ;")
+        if fld.type == "enum":
+            flags.append(", ".join(schema.vocabularies[fld.vocabulary or ""].values))
+        rows.append(f"|-\n| <code>{fld.name}</code> || {msgs.field_label(fld.name)} || {desc}"
+                    f" || {'; '.join(flags)} || {names}")
+    td = json.dumps(templatedata(kind, schema), ensure_ascii=False, indent="\t")
+    return "\n".join([
+        msgs(f"advocacyhub-template-desc-{kind.name}"),
+        "",
+        "== Usage ==",
+        f"<pre>{example}</pre>",
+        "",
+        "== Fields ==",
+        '{| class="wikitable"',
+        "! Field !! Label !! Description !! Values !! Other names",
+        *rows,
+        "|}",
+        "",
+        "The Advocacy Hub bot reads this template, checks every field and lists problems on the "
+        "hub's maintenance report. This documentation and the TemplateData below are generated "
+        "from the bot's schema (config/schema.toml); change the schema, not this page.",
+        "",
+        "== TemplateData ==",
+        f"<templatedata>\n{td}\n</templatedata>",
+        f"<includeonly>[[Category:{TEMPLATE_CATEGORY}]]</includeonly>",
+    ]) + "\n"
+
+
+def marker_source() -> str:
+    return ("<includeonly></includeonly><noinclude>Transcluded by every Advocacy Hub record "
+            "template, so the bot finds all records with one query. It shows nothing."
+            f"[[Category:{TEMPLATE_CATEGORY}]]</noinclude>")
+
+
+def newsletter_source() -> str:
+    """{{Advocacy newsletter|status=…}}: the line on an issue page that editors switch from
+    draft to ready; the bot delivers ready issues and sets them to delivered."""
+    m = Messages("en")
+    colour = "{{#switch:{{{status|draft}}}|ready=#d5fdf4|delivered=#eaecf0|#fef6e7}}"
+    state = ("{{#switch:{{{status|draft}}}"
+             f"|ready={m('advocacyhub-newsletter-status-ready')}"
+             f"|delivered={m('advocacyhub-newsletter-status-delivered')}"
+             "{{#if:{{{delivered|}}}| ({{{delivered}}})}}"
+             f"|{m('advocacyhub-newsletter-status-draft')}}}}}")
+    bold = "'''"
+    return (f'<div class="advocacy-newsletter-status" style="border:1px solid #a2a9b1; '
+            f'background:{colour}; padding:0.5em 1em; margin-bottom:1em;">'
+            f"{bold}{m('advocacyhub-newsletter-title', '{{{period|}}}')}{bold} – {state}</div>"
+            "<includeonly>[[Category:Advocacy Hub newsletter issues]]</includeonly>"
+            f"<noinclude>\n{m('advocacyhub-newsletter-template-doc')}"
+            f"[[Category:{TEMPLATE_CATEGORY}]]</noinclude>")
+
+
+def file_name(title: str) -> str:
+    return title.removeprefix("Template:").replace(" ", "_").replace("/", "__") + ".wikitext"
+
+
+def template_pages(schema: Schema) -> dict[str, str]:
+    """Every template page the hub needs: title -> wikitext, in the order to install them
+    (documentation first: the template's TemplateData is read from its /doc when the template
+    page itself is saved)."""
+    pages = {f"Template:{RECORD_MARKER}": marker_source()}
+    for kind in schema.kinds.values():
+        pages[f"Template:{kind.template}/doc"] = doc_source(kind, schema)
+    for kind in schema.kinds.values():
+        pages[f"Template:{kind.template}"] = template_source(kind)
+    pages["Template:Advocacy newsletter"] = newsletter_source()
+    return pages

@@ -1,0 +1,66 @@
+"""Safe wikitext building blocks: field values can never become markup.
+
+Every character that could open or close wiki syntax (tables, templates, links, tags, magic
+words, signatures, headings, lists) is written as a numeric character reference; new lines
+become spaces, so nothing can start a line. The rendered text reads exactly as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+# With new lines gone, nothing is at the start of a line, so these are enough to make any string
+# inert inside a table cell, link label, heading or list item: brackets and braces (links,
+# templates, tables, -{ }- conversion), pipes (cells), angle brackets (tags, <nowiki>), tildes
+# (signatures are expanded at save time), apostrophes (bold/italic), underscores (__MAGIC__),
+# = and ! (headings, header cells).
+_UNSAFE = re.compile(r"[\[\]{}|<>~'_=!]")
+_SPACE = re.compile(r"[\s\u2028\u2029]+")
+ELLIPSIS = "…"
+
+
+def escape(value: str, limit: int | None = 500) -> str:
+    """Inline-safe text for any field value."""
+    text = _SPACE.sub(" ", value).strip()
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rstrip() + ELLIPSIS
+    return _UNSAFE.sub(lambda m: f"&#{ord(m.group(0))};", text)
+
+
+def isolate(value: str, limit: int | None = 500) -> str:
+    """Escaped text wrapped in <bdi>, so right-to-left values don't reorder the row around it."""
+    return f"<bdi>{escape(value, limit)}</bdi>"
+
+
+def page_link(title: str, label: str | None = None) -> str:
+    """A link to a page. Titles come from the API or are validated, but are still checked: a
+    title that could break out of the link is shown as text instead."""
+    if re.search(r"[\[\]{}|<>\n]", title):
+        return isolate(title)
+    # Always a leading colon: MediaWiki reads "category : X" or "file:X" (any case, any
+    # spacing) as a category or an image otherwise. The colon makes every title a plain link.
+    if label is None:
+        return f"[[:{title}]]"
+    return f"[[:{title}|{escape(label)}]]"
+
+
+def user_link(user: str) -> str:
+    return page_link(f"User:{user}", user)
+
+
+def url_link(url: str, label: str) -> str:
+    """An external link; the URL was validated, and is percent-encoded again for good measure."""
+    safe_url = quote(url, safe=":/?&=#%@+,;~!$()*'-._")
+    safe_url = safe_url.replace("'", "%27").replace("~", "%7E")
+    return f"[{safe_url} {escape(label)}]"
+
+
+def heading(text: str, level: int = 2) -> str:
+    marks = "=" * level
+    return f"{marks} {escape(text, 200)} {marks}"
+
+
+def sort_value(value: str) -> str:
+    """A data-sort-value attribute, quoted safely."""
+    return '"' + escape(value, 100).replace('"', "&quot;") + '"'

@@ -1,0 +1,1 @@
+"""Jobs compose the core (records, rendering) with the edge (the wiki)."""

@@ -1,0 +1,122 @@
+"""What every job gets: the profile, the wiki, the schema, messages, counters and the clock."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TextIO
+
+from bots.config import Profile
+from bots.core.messages import Messages
+from bots.core.schema import Schema, load_schema
+from bots.core.stats import RunStats
+from bots.wiki.pages import WikiClient
+from bots.wiki.session import RequestCounter, connect
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class JobContext:
+    profile: Profile
+    wiki: WikiClient
+    stats: RunStats
+    schema: Schema
+    dry_run: bool = False
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    @property
+    def site(self):
+        return self.wiki.site
+
+    def messages(self, lang: str | None = None) -> Messages:
+        return Messages(lang or self.profile.language)
+
+    def summary(self, key: str, *params: object) -> str:
+        """An edit summary in the wiki's content language."""
+        return self.messages()(key, *params)
+
+
+def update_status(ctx: JobContext, result: str, message: str) -> None:
+    """The job's line on the bot's status page (not counted in the job's own edits)."""
+    from bots.core import status
+
+    title = ctx.profile.state_page(ctx.profile.limits.get("status_page", "Status"))
+    heartbeat = timedelta(hours=float(ctx.profile.limits.get("status_heartbeat_hours", 6)))
+    page = ctx.wiki.read_later(title)
+    entries = status.parse(page.text)
+    new = status.entry(ctx.stats, result, message, ctx.now())
+    if not status.needs_update(entries.get(ctx.stats.job), new, heartbeat):
+        return
+    entries[ctx.stats.job] = new
+    edits = ctx.stats.edits
+    try:
+        ctx.wiki.save_section(page, "status", status.render(entries, ctx.messages()),
+                              ctx.summary("advocacyhub-summary-status", ctx.stats.job, result))
+    finally:
+        ctx.stats.edits = edits
+
+
+class Terminated(Exception):
+    """The process was asked to stop (SIGTERM: the scheduler's or Toolforge's time limit)."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated(f"terminated by signal {signum}")
+
+
+def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
+            dry_run: bool = False, now: Callable[[], datetime] | None = None,
+            out: TextIO | None = None, on_terminate: bool = False) -> tuple[RunStats, str]:
+    """Run one job to the end: a failure or the shutoff ends it cleanly, with a log line, the
+    status page updated and the state left at what was really done (jobs save state as they
+    go). Returns the counts and the result (ok, failed or stopped)."""
+    from bots.core.status import FAILED, OK, STOPPED
+    from bots.wiki.pages import ShutoffEngaged
+
+    result, message = OK, ""
+    if on_terminate:  # a SIGTERM ends the job like any failure: cleanly, on the status page
+        signal.signal(signal.SIGTERM, _raise_terminated)
+    with job_context(job, profile, dry_run=dry_run, now=now, out=out) as ctx:
+        try:
+            body(ctx)
+        except ShutoffEngaged as exc:
+            result, message = STOPPED, str(exc)
+            log.error("%s stopped: %s", job, exc)
+        except Exception as exc:  # the job ends cleanly and says why
+            result, message = FAILED, f"{type(exc).__name__}: {exc}"
+            ctx.stats.errors += 1
+            log.exception("%s failed", job)
+        if not dry_run:
+            try:
+                update_status(ctx, result, message)
+            except Exception:  # the status page must never turn a run into a failure
+                log.exception("could not update the status page")
+    return ctx.stats, result
+
+
+@contextmanager
+def job_context(job: str, profile: Profile, *, dry_run: bool = False,
+                now: Callable[[], datetime] | None = None,
+                out: TextIO | None = None) -> Iterator[JobContext]:
+    """Connects, counts every API request from login on, and times the run."""
+    stats = RunStats(job=job)
+    counter = RequestCounter()
+    started = time.monotonic()
+    try:
+        site = connect(profile)
+        wiki = WikiClient(site, profile, stats, dry_run=dry_run, out=out)
+        ctx = JobContext(profile=profile, wiki=wiki, stats=stats, schema=load_schema(),
+                         dry_run=dry_run)
+        if now is not None:
+            ctx.now = now
+        yield ctx
+    finally:
+        stats.api_requests = counter.count
+        stats.seconds = time.monotonic() - started
+        counter.close()

@@ -1,0 +1,269 @@
+"""`run digest`: urgent alerts at every run; the weekly hub digest and personal digests when a
+period ends.
+
+Everything is delivered through the newsletter's machinery (batched checks, hidden markers,
+exactly once). What is due is written to the state page before it is delivered, so a run that
+dies half way is completed by the next one, never lost and never doubled.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+
+import pywikibot
+
+from bots.core.delivery import ALREADY, DELIVERED, FAILED, SKIPPED, DeliveryReport, Outcome
+from bots.core.digest import (
+    alert_id,
+    discussions,
+    document_changes,
+    personal_items,
+)
+from bots.core.matching import suggest
+from bots.core.messages import Messages
+from bots.core.newsletter import IssueRenderer, for_delivery, items_since, period_of, summarise
+from bots.core.records import Record
+from bots.core.render.roster import RosterRenderer
+from bots.core.roster import user_token
+from bots.core.wikitext import escape, page_link, user_link
+from bots.jobs import roster
+from bots.jobs.context import JobContext
+from bots.jobs.deliver import log_page
+from bots.jobs.harvest import load_snapshot
+from bots.jobs.index import page_set
+from bots.wiki.talkpages import page_target, post_once, resolve_targets
+
+log = logging.getLogger(__name__)
+STATE = "Digest.json"
+FINAL = (DELIVERED, ALREADY, SKIPPED)
+KEEP_REPORTS = 20
+
+
+def settings(ctx: JobContext) -> dict:
+    return ctx.profile.data.get("digest", {})
+
+
+def _optout(ctx: JobContext) -> str:
+    return ctx.profile.data.get("newsletter", {}).get("optout_category",
+                                                      "Opted-out of message delivery")
+
+
+class Digest:
+    """One run of the digest job: state, records, who is active, and the delivery reports."""
+
+    def __init__(self, ctx: JobContext) -> None:
+        self.ctx = ctx
+        self.cfg = settings(ctx)
+        self.now = ctx.now()
+        self.records = load_snapshot(ctx).records()
+        self.advocates = [r for r in self.records if r.kind == "advocate" and r.valid]
+        roster_state = roster.load_state(ctx)
+        if roster_state.exists:
+            self.statuses, self.renames = roster_state.statuses(), roster_state.renames
+        else:  # the roster never ran: nobody is known to be inactive yet
+            log.warning("no roster state yet: every advocate counts as active")
+            self.statuses = {a.get("user"): "active" for a in self.advocates}
+            self.renames = {}
+        self.state_page = ctx.wiki.read_one(ctx.profile.state_page(STATE))
+        self.state = json.loads(self.state_page.text or "{}")
+        self.reports: list[DeliveryReport] = []
+        self.summary = ctx.summary("advocacyhub-summary-digest-state")
+
+    def save_state(self) -> None:
+        self.ctx.wiki.save(self.state_page, json.dumps(self.state, sort_keys=True,
+                                                       ensure_ascii=False), self.summary)
+
+    def deliver(self, delivery_id: str, users: list[str], message: dict[str, tuple[str, str]],
+                kind: str, summary: str) -> DeliveryReport:
+        """Post ``message[user] = (heading, body)`` to each user's talk page, once."""
+        report = DeliveryReport(delivery_id)
+        targets = resolve_targets(self.ctx.wiki, users, _optout(self.ctx))
+        for user in users:
+            heading, body = message[user]
+            outcome = post_once(self.ctx.wiki, targets[user], delivery_id, heading, body,
+                                summary, kind)
+            report.outcomes.append(outcome)
+            self.ctx.stats.skipped += outcome.result == SKIPPED
+            self.ctx.stats.errors += outcome.result == FAILED
+        self.reports.append(report)
+        return report
+
+    # -- urgent alerts --------------------------------------------------------------------
+    def alerts(self) -> None:
+        alerts: dict[str, dict] = self.state.setdefault("alerts", {})
+        raised = {r.page: r for r in self.records
+                  if r.kind == "case" and r.valid and r.get("alert") == "yes"}
+        changed = False
+        for page in list(alerts):
+            if page not in raised:  # lowered: a later raise is a new alert
+                del alerts[page]
+                changed = True
+        for page, case in raised.items():
+            if page not in alerts:
+                alerts[page] = {"id": alert_id(page, case.revid), "done": False}
+                changed = True
+        if changed:
+            self.save_state()  # what is due is recorded before anything is delivered
+        limit = int(self.cfg.get("alert_limit", 10))
+        for page, alert in alerts.items():
+            if alert["done"]:
+                continue
+            case = raised[page]
+            suggestions = suggest(case, self.advocates, self.statuses, limit=limit,
+                                  renames=self.renames, private_places=True)
+            messages = {s.user: self.alert_message(case, s) for s in suggestions}
+            report = self.deliver(alert["id"], list(messages), messages, "advocacy-alert",
+                                  self.ctx.summary("advocacyhub-summary-alert",
+                                                   case.get("title")))
+            if all(o.result in FINAL for o in report.outcomes):
+                alert["done"] = True
+
+    def alert_message(self, case: Record, suggestion) -> tuple[str, str]:
+        adv = next((a for a in self.advocates if a.get("user") == suggestion.user), None)
+        lang = (adv.get_list("languages") or [self.ctx.profile.language])[0] if adv else \
+            self.ctx.profile.language
+        msgs = Messages(lang if lang in self.ctx.profile.languages else "en")
+        renderer = RosterRenderer(self.ctx.schema, msgs, page_set(self.ctx),
+                                  roster.config(self.ctx))
+        why = "; ".join(renderer.reason_text(r.kind, r.value) for r in suggestion.reasons)
+        title = case.get("title") or case.page
+        lines = [msgs("advocacyhub-alert-intro", page_link(case.page, title)),
+                 f"* {escape(case.get('summary'), 400)}"]
+        if case.get("help_wanted"):
+            lines.append(f"* {escape(msgs('advocacyhub-alert-help', case.get('help_wanted')))}")
+        lines += [f"* {escape(msgs('advocacyhub-alert-why', why))}", "",
+                  f"''{msgs('advocacyhub-alert-footer')}''"]
+        return msgs("advocacyhub-alert-heading", escape(title, 150)), "\n".join(lines)
+
+    # -- periodic digests -----------------------------------------------------------------
+    def roll_periods(self) -> None:
+        """At the first run of a period, the previous period's digest becomes due."""
+        changed = False
+        for kind in ("weekly", "monthly"):
+            entry = self.state.setdefault(kind, {})
+            key = period_of(self.now, kind)
+            if entry.get("period") == key:
+                continue
+            if entry.get("period"):
+                entry.setdefault("pending", []).append({
+                    "period": entry["period"], "baseline": entry["baseline"],
+                    "since": entry["since"], "until": self.now.isoformat(timespec="seconds")})
+            entry.update(period=key, baseline=summarise(self.records),
+                         since=self.now.isoformat(timespec="seconds"))
+            changed = True
+        if changed:
+            self.save_state()
+
+    def window_changes(self, since: str, until: str) -> list[dict]:
+        """Recent changes on talk pages and living documents in the window (the bot's own
+        edits left out)."""
+        documents = list(self.cfg.get("living_documents", []))
+        namespaces = {1} | {pywikibot.Page(self.ctx.site, d).namespace().id for d in documents}
+        return list(self.ctx.site.recentchanges(
+            start=pywikibot.Timestamp.fromISOformat(since),
+            end=pywikibot.Timestamp.fromISOformat(until), reverse=True,
+            namespaces=sorted(namespaces), changetype="edit|new",
+            excludeuser=self.ctx.profile.bot_user))
+
+    def hub_digest(self, pending: dict, items) -> None:
+        ctx = self.ctx
+        msgs = ctx.messages()
+        changes = self.window_changes(pending["since"], pending["until"])
+        threads = discussions(changes, ctx.profile.root)
+        documents = document_changes(changes, list(self.cfg.get("living_documents", [])))
+        body = [msgs("advocacyhub-digest-intro", pending["since"][:10], pending["until"][:10])]
+        generated = IssueRenderer(ctx.schema, msgs).generated(items, pending["period"])
+        body.append(for_delivery(generated) if not items.empty
+                    else msgs("advocacyhub-digest-nothing"))
+        if threads:
+            body.append(f"=== {msgs('advocacyhub-digest-discussions', len(threads))} ===")
+            for t in threads:
+                anchor = f"{t.page}#{t.section}" if t.section else t.page
+                label = f"{t.page} – {t.section}" if t.section else t.page
+                people = ", ".join(user_link(u) for u in t.users[:5])
+                body.append("* " + page_link(anchor, label) + " – " +
+                            escape(msgs("advocacyhub-digest-discussion", t.edits)) + " " + people)
+        if documents:
+            body.append(f"=== {msgs('advocacyhub-digest-documents', len(documents))} ===")
+            for d in documents:
+                diff = f"Special:Diff/{d.old_revid}/{d.new_revid}" if d.old_revid else \
+                    f"Special:Diff/{d.new_revid}"
+                body.append(f"* {page_link(d.page)} – "
+                            f"{escape(msgs('advocacyhub-digest-document', d.edits))} "
+                            f"({page_link(diff, msgs('advocacyhub-digest-diff'))})")
+        talk = self.cfg.get("hub_talk_page", f"Talk:{ctx.profile.root}")
+        target = page_target(ctx.wiki, talk)
+        delivery_id = f"digest:hub:{pending['period']}"
+        outcome = post_once(ctx.wiki, target, delivery_id,
+                            msgs("advocacyhub-digest-heading", pending["period"]),
+                            "\n".join(body), ctx.summary("advocacyhub-summary-digest",
+                                                         pending["period"]),
+                            "digest", allowed_page=target.page)
+        self.reports.append(DeliveryReport(delivery_id, [outcome]))
+
+    def personal_digests(self, kind: str, pending: dict, items) -> bool:
+        wanted = [a for a in self.advocates if a.get("digest") == kind]
+        messages: dict[str, tuple[str, str]] = {}
+        for adv in wanted:
+            mine = personal_items(items, adv)
+            if mine.empty:
+                continue  # nothing matches: nothing is posted
+            user = adv.get("user")
+            langs = [lang for lang in adv.get_list("languages")
+                     if lang in self.ctx.profile.languages]
+            msgs = Messages(langs[0] if langs else self.ctx.profile.language)
+            generated = IssueRenderer(self.ctx.schema, msgs).generated(mine, pending["period"])
+            body = "\n".join([msgs("advocacyhub-digest-personal-intro", pending["since"][:10],
+                                   pending["until"][:10]), for_delivery(generated)])
+            messages[user] = (msgs("advocacyhub-digest-personal-heading", pending["period"]),
+                              body)
+        complete = True
+        for user, message in messages.items():
+            report = self.deliver(f"digest:{user_token(user)}:{pending['period']}", [user],
+                                  {user: message}, "digest",
+                                  self.ctx.summary("advocacyhub-summary-digest",
+                                                   pending["period"]))
+            complete &= all(o.result in FINAL for o in report.outcomes)
+        return complete
+
+    def periodic(self) -> None:
+        self.roll_periods()
+        for kind in ("weekly", "monthly"):
+            entry = self.state[kind]
+            for pending in list(entry.get("pending", [])):
+                items = items_since(self.records, pending["baseline"],
+                                    datetime.fromisoformat(pending["until"]))
+                if kind == "weekly":
+                    self.hub_digest(pending, items)
+                done = self.personal_digests(kind, pending, items) and all(
+                    o.result in FINAL for r in self.reports for o in r.outcomes)
+                if done:
+                    entry["pending"].remove(pending)
+                    self.save_state()
+
+    def write_log(self) -> None:
+        if not self.reports:
+            return
+        history = self.state.setdefault("reports", [])
+        for report in self.reports:
+            history.append({"id": report.delivery_id,
+                            "outcomes": [o.__dict__ for o in report.outcomes]})
+        del history[:-KEEP_REPORTS]
+        self.save_state()
+        blocks = []
+        for entry in reversed(history):
+            report = DeliveryReport(entry["id"], [Outcome(**o) for o in entry["outcomes"]])
+            blocks.append(log_page(self.ctx, entry["id"], report, len(report.outcomes)))
+        title = self.ctx.profile.hub_page("digest_log")
+        self.ctx.wiki.save_section(self.ctx.wiki.read_one(title), "digest-log",
+                                   "\n\n".join(blocks), self.summary)
+
+
+def run(ctx: JobContext) -> None:
+    digest = Digest(ctx)
+    ctx.stats.records = len(digest.records)
+    digest.alerts()
+    digest.periodic()
+    digest.write_log()

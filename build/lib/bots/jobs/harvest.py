@@ -1,0 +1,233 @@
+"""`run harvest`: every record on the wiki, normalised and validated, into the JSON snapshot.
+
+Full harvest: one generator query lists and fetches every page that transcludes
+{{Advocacy record}} (which every record template transcludes), 500 pages a request. Incremental
+harvest: the wiki's recent changes since the snapshot's watermark name the pages to fetch again,
+and deletions and moves; pages unseen before are fetched only if they transclude the marker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import timedelta
+
+import pywikibot
+
+from bots.core.parse import find_records
+from bots.core.records import Problem, Record
+from bots.core.schema import Schema
+from bots.core.snapshot import Snapshot, sha1
+from bots.core.wikitemplates import RECORD_MARKER
+from bots.jobs.context import JobContext
+from bots.paths import CONFIG_DIR
+from bots.wiki.pages import PageText, fetch_texts, prefetched
+
+log = logging.getLogger(__name__)
+
+HEAD = "Snapshot.json"
+FULL_EVERY = timedelta(days=30)  # recent changes are kept 90 days; re-read everything well before
+
+
+def schema_hash() -> str:
+    digest = hashlib.sha1()
+    for name in ("schema.toml", "vocabularies.toml", "regions.toml"):
+        digest.update((CONFIG_DIR / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def page_records(title: str, text: str, revid: int, timestamp: str,
+                 schema: Schema) -> list[Record]:
+    try:
+        return find_records(text, title, schema, revid=revid, timestamp=timestamp)
+    except Exception as exc:  # a page the parser cannot read must not stop the harvest
+        log.exception("cannot parse [[%s]]", title)
+        problem = Problem(title, "page", "", "unparsable", str(exc)[:200])
+        return [Record(kind="page", page=title, fields={}, revid=revid, problems=[problem])]
+
+
+def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None]:
+    head = ctx.wiki.read_one(ctx.profile.state_page(HEAD))
+    if not head.exists:
+        return head, None
+    try:
+        return head, Snapshot.from_json(head.text or "")
+    except (ValueError, KeyError) as exc:
+        log.warning("snapshot head unreadable (%s): a full harvest rebuilds it", exc)
+        return head, None
+
+
+def load_snapshot(ctx: JobContext) -> Snapshot:
+    """The whole snapshot (head and shards), for the jobs that read records."""
+    head, snap = load_head(ctx)
+    if snap is None:
+        raise RuntimeError(f"no snapshot at [[{head.title}]]: run the harvest job first")
+    shards = ctx.wiki.read(snap.shard_titles)
+    texts = [shards[t].text or '{"records": []}' for t in snap.shard_titles]
+    return Snapshot.from_json(head.text or "", texts)
+
+
+def _latest_change(ctx: JobContext) -> tuple[str, int]:
+    for change in ctx.site.recentchanges(total=1):
+        return change["timestamp"], int(change["rcid"])
+    return ctx.now().strftime("%Y-%m-%dT%H:%M:%SZ"), 0
+
+
+def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
+    rc_from, last_rcid = _latest_change(ctx)  # before listing: nothing slips between
+    snap = Snapshot(rc_from=rc_from, last_rcid=last_rcid, schema_hash=schema_hash(),
+                    full_at=ctx.now().isoformat(timespec="seconds"))
+    marker = pywikibot.Page(ctx.site, f"Template:{RECORD_MARKER}")
+    # List first (5,000 titles a request for a bot), then fetch text 500 pages a request:
+    # pywikibot's own content generator stops at 250 a request.
+    pageids = [p.pageid for p in ctx.site.page_embeddedin(marker)]
+    texts = fetch_texts(ctx.site, pageids, ctx.wiki.batch_size)
+    for page in prefetched(texts, ahead=ctx.wiki.batch_size):
+        ctx.stats.pages_read += 1
+        records = page_records(page.title, page.text, page.revid, page.timestamp, ctx.schema)
+        if records:
+            snap.add_base(page.title, page.revid, records)
+    if old is not None:
+        snap.shard_titles, snap.shard_sha1 = old.shard_titles, old.shard_sha1
+    return snap
+
+
+def _changed_titles(ctx: JobContext, snap: Snapshot) -> tuple[set[str], set[str], str, int]:
+    """Pages to read again, pages gone, and the new watermark, from recent changes."""
+    start = pywikibot.Timestamp.fromISOformat(snap.rc_from)
+    changed: set[str] = set()
+    gone: set[str] = set()
+    rc_from, last_rcid = snap.rc_from, snap.last_rcid
+    state_prefix = ctx.profile.state_page("")
+    for change in ctx.site.recentchanges(start=start, reverse=True,
+                                         excludeuser=ctx.profile.bot_user):
+        rcid = int(change["rcid"])
+        if rcid <= snap.last_rcid:
+            continue
+        rc_from, last_rcid = change["timestamp"], max(last_rcid, rcid)
+        title = change["title"]
+        if title.startswith(state_prefix):
+            continue
+        if change["type"] == "log":
+            params = change.get("logparams", {})
+            if change.get("logtype") == "delete" and change.get("logaction") in (
+                    "delete", "delete_redir"):
+                gone.add(title)
+                changed.discard(title)
+                continue
+            if change.get("logtype") == "move":
+                target = params.get("target_title")
+                if target:
+                    changed.add(target)
+            changed.add(title)  # restores, moves (the old title is now a redirect), imports
+            continue
+        changed.add(title)
+        gone.discard(title)
+    return changed, gone, rc_from, last_rcid
+
+
+def _with_marker(ctx: JobContext, titles: list[str]) -> set[str]:
+    """Of pages the snapshot does not know, those that transclude {{Advocacy record}} (one
+    light request per 500 titles, no page text)."""
+    found: set[str] = set()
+    marker = f"Template:{RECORD_MARKER}"
+    for i in range(0, len(titles), ctx.wiki.batch_size):
+        batch = titles[i:i + ctx.wiki.batch_size]
+        req = ctx.site.simple_request(action="query", prop="templates", titles=batch,
+                                      tltemplates=marker, tllimit="max")
+        data = req.submit()
+        for page in data.get("query", {}).get("pages", {}).values():
+            if page.get("templates"):
+                found.add(page["title"])
+    return found
+
+
+def incremental_harvest(ctx: JobContext, snap: Snapshot) -> bool:
+    """Bring ``snap`` up to date; True when its records changed."""
+    changed, gone, rc_from, last_rcid = _changed_titles(ctx, snap)
+    unknown = sorted(t for t in changed if not snap.knows(t))
+    to_read = sorted(t for t in changed if snap.knows(t))
+    if unknown:
+        to_read += sorted(_with_marker(ctx, unknown))
+    dirty = False
+    for title in gone:
+        dirty |= snap.drop_page(title)
+    for title, page in ctx.wiki.read(to_read).items():
+        if not page.exists or page.page.isRedirectPage():
+            dirty |= snap.drop_page(title)
+            continue
+        records = page_records(page.title, page.text or "", page.revid, page.timestamp,
+                               ctx.schema)
+        dirty |= snap.set_page(page.title, page.revid, records)
+    # Advance the watermark; it is saved with the next write of the head.
+    snap.rc_from, snap.last_rcid = rc_from, last_rcid
+    return dirty
+
+
+def write_snapshot(ctx: JobContext, head: PageText, snap: Snapshot, *, shards: bool) -> None:
+    summary = ctx.summary("advocacyhub-summary-snapshot", len(snap.revids))
+    if shards:
+        payloads = snap.shard_payloads()
+        titles = [ctx.profile.state_page(f"Snapshot/{i + 1}.json") for i in range(len(payloads))]
+        hashes = [sha1(p) for p in payloads]
+        stale = [t for i, t in enumerate(titles)
+                 if i >= len(snap.shard_sha1) or snap.shard_sha1[i] != hashes[i]
+                 or snap.shard_titles[i:i + 1] != [t]]
+        known = set(snap.shard_titles)  # pages that exist already; the rest are created
+        current = ctx.wiki.read([t for t in stale if t in known])
+        current.update({t: ctx.wiki.missing(t) for t in stale if t not in known})
+        for title, payload in zip(titles, payloads, strict=True):
+            if title in current:
+                ctx.wiki.save(current[title], payload, summary)
+        snap.shard_titles, snap.shard_sha1 = titles, hashes
+        snap.delta = {}
+    ctx.wiki.save(head, snap.head_json(), summary)
+
+
+def _needs_full(ctx: JobContext, snap: Snapshot | None) -> str:
+    if snap is None:
+        return "no snapshot yet"
+    if snap.schema_hash != schema_hash():
+        return "the schema changed"
+    if not snap.full_at or ctx.now() - _parse_time(snap.full_at) > FULL_EVERY:
+        return "the last full harvest is old"
+    return ""
+
+
+def _parse_time(value: str):
+    from datetime import UTC, datetime
+
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
+    head, old = load_head(ctx)
+    reason = "asked for" if full else _needs_full(ctx, old)
+    if reason:
+        log.info("full harvest: %s", reason)
+        snap = full_harvest(ctx, old)
+        write_snapshot(ctx, head, snap, shards=True)
+    else:
+        assert old is not None
+        snap = old
+        dirty = incremental_harvest(ctx, snap)
+        if dirty:
+            if snap.needs_compaction():
+                whole = load_snapshot(ctx)
+                whole.delta.update(snap.delta)
+                whole.revids, whole.rc_from, whole.last_rcid = (snap.revids, snap.rc_from,
+                                                                snap.last_rcid)
+                snap = whole.compacted()
+                write_snapshot(ctx, head, snap, shards=True)
+            else:
+                write_snapshot(ctx, head, snap, shards=False)
+    # errors: records with problems (each is listed on the maintenance report by `run index`).
+    ctx.stats.records = snap.record_count
+    ctx.stats.errors += snap.invalid_count
+    log.info("harvest: %s", json.dumps({"mode": "full" if reason else "incremental",
+                                        "pages": len(snap.revids),
+                                        "records": snap.record_count,
+                                        "invalid": snap.invalid_count}))
+    return snap

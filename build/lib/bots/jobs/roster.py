@@ -1,0 +1,293 @@
+"""`run roster`: the advocates roster, the role log and the hub's "Help wanted" matchmaking.
+
+Reads the advocate records of the harvest snapshot and what the wiki knows about their accounts
+(bots.wiki.users: one pass over recent changes, accounts in batches, renames from the log, a
+per-user look-up only for those not seen in recent changes), moves advocates through the
+activity state machine of bots.core.roster (a notice first, exactly once, via
+bots.wiki.talkpages.post_once), logs role changes with their author, and writes the roster,
+the log and "Help wanted" in every configured language. State (notices, inactive advocates,
+last known roles, renames, the log) lives on the wiki at ``<bot user>/Roster.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+
+from bots.core.delivery import ALREADY, DELIVERED, FAILED, SKIPPED
+from bots.core.matching import help_wanted
+from bots.core.messages import Messages, available_languages
+from bots.core.parse import find_records
+from bots.core.records import Problem, Record
+from bots.core.render.roster import RosterRenderer
+from bots.core.roster import (
+    DEFAULT_ROLE,
+    Advocate,
+    Decision,
+    Entry,
+    RoleChange,
+    RosterConfig,
+    RosterState,
+    account_from_api,
+    advocate_records,
+    decide,
+    find_change,
+    follow_renames,
+    noticed,
+    parse_time,
+    role_changes,
+)
+from bots.core.snapshot import Snapshot
+from bots.jobs.context import JobContext
+from bots.jobs.harvest import HEAD
+from bots.jobs.index import page_set, write_sections
+from bots.wiki import users
+from bots.wiki.pages import PageText
+from bots.wiki.talkpages import post_once, resolve_targets
+
+log = logging.getLogger(__name__)
+
+STATE = "Roster.json"
+MESSAGE_KIND = "roster"  # {{bots|optout=roster}} refuses the inactivity notice
+DEFAULT_OPTOUT = "Opted-out of message delivery"
+GENERATED = ("roster", "roster_log", "help_wanted")
+
+
+def config(ctx: JobContext) -> RosterConfig:
+    return RosterConfig.from_profile(ctx.profile.data)
+
+
+def load_state(ctx: JobContext) -> RosterState:
+    """The roster's state page (the digests read it too, for who is active)."""
+    return RosterState.from_json(ctx.wiki.read_one(ctx.profile.state_page(STATE)).text)
+
+
+def first_shard(ctx: JobContext) -> str:
+    """The title of the snapshot's first shard (bots.jobs.harvest names them so): read with
+    the head, a snapshot of up to 5,000 records costs no request of its own."""
+    return ctx.profile.state_page("Snapshot/1.json")
+
+
+def _snapshot(ctx: JobContext, head: PageText, have: Mapping[str, PageText]) -> Snapshot:
+    """The harvest snapshot from its head page and shards (those not in ``have`` are read)."""
+    if not head.exists:
+        raise RuntimeError(f"no snapshot at [[{head.title}]]: run the harvest job first")
+    snap = Snapshot.from_json(head.text or "")
+    shards = dict(have)
+    shards.update(ctx.wiki.read([t for t in snap.shard_titles if t not in have]))
+    texts = [shards[t].text or '{"records": []}' for t in snap.shard_titles]
+    return Snapshot.from_json(head.text or "", texts)
+
+
+def _optout_category(ctx: JobContext) -> str:
+    data = ctx.profile.data
+    return (data.get("roster", {}).get("optout_category")
+            or data.get("newsletter", {}).get("optout_category") or DEFAULT_OPTOUT)
+
+
+def current_advocates(records: list[Record], renames: Mapping[str, str],
+                      ) -> tuple[dict[str, Record], dict[str, str]]:
+    """account name now -> record, and account name now -> the name the record gives (for
+    renamed accounts). A record under the current name wins over one under a former name."""
+    by_record_name = advocate_records(records)
+    current: dict[str, Record] = {}
+    former: dict[str, str] = {}
+    for name in sorted(by_record_name, key=lambda n: n in renames):  # current names first
+        now_name = follow_renames(name, renames)
+        if now_name in current:
+            continue
+        current[now_name] = by_record_name[name]
+        if now_name != name:
+            former[now_name] = name
+    return current, former
+
+
+# -- activity -------------------------------------------------------------------------------
+
+def activity(ctx: JobContext, names: list[str], infos: Mapping[str, dict],
+             recent: Mapping[str, str], state: RosterState,
+             cfg: RosterConfig) -> dict[str, Decision]:
+    """The state machine's decision for every advocate: accounts and recent changes were read
+    in bulk; only advocates not seen in recent changes get a per-user look-up."""
+    site = ctx.site
+    now = ctx.now()
+    centralauth = site.has_extension("CentralAuth")
+    lookup = []
+    for name in names:
+        acct = account_from_api(infos.get(name))
+        if name in recent or not acct.exists or acct.blocked:
+            continue
+        if acct.editcount > 0 or centralauth:  # never edited: nothing to look up (but locks)
+            lookup.append(name)
+    looked = users.last_edits(site, lookup, centralauth=centralauth)
+    log.info("roster activity: %d advocates, %d seen in recent changes, %d looked up",
+             len(names), sum(n in recent for n in names), len(lookup))
+    decisions = {}
+    for name in names:
+        found = looked.get(name)
+        acct = account_from_api(infos.get(name), found.global_info if found else None)
+        last = parse_time(recent.get(name) or (found.timestamp if found else ""))
+        decisions[name] = decide(name, acct, last, state.advocates.get(name), now, cfg)
+    return decisions
+
+
+def _notice_language(ctx: JobContext, record: Record) -> str:
+    have = set(available_languages())
+    for code in record.get_list("languages"):
+        for candidate in (code, code.split("-")[0]):
+            if candidate in have:
+                return candidate
+    return ctx.profile.language
+
+
+def send_notices(ctx: JobContext, decisions: dict[str, Decision],
+                 advocates: Mapping[str, Record], cfg: RosterConfig) -> dict[str, Entry]:
+    """Post the notices that are due (exactly once: post_once looks for the delivery's marker
+    on the talk page first); returns the entries of advocates now noticed."""
+    due = {u: d for u, d in decisions.items() if d.post_notice}
+    if not due:
+        return {}
+    targets = resolve_targets(ctx.wiki, list(due), _optout_category(ctx))
+    roster = page_set(ctx)
+    summary = ctx.summary("advocacyhub-roster-summary-notice")
+    out: dict[str, Entry] = {}
+    days, grace = round(cfg.inactive_after.days), round(cfg.grace.days)
+    for user, decision in due.items():
+        lang = _notice_language(ctx, advocates[user])
+        msgs = Messages(lang)
+        title = roster.title("roster", lang if lang in ctx.profile.languages
+                             else ctx.profile.language)
+        body = msgs("advocacyhub-roster-notice-body", days, title, grace) + " ~~~~"
+        outcome = post_once(ctx.wiki, targets[user], decision.post_notice,
+                            msgs("advocacyhub-roster-notice-heading"), body, summary,
+                            MESSAGE_KIND)
+        log.info("notice %s: %s %s", decision.post_notice, outcome.result, outcome.reason)
+        if outcome.result in (DELIVERED, ALREADY) or (
+                outcome.result == SKIPPED and outcome.reason != "dry-run"):
+            out[user] = noticed(decision, ctx.now())
+            if outcome.result == SKIPPED:
+                ctx.stats.skipped += 1
+        elif outcome.result == FAILED:
+            ctx.stats.errors += 1
+    return out
+
+
+# -- roles ----------------------------------------------------------------------------------
+
+def _role_in(text: str, page: str, user: str, ctx: JobContext,
+             renames: Mapping[str, str]) -> str | None:
+    for rec in find_records(text, page, ctx.schema):
+        if rec.kind == "advocate" and follow_renames(rec.get("user"), renames) == user:
+            return rec.get("role") or DEFAULT_ROLE
+    return None
+
+
+def attribute(ctx: JobContext, change: RoleChange, advocates: Mapping[str, Record],
+              state: RosterState, page_revids: Mapping[str, int]) -> RoleChange:
+    """Who made a role change, and when: the page's history since the revision the old role
+    was last seen in (one request per change; role changes are rare)."""
+    rec = advocates.get(change.user)
+    page = rec.page if rec is not None else change.page
+    until = rec.revid if rec is not None else page_revids.get(page, 0)
+    after = state.page_revids.get(page, 0)
+    try:
+        revisions = users.revisions_between(ctx.site, page, after, until)
+    except Exception as exc:  # the change is still logged, without its author
+        log.warning("history of [[%s]] unreadable: %s", page, exc)
+        revisions = []
+    roles = [(revid, author, ts, _role_in(text, page, change.user, ctx, state.renames))
+             for revid, author, ts, text in revisions]
+    revid, by, at = find_change(change.new or None, roles)
+    if not revid:
+        return RoleChange(change.user, change.old, change.new, page,
+                          at=ctx.now().strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return RoleChange(change.user, change.old, change.new, page, revid, by, at)
+
+
+# -- the job --------------------------------------------------------------------------------
+
+def run(ctx: JobContext) -> RosterState:
+    cfg = config(ctx)
+    pages = page_set(ctx)
+    langs = ctx.profile.languages
+    state_title = ctx.profile.state_page(STATE)
+    head_title = ctx.profile.state_page(HEAD)
+    generated = {key: [pages.title(key, lang) for lang in langs] for key in GENERATED}
+    shard = first_shard(ctx)
+    current = ctx.wiki.read([head_title, shard, state_title,
+                             *(t for ts in generated.values() for t in ts)])
+    snapshot = _snapshot(ctx, current[head_title], {shard: current[shard]})
+    records = snapshot.records()
+    state = RosterState.from_json(current[state_title].text)
+
+    # One request: recent changes, renames since the last run, the first batch of accounts.
+    known, _ = current_advocates(records, state.renames)
+    batch = ctx.wiki.batch_size
+    survey = users.survey(ctx.site, sorted(known)[:batch], recent_since=ctx.now() - cfg.recent,
+                          renames_since=state.renames_read_to, exclude=ctx.profile.bot_user)
+    if survey.renames:
+        state.apply_renames((old, new) for old, new, _ in survey.renames)
+        state.renames_read_to = survey.renames[-1][2]
+    advocates, former = current_advocates(records, state.renames)
+    names = sorted(advocates)
+    ctx.stats.records = len(names)
+    infos = {n: survey.accounts[n] for n in names if n in survey.accounts}
+    infos.update(users.accounts(ctx.site, [n for n in names if n not in infos], batch))
+
+    decisions = activity(ctx, names, infos, survey.recent, state, cfg)
+    noticed_now = send_notices(ctx, decisions, advocates, cfg)
+
+    changes = [attribute(ctx, ch, advocates, state, snapshot.revids)
+               for ch in role_changes(advocates, state)]
+    entries: dict[str, Entry] = {}
+    for name in names:
+        rec = advocates[name]
+        entries[name] = replace(noticed_now.get(name) or decisions[name].entry,
+                                role=rec.get("role") or DEFAULT_ROLE, page=rec.page)
+    new_state = RosterState(
+        advocates=entries, renames=state.renames, renames_read_to=state.renames_read_to,
+        page_revids={rec.page: rec.revid for rec in advocates.values()},
+        log=[*state.log, *(ch.to_json() for ch in changes)], exists=True)
+    _save_state(ctx, current[state_title], new_state)
+
+    roster = [Advocate(user=name, record=advocates[name], status=entries[name].status,
+                       reason=entries[name].reason, inactive_since=entries[name].inactive_since,
+                       inactive_edit=entries[name].inactive_edit,
+                       former_name=former.get(name, ""))
+              for name in names]
+    wanted = help_wanted(records, new_state.statuses(), new_state.renames, cfg.max_suggestions)
+    problems: list[Problem] = []
+    active = sum(a.status != "inactive" for a in roster)
+    for key, summary, render in (
+        ("roster", ctx.summary("advocacyhub-roster-summary", active, len(roster) - active),
+         lambda r: r.roster(roster)),
+        ("roster_log", ctx.summary("advocacyhub-roster-summary-log", len(new_state.log)),
+         lambda r: r.log(new_state.log)),
+        ("help_wanted", ctx.summary("advocacyhub-match-summary", len(wanted)),
+         lambda r: r.help_wanted(wanted)),
+    ):
+        sections = {}
+        for lang, title in zip(langs, generated[key], strict=True):
+            renderer = RosterRenderer(ctx.schema, Messages(lang), pages, cfg)
+            sections[title] = (key, render(renderer))
+        write_sections(ctx, sections, summary, problems, current)
+    log.info("roster: %s", json.dumps({
+        "advocates": len(roster), "inactive": len(roster) - active,
+        "notices": len(noticed_now), "role_changes": len(changes),
+        "help_wanted": len(wanted)}))
+    return new_state
+
+
+def _save_state(ctx: JobContext, page, state: RosterState) -> None:
+    """Write the state page when what it says changed (the wiki re-indents JSON pages, so the
+    texts are compared as data)."""
+    text = state.to_json()
+    if page.exists:
+        try:
+            if json.loads(page.text or "{}") == json.loads(text):
+                return
+        except ValueError:
+            pass
+    ctx.wiki.save(page, text, ctx.summary("advocacyhub-roster-summary-state", len(state.advocates)))

@@ -1,0 +1,144 @@
+"""`advocacy-bot seed-demo`: real advocacy cases and demo people on the LOCAL wiki.
+
+Cases, events and resources come from bots/demo/*.toml (the cases of shared/reference/cases.tsv,
+written in our own words). People act for themselves, as on a real wiki: each demo user has an
+account, signs up on the sign-up page or their user page, and subscribes with their own edit.
+Idempotent: a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import tomllib
+from pathlib import Path
+
+from bots.config import ConfigError, local_wiki_dir
+from bots.core.parse import build_template
+from bots.jobs.context import JobContext
+from bots.paths import DEMO_DIR
+from bots.wiki.actor import Actor
+
+log = logging.getLogger(__name__)
+
+CASE_KEYS = ("title", "summary", "jurisdiction", "topics", "tactics", "actors", "contacts",
+             "start", "end", "status", "outcome", "lessons", "sources", "related",
+             "help_wanted", "alert")
+
+
+def load_demo(directory: Path = DEMO_DIR) -> dict[str, list[dict]]:
+    data: dict[str, list[dict]] = {}
+    for name in ("cases", "people"):
+        with open(directory / f"{name}.toml", "rb") as fh:
+            data.update(tomllib.load(fh))
+    return data
+
+
+def case_page(prefix: str, title: str) -> str:
+    return prefix + title
+
+
+class DemoPeople:
+    """Demo accounts and their passwords (kept in the local wiki's data directory)."""
+
+    def __init__(self, api_url: str, admin: Actor) -> None:
+        self.api_url = api_url
+        self.admin = admin
+        self.path = local_wiki_dir() / "demo-users.json"
+        self.passwords: dict[str, str] = (
+            json.loads(self.path.read_text()) if self.path.exists() else {})
+        self._actors: dict[str, Actor] = {}
+
+    def actor(self, user: str) -> Actor:
+        if user not in self._actors:
+            password = self.passwords.setdefault(user, secrets.token_urlsafe(18))
+            self.path.write_text(json.dumps(self.passwords, indent=1))
+            self.path.chmod(0o600)
+            self.admin.create_account(user, password)
+            self._actors[user] = Actor(self.api_url, user, password).login()
+        return self._actors[user]
+
+
+def _put(actor: Actor, title: str, text: str, summary: str, ctx: JobContext) -> None:
+    if (actor.text(title) or "").strip() == text.strip():
+        return
+    result = actor.edit(title, text, summary)
+    if "nochange" not in result:
+        ctx.stats.edits += 1
+
+
+def _add_line(actor: Actor, title: str, line: str, user: str, template: str, summary: str,
+              ctx: JobContext) -> None:
+    """Append the user's own template line to a shared page, once."""
+    current = actor.text(title) or ""
+    if f"user = {user}\n" in current or f"user = {user}}}" in current:
+        return
+    actor.append(title, "\n" + line, summary)
+    ctx.stats.edits += 1
+
+
+def seed_demo(ctx: JobContext) -> None:
+    profile = ctx.profile
+    if not profile.is_local:
+        raise ConfigError("seed-demo writes demo data and only runs against the local wiki")
+    creds = json.loads((local_wiki_dir() / "credentials.json").read_text())
+    admin = Actor(profile.api_url, creds["admin"]["username"], creds["admin"]["password"]).login()
+    people = DemoPeople(profile.api_url, admin)
+    data = load_demo()
+    summary = ctx.summary("advocacyhub-summary-seed")
+    hub = profile.hub
+    kinds = ctx.schema.kinds
+
+    _put(admin, profile.root,
+         "The '''Advocacy Hub''' connects Wikimedia advocates and keeps the movement's knowledge "
+         "of advocacy cases, methods, successes and failures on the wiki.\n\n"
+         f"* [[{profile.hub_page('cases')}|Cases]] · [[{profile.hub_page('statistics')}|"
+         f"Statistics]] · [[{profile.hub_page('events')}|Events]] · "
+         f"[[{profile.hub_page('resources')}|Resources]] · [[{profile.hub_page('roster')}|"
+         f"Advocates]] · [[{profile.hub_page('signup')}|Sign up]] · "
+         f"[[{profile.hub_page('subscribers')}|Subscribe to the newsletter]]\n", summary, ctx)
+
+    for case in data["cases"]:
+        fields = {k: case[k] for k in CASE_KEYS if k in case}
+        title = case_page(hub["cases_prefix"], case["title"])
+        _put(admin, title, build_template(kinds["case"].template, fields) + "\n", summary, ctx)
+        ctx.stats.records += 1
+
+    signup = profile.hub_page("signup")
+    if admin.text(signup) is None:
+        admin.edit(signup, "Sign up as a Wikimedia advocate: add a line "
+                   f"<code><nowiki>{{{{{kinds['advocate'].template}|user=...}}}}</nowiki></code> "
+                   "below (or put it on your own user page).\n", summary)
+        ctx.stats.edits += 1
+    for adv in data["advocates"]:
+        user = adv["user"]
+        fields = {k: v for k, v in adv.items() if k != "signup"}
+        line = build_template(kinds["advocate"].template, fields)
+        actor = people.actor(user)
+        if adv.get("signup") == "userpage":
+            _put(actor, f"User:{user}", f"Hello, I am {user}.\n\n{line}\n", summary, ctx)
+        else:
+            _add_line(actor, signup, line, user, kinds["advocate"].template, summary, ctx)
+        ctx.stats.records += 1
+
+    for kind_name, key, prefix in (("event", "events", "events"),
+                                   ("resource", "resources", "resources")):
+        for item in data[key]:
+            author = people.actor(item["organiser"][0]) if item.get("organiser") else admin
+            title = f"{profile.hub_page(prefix)}/{item['title']}"
+            _put(author, title, build_template(kinds[kind_name].template, item) + "\n",
+                 summary, ctx)
+            ctx.stats.records += 1
+
+    subscribers = profile.hub_page("subscribers")
+    if admin.text(subscribers) is None:
+        admin.edit(subscribers, "To receive the Advocacy Hub newsletter on your talk page, add "
+                   f"<code><nowiki>{{{{{kinds['subscription'].template}|user=Your name|"
+                   "language=en}}</nowiki></code> below yourself.\n", summary)
+        ctx.stats.edits += 1
+    for sub in data["subscribers"]:
+        line = build_template(kinds["subscription"].template, sub)
+        _add_line(people.actor(sub["user"]), subscribers, line, sub["user"],
+                  kinds["subscription"].template, summary, ctx)
+        ctx.stats.records += 1

@@ -1,0 +1,59 @@
+"""`advocacy-bot status` and `advocacy-bot urls`: what the bot sees, and where to look."""
+
+from __future__ import annotations
+
+import json
+
+from bots.config import Profile
+from bots.core.stats import RunStats
+from bots.core.wikitemplates import RECORD_MARKER
+from bots.wiki.pages import WikiClient
+from bots.wiki.session import connect
+
+
+def _client(profile: Profile, job: str) -> WikiClient:
+    return WikiClient(connect(profile), profile, RunStats(job=job))
+
+
+def generated_titles(profile: Profile) -> list[str]:
+    """The hub pages the jobs write (with their translations), and the bot's state pages."""
+    titles = []
+    for title in profile.hub["pages"].values():
+        titles.append(title)
+        titles += [f"{title}/{lang}" for lang in profile.languages if lang != profile.language]
+    return titles
+
+
+def print_urls(profile: Profile) -> int:
+    wiki = _client(profile, "urls")
+    from datetime import UTC, datetime
+
+    from bots.core.newsletter import period_of
+
+    issue = f"{profile.hub_page('newsletter')}/{period_of(datetime.now(UTC))}"
+    seeded = [profile.root, f"Template:{RECORD_MARKER}", issue, f"Talk:{profile.root}"]
+    titles = [*seeded, *generated_titles(profile), profile.state_page("Snapshot.json")]
+    pages = wiki.read(titles)
+    for title in titles:
+        page = pages[title]
+        if page.exists:
+            print(f"  {title:45} {page.page.full_url()}")
+    cases = [p for p in wiki.site.allpages(prefix=profile.hub["cases_prefix"].split(":")[-1],
+                                           total=3)]
+    for page in cases:
+        print(f"  {page.title():45} {page.full_url()}")
+    return 0
+
+
+def print_status(profile: Profile) -> int:
+    wiki = _client(profile, "status")
+    print(f"profile   {profile.name} ({profile.path})")
+    print(f"wiki      {wiki.site} {wiki.site.siteinfo['server']} as {wiki.site.username()}")
+    head = wiki.read_one(profile.state_page("Snapshot.json"))
+    if head.exists:
+        data = json.loads(head.text or "{}")
+        print(f"snapshot  {len(data.get('revids', {}))} pages with records; last full harvest "
+              f"{data.get('full_at')}; recent changes read up to {data.get('rc_from')}")
+    else:
+        print("snapshot  none yet (run: advocacy-bot run harvest)")
+    return 0

@@ -1,0 +1,27 @@
+"""The machine-local state directory: the scheduler's lock and run record, and the log files.
+
+The bot's real state (snapshot, deliveries, notices) lives on the wiki; this directory only holds
+what belongs to one machine. ``$ADVOCACY_STATE_DIR``, else the profile's ``[schedule]
+state_dir`` (relative paths are relative to the repository), else ``.state/`` in the repository
+(git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from bots.paths import REPO_ROOT
+
+
+def state_dir(profile_data: Mapping[str, Any] | None = None, *, create: bool = True) -> Path:
+    configured = os.environ.get("ADVOCACY_STATE_DIR") or \
+        (profile_data or {}).get("schedule", {}).get("state_dir")
+    path = Path(configured) if configured else REPO_ROOT / ".state"
+    if not path.is_absolute():
+        path = REPO_ROOT / path
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    return path

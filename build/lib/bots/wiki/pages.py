@@ -1,0 +1,291 @@
+"""Reading pages in batches and writing them carefully.
+
+Writes go through one door, :meth:`WikiClient.save`: only under the profile's prefixes, only
+when the text really changed (pywikibot reports a no-op save as a save), as a diff instead of an
+edit in a dry run, and counted only when the wiki made a new revision.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import queue
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TextIO, TypeVar
+
+import pywikibot
+from pywikibot.data import api
+
+from bots.config import Profile
+from bots.core import markers
+from bots.core.exclusion import bot_may_edit
+from bots.core.stats import RunStats
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def prefetched(items: Iterable[T], ahead: int = 600) -> Iterator[T]:
+    """Iterate ``items`` while a background thread produces the next ones: with pywikibot's
+    batched generators, the next batch is fetched from the wiki while this one is parsed.
+    Only the producer thread makes requests while the consumer works."""
+    buffer: queue.Queue = queue.Queue(maxsize=ahead)
+    done = object()
+    failure: list[BaseException] = []
+
+    def produce() -> None:
+        try:
+            for item in items:
+                buffer.put(item)
+        except BaseException as exc:  # handed to the consumer, raised there
+            failure.append(exc)
+        finally:
+            buffer.put(done)
+
+    thread = threading.Thread(target=produce, name="prefetch", daemon=True)
+    thread.start()
+    while (item := buffer.get()) is not done:
+        yield item
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+def same_content(title: str, old: str, new: str) -> bool:
+    """Whether saving ``new`` over ``old`` would change nothing. JSON pages are compared as
+    data: MediaWiki re-formats them on save, so their text never matches what the bot sends."""
+    if new.rstrip() == old.rstrip():
+        return True
+    if title.endswith(".json") and old:
+        try:
+            return json.loads(old) == json.loads(new)
+        except ValueError:
+            return False
+    return False
+
+
+@dataclass(frozen=True)
+class Fetched:
+    title: str
+    revid: int
+    timestamp: str
+    text: str
+
+
+def fetch_texts(site: pywikibot.site.APISite, pageids: list[int],
+                batch: int = 500) -> Iterator[Fetched]:
+    """Current text of many pages, ``batch`` a request, asking only for what a harvest reads.
+
+    pywikibot's preloadpages also asks for comments (parsed), sizes, hashes, tags and user ids
+    of every revision; for thousands of pages that costs the server more than the text itself.
+    """
+    for i in range(0, len(pageids), batch):
+        gen = api.PropertyGenerator("revisions", site=site, parameters={
+            "pageids": pageids[i:i + batch], "rvprop": "ids|timestamp|content",
+            "rvslots": "main"})
+        gen.set_maximum_items(-1)  # one revision per page: no rvlimit
+        for page in gen:
+            revs = page.get("revisions")
+            if page.get("missing") is not None or not revs:
+                continue
+            rev = revs[0]
+            text = rev.get("slots", {}).get("main", {}).get("*", rev.get("*", ""))
+            yield Fetched(page["title"], int(rev["revid"]), rev["timestamp"], text)
+
+
+class WriteRefused(RuntimeError):
+    """The bot was asked to write outside its configured prefixes."""
+
+
+class ShutoffEngaged(RuntimeError):
+    """The shutoff page says stop: no job edits until a maintainer sets it back."""
+
+
+class ExcludedByTemplate(RuntimeError):
+    """The page opts out of this bot with {{bots}} or {{nobots}}."""
+
+
+@dataclass
+class PageText:
+    title: str
+    text: str | None  # None: the page does not exist
+    revid: int
+    timestamp: str
+    page: pywikibot.Page
+
+    @property
+    def exists(self) -> bool:
+        return self.text is not None
+
+
+def _page_text(page: pywikibot.Page) -> PageText:
+    if not page.exists():
+        return PageText(page.title(), None, 0, "", page)
+    rev = page.latest_revision
+    return PageText(page.title(), page.text, rev.revid, rev.timestamp.isoformat(), page)
+
+
+class WikiClient:
+    def __init__(self, site: pywikibot.site.APISite, profile: Profile, stats: RunStats, *,
+                 dry_run: bool = False, out: TextIO | None = None) -> None:
+        self.site = site
+        self.profile = profile
+        self.stats = stats
+        self.dry_run = dry_run
+        self.out = out or sys.stdout
+        self.batch_size = int(profile.limits.get("batch_size", 500))
+        # Exact titles a job may write besides the prefixes (the template pages it installs).
+        self.also_allowed: set[str] = set()
+        self.shutoff_page = profile.state_page(profile.limits.get("shutoff_page", "Shutoff"))
+        self.shutoff_every = int(profile.limits.get("shutoff_check_every", 10))
+        self._edits_since_check: int | None = None  # None: not checked yet in this run
+        self._shutoff_seen: tuple[float, PageText] | None = None  # read with a batch
+        # Pages every run ends with (the status page): fetched along with the first batch.
+        self.piggyback: dict[str, PageText | None] = {
+            profile.state_page(profile.limits.get("status_page", "Status")): None}
+
+    def check_shutoff(self) -> None:
+        """Read the shutoff page before the first edit of a run and again every few edits;
+        anything but the agreed value stops all editing."""
+        if self._edits_since_check is not None and \
+                self._edits_since_check < self.shutoff_every:
+            self._edits_since_check += 1
+            return
+        expected = str(self.profile.limits.get("shutoff_value", "run")).strip().lower()
+        seen, self._shutoff_seen = self._shutoff_seen, None
+        if seen is not None and time.monotonic() - seen[0] < 60:
+            page = seen[1]  # read moments ago, with the job's first batch of pages
+        else:
+            page = self.read_one(self.shutoff_page)
+        value = (page.text or "").strip().lower()
+        if page.exists and value.split()[:1] != [expected]:
+            log.error("shutoff: [[%s]] says %r (not %r): no edits", self.shutoff_page,
+                      value[:80], expected)
+            raise ShutoffEngaged(f"[[{self.shutoff_page}]] says {value[:80]!r}, not {expected!r}")
+        if not page.exists and self._edits_since_check is None:
+            log.warning("shutoff page [[%s]] does not exist; create it with %r to make the "
+                        "off switch visible", self.shutoff_page, expected)
+        self._edits_since_check = 1
+
+    def page(self, title: str) -> pywikibot.Page:
+        return pywikibot.Page(self.site, title)
+
+    def read(self, titles: Iterable[str]) -> dict[str, PageText]:
+        """Current text of many pages, ``batch_size`` titles a request (missing pages included,
+        with ``text=None``). Keys are the titles as given."""
+        wanted = {self.page(t).title(): t for t in dict.fromkeys(titles)}
+        result: dict[str, PageText] = {}
+        if not wanted:
+            return result
+        # The first read of a run brings the shutoff page along (no request of its own).
+        fetch_shutoff = self._edits_since_check is None and self._shutoff_seen is None \
+            and not self.dry_run and self.shutoff_page not in wanted
+        if fetch_shutoff:
+            wanted[self.page(self.shutoff_page).title()] = self.shutoff_page
+        extra = [t for t, v in self.piggyback.items() if v is None and t not in wanted]
+        for title in extra:
+            wanted[self.page(title).title()] = title
+        pages = [self.page(t) for t in wanted]
+        for page in self.site.preloadpages(pages, groupsize=self.batch_size, quiet=True):
+            self.stats.pages_read += 1
+            result[wanted.get(page.title(), page.title())] = _page_text(page)
+        for canonical, given in wanted.items():
+            if given not in result:
+                result[given] = PageText(canonical, None, 0, "", self.page(canonical))
+        if fetch_shutoff:
+            self._shutoff_seen = (time.monotonic(), result.pop(self.shutoff_page))
+        for title in extra:
+            self.piggyback[title] = result.pop(title)
+        return result
+
+    def read_later(self, title: str) -> PageText:
+        """A page fetched along with an earlier batch, or read now."""
+        cached = self.piggyback.get(title)
+        return cached if cached is not None else self.read_one(title)
+
+    def missing(self, title: str) -> PageText:
+        """A page known not to exist (no request made to confirm it)."""
+        return PageText(title, None, 0, "", self.page(title))
+
+    def read_one(self, title: str) -> PageText:
+        return self.read([title])[title]
+
+    def save(self, current: PageText, new_text: str, summary: str) -> bool:
+        """Write ``new_text`` over ``current``; True when the wiki made a new revision."""
+        title = current.page.title()
+        if not (self.profile.may_write(title) or title in self.also_allowed):
+            raise WriteRefused(
+                f"refusing to write {title!r}: not under {self.profile.write_prefixes}")
+        old = current.text or ""
+        if same_content(title, old, new_text):
+            return False
+        if not bot_may_edit(current.text, self.site.username()):
+            raise ExcludedByTemplate(f"[[{title}]] excludes this bot ({{{{bots}}}}/{{{{nobots}}}})")
+        if self.dry_run:
+            self._print_diff(title, old, new_text)
+            return False
+        self.check_shutoff()
+        page = current.page
+        before = current.revid
+        # site.editpage rather than page.save: the exclusion check above used the text we
+        # already have, where page.text's setter would fetch the page's templates again.
+        if current.exists:
+            self.site.editpage(page, text=new_text, summary=summary, minor=False, bot=True,
+                               watch="nochange", recreate=True)
+        else:
+            try:
+                self._create(page, new_text, summary)
+            except pywikibot.exceptions.APIError as exc:
+                if exc.code != "articleexists":
+                    raise
+                log.info("[[%s]] was created meanwhile; reading it first", title)
+                return self.save(self.read_one(title), new_text, summary)
+        after = getattr(page, "_revid", 0)
+        if not after or after == before:
+            # pywikibot reports "saved" for a no-op too. After a retried request whose first
+            # answer was lost, the edit may have been made by the first try: look.
+            fresh = self.read_one(title)
+            if fresh.revid != before and same_content(title, fresh.text or "", new_text):
+                after = fresh.revid
+        if after and after != before:
+            self.stats.edits += 1
+            current.text, current.revid = new_text, after
+            log.info("edited [[%s]] (rev %s): %s", title, after, summary)
+            return True
+        log.warning("save of [[%s]] made no new revision", title)
+        return False
+
+    def _create(self, page: pywikibot.Page, text: str, summary: str) -> None:
+        """Create a page known to be missing. createonly: if someone created it meanwhile the
+        wiki refuses (articleexists) rather than overwrite. pywikibot's editpage would first
+        look up a base revision the page cannot have (one request per new page)."""
+        req = self.site.simple_request(action="edit", title=page.title(), text=text,
+                                       summary=summary, createonly=True, bot=True,
+                                       watchlist="nochange", token=self.site.tokens["csrf"])
+        result = req.submit()["edit"]
+        if result.get("result") != "Success":
+            raise pywikibot.exceptions.Error(f"creating [[{page.title()}]] failed: {result}")
+        page.latest_revision_id = result["newrevid"]
+
+    def save_section(self, current: PageText, name: str, body: str, summary: str) -> bool:
+        """Replace the generated section ``name`` of a page; raises markers.MarkerError (and
+        writes nothing) when its markers are missing or damaged. Someone edited the page
+        meanwhile (an edit conflict): read it again and splice once more, once."""
+        try:
+            return self.save(current, markers.splice(current.text, name, body), summary)
+        except pywikibot.exceptions.EditConflictError:
+            log.info("edit conflict on [[%s]]: reading it again", current.title)
+            fresh = self.read_one(current.title)
+            saved = self.save(fresh, markers.splice(fresh.text, name, body), summary)
+            current.text, current.revid = fresh.text, fresh.revid
+            return saved
+
+    def _print_diff(self, title: str, old: str, new: str) -> None:
+        diff = difflib.unified_diff(old.splitlines(), new.splitlines(), f"{title} (wiki)",
+                                    f"{title} (bot)", lineterm="", n=2)
+        self.out.write("\n".join(diff) + "\n")

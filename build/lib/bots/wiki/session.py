@@ -1,0 +1,109 @@
+"""Connecting to the target wiki with pywikibot, and counting what the connection costs."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from http.cookiejar import Cookie, LWPCookieJar
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pywikibot
+from pywikibot.comms import http
+
+from bots.config import Profile, local_wiki_dir
+from bots.wiki.pwbconfig import apply_profile
+
+log = logging.getLogger(__name__)
+
+
+class RequestCounter:
+    """Counts HTTP requests to the wiki's API, through a hook on pywikibot's requests session."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._hooks = http.session.hooks.setdefault("response", [])
+        self._hooks.append(self._on_response)
+
+    def _on_response(self, response, *args, **kwargs) -> None:
+        if urlparse(response.url).path.endswith("/api.php"):
+            self.count += 1
+            # Redirects are separate HTTP requests too.
+            self.count += len(getattr(response, "history", []) or [])
+
+    def close(self) -> None:
+        if self._on_response in self._hooks:
+            self._hooks.remove(self._on_response)
+
+
+# The API modules the jobs use. pywikibot asks the wiki for each module's parameters the first
+# time it is used (one request per module, per process); naming them up front folds all of that
+# into pywikibot's first paraminfo request.
+API_MODULES = frozenset({
+    "query+info", "query+revisions", "query+recentchanges", "query+embeddedin",
+    "query+tokens", "query+userinfo", "query+templates", "query+categorymembers",
+    "query+users", "query+logevents", "query+allpages", "query+siteinfo", "edit",
+})
+
+
+def _preload_paraminfo(site: pywikibot.site.APISite) -> None:
+    paraminfo = getattr(site, "_paraminfo", None)
+    preloaded = getattr(paraminfo, "_preloaded_modules", None)
+    if isinstance(preloaded, set | frozenset):
+        paraminfo._preloaded_modules = set(preloaded) | API_MODULES  # type: ignore[union-attr]
+
+
+def local_cookie_prefix() -> str | None:
+    """The cookie-name prefix of the local wiki (scripts/localwiki derives it from the wiki's
+    secret key, so every wiki instance has its own)."""
+    settings = local_wiki_dir() / "LocalSettings.php"
+    if not settings.is_file():
+        return None
+    m = re.search(r'\$wgSecretKey = "([0-9a-f]+)";', settings.read_text())
+    return "advwiki" + hashlib.md5(m.group(1).encode()).hexdigest()[:10] if m else None
+
+
+def forget_other_local_wikis(username: str) -> None:
+    """Drop the cookies of other (earlier) local wikis from pywikibot's cookie jar and file.
+
+    All local wikis live on 127.0.0.1, and pywikibot keeps one cookie file per user: left
+    alone, it grows by a few cookies per wiki ever started, and past PHP's max_input_vars
+    (1,000) PHP drops the session cookie, so every login fails with "badtoken".
+    """
+    prefix = local_cookie_prefix()
+    if prefix is None:
+        return
+
+    def stale(cookie: Cookie) -> bool:
+        return cookie.name.startswith("advwiki") and not cookie.name.startswith(prefix)
+
+    path = Path(pywikibot.config.base_dir) / f"pywikibot-{username}.lwp"
+    if path.is_file():
+        jar = LWPCookieJar(str(path))
+        jar.load(ignore_discard=True, ignore_expires=True)
+        old = list(jar)
+        for cookie in old:
+            if stale(cookie):
+                jar.clear(cookie.domain, cookie.path, cookie.name)
+        if len(jar) != len(old):
+            jar.save(ignore_discard=True, ignore_expires=True)
+    for cookie in list(http.cookie_jar):
+        if stale(cookie):
+            http.cookie_jar.clear(cookie.domain, cookie.path, cookie.name)
+
+
+def connect(profile: Profile, *, login: bool = True) -> pywikibot.site.APISite:
+    """The pywikibot site of a profile, logged in as the bot (cookies are reused between runs,
+    so a run with a live session costs one request to confirm it)."""
+    apply_profile(vars(pywikibot.config), profile)
+    if profile.is_local:
+        forget_other_local_wikis(profile.bot_user)
+    site = pywikibot.Site(profile.code, profile.family, user=profile.bot_user)
+    _preload_paraminfo(site)
+    if login:
+        site.login()
+        if not site.logged_in():
+            raise pywikibot.exceptions.NoUsernameError(f"could not log in to {site}")
+        log.info("logged in to %s as %s", site, site.username())
+    return site

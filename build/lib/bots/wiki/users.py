@@ -1,0 +1,181 @@
+"""What the wiki knows about accounts, read in bulk.
+
+For N advocates of whom K did not edit within the recent-changes window, a roster run costs:
+one multi-module request for recent changes (5,000 changes a request for a bot), the rename
+log and the first 500 accounts (blocks, edit counts, registration); ceil(N/500) - 1 more for
+the other accounts; and K per-user look-ups of the last edit (none for accounts that never
+edited or are blocked). Where the wiki has CentralAuth, the per-user look-up also asks for the
+global lock, in the same request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pywikibot
+
+from bots.core.roster import iso
+from bots.wiki.query import query_all
+
+log = logging.getLogger(__name__)
+
+
+def recent_editors(site: pywikibot.site.APISite, since: datetime, *,
+                   exclude: str = "") -> dict[str, str]:
+    """user -> timestamp of their newest edit since ``since``: one pass over recent changes."""
+    latest: dict[str, str] = {}
+    for q in query_all(site, list="recentchanges", **_rc_params(since, exclude)):
+        _collect_recent(q, latest)
+    return latest
+
+
+USPROP = "blockinfo|editcount|registration"
+
+
+def _rc_params(since: datetime, exclude: str) -> dict[str, Any]:
+    params: dict[str, Any] = {"rctype": "edit|new", "rcprop": "user|timestamp",
+                              "rcshow": "!anon", "rcend": iso(since), "rclimit": "max"}
+    if exclude:
+        params["rcexcludeuser"] = exclude
+    return params
+
+
+def _rename_params(since: str) -> dict[str, Any]:
+    params: dict[str, Any] = {"letype": "renameuser", "ledir": "newer",
+                              "leprop": "details|timestamp", "lelimit": "max"}
+    if since:
+        params["lestart"] = since
+    return params
+
+
+def _collect_recent(q: dict, latest: dict[str, str]) -> None:
+    for change in q.get("recentchanges", []):
+        user = change.get("user")
+        if user and user not in latest:  # newest first: the first seen is the newest
+            latest[user] = change["timestamp"]
+
+
+def _collect_renames(q: dict, since: str, out: list[tuple[str, str, str]]) -> None:
+    for event in q.get("logevents", []):
+        p = event.get("params", {})
+        old, new = p.get("olduser"), p.get("newuser")
+        if old and new and event.get("timestamp", "") > since:
+            out.append((old, new, event["timestamp"]))
+
+
+def _collect_users(q: dict, answers: dict[str, dict], normalized: dict[str, str]) -> None:
+    for n in q.get("normalized", []):
+        normalized[n["from"]] = n["to"]
+    for info in q.get("users", []):
+        answers[info.get("name", "")] = info
+
+
+def _by_given_name(names: Sequence[str], answers: dict[str, dict],
+                   normalized: dict[str, str]) -> dict[str, dict]:
+    return {name: answers.get(normalized.get(name, name)) or answers.get(name)
+            or {"name": name, "missing": True} for name in names}
+
+
+@dataclass
+class Survey:
+    recent: dict[str, str]  # user -> newest edit in the recent-changes window
+    renames: list[tuple[str, str, str]]  # (old, new, timestamp), oldest first
+    accounts: dict[str, dict]  # name as given -> list=users' answer
+
+
+def survey(site: pywikibot.site.APISite, names: Sequence[str], *, recent_since: datetime,
+           renames_since: str, exclude: str = "") -> Survey:
+    """Recent changes, the rename log and the accounts of ``names`` (at most one batch) in one
+    multi-module query (more requests only when one of them continues)."""
+    params = {"list": "recentchanges|logevents" + ("|users" if names else ""),
+              **_rc_params(recent_since, exclude), **_rename_params(renames_since)}
+    if names:
+        params.update(ususers=list(names), usprop=USPROP)
+    latest: dict[str, str] = {}
+    renames: list[tuple[str, str, str]] = []
+    answers: dict[str, dict] = {}
+    normalized: dict[str, str] = {}
+    for q in query_all(site, **params):
+        _collect_recent(q, latest)
+        _collect_renames(q, renames_since, renames)
+        _collect_users(q, answers, normalized)
+    renames.sort(key=lambda r: r[2])
+    return Survey(latest, renames, _by_given_name(names, answers, normalized))
+
+
+def accounts(site: pywikibot.site.APISite, names: Iterable[str], batch: int = 500,
+             ) -> dict[str, dict]:
+    """name (as given) -> list=users' answer: blocks, edit count, registration; batched."""
+    names = list(dict.fromkeys(names))
+    out: dict[str, dict] = {}
+    for i in range(0, len(names), batch):
+        chunk = names[i:i + batch]
+        answers: dict[str, dict] = {}
+        normalized: dict[str, str] = {}
+        for q in query_all(site, list="users", ususers=chunk, usprop=USPROP):
+            _collect_users(q, answers, normalized)
+        out.update(_by_given_name(chunk, answers, normalized))
+    return out
+
+
+@dataclass(frozen=True)
+class LastEdit:
+    timestamp: str  # "" = no edit found
+    global_info: dict | None = None  # meta=globaluserinfo's answer, with CentralAuth
+
+
+def last_edits(site: pywikibot.site.APISite, names: Sequence[str], *,
+               centralauth: bool = False) -> dict[str, LastEdit]:
+    """The newest edit of each user: one request per user (the API sorts several users'
+    contributions together, so a batch cannot say who edited last), with the global lock in
+    the same request where the wiki has CentralAuth."""
+    out: dict[str, LastEdit] = {}
+    for name in names:
+        params: dict[str, Any] = {"list": "usercontribs", "ucuser": name, "uclimit": 1,
+                                  "ucprop": "timestamp"}
+        if centralauth:
+            params.update(meta="globaluserinfo", guiuser=name)
+        data = site.simple_request(action="query", formatversion=2, **params).submit()
+        q = data.get("query", {})
+        contribs = q.get("usercontribs", [])
+        out[name] = LastEdit(contribs[0]["timestamp"] if contribs else "",
+                             q.get("globaluserinfo") if centralauth else None)
+    return out
+
+
+def renames_since(site: pywikibot.site.APISite, since: str) -> list[tuple[str, str, str]]:
+    """(old name, new name, timestamp) of every rename logged after ``since`` ("" = ever),
+    oldest first."""
+    out: list[tuple[str, str, str]] = []
+    for q in query_all(site, list="logevents", **_rename_params(since)):
+        _collect_renames(q, since, out)
+    out.sort(key=lambda r: r[2])
+    return out
+
+
+def revisions_between(site: pywikibot.site.APISite, title: str, after_revid: int,
+                      until_revid: int, limit: int = 50) -> list[tuple[int, str, str, str]]:
+    """(revid, author, timestamp, text) of the revisions of ``title`` after ``after_revid``
+    (0: from the first) up to ``until_revid`` (0: the latest), oldest first; at most the
+    newest ``limit``."""
+    params: dict[str, Any] = {"prop": "revisions", "titles": title,
+                              "rvprop": "ids|user|timestamp|content", "rvslots": "main",
+                              "rvlimit": limit}
+    if until_revid:
+        params["rvstartid"] = until_revid
+    if after_revid:
+        params["rvendid"] = after_revid
+    data = site.simple_request(action="query", formatversion=2, **params).submit()
+    out = []
+    for page in data.get("query", {}).get("pages", []):
+        for rev in page.get("revisions", []):
+            if rev["revid"] == after_revid:
+                continue
+            text = rev.get("slots", {}).get("main", {}).get("content", "")
+            out.append((rev["revid"], rev.get("user", ""), rev["timestamp"], text))
+    out.sort()
+    return out
