@@ -62,12 +62,30 @@ def seed_records(harness: BotHarness) -> None:
                "{{Advocacy event|title=Meetup|start=2025-04-02|online=yes}}", "seed")
 
 
+SUBSCRIBERS = [f"Reader{i}" for i in range(8)]
+ISSUE = "Advocacy Hub/Newsletter/" + NOW[:7]
+
+
+def seed_delivery(harness: BotHarness) -> None:
+    seed_records(harness)
+    harness.admin().edit("Advocacy Hub/Newsletter/Subscribers", "Subscribe below.\n", "seed")
+    for user in SUBSCRIBERS:  # each saved by the subscriber's own account
+        harness.person(user).append("Advocacy Hub/Newsletter/Subscribers",
+                                    f"\n{{{{Advocacy subscriber|user={user}}}}}", "subscribe")
+
+
+def mark_ready(harness: BotHarness) -> None:
+    harness.admin().edit(ISSUE, harness.text(ISSUE).replace("status=draft", "status=ready"),
+                         "ready")
+
+
 @dataclass
 class FaultCase:
     job: str
     before: tuple[str, ...] = ()  # run fault-free first, on both wikis
     seed: Callable[[BotHarness], None] = seed_records
     plan: FaultPlan = field(default_factory=lambda: FaultPlan(rate=RATE, seed=7))
+    after_before: Callable[[BotHarness], None] | None = None  # a person acts, then the job
 
 
 # The jobs checked under faults. Add a case when a job lands, e.g. for the lead's delivery:
@@ -78,6 +96,8 @@ class FaultCase:
 FAULT_CASES = [
     FaultCase("harvest"),
     FaultCase("index", before=("harvest",)),
+    FaultCase("deliver", before=("harvest", "newsletter"), seed=seed_delivery,
+              after_before=mark_ready),
 ]
 
 
@@ -119,7 +139,7 @@ def bot_pages(harness: BotHarness) -> list[str]:
     """Every page under the hub and in the bot's user space, but the status page: it reports
     each run (requests made, seconds taken), which differ with faults by design."""
     titles = []
-    for ns, prefix in ((0, "Advocacy Hub/"), (2, f"{harness.wiki.bot[0]}/")):
+    for ns, prefix in ((0, "Advocacy Hub/"), (2, f"{harness.wiki.bot[0]}/"), (3, "")):
         data = harness.api(action="query", list="allpages", apnamespace=ns, apprefix=prefix,
                            aplimit="max")
         titles += [p["title"] for p in data["query"]["allpages"]]
@@ -181,6 +201,8 @@ def test_job_converges_under_faults(fault_case: FaultCase, bot: BotHarness,
         fault_case.seed(harness)
         for before in fault_case.before:
             run_until_ok(harness.wiki, before, tmp_path / "before")
+        if fault_case.after_before:
+            fault_case.after_before(harness)
 
     # The reference: fault-free, once.
     runs, ref_edits, _ = run_until_ok(reference.wiki, job, tmp_path / "ref")
@@ -216,6 +238,20 @@ def test_job_converges_under_faults(fault_case: FaultCase, bot: BotHarness,
     got, want = end_state(bot), end_state(reference)
     assert got["records"] == want["records"]
     assert want["records"], "the reference harvested nothing"
-    assert got["texts"] == want["texts"]
-    assert got["bot_revisions"] == want["bot_revisions"]  # nothing written twice, or missed
+    if job == "deliver":
+        # Talk pages: the same text, and exactly one bot revision each (no copy lost or
+        # doubled). The bot's own log and state may take an extra run to complete, and say
+        # "found on the page" for posts a failed run made.
+        talk = [t for t in want["texts"] if t.startswith("User talk:")]
+        assert len(talk) == len(SUBSCRIBERS)
+        for title in talk:
+            assert got["texts"][title] == want["texts"][title], title
+            assert got["bot_revisions"][title] == want["bot_revisions"][title] == 1, title
+        log = got["texts"][ISSUE + "/Delivery log"]
+        assert all(f"| {user}\n" in log for user in SUBSCRIBERS)
+        assert "| failed" not in log and "| skipped" not in log
+        assert "status=delivered" in got["texts"][ISSUE]
+    else:
+        assert got["texts"] == want["texts"]
+        assert got["bot_revisions"] == want["bot_revisions"]  # nothing written twice, missed
     assert got["repeated_revisions"] == []

@@ -8,9 +8,12 @@ the posts are one edit per delivered target.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import pywikibot
+import requests
 
 from bots.core.delivery import (
     ALREADY,
@@ -26,6 +29,7 @@ from bots.wiki.pages import WikiClient
 from bots.wiki.query import query_all
 
 log = logging.getLogger(__name__)
+POST_ATTEMPTS = 3
 TITLES_PER_REQUEST = 50  # the API's limit of page texts per request for ordinary accounts
 
 
@@ -110,14 +114,39 @@ def post_once(wiki: WikiClient, target: TalkTarget, delivery_id: str, heading: s
     if wiki.dry_run:
         wiki.out.write(f"--- would post on [[{target.page}]]: == {heading} ==\n{text}\n")
         return Outcome(target.user, target.page, SKIPPED, "dry-run")
-    try:
+    error = ""
+    for attempt in range(POST_ATTEMPTS):
         wiki.check_shutoff()
-        site.editpage(page, text=text, section="new", sectiontitle=heading, summary=summary,
-                      bot=True, minor=False, watch="nochange")
-    except pywikibot.exceptions.Error as exc:
-        log.warning("delivery to [[%s]] failed: %s", target.page, exc)
-        return Outcome(target.user, target.page, FAILED, str(exc)[:300])
-    wiki.stats.edits += 1
-    revid = getattr(page, "_revid", 0)
-    log.info("delivered %s to [[%s]] (rev %s)", delivery_id, target.page, revid)
-    return Outcome(target.user, target.page, DELIVERED, revid=revid)
+        try:
+            with _single_attempt():
+                site.editpage(page, text=text, section="new", sectiontitle=heading,
+                              summary=summary, bot=True, minor=False, watch="nochange")
+        except (pywikibot.exceptions.Error, requests.RequestException, OSError) as exc:
+            # pywikibot would resend a request whose answer was lost, and a new section sent
+            # twice is posted twice. So one attempt at a time, and a look before the next.
+            error = f"{type(exc).__name__}: {exc}"[:300]
+            log.warning("delivery to [[%s]] failed (%s); checking the page", target.page, error)
+            fresh = wiki.read_one(target.page)
+            if delivery_id in delivered_ids(fresh.text):
+                wiki.stats.edits += 1
+                log.info("delivered %s to [[%s]] (found after a lost answer)", delivery_id,
+                         target.page)
+                return Outcome(target.user, target.page, DELIVERED, revid=fresh.revid)
+            time.sleep(min(2 ** attempt, 10))
+            continue
+        wiki.stats.edits += 1
+        revid = getattr(page, "_revid", 0)
+        log.info("delivered %s to [[%s]] (rev %s)", delivery_id, target.page, revid)
+        return Outcome(target.user, target.page, DELIVERED, revid=revid)
+    return Outcome(target.user, target.page, FAILED, error)
+
+
+@contextmanager
+def _single_attempt() -> Iterator[None]:
+    """pywikibot retries failed requests itself (it reads max_retries when a request fails)."""
+    saved = pywikibot.config.max_retries
+    pywikibot.config.max_retries = 0
+    try:
+        yield
+    finally:
+        pywikibot.config.max_retries = saved
