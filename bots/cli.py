@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     stats_opt(seed)
 
     sub.add_parser("status", help="show the target wiki and the state of each job")
-    sub.add_parser("urls", help="print the addresses of the hub's pages")
+    urls = sub.add_parser("urls", help="print the addresses of the hub's pages")
+    urls.add_argument("--titles", action="store_true", help="only the page titles")
     return p
 
 
@@ -119,6 +120,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("status", "urls"):
         from bots.jobs import status
 
-        show = status.print_status if args.command == "status" else status.print_urls
-        return show(load_profile(args.profile))
+        if args.command == "status":
+            return status.print_status(load_profile(args.profile))
+        return status.print_urls(load_profile(args.profile), titles_only=args.titles)
     raise AssertionError(args.command)

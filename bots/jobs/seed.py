@@ -90,6 +90,12 @@ def seed_demo(ctx: JobContext) -> None:
     hub = profile.hub
     kinds = ctx.schema.kinds
 
+    # The bot's off switch, in its own user space: "run" lets it edit (see README).
+    shutoff = profile.state_page(profile.limits.get("shutoff_page", "Shutoff"))
+    if admin.text(shutoff) is None:
+        admin.edit(shutoff, "run", "The bot may edit: anything else here stops it.")
+        ctx.stats.edits += 1
+
     _put(admin, profile.root,
          "The '''Advocacy Hub''' connects Wikimedia advocates and keeps the movement's knowledge "
          "of advocacy cases, methods, successes and failures on the wiki.\n\n"

@@ -24,7 +24,7 @@ def generated_titles(profile: Profile) -> list[str]:
     return titles
 
 
-def print_urls(profile: Profile) -> int:
+def print_urls(profile: Profile, *, titles_only: bool = False) -> int:
     wiki = _client(profile, "urls")
     from datetime import UTC, datetime
 
@@ -34,14 +34,12 @@ def print_urls(profile: Profile) -> int:
     seeded = [profile.root, f"Template:{RECORD_MARKER}", issue, f"Talk:{profile.root}"]
     titles = [*seeded, *generated_titles(profile), profile.state_page("Snapshot.json")]
     pages = wiki.read(titles)
-    for title in titles:
-        page = pages[title]
-        if page.exists:
-            print(f"  {title:45} {page.page.full_url()}")
     cases = [p for p in wiki.site.allpages(prefix=profile.hub["cases_prefix"].split(":")[-1],
                                            total=3)]
-    for page in cases:
-        print(f"  {page.title():45} {page.full_url()}")
+    found = [(t, pages[t].page) for t in titles if pages[t].exists]
+    found += [(p.title(), p) for p in cases]
+    for title, page in found:
+        print(title if titles_only else f"  {title:45} {page.full_url()}")
     return 0
 
 
