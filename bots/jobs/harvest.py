@@ -22,7 +22,7 @@ from bots.core.snapshot import Snapshot, sha1
 from bots.core.wikitemplates import RECORD_MARKER
 from bots.jobs.context import JobContext
 from bots.paths import CONFIG_DIR
-from bots.wiki.pages import PageText, fetch_texts, prefetched
+from bots.wiki.pages import PageText, fetch_texts, prefetched, transcluding_ids
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +78,9 @@ def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
     rc_from, last_rcid = _latest_change(ctx)  # before listing: nothing slips between
     snap = Snapshot(rc_from=rc_from, last_rcid=last_rcid, schema_hash=schema_hash(),
                     full_at=ctx.now().isoformat(timespec="seconds"))
-    marker = pywikibot.Page(ctx.site, f"Template:{RECORD_MARKER}")
-    # List first (5,000 titles a request for a bot), then fetch text 500 pages a request:
+    # List first (5,000 ids a request for a bot), then fetch text 500 pages a request:
     # pywikibot's own content generator stops at 250 a request.
-    pageids = [p.pageid for p in ctx.site.page_embeddedin(marker)]
+    pageids = transcluding_ids(ctx.site, f"Template:{RECORD_MARKER}")
     texts = fetch_texts(ctx.site, pageids, ctx.wiki.batch_size)
     for page in prefetched(texts, ahead=ctx.wiki.batch_size):
         ctx.stats.pages_read += 1

@@ -77,6 +77,14 @@ class Fetched:
     text: str
 
 
+def transcluding_ids(site: pywikibot.site.APISite, template: str) -> list[int]:
+    """Page ids of every page that transcludes ``template``: a plain list query, 5,000 ids a
+    request for a bot (pywikibot's page generator adds page info and image/category props,
+    which the server may cut short into more requests)."""
+    gen = api.ListGenerator("embeddedin", site=site, parameters={"eititle": template})
+    return [int(item["pageid"]) for item in gen]
+
+
 def fetch_texts(site: pywikibot.site.APISite, pageids: list[int],
                 batch: int = 500) -> Iterator[Fetched]:
     """Current text of many pages, ``batch`` a request, asking only for what a harvest reads.
