@@ -1,1 +1,0 @@
-"""The pure core: records, schema, validation and rendering. Imports no pywikibot."""

@@ -1,1 +1,0 @@
-"""Generated pages, as wikitext. Every field value goes through bots.core.wikitext first."""

@@ -1,1 +1,0 @@
-"""Jobs compose the core (records, rendering) with the edge (the wiki)."""
