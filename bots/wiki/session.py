@@ -54,6 +54,9 @@ def _preload_paraminfo(site: pywikibot.site.APISite) -> None:
         paraminfo._preloaded_modules = set(preloaded) | API_MODULES  # type: ignore[union-attr]
 
 
+PRUNE_AT = 400  # other local wikis' cookies tolerated; PHP's limit is 1,000 variables
+
+
 def local_cookie_prefix() -> str | None:
     """The cookie-name prefix of the local wiki (scripts/localwiki derives it from the wiki's
     secret key, so every wiki instance has its own)."""
@@ -69,7 +72,8 @@ def forget_other_local_wikis(username: str) -> None:
 
     All local wikis live on 127.0.0.1, and pywikibot keeps one cookie file per user: left
     alone, it grows by a few cookies per wiki ever started, and past PHP's max_input_vars
-    (1,000) PHP drops the session cookie, so every login fails with "badtoken".
+    (1,000) PHP drops the session cookie, so every login fails with "badtoken". Pruned only
+    well before that limit is near, so wikis used side by side keep their sessions.
     """
     prefix = local_cookie_prefix()
     if prefix is None:
@@ -83,6 +87,8 @@ def forget_other_local_wikis(username: str) -> None:
         jar = LWPCookieJar(str(path))
         jar.load(ignore_discard=True, ignore_expires=True)
         old = list(jar)
+        if sum(map(stale, old)) < PRUNE_AT:
+            return  # other wikis may be in use right now (tests, benchmarks): leave them
         for cookie in old:
             if stale(cookie):
                 jar.clear(cookie.domain, cookie.path, cookie.name)
