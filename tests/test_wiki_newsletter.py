@@ -60,7 +60,7 @@ def test_newsletter_keeps_editorial_text_and_is_idempotent(bot) -> None:
     assert after.rstrip().endswith("A late note from the community.")
     assert "Second" in after and "First" in after
     es = bot.text(ISSUE + "/es")
-    assert "Casos nuevos" in es or "casos" in es.lower()
+    assert "Casos nuevos (2)" in es
     assert bot.run("newsletter", now=NOW).edits == 0
 
 
@@ -106,14 +106,13 @@ def test_only_self_subscriptions_and_exclusions(bot) -> None:
     stats = bot.run("deliver", now=NOW)
     assert copies(bot, "Ana") == 1
     assert copies(bot, "Victim") == 0
-    assert "Nobots" not in (bot.text("User talk:Nobots") or "x").replace("{{nobots}}", "")
     assert (bot.text("User talk:Nobots") or "") == "{{nobots}}"
     assert (bot.text("User talk:Denier") or "") == "{{bots|deny=AdvocacyBot}}"
     assert "advocacy-bot:delivery" not in (bot.text("User talk:Optout") or "")
     assert "advocacy-bot:delivery" not in (bot.text("User talk:Mover") or "")
     assert (bot.text("User talk:Mover/Inbox") or "").count(DELIVERY_ID) == 1
     lucia = bot.text("User talk:Lucia") or ""
-    assert "Boletín" in lucia or "boletín" in lucia.lower()
+    assert "Boletín" in lucia
     assert "Casos nuevos" in lucia
     brief = bot.text("User talk:Briefly") or ""
     assert "read it on the hub" in brief and "Deliverable" not in brief

@@ -53,10 +53,10 @@ def _ready_issues(ctx: JobContext) -> list[PageText]:
     return [p for p in pages.values() if issue_status(p.text) == READY]
 
 
-def check_subscriptions(ctx: JobContext, page: PageText) -> tuple[list[Record], dict]:
+def check_subscriptions(ctx: JobContext, page: PageText, state_page: PageText,
+                        ) -> tuple[list[Record], dict]:
     """Subscription records on the subscribers page, and who saved each line (from the page
     history, reading only the revisions since the last check)."""
-    state_page = ctx.wiki.read_one(ctx.profile.state_page(SUBSCRIBERS))
     state = json.loads(state_page.text or '{"last_revid": 0, "lines": {}}')
     if page.exists and page.revid != state["last_revid"]:
         revisions = []
@@ -167,10 +167,15 @@ def run(ctx: JobContext) -> None:
     if not issues:
         log.info("no issue is marked ready")
         return
-    subscribers_page = ctx.wiki.read_one(ctx.profile.hub_page("subscribers"))
-    subs, attribution = check_subscriptions(ctx, subscribers_page)
+    # The subscribers page, the bot's two state pages and the logs: one batched read.
+    subscribers, subs_state = ctx.profile.hub_page("subscribers"), \
+        ctx.profile.state_page(SUBSCRIBERS)
+    deliveries = ctx.profile.state_page(DELIVERIES)
+    logs = {issue.title: f"{issue.title}/Delivery log" for issue in issues}
+    pages = ctx.wiki.read([subscribers, subs_state, deliveries, *logs.values()])
+    subs, attribution = check_subscriptions(ctx, pages[subscribers], pages[subs_state])
     ctx.stats.records = len(subs)
-    state_page = ctx.wiki.read_one(ctx.profile.state_page(DELIVERIES))
+    state_page = pages[deliveries]
     state = json.loads(state_page.text or "{}")
     for issue in issues:
         period = issue.title.rsplit("/", 1)[-1]
@@ -178,8 +183,7 @@ def run(ctx: JobContext) -> None:
         # State first: if the run dies now, the talk-page markers still tell the truth.
         ctx.wiki.save(state_page, json.dumps(state, sort_keys=True, ensure_ascii=False),
                       ctx.summary("advocacyhub-summary-delivery-log", report.delivery_id))
-        log_title = f"{issue.title}/Delivery log"
-        ctx.wiki.save_section(ctx.wiki.read_one(log_title), "delivery-log",
+        ctx.wiki.save_section(pages[logs[issue.title]], "delivery-log",
                               log_page(ctx, period, report, len(subs)),
                               ctx.summary("advocacyhub-summary-delivery-log",
                                           report.delivery_id))

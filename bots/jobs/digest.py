@@ -26,7 +26,7 @@ from bots.core.messages import Messages
 from bots.core.newsletter import IssueRenderer, for_delivery, items_since, period_of, summarise
 from bots.core.records import Record
 from bots.core.render.roster import RosterRenderer
-from bots.core.roster import user_token
+from bots.core.roster import RosterState, user_token
 from bots.core.wikitext import escape, page_link, user_link
 from bots.jobs import roster
 from bots.jobs.context import JobContext
@@ -59,14 +59,20 @@ class Digest:
         self.now = ctx.now()
         self.records = load_snapshot(ctx).records()
         self.advocates = [r for r in self.records if r.kind == "advocate" and r.valid]
-        roster_state = roster.load_state(ctx)
+        # The digest's and the roster's state and the digest log: one batched read.
+        state_title = ctx.profile.state_page(STATE)
+        self.log_title = ctx.profile.hub_page("digest_log")
+        roster_title = ctx.profile.state_page(roster.STATE)
+        pages = ctx.wiki.read([state_title, roster_title, self.log_title])
+        roster_state = RosterState.from_json(pages[roster_title].text)
         if roster_state.exists:
             self.statuses, self.renames = roster_state.statuses(), roster_state.renames
         else:  # the roster never ran: nobody is known to be inactive yet
             log.warning("no roster state yet: every advocate counts as active")
             self.statuses = {a.get("user"): "active" for a in self.advocates}
             self.renames = {}
-        self.state_page = ctx.wiki.read_one(ctx.profile.state_page(STATE))
+        self.state_page = pages[state_title]
+        self.log_page = pages[self.log_title]
         self.state = json.loads(self.state_page.text or "{}")
         self.reports: list[DeliveryReport] = []
         self.summary = ctx.summary("advocacyhub-summary-digest-state")
@@ -256,8 +262,7 @@ class Digest:
         for entry in reversed(history):
             report = DeliveryReport(entry["id"], [Outcome(**o) for o in entry["outcomes"]])
             blocks.append(log_page(self.ctx, entry["id"], report, len(report.outcomes)))
-        title = self.ctx.profile.hub_page("digest_log")
-        self.ctx.wiki.save_section(self.ctx.wiki.read_one(title), "digest-log",
+        self.ctx.wiki.save_section(self.log_page, "digest-log",
                                    "\n\n".join(blocks), self.summary)
 
 

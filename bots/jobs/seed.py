@@ -35,10 +35,6 @@ def load_demo(directory: Path = DEMO_DIR) -> dict[str, list[dict]]:
     return data
 
 
-def case_page(prefix: str, title: str) -> str:
-    return prefix + title
-
-
 class DemoPeople:
     """Demo accounts and their passwords (kept in the local wiki's data directory)."""
 
@@ -68,7 +64,7 @@ def _put(actor: Actor, title: str, text: str, summary: str, ctx: JobContext) -> 
         ctx.stats.edits += 1
 
 
-def _add_line(actor: Actor, title: str, line: str, user: str, template: str, summary: str,
+def _add_line(actor: Actor, title: str, line: str, user: str, summary: str,
               ctx: JobContext) -> None:
     """Append the user's own template line to a shared page, once."""
     current = actor.text(title) or ""
@@ -107,7 +103,7 @@ def seed_demo(ctx: JobContext) -> None:
 
     for case in data["cases"]:
         fields = {k: case[k] for k in CASE_KEYS if k in case}
-        title = case_page(hub["cases_prefix"], case["title"])
+        title = hub["cases_prefix"] + case["title"]
         _put(admin, title, build_template(kinds["case"].template, fields) + "\n", summary, ctx)
         ctx.stats.records += 1
 
@@ -125,7 +121,7 @@ def seed_demo(ctx: JobContext) -> None:
         if adv.get("signup") == "userpage":
             _put(actor, f"User:{user}", f"Hello, I am {user}.\n\n{line}\n", summary, ctx)
         else:
-            _add_line(actor, signup, line, user, kinds["advocate"].template, summary, ctx)
+            _add_line(actor, signup, line, user, summary, ctx)
         ctx.stats.records += 1
 
     for kind_name, key, prefix in (("event", "events", "events"),
@@ -145,6 +141,5 @@ def seed_demo(ctx: JobContext) -> None:
         ctx.stats.edits += 1
     for sub in data["subscribers"]:
         line = build_template(kinds["subscription"].template, sub)
-        _add_line(people.actor(sub["user"]), subscribers, line, sub["user"],
-                  kinds["subscription"].template, summary, ctx)
+        _add_line(people.actor(sub["user"]), subscribers, line, sub["user"], summary, ctx)
         ctx.stats.records += 1
