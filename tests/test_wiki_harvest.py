@@ -35,6 +35,9 @@ def test_full_then_incremental(bot) -> None:
         admin.edit(f"Advocacy Hub/Cases/C{i}", case_text(f"C{i}"), "t")
     full = bot.run("harvest")
     assert full.records == 3
+    # Read: the snapshot head, shutoff and status pages, and the 3 record pages; not the
+    # template pages, which do not transclude the marker themselves.
+    assert full.pages_read == 3 + 3
     assert set(records_by_page(bot)) == {f"Advocacy Hub/Cases/C{i}" for i in range(3)}
     rec = records_by_page(bot)["Advocacy Hub/Cases/C0"][0]
     assert rec["fields"]["region"] == ["LAC"]  # derived from the jurisdiction

@@ -143,7 +143,9 @@ def template_source(kind: RecordKind) -> str:
             body += (f"\n{{{{#if:{param_expr(fld)}|<div class=\"advocacy-{fld.name}\">"
                      f"'''{msgs.field_label(fld.name)}:''' {param_expr(fld)}</div>}}}}")
     return (
-        f"{body}{{{{{RECORD_MARKER}}}}}<includeonly>[[Category:{kind.category}]]{missing}"
+        # The marker only where the template is used, so template pages are not listed as
+        # records (and a full harvest lists exactly the record pages).
+        f"{body}<includeonly>{{{{{RECORD_MARKER}}}}}[[Category:{kind.category}]]{missing}"
         f"</includeonly><noinclude>\n{{{{{kind.template}/doc}}}}\n</noinclude>"
     )
 
