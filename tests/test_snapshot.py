@@ -8,7 +8,7 @@ import pytest
 
 from bots.core import snapshot as snapshot_module
 from bots.core.records import Problem, Record
-from bots.core.snapshot import Snapshot, sha1
+from bots.core.snapshot import Snapshot, sha1, shard_records, stored_size
 
 
 def rec(page: str, index: int = 0, revid: int = 1, title: str | None = None,
@@ -143,12 +143,12 @@ def test_records_are_sorted_by_page_then_kept_in_page_order() -> None:
 
 # -- shards -----------------------------------------------------------------------------------
 
-def _shard_records(payloads: list[str]) -> list[list[dict]]:
+def _shard_records(payloads: list[str]) -> list[list[Record]]:
     out = []
     for payload in payloads:
         data = json.loads(payload)
         assert data["version"] == snapshot_module.VERSION
-        out.append(data["records"])
+        out.append(shard_records(data))
     return out
 
 
@@ -169,7 +169,7 @@ def test_shards_split_by_record_count(monkeypatch: pytest.MonkeyPatch) -> None:
     snap = _base(5)
     shards = _shard_records(snap.shard_payloads())
     assert [len(s) for s in shards] == [2, 2, 1]
-    assert [r["page"] for s in shards for r in s] == [f"Cases/{i:03d}" for i in range(5)]
+    assert [r.page for s in shards for r in s] == [f"Cases/{i:03d}" for i in range(5)]
     back = Snapshot.from_json(Snapshot().head_json(), snap.shard_payloads())
     assert back.records() == snap.records()
 
@@ -181,10 +181,9 @@ def test_shards_split_by_size(monkeypatch: pytest.MonkeyPatch) -> None:
     payloads = snap.shard_payloads()
     shards = _shard_records(payloads)
     assert len(shards) > 2
-    for shard in shards:
-        size = sum(len(json.dumps(r, ensure_ascii=False, separators=(",", ":"))) + 1
-                   for r in shard)
-        assert size <= limit or len(shard) == 1
+    for payload, shard in zip(payloads, shards, strict=True):
+        # measured as MediaWiki stores it: pretty-printed, tab-indented
+        assert stored_size(json.loads(payload)) <= limit or len(shard) == 1
         assert len(shard) >= 1
     assert sum(len(s) for s in shards) == 24
     back = Snapshot.from_json(Snapshot().head_json(), payloads)
@@ -197,7 +196,7 @@ def test_a_record_bigger_than_a_shard_gets_its_own(monkeypatch: pytest.MonkeyPat
     snap.add_base("A", 1, [rec("A", title="x" * 1000)])
     snap.add_base("B", 1, [rec("B")])
     shards = _shard_records(snap.shard_payloads())
-    assert [[r["page"] for r in s] for s in shards] == [["A"], ["B"]]
+    assert [[r.page for r in s] for s in shards] == [["A"], ["B"]]
 
 
 def test_shard_size_limit_is_in_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -206,10 +205,10 @@ def test_shard_size_limit_is_in_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     snap = Snapshot()
     for i in range(10):
         snap.add_base(f"P{i}", 1, [rec(f"P{i}", title="中文标题" * 40)])
-    for shard in _shard_records(snap.shard_payloads()):
-        size = sum(len(json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode()) + 1
-                   for r in shard)
-        assert size <= limit
+    payloads = snap.shard_payloads()
+    assert len(payloads) > 1
+    for payload in payloads:
+        assert stored_size(json.loads(payload)) <= limit
 
 
 # -- materialising and compaction -------------------------------------------------------------
@@ -264,3 +263,19 @@ def test_needs_compaction(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_sha1() -> None:
     assert sha1("abc") == "a9993e364706816aba3e25717850c26c9cd0d89d"
     assert sha1("中") != sha1("中 ")
+
+
+def test_shards_are_tables_with_nulls_for_missing_fields() -> None:
+    snap = Snapshot()
+    snap.add_base("A", 3, [rec("A", revid=3, bad=True)])
+    snap.add_base("B", 4, [Record(kind="advocate", page="B", fields={"name": "Ana"}, revid=4)])
+    (payload,) = snap.shard_payloads()
+    data = json.loads(payload)
+    assert data["columns"] == ["kind", "page", "index", "revid", "ts", "problems"]
+    assert data["fields"] == ["name", "start", "title", "topics"]
+    # the advocate has none of the case's fields, the case no name: null, not repeated keys
+    assert data["rows"][1] == ["advocate", "B", 0, 4, "", None, "Ana", None, None, None]
+    assert data["rows"][0][6:] == [None, "2021", "A #0", ["ai", "copyright"]]
+    back = shard_records(data)
+    assert back == snap.records()
+    assert back[1].fields == {"name": "Ana"}

@@ -20,11 +20,13 @@ def records_by_page(bot) -> dict[str, list[dict]]:
     """Materialise the snapshot as a consumer would: shards, then the delta on top."""
     import json
 
+    from bots.core.snapshot import shard_records
+
     head = bot.snapshot()
     pages: dict[str, list[dict]] = {}
     for shard in head["shards"]:
-        for rec in json.loads(bot.text(shard))["records"]:
-            pages.setdefault(rec["page"], []).append(rec)
+        for rec in shard_records(json.loads(bot.text(shard))):
+            pages.setdefault(rec.page, []).append(rec.to_json())
     pages.update(head["delta"])
     return {p: recs for p, recs in pages.items() if recs}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Comment, Tag, Template
@@ -69,6 +70,9 @@ _INERT_TAGS = frozenset({"pre", "nowiki", "syntaxhighlight", "source", "includeo
                          "score", "templatedata"})
 
 
+_INERT_OPENING = re.compile(r"<\s*(?:" + "|".join(sorted(_INERT_TAGS)) + r")\b", re.IGNORECASE)
+
+
 def _is_inert(code: mwparserfromhell.wikicode.Wikicode, tpl: Template) -> bool:
     return any(isinstance(node, Tag) and str(node.tag).strip().lower() in _INERT_TAGS
                for node in code.get_ancestors(tpl))
@@ -80,9 +84,10 @@ def find_records(text: str, page: str, schema: Schema, *, revid: int = 0,
     records: list[Record] = []
     counts: dict[str, int] = {}
     code = mwparserfromhell.parse(text)
+    may_be_inert = _INERT_OPENING.search(text) is not None  # most pages have none of them
     for tpl in code.filter_templates(recursive=True):
         kind = schema.kind_for_template(_plain(tpl.name))
-        if kind is None or _is_inert(code, tpl):
+        if kind is None or (may_be_inert and _is_inert(code, tpl)):
             continue
         raw, problems = parse_template(tpl, kind, page)
         index = counts.get(kind.name, 0)

@@ -6,6 +6,7 @@ these objects instead of listing fields again.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -25,11 +26,13 @@ CODE_TYPES = frozenset({"enum", "jurisdiction", "language"})
 _PARAM_SEPARATORS = re.compile(r"[\s\-]+")
 
 
+@functools.lru_cache(maxsize=4096)  # called for every parameter of every record harvested
 def param_key(name: str) -> str:
     """Normalised template parameter name: "Help wanted", "help-wanted" -> "help_wanted"."""
     return _PARAM_SEPARATORS.sub("_", name.strip().lower())
 
 
+@functools.lru_cache(maxsize=4096)
 def template_key(name: str) -> str:
     """Normalised template name: "template:advocacy_case " -> "Advocacy case".
 

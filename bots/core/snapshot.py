@@ -9,6 +9,12 @@ So the snapshot is a head page plus shards:
   were written (an empty list when a page lost its records, was deleted or moved away).
 
 Readers (other tools too) materialise the shards with the delta on top.
+
+A shard is a table, not a list of objects: MediaWiki stores JSON pretty-printed, one value a
+line, so repeating every key in every record would make the shards 1.6 times as big (and the
+harvest write more pages). ``rows`` hold ``columns`` (the record's kind, page, instance index,
+revision id, revision timestamp and problems) followed by the values of ``fields``; a field a
+record does not have is null. :func:`shard_records` reads one back.
 """
 
 from __future__ import annotations
@@ -21,12 +27,15 @@ from typing import Any
 
 from bots.core.records import Record
 
-VERSION = 3
+VERSION = 4
 SHARD_MAX_RECORDS = 5000
 # MediaWiki stores JSON pages pretty-printed (tab-indented), and its default page limit is
 # 2 MiB: sizes are measured in that stored form, with room to spare.
 SHARD_MAX_BYTES = 1_900_000
 DELTA_MAX_PAGES = 1000
+COLUMNS = ("kind", "page", "index", "revid", "ts", "problems")
+SHARD_DESCRIPTION = ("Advocacy Hub records (part of the snapshot; see its head page). Each row "
+                     "holds the values of 'columns', then of 'fields'; null: no value.")
 
 
 def _dumps(data: Any) -> str:
@@ -135,20 +144,24 @@ class Snapshot:
         })
 
     def shard_payloads(self) -> list[str]:
-        """The records of ``base``, split into shards by count and size."""
-        shards: list[list[dict]] = [[]]
-        size = 0
-        for page in sorted(self.base):
-            for rec in self.base[page]:
-                data = rec.to_json()
-                length = stored_size(data, depth=2) + 2
-                if shards[-1] and (len(shards[-1]) >= SHARD_MAX_RECORDS
-                                   or size + length > SHARD_MAX_BYTES):
-                    shards.append([])
-                    size = 0
-                shards[-1].append(data)
-                size += length
-        return [_dumps({"version": VERSION, "records": recs}) for recs in shards]
+        """The records of ``base`` as tables, split into shards by count and size."""
+        records = [rec for page in sorted(self.base) for rec in self.base[page]]
+        fields = sorted({name for rec in records for name in rec.fields})
+        header = {"version": VERSION, "description": SHARD_DESCRIPTION,
+                  "columns": list(COLUMNS), "fields": fields}
+        empty = stored_size({**header, "rows": []})
+        shards: list[list[list]] = [[]]
+        size = empty
+        for rec in records:
+            row = _row(rec, fields)
+            length = stored_size(row, depth=2) + 2  # the row's indentation, comma and newline
+            if shards[-1] and (len(shards[-1]) >= SHARD_MAX_RECORDS
+                               or size + length > SHARD_MAX_BYTES):
+                shards.append([])
+                size = empty
+            shards[-1].append(row)
+            size += length
+        return [_dumps({**header, "rows": rows}) for rows in shards]
 
     @classmethod
     def from_json(cls, head: str, shards: Iterable[str] = ()) -> Snapshot:
@@ -159,8 +172,7 @@ class Snapshot:
             raise ValueError(f"snapshot version {data.get('version')} is not {VERSION}")
         base: dict[str, list[Record]] = {}
         for shard in shards:
-            for rec in json.loads(shard)["records"]:
-                record = Record.from_json(rec)
+            for record in shard_records(json.loads(shard)):
                 base.setdefault(record.page, []).append(record)
         delta = {p: [Record.from_json(r) for r in recs] for p, recs in data["delta"].items()}
         return cls(rc_from=data["rc_from"], last_rcid=data["last_rcid"],
@@ -170,6 +182,26 @@ class Snapshot:
                    delta=delta, full_at=data.get("full_at", ""),
                    schema_hash=data.get("schema", ""),
                    shard_sha1=list(data.get("shard_sha1", [])))
+
+
+def _row(rec: Record, fields: list[str]) -> list:
+    data = rec.to_json()
+    meta = [data.get("kind"), data.get("page"), data.get("index", 0), data.get("revid", 0),
+            data.get("ts", ""), data.get("problems")]
+    return meta + [rec.fields.get(name) for name in fields]
+
+
+def shard_records(data: dict[str, Any]) -> list[Record]:
+    """The records of one shard (its parsed JSON)."""
+    columns, fields = data["columns"], data["fields"]
+    out = []
+    for row in data["rows"]:
+        meta = {k: v for k, v in zip(columns, row, strict=False) if v is not None}
+        values = row[len(columns):]
+        meta["fields"] = {name: value for name, value in zip(fields, values, strict=True)
+                          if value is not None}
+        out.append(Record.from_json(meta))
+    return out
 
 
 def sha1(text: str) -> str:
