@@ -204,7 +204,11 @@ def main() -> int:
     args = ap.parse_args()
     sizes = args.sizes or ([300] if args.quick else [2000, 10000])
     rows: list[tuple[str, str]] = []
-    with tempfile.TemporaryDirectory(prefix="advocacy-bench-") as tmp:
+    # In memory when the machine has a tmpfs: importing 10,000 pages is then twice as fast
+    # (SQLite syncs every page it imports). The wiki serves the same either way.
+    shm = Path("/dev/shm")
+    where = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix="advocacy-bench-", dir=where) as tmp:
         for n in sizes:
             rows += bench(n, Path(tmp), naive=(n <= 2000))
             for label, value in rows[-6:]:

@@ -154,3 +154,26 @@ def test_hostile_values_cannot_break_generated_pages(bot) -> None:
         shard_problems += sum(len(r.problems)
                               for r in shard_records(json.loads(bot.text(shard))))
     assert maint_rows == problems + shard_problems
+
+
+def test_edit_conflict_on_a_generated_page_is_spliced_again(bot, caplog) -> None:
+    """Someone edits a generated page between the bot's read and its save, on the same lines:
+    MediaWiki reports an edit conflict, and the bot reads the page again and writes its
+    section into the new text, keeping the human's edit outside the markers."""
+    from bots.core.markers import wrap
+
+    title = "Advocacy Hub/Conflict"
+    admin = bot.admin()
+    admin.edit(title, f"Intro.\n{wrap('t', 'old line')}\nOutro.", "t")
+
+    def job(ctx) -> None:
+        current = ctx.wiki.read_one(title)
+        admin.edit(title, f"Intro, improved.\n{wrap('t', 'a human line')}\nOutro.", "t")
+        assert ctx.wiki.save_section(current, "t", "the bot line", "test")
+
+    with caplog.at_level("INFO", logger="bots.wiki.pages"):
+        stats = bot.run(job)
+    assert f"edit conflict on [[{title}]]" in caplog.text  # MediaWiki could not merge
+    assert bot.text(title) == f"Intro, improved.\n{wrap('t', 'the bot line')}\nOutro."
+    assert stats.edits == 1
+    assert bot.revisions(title) == 3

@@ -141,7 +141,7 @@ def test_notice_once_then_inactive_after_grace_then_back_after_an_edit(bot, monk
     text = bot.text(ROSTER)
     assert "Lena" not in active_part(text)
     assert "Lena" in inactive_part(text) and "No edit since" in inactive_part(text)
-    es = bot.text(ROSTER + "/es").split("== Personas defensoras inactivas")
+    es = bot.text(ROSTER + "/es").split("== Activistas inactivos")
     assert "Lena" not in es[0] and "Lena" in es[1] and "Sin ediciones desde" in es[1]
     assert len(notices(bot, "Lena")) == 1  # never a second notice
 

@@ -68,19 +68,15 @@ def load_snapshot(ctx: JobContext) -> Snapshot:
     return Snapshot.from_json(head.text or "", texts)
 
 
-def _latest_change(ctx: JobContext) -> tuple[str, int]:
-    for change in ctx.site.recentchanges(total=1):
-        return change["timestamp"], int(change["rcid"])
-    return ctx.now().strftime("%Y-%m-%dT%H:%M:%SZ"), 0
-
-
 def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
-    rc_from, last_rcid = _latest_change(ctx)  # before listing: nothing slips between
+    # The watermark is the newest recent change when the listing began: whatever changes
+    # while the pages are read is read again by the next incremental run.
+    pageids, latest = transcluding_ids(ctx.site, f"Template:{RECORD_MARKER}")
+    rc_from, last_rcid = latest or (ctx.now().strftime("%Y-%m-%dT%H:%M:%SZ"), 0)
     snap = Snapshot(rc_from=rc_from, last_rcid=last_rcid, schema_hash=schema_hash(),
                     full_at=ctx.now().isoformat(timespec="seconds"))
     # List first (5,000 ids a request for a bot), then fetch text 500 pages a request:
     # pywikibot's own content generator stops at 250 a request.
-    pageids = transcluding_ids(ctx.site, f"Template:{RECORD_MARKER}")
     texts = fetch_texts(ctx.site, pageids, ctx.wiki.batch_size)
     for page in prefetched(texts, ahead=ctx.wiki.batch_size):
         ctx.stats.pages_read += 1

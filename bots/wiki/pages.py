@@ -77,12 +77,29 @@ class Fetched:
     text: str
 
 
-def transcluding_ids(site: pywikibot.site.APISite, template: str) -> list[int]:
-    """Page ids of every page that transcludes ``template``: a plain list query, 5,000 ids a
-    request for a bot (pywikibot's page generator adds page info and image/category props,
-    which the server may cut short into more requests)."""
-    gen = api.ListGenerator("embeddedin", site=site, parameters={"eititle": template})
-    return [int(item["pageid"]) for item in gen]
+def transcluding_ids(site: pywikibot.site.APISite,
+                     template: str) -> tuple[list[int], tuple[str, int] | None]:
+    """Page ids of every page that transcludes ``template`` (a plain list query, 5,000 ids a
+    request for a bot: pywikibot's page generator adds page info and image/category props,
+    which the server may cut short into more requests), and the newest recent change as
+    (timestamp, rcid) when the listing began (None on a wiki without any): the harvest's
+    watermark, asked for in the same request as the first ids."""
+    params: dict = {"action": "query", "list": ["embeddedin", "recentchanges"],
+                    "eititle": template, "eilimit": "max", "rclimit": 1,
+                    "rcprop": "timestamp|ids"}
+    ids: list[int] = []
+    latest: tuple[str, int] | None = None
+    while True:
+        data = site.simple_request(**params).submit()
+        query = data.get("query", {})
+        ids.extend(int(item["pageid"]) for item in query.get("embeddedin", []))
+        if changes := query.get("recentchanges"):
+            latest = (changes[0]["timestamp"], int(changes[0]["rcid"]))
+        more = data.get("continue", {})
+        if "eicontinue" not in more:
+            return ids, latest
+        params = {"action": "query", "list": "embeddedin", "eititle": template,
+                  "eilimit": "max", "eicontinue": more["eicontinue"]}
 
 
 def fetch_texts(site: pywikibot.site.APISite, pageids: list[int],
@@ -243,8 +260,15 @@ class WikiClient:
         # site.editpage rather than page.save: the exclusion check above used the text we
         # already have, where page.text's setter would fetch the page's templates again.
         if current.exists:
-            self.site.editpage(page, text=new_text, summary=summary, minor=False, bot=True,
-                               watch="nochange", recreate=True)
+            try:
+                self._edit(page, new_text, summary, current.revid)
+            except pywikibot.exceptions.EditConflictError:
+                # Someone saved the page after we read it; or we did, on a first try whose
+                # answer was lost. The latter is our edit, the former the caller's to resolve.
+                fresh = self.read_one(title)
+                if not same_content(title, fresh.text or "", new_text):
+                    raise
+                page._revid = fresh.revid
         else:
             try:
                 self._create(page, new_text, summary)
@@ -267,6 +291,14 @@ class WikiClient:
             return True
         log.warning("save of [[%s]] made no new revision", title)
         return False
+
+    def _edit(self, page: pywikibot.Page, text: str, summary: str, base: int) -> None:
+        """Save over revision ``base``. pywikibot sends a base timestamp, with which
+        MediaWiki cannot tell apart two edits in the same second, and a human's edit made in
+        the second the bot read the page would be silently overwritten: send the base
+        revision id instead, so that MediaWiki merges or reports an edit conflict."""
+        self.site.editpage(page, text=text, summary=summary, minor=False, bot=True,
+                           watch="nochange", recreate=True, baserevid=base, basetimestamp=None)
 
     def _create(self, page: pywikibot.Page, text: str, summary: str) -> None:
         """Create a page known to be missing. createonly: if someone created it meanwhile the
