@@ -14,6 +14,7 @@ import json
 import math
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,9 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
+# pywikibot's directory for the benchmark's runs (set in main): its own cookie file, so that a
+# login without kept cookies can be measured without logging out the developer's wikis.
+PWB_DIR = REPO_ROOT
 
 from tests.localwiki import LocalWiki, start_wiki  # noqa: E402
 
@@ -62,7 +66,7 @@ def write_dump(path: Path, n: int) -> None:
 
 def bot(wiki: LocalWiki, *args: str) -> tuple[dict, float, float]:
     """Run advocacy-bot in its own process: (stats, wall seconds, peak RSS in MB)."""
-    env = {**os.environ, "ADVOCACY_WIKI_DIR": str(wiki.dir), "PYWIKIBOT_DIR": str(REPO_ROOT),
+    env = {**os.environ, "ADVOCACY_WIKI_DIR": str(wiki.dir), "PYWIKIBOT_DIR": str(PWB_DIR),
            "PYWIKIBOT_NO_USER_CONFIG": "0"}
     with tempfile.NamedTemporaryFile(suffix=".json") as stats_file:
         started = time.monotonic()
@@ -79,7 +83,7 @@ def bot(wiki: LocalWiki, *args: str) -> tuple[dict, float, float]:
 
 def in_process(wiki: LocalWiki):
     os.environ["ADVOCACY_WIKI_DIR"] = str(wiki.dir)
-    os.environ["PYWIKIBOT_DIR"] = str(REPO_ROOT)
+    os.environ["PYWIKIBOT_DIR"] = str(PWB_DIR)
     from bots.config import load_profile
     from bots.jobs.context import job_context
 
@@ -171,6 +175,13 @@ def bench(n: int, workdir: Path, naive: bool) -> list[tuple[str, str]]:
         rows.append((f"N={n}: incremental, nothing changed",
                      f"{stats['api_requests']} requests (budget 5), {stats['edits']} edits, "
                      f"{secs:.1f} s"))
+        kept = stats["api_requests"]
+        for cookies in PWB_DIR.glob("pywikibot-*.lwp"):
+            cookies.unlink()
+        stats, secs, rss = bot(wiki, "run", "harvest")
+        rows.append((f"N={n}: the same, logging in afresh (no cookies)",
+                     f"{stats['api_requests']} requests: a login without kept cookies costs "
+                     f"{stats['api_requests'] - kept} more"))
 
         k = 100
         edit_pages(wiki, k, n)
@@ -208,10 +219,15 @@ def main() -> int:
     # (SQLite syncs every page it imports). The wiki serves the same either way.
     shm = Path("/dev/shm")
     where = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+    global PWB_DIR
     with tempfile.TemporaryDirectory(prefix="advocacy-bench-", dir=where) as tmp:
+        PWB_DIR = Path(tmp) / "pywikibot"
+        PWB_DIR.mkdir()
+        shutil.copy(REPO_ROOT / "user-config.py", PWB_DIR)
         for n in sizes:
-            rows += bench(n, Path(tmp), naive=(n <= 2000))
-            for label, value in rows[-6:]:
+            measured = bench(n, Path(tmp), naive=(n <= 2000))
+            rows += measured
+            for label, value in measured:
                 print(f"{label:48} {value}", flush=True)
     print("\nSummary")
     for label, value in rows:
