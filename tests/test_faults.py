@@ -154,12 +154,12 @@ def revisions(harness: BotHarness, title: str) -> list[dict]:
 
 
 def snapshot_records(harness: BotHarness) -> dict[str, list[dict]]:
-    from bots.core.snapshot import Snapshot
+    from bots.core.snapshot import EMPTY_SHARD, Snapshot
 
     head = harness.text(f"User:{harness.wiki.bot[0]}/Snapshot.json")
     if head is None:
         return {}
-    shards = [harness.text(t) or '{"records": []}' for t in json.loads(head)["shards"]]
+    shards = [harness.text(t) or EMPTY_SHARD for t in json.loads(head)["shards"]]
     snap = Snapshot.from_json(head, shards)
     out = {}
     for page, records in snap.pages().items():

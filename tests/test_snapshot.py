@@ -279,3 +279,21 @@ def test_shards_are_tables_with_nulls_for_missing_fields() -> None:
     back = shard_records(data)
     assert back == snap.records()
     assert back[1].fields == {"name": "Ana"}
+
+
+def test_problems_without_a_field_survive_the_round_trip() -> None:
+    """A parameter with an empty name, or a page the parser could not read, gives a problem
+    whose field is empty; it must read back (it once made every later run fail)."""
+    from bots.core.parse import find_records
+    from bots.core.schema import load_schema
+
+    (found,) = find_records("{{Advocacy case|title=T| = oops}}", "P", load_schema())
+    assert any(p.field == "" for p in found.problems)
+    page_level = Record(kind="page", page="Q", fields={}, revid=2,
+                        problems=[Problem("Q", "page", "", "unparsable", "boom")])
+    snap = Snapshot()
+    snap.add_base("P", 1, [found])
+    snap.set_page("Q", 2, [page_level])
+    back = Snapshot.from_json(snap.head_json(), snap.shard_payloads())
+    assert back.records() == snap.records()
+    assert back.records()[1].problems == page_level.problems

@@ -100,5 +100,7 @@ def test_template_reads_every_parameter_name(kind: str) -> None:
     for fld in rk.fields.values():
         for name in fld.param_names:
             assert f"{{{{{{{name}|" in source, (kind, name)
-    assert "{{Advocacy record}}" in source
+    # The marker only where the template is used: the template page itself is no record.
+    assert "<includeonly>{{Advocacy record}}" in source
+    assert source.count("{{Advocacy record}}") == 1
     assert f"[[Category:{rk.category}]]" in source

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -18,8 +19,6 @@ def case_text(title: str, j: str = "BR", topics: str = "copyright") -> str:
 
 def records_by_page(bot) -> dict[str, list[dict]]:
     """Materialise the snapshot as a consumer would: shards, then the delta on top."""
-    import json
-
     from bots.core.snapshot import shard_records
 
     head = bot.snapshot()
@@ -100,3 +99,103 @@ def test_invalid_records_are_kept_with_their_problems(bot) -> None:
     assert rec["fields"]["topics"] == ["freedom-of-panorama"]  # the synonym still counts
     assert rec["fields"]["status"] == "active"
     assert stats.errors == 1
+
+
+def test_listing_continues_and_brings_the_watermark(bot) -> None:
+    """The listing follows continuation (2 ids a request here, 5,000 for a bot) and its first
+    request also brings the newest recent change."""
+    from bots.core.wikitemplates import RECORD_MARKER
+    from bots.wiki.pages import transcluding_ids
+
+    admin = bot.admin()
+    for i in range(5):
+        admin.edit(f"Advocacy Hub/Cases/L{i}", case_text(f"L{i}"), "t")
+    newest = bot.api(action="query", list="recentchanges", rclimit=1,
+                     rcprop="timestamp|ids")["query"]["recentchanges"][0]
+    expected = {p["pageid"] for p in bot.api(action="query", list="embeddedin",
+                                             eititle=f"Template:{RECORD_MARKER}",
+                                             eilimit="max")["query"]["embeddedin"]}
+    got: dict = {}
+
+    def job(ctx) -> None:
+        from bots.wiki.session import RequestCounter
+
+        counter = RequestCounter()
+        got["ids"], got["latest"] = transcluding_ids(ctx.site, f"Template:{RECORD_MARKER}",
+                                                     limit=2)
+        got["requests"] = counter.count
+        counter.close()
+
+    bot.run(job)
+    assert len(got["ids"]) == 5 and set(got["ids"]) == expected
+    assert got["latest"] == (newest["timestamp"], newest["rcid"])
+    assert got["requests"] == 3  # 2 + 2 + 1 ids
+
+
+def test_stored_sizes_are_estimated_exactly(bot) -> None:
+    """Shards are split by the size MediaWiki stores, which escapes <, > and & and the line
+    separators: the estimate must match the size the wiki reports, byte for byte."""
+    from bots.core.snapshot import stored_size
+
+    admin = bot.admin()
+    admin.edit("Advocacy Hub/Cases/Escapes", case_text("Fees < costs & <b>bold</b> \u2028 "
+                                                       "中文 😀"), "t")
+    admin.edit("Advocacy Hub/Cases/Plain", case_text("Plain"), "t")
+    bot.run("harvest")
+    head = bot.snapshot()
+    for title in [f"User:{bot.wiki.bot[0]}/Snapshot.json", *head["shards"]]:
+        page = bot.api(action="query", prop="revisions", rvprop="size|content", rvslots="main",
+                       titles=title)["query"]["pages"][0]
+        rev = page["revisions"][0]
+        assert rev["size"] == stored_size(json.loads(rev["slots"]["main"]["content"])), title
+
+
+def test_compaction_keeps_counts_and_records(bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the delta grows too big, an incremental run writes everything into the shards
+    again: the records, their counts and the invalid count stay right."""
+    from bots.core import snapshot as snapshot_module
+
+    admin = bot.admin()
+    for i in range(4):
+        admin.edit(f"Advocacy Hub/Cases/Z{i}", case_text(f"Z{i}"), "t")
+    bot.run("harvest")
+    monkeypatch.setattr(snapshot_module, "DELTA_MAX_PAGES", 2)
+    admin.edit("Advocacy Hub/Cases/Z0", case_text("Z0 v2"), "t")
+    admin.edit("Advocacy Hub/Cases/Z1", case_text("Z1 bad", j="Atlantis"), "t")
+    admin.edit("Advocacy Hub/Cases/Z2", "No record any more.", "t")
+    stats = bot.run("harvest")
+    head = bot.snapshot()
+    assert head["delta"] == {}  # compacted: everything is in the shards
+    assert set(head["revids"]) == {f"Advocacy Hub/Cases/Z{i}" for i in (0, 1, 3)}
+    assert head["invalid"] == {"Advocacy Hub/Cases/Z1": 1}
+    titles = {p: r[0]["fields"]["title"] for p, r in records_by_page(bot).items()}
+    assert titles == {"Advocacy Hub/Cases/Z0": "Z0 v2", "Advocacy Hub/Cases/Z1": "Z1 bad",
+                      "Advocacy Hub/Cases/Z3": "Z3"}
+    assert (stats.records, stats.errors) == (3, 1)
+
+
+def test_readme_snippet_reads_the_snapshot(bot) -> None:
+    """The README's example for other tools gives the same records as the bot's own reader,
+    with a page changed and a page emptied since the shards were written."""
+    from bots.paths import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("### Reusing the snapshot", 1)[1].split("```python\n", 1)[1]
+    snippet = snippet.split("```", 1)[0]
+    assert 'api = "http://127.0.0.1:8765/api.php"' in snippet
+    snippet = snippet.replace("http://127.0.0.1:8765/api.php", bot.wiki.api_url)
+    snippet = snippet.replace("User:AdvocacyBot/", f"User:{bot.wiki.bot[0]}/")
+    admin = bot.admin()
+    for i in range(3):
+        admin.edit(f"Advocacy Hub/Cases/R{i}", case_text(f"R{i}", topics="ai; copyright"), "t")
+    bot.run("harvest")
+    admin.edit("Advocacy Hub/Cases/R0", case_text("R0 v2"), "t")
+    admin.edit("Advocacy Hub/Cases/R1", "Emptied.", "t")
+    bot.run("harvest")
+    assert bot.snapshot()["delta"]  # the snippet has to apply a delta
+    scope: dict = {}
+    exec(compile(snippet, "README.md", "exec"), scope)
+    fields = {p: [r["fields"] for r in recs] for p, recs in scope["pages"].items()}
+    assert fields == {p: [r["fields"] for r in recs] for p, recs in records_by_page(bot).items()}
+    assert set(fields) == {"Advocacy Hub/Cases/R0", "Advocacy Hub/Cases/R2"}
+    assert fields["Advocacy Hub/Cases/R2"][0]["topics"] == ["ai", "copyright"]

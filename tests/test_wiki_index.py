@@ -3,6 +3,7 @@ translated, and unbreakable by hostile field values (checked with the wiki's own
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -177,3 +178,35 @@ def test_edit_conflict_on_a_generated_page_is_spliced_again(bot, caplog) -> None
     assert bot.text(title) == f"Intro, improved.\n{wrap('t', 'the bot line')}\nOutro."
     assert stats.edits == 1
     assert bot.revisions(title) == 3
+
+
+def test_a_json_state_page_saved_twice_from_the_same_base(bot) -> None:
+    """A retried save whose first answer was lost reaches the wiki again with the old base
+    revision. MediaWiki cannot merge JSON, so it reports a conflict: the bot finds its own text
+    there and takes it as done. A conflict with someone else's text is raised, with the page as
+    it is now."""
+    import dataclasses
+
+    import pytest as _pytest
+
+    from bots.wiki.pages import EditConflict
+
+    title = f"User:{bot.wiki.bot[0]}/Conflict.json"
+    results: dict = {}
+
+    def job(ctx) -> None:
+        ctx.wiki.save(ctx.wiki.missing(title), '{"n": 1}', "create")
+        base = ctx.wiki.read_one(title)
+        stale = dataclasses.replace(base)
+        assert ctx.wiki.save(base, '{"n": 2}', "first try")
+        # the retry: same base, same text
+        results["retry"] = ctx.wiki.save(dataclasses.replace(stale), '{"n": 2}', "retry")
+        with _pytest.raises(EditConflict) as caught:
+            ctx.wiki.save(dataclasses.replace(stale), '{"n": 3}', "someone else's base")
+        results["fresh"] = caught.value.fresh.text
+
+    bot.run(job)
+    assert results["retry"] is True
+    assert bot.revisions(title) == 2  # the retry made no revision
+    assert json.loads(bot.text(title)) == {"n": 2}
+    assert json.loads(results["fresh"]) == {"n": 2}

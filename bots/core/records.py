@@ -28,7 +28,12 @@ class Problem:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Problem:
-        return cls(**{**data, "suggestions": tuple(data.get("suggestions", ()))})
+        # to_json leaves out empty values, the field too ("" for a page-level problem)
+        return cls(page=data.get("page", ""), kind=data.get("kind", ""),
+                   field=data.get("field", ""), code=data["code"],
+                   value=data.get("value", ""),
+                   suggestions=tuple(data.get("suggestions", ())),
+                   severity=data.get("severity", "error"))
 
 
 @dataclass

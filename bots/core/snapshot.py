@@ -11,10 +11,11 @@ So the snapshot is a head page plus shards:
 Readers (other tools too) materialise the shards with the delta on top.
 
 A shard is a table, not a list of objects: MediaWiki stores JSON pretty-printed, one value a
-line, so repeating every key in every record would make the shards 1.6 times as big (and the
-harvest write more pages). ``rows`` hold ``columns`` (the record's kind, page, instance index,
-revision id, revision timestamp and problems) followed by the values of ``fields``; a field a
-record does not have is null. :func:`shard_records` reads one back.
+line, and repeating every key in every record made the shards half as big again (a table is a
+third smaller, so a full harvest writes fewer shard pages). ``rows`` hold ``columns`` (the
+record's kind, page, instance index, revision id, revision timestamp and problems) followed by
+the values of ``fields``; a field a record does not have is null. :func:`shard_records` reads
+one back.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ SHARD_MAX_RECORDS = 5000
 SHARD_MAX_BYTES = 1_900_000
 DELTA_MAX_PAGES = 1000
 COLUMNS = ("kind", "page", "index", "revid", "ts", "problems")
+EMPTY_SHARD = '{"columns": [], "fields": [], "rows": []}'  # stands in for a missing shard page
 SHARD_DESCRIPTION = ("Advocacy Hub records (part of the snapshot; see its head page). Each row "
                      "holds the values of 'columns', then of 'fields'; null: no value.")
 
@@ -43,9 +45,12 @@ def _dumps(data: Any) -> str:
 
 
 def stored_size(data: Any, depth: int = 0) -> int:
-    """Bytes ``data`` takes once MediaWiki has pretty-printed it, nested ``depth`` levels."""
+    """Bytes ``data`` takes once MediaWiki has pretty-printed it, nested ``depth`` levels.
+    MediaWiki also writes <, > and & as \u003C-style escapes (6 bytes, not 1), and the line
+    and paragraph separators U+2028/2029 likewise (6 bytes, not 3)."""
     pretty = json.dumps(data, ensure_ascii=False, indent="\t", sort_keys=True)
-    return len(pretty.encode()) + depth * (pretty.count("\n") + 1)
+    escaped = 5 * sum(map(pretty.count, "<>&")) + 3 * sum(map(pretty.count, "\u2028\u2029"))
+    return len(pretty.encode()) + escaped + depth * (pretty.count("\n") + 1)
 
 
 @dataclass

@@ -195,7 +195,8 @@ def doc_source(kind: RecordKind, schema: Schema) -> str:
 
 def marker_source() -> str:
     return ("<includeonly></includeonly><noinclude>Transcluded by every Advocacy Hub record "
-            "template, so the bot finds all records with one query. It shows nothing."
+            "template wherever it is used (not by the template pages themselves), so the bot "
+            "lists every page with records in one query. It shows nothing."
             f"[[Category:{TEMPLATE_CATEGORY}]]</noinclude>")
 
 

@@ -1,9 +1,10 @@
 """`run harvest`: every record on the wiki, normalised and validated, into the JSON snapshot.
 
-Full harvest: one generator query lists and fetches every page that transcludes
-{{Advocacy record}} (which every record template transcludes), 500 pages a request. Incremental
-harvest: the wiki's recent changes since the snapshot's watermark name the pages to fetch again,
-and deletions and moves; pages unseen before are fetched only if they transclude the marker.
+Full harvest: list the ids of every page that transcludes {{Advocacy record}} (every record
+template transcludes it where it is used), 5,000 a request, then fetch their text, 500 pages a
+request, parsing each batch while the next one downloads. Incremental harvest: the wiki's recent
+changes since the snapshot's watermark name the pages to fetch again, and deletions and moves;
+pages unseen before are fetched only if they transclude the marker.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
 
 import pywikibot
@@ -18,7 +20,7 @@ import pywikibot
 from bots.core.parse import find_records
 from bots.core.records import Problem, Record
 from bots.core.schema import Schema
-from bots.core.snapshot import Snapshot, sha1
+from bots.core.snapshot import EMPTY_SHARD, Snapshot, sha1
 from bots.core.wikitemplates import RECORD_MARKER
 from bots.jobs.context import JobContext
 from bots.paths import CONFIG_DIR
@@ -53,7 +55,7 @@ def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None]:
         return head, None
     try:
         return head, Snapshot.from_json(head.text or "")
-    except (ValueError, KeyError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         log.warning("snapshot head unreadable (%s): a full harvest rebuilds it", exc)
         return head, None
 
@@ -63,16 +65,24 @@ def load_snapshot(ctx: JobContext) -> Snapshot:
     head, snap = load_head(ctx)
     if snap is None:
         raise RuntimeError(f"no snapshot at [[{head.title}]]: run the harvest job first")
-    shards = ctx.wiki.read(snap.shard_titles)
-    texts = [shards[t].text or '{"records": []}' for t in snap.shard_titles]
-    return Snapshot.from_json(head.text or "", texts)
+    return materialise(head, ctx.wiki.read(snap.shard_titles))
+
+
+def materialise(head: PageText, shards: Mapping[str, PageText]) -> Snapshot:
+    """The snapshot from its head page and its shard pages (all of them in ``shards``)."""
+    titles = Snapshot.from_json(head.text or "").shard_titles
+    if missing := [t for t in titles if not shards[t].exists]:
+        log.warning("snapshot shards missing (deleted?): %s; their records are left out until "
+                    "the next full harvest", ", ".join(missing))
+    return Snapshot.from_json(head.text or "", [shards[t].text or EMPTY_SHARD for t in titles])
 
 
 def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
     # The watermark is the newest recent change when the listing began: whatever changes
     # while the pages are read is read again by the next incremental run.
     pageids, latest = transcluding_ids(ctx.site, f"Template:{RECORD_MARKER}")
-    rc_from, last_rcid = latest or (ctx.now().strftime("%Y-%m-%dT%H:%M:%SZ"), 0)
+    # No recent change at all (a new wiki): every change from now on is new to the snapshot.
+    rc_from, last_rcid = latest or ("1970-01-01T00:00:00Z", 0)
     snap = Snapshot(rc_from=rc_from, last_rcid=last_rcid, schema_hash=schema_hash(),
                     full_at=ctx.now().isoformat(timespec="seconds"))
     # List first (5,000 ids a request for a bot), then fetch text 500 pages a request:
@@ -212,8 +222,9 @@ def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
             if snap.needs_compaction():
                 whole = load_snapshot(ctx)
                 whole.delta.update(snap.delta)
-                whole.revids, whole.rc_from, whole.last_rcid = (snap.revids, snap.rc_from,
-                                                                snap.last_rcid)
+                # what this run learnt (the shards are as of the last full harvest)
+                whole.revids, whole.counts = snap.revids, snap.counts
+                whole.rc_from, whole.last_rcid = snap.rc_from, snap.last_rcid
                 snap = whole.compacted()
                 write_snapshot(ctx, head, snap, shards=True)
             else:

@@ -41,7 +41,7 @@ from bots.core.roster import (
 )
 from bots.core.snapshot import Snapshot
 from bots.jobs.context import JobContext
-from bots.jobs.harvest import HEAD
+from bots.jobs.harvest import HEAD, materialise
 from bots.jobs.index import page_set, write_sections
 from bots.wiki import users
 from bots.wiki.pages import PageText
@@ -77,8 +77,7 @@ def _snapshot(ctx: JobContext, head: PageText, have: Mapping[str, PageText]) -> 
     snap = Snapshot.from_json(head.text or "")
     shards = dict(have)
     shards.update(ctx.wiki.read([t for t in snap.shard_titles if t not in have]))
-    texts = [shards[t].text or '{"records": []}' for t in snap.shard_titles]
-    return Snapshot.from_json(head.text or "", texts)
+    return materialise(head, shards)
 
 
 def _optout_category(ctx: JobContext) -> str:

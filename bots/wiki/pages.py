@@ -77,15 +77,15 @@ class Fetched:
     text: str
 
 
-def transcluding_ids(site: pywikibot.site.APISite,
-                     template: str) -> tuple[list[int], tuple[str, int] | None]:
+def transcluding_ids(site: pywikibot.site.APISite, template: str, *,
+                     limit: int | str = "max") -> tuple[list[int], tuple[str, int] | None]:
     """Page ids of every page that transcludes ``template`` (a plain list query, 5,000 ids a
     request for a bot: pywikibot's page generator adds page info and image/category props,
     which the server may cut short into more requests), and the newest recent change as
     (timestamp, rcid) when the listing began (None on a wiki without any): the harvest's
     watermark, asked for in the same request as the first ids."""
     params: dict = {"action": "query", "list": ["embeddedin", "recentchanges"],
-                    "eititle": template, "eilimit": "max", "rclimit": 1,
+                    "eititle": template, "eilimit": limit, "rclimit": 1,
                     "rcprop": "timestamp|ids"}
     ids: list[int] = []
     latest: tuple[str, int] | None = None
@@ -99,7 +99,7 @@ def transcluding_ids(site: pywikibot.site.APISite,
         if "eicontinue" not in more:
             return ids, latest
         params = {"action": "query", "list": "embeddedin", "eititle": template,
-                  "eilimit": "max", "eicontinue": more["eicontinue"]}
+                  "eilimit": limit, "eicontinue": more["eicontinue"]}
 
 
 def fetch_texts(site: pywikibot.site.APISite, pageids: list[int],
@@ -121,6 +121,14 @@ def fetch_texts(site: pywikibot.site.APISite, pageids: list[int],
             rev = revs[0]
             text = rev.get("slots", {}).get("main", {}).get("*", rev.get("*", ""))
             yield Fetched(page["title"], int(rev["revid"]), rev["timestamp"], text)
+
+
+class EditConflict(pywikibot.exceptions.EditConflictError):
+    """The page changed after the bot read it; ``fresh`` is the page as it is now."""
+
+    def __init__(self, fresh: PageText) -> None:
+        super().__init__(fresh.page, "the page changed after it was read")
+        self.fresh = fresh
 
 
 class WriteRefused(RuntimeError):
@@ -262,13 +270,14 @@ class WikiClient:
         if current.exists:
             try:
                 self._edit(page, new_text, summary, current.revid)
-            except pywikibot.exceptions.EditConflictError:
+            except pywikibot.exceptions.EditConflictError as exc:
                 # Someone saved the page after we read it; or we did, on a first try whose
-                # answer was lost. The latter is our edit, the former the caller's to resolve.
+                # answer was lost (JSON pages: MediaWiki cannot merge those). The latter is
+                # our edit; the former is the caller's to resolve, with the page as it is now.
                 fresh = self.read_one(title)
                 if not same_content(title, fresh.text or "", new_text):
-                    raise
-                page._revid = fresh.revid
+                    raise EditConflict(fresh) from exc
+                page.latest_revision_id = fresh.revid
         else:
             try:
                 self._create(page, new_text, summary)
@@ -293,10 +302,10 @@ class WikiClient:
         return False
 
     def _edit(self, page: pywikibot.Page, text: str, summary: str, base: int) -> None:
-        """Save over revision ``base``. pywikibot sends a base timestamp, with which
-        MediaWiki cannot tell apart two edits in the same second, and a human's edit made in
-        the second the bot read the page would be silently overwritten: send the base
-        revision id instead, so that MediaWiki merges or reports an edit conflict."""
+        """Save over revision ``base``. pywikibot sends the base revision's timestamp, with
+        which MediaWiki cannot tell apart two edits in the same second: a human's edit saved in
+        the same second as the revision the bot read would be silently overwritten. The base
+        revision id makes MediaWiki merge or report an edit conflict."""
         self.site.editpage(page, text=text, summary=summary, minor=False, bot=True,
                            watch="nochange", recreate=True, baserevid=base, basetimestamp=None)
 
@@ -318,9 +327,9 @@ class WikiClient:
         meanwhile (an edit conflict): read it again and splice once more, once."""
         try:
             return self.save(current, markers.splice(current.text, name, body), summary)
-        except pywikibot.exceptions.EditConflictError:
-            log.info("edit conflict on [[%s]]: reading it again", current.title)
-            fresh = self.read_one(current.title)
+        except EditConflict as conflict:
+            log.info("edit conflict on [[%s]]: splicing into its new text", current.title)
+            fresh = conflict.fresh
             saved = self.save(fresh, markers.splice(fresh.text, name, body), summary)
             current.text, current.revid = fresh.text, fresh.revid
             return saved
