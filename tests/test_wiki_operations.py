@@ -101,3 +101,21 @@ def test_a_failing_job_ends_cleanly_and_reports(bot) -> None:
     assert stats.errors == 1
     status = bot.text("User:AdvocacyBot/Status") or ""
     assert "failed" in status and "run the harvest job first" in status
+
+
+def test_urls_lists_the_generated_pages_and_a_sample_of_cases(bot) -> None:
+    admin = bot.admin()
+    for i in range(5):
+        admin.edit(f"Advocacy Hub/Cases/U{i}", "{{Advocacy case|title=U|summary=s|"
+                   "jurisdiction=BR|topics=ai|start=2020|status=active}}", "t")
+    bot.run("harvest")
+    bot.run("index")
+    lines = bot.cli("urls").stdout.splitlines()
+    urls = dict(line.strip().rsplit(None, 1) for line in lines[:-1])  # title -> URL
+    base = bot.wiki.api_url.rsplit("/", 1)[0]
+    assert urls["Advocacy Hub/Cases"] == f"{base}/wiki/Advocacy_Hub/Cases"
+    assert sum(title.startswith("Advocacy Hub/Cases/U") for title in urls) == 3
+    assert lines[-1].strip() == "(three case pages as a sample: [[Advocacy Hub/Cases]] lists " \
+                                "them all)"
+    titles = bot.cli("urls", "--titles").stdout.splitlines()
+    assert "Advocacy Hub/Cases" in titles and not any("sample" in t for t in titles)

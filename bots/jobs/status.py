@@ -34,12 +34,18 @@ def print_urls(profile: Profile, *, titles_only: bool = False) -> int:
     seeded = [profile.root, f"Template:{RECORD_MARKER}", issue, f"Talk:{profile.root}"]
     titles = [*seeded, *generated_titles(profile), profile.state_page("Snapshot.json")]
     pages = wiki.read(titles)
-    cases = [p for p in wiki.site.allpages(prefix=profile.hub["cases_prefix"].split(":")[-1],
-                                           total=3)]
+    head = pages[profile.state_page("Snapshot.json")]
+    harvested = json.loads(head.text)["revids"] if head.exists and head.text else {}
+    cases = sorted(t for t in harvested if t.startswith(profile.hub["cases_prefix"]))[:3]
     found = [(t, pages[t].page) for t in titles if pages[t].exists]
-    found += [(p.title(), p) for p in cases]
+    found += [(t, wiki.page(t)) for t in cases]
+    width = max((len(title) for title, _ in found), default=0)
     for title, page in found:
-        print(title if titles_only else f"  {title:45} {page.full_url()}")
+        # pywikibot escapes "/" and ":" in URLs; both are fine in a wiki's article path
+        url = page.full_url().replace("%2F", "/").replace("%3A", ":")
+        print(title if titles_only else f"  {title:{width}} {url}")
+    if cases and not titles_only:
+        print(f"  (three case pages as a sample: [[{profile.hub_page('cases')}]] lists them all)")
     return 0
 
 

@@ -32,7 +32,9 @@ python_env() {
 		echo "setup: creating the Python environment in .venv"
 		"$py" -m venv .venv
 		.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-		.venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
+		# PYTHONWARNINGS: setuptools' notes on editable installs need no action here
+		PYTHONWARNINGS=ignore .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 |
+			grep -v "^WARNING: Location" || true
 		.venv/bin/python -c 'import pywikibot, mwparserfromhell, apscheduler, babel, pycountry' 2>/dev/null \
 			|| { echo "setup: installing Python packages failed" >&2; exit 1; }
 		echo "$hash" > "$stamp"
