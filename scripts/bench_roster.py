@@ -176,7 +176,7 @@ def main() -> int:
     print("\nRoster")
     for label, value in rows:
         print(f"  {label:48} {value}")
-    return 0
+    return 1 if any("(OVER" in value for _, value in rows) else 0
 
 
 if __name__ == "__main__":
