@@ -175,25 +175,31 @@ class Snapshot:
         data = json.loads(head)
         if data.get("version") != VERSION:
             raise ValueError(f"snapshot version {data.get('version')} is not {VERSION}")
-        base: dict[str, list[Record]] = {}
-        for shard in shards:
-            for record in shard_records(json.loads(shard)):
-                base.setdefault(record.page, []).append(record)
         delta = {p: [Record.from_json(r) for r in recs] for p, recs in data["delta"].items()}
-        return cls(rc_from=data["rc_from"], last_rcid=data["last_rcid"],
+        snap = cls(rc_from=data["rc_from"], last_rcid=data["last_rcid"],
                    shard_titles=list(data["shards"]), revids=dict(data["revids"]),
                    counts={p: [data.get("counts", {}).get(p, 1), data.get("invalid", {}).get(p, 0)]
-                           for p in data["revids"]}, base=base,
+                           for p in data["revids"]},
                    delta=delta, full_at=data.get("full_at", ""),
                    schema_hash=data.get("schema", ""),
                    shard_sha1=list(data.get("shard_sha1", [])))
+        snap.add_shards(shards)
+        return snap
+
+    def add_shards(self, shards: Iterable[str]) -> None:
+        """Fill ``base`` from the shards' texts (a head-only view becomes the whole)."""
+        for shard in shards:
+            for record in shard_records(json.loads(shard)):
+                self.base.setdefault(record.page, []).append(record)
+
+
+_COLUMN_DEFAULTS = {"index": 0, "revid": 0, "ts": ""}  # what Record.to_json leaves out
 
 
 def _row(rec: Record, fields: list[str]) -> list:
     data = rec.to_json()
-    meta = [data.get("kind"), data.get("page"), data.get("index", 0), data.get("revid", 0),
-            data.get("ts", ""), data.get("problems")]
-    return meta + [rec.fields.get(name) for name in fields]
+    return ([data.get(c, _COLUMN_DEFAULTS.get(c)) for c in COLUMNS]
+            + [rec.fields.get(name) for name in fields])
 
 
 def shard_records(data: dict[str, Any]) -> list[Record]:

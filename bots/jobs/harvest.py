@@ -49,32 +49,42 @@ def page_records(title: str, text: str, revid: int, timestamp: str,
         return [Record(kind="page", page=title, fields={}, revid=revid, problems=[problem])]
 
 
-def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None]:
-    head = ctx.wiki.read_one(ctx.profile.state_page(HEAD))
+def shard_title(ctx: JobContext, n: int) -> str:
+    """The title of the snapshot's ``n``-th shard (from 1)."""
+    return ctx.profile.state_page(f"Snapshot/{n}.json")
+
+
+def _parse_head(head: PageText) -> Snapshot | None:
     if not head.exists:
-        return head, None
+        return None
     try:
-        return head, Snapshot.from_json(head.text or "")
+        return Snapshot.from_json(head.text or "")
     except (ValueError, KeyError, TypeError) as exc:
         log.warning("snapshot head unreadable (%s): a full harvest rebuilds it", exc)
-        return head, None
+        return None
 
 
-def load_snapshot(ctx: JobContext) -> Snapshot:
-    """The whole snapshot (head and shards), for the jobs that read records."""
-    head, snap = load_head(ctx)
+def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None]:
+    head = ctx.wiki.read_one(ctx.profile.state_page(HEAD))
+    return head, _parse_head(head)
+
+
+def load_snapshot(ctx: JobContext, head: PageText | None = None,
+                  have: Mapping[str, PageText] | None = None) -> Snapshot:
+    """The whole snapshot (head and shards), for the jobs that read records. Pages a job has
+    read already (the ``head``, shards in ``have``) are not read again."""
+    if head is None:
+        head = ctx.wiki.read_one(ctx.profile.state_page(HEAD))
+    snap = _parse_head(head)
     if snap is None:
         raise RuntimeError(f"no snapshot at [[{head.title}]]: run the harvest job first")
-    return materialise(head, ctx.wiki.read(snap.shard_titles))
-
-
-def materialise(head: PageText, shards: Mapping[str, PageText]) -> Snapshot:
-    """The snapshot from its head page and its shard pages (all of them in ``shards``)."""
-    titles = Snapshot.from_json(head.text or "").shard_titles
-    if missing := [t for t in titles if not shards[t].exists]:
+    shards = dict(have or {})
+    shards.update(ctx.wiki.read([t for t in snap.shard_titles if t not in shards]))
+    if missing := [t for t in snap.shard_titles if not shards[t].exists]:
         log.warning("snapshot shards missing (deleted?): %s; their records are left out until "
                     "the next full harvest", ", ".join(missing))
-    return Snapshot.from_json(head.text or "", [shards[t].text or EMPTY_SHARD for t in titles])
+    snap.add_shards(shards[t].text or EMPTY_SHARD for t in snap.shard_titles)
+    return snap
 
 
 def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
@@ -174,7 +184,7 @@ def write_snapshot(ctx: JobContext, head: PageText, snap: Snapshot, *, shards: b
     summary = ctx.summary("advocacyhub-summary-snapshot", len(snap.revids))
     if shards:
         payloads = snap.shard_payloads()
-        titles = [ctx.profile.state_page(f"Snapshot/{i + 1}.json") for i in range(len(payloads))]
+        titles = [shard_title(ctx, i + 1) for i in range(len(payloads))]
         hashes = [sha1(p) for p in payloads]
         stale = [t for i, t in enumerate(titles)
                  if i >= len(snap.shard_sha1) or snap.shard_sha1[i] != hashes[i]

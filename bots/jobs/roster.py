@@ -39,12 +39,10 @@ from bots.core.roster import (
     parse_time,
     role_changes,
 )
-from bots.core.snapshot import Snapshot
 from bots.jobs.context import JobContext
-from bots.jobs.harvest import HEAD, materialise
+from bots.jobs.harvest import HEAD, load_snapshot, shard_title
 from bots.jobs.index import page_set, write_sections
 from bots.wiki import users
-from bots.wiki.pages import PageText
 from bots.wiki.talkpages import post_once, resolve_targets
 
 log = logging.getLogger(__name__)
@@ -62,22 +60,6 @@ def config(ctx: JobContext) -> RosterConfig:
 def load_state(ctx: JobContext) -> RosterState:
     """The roster's state page (the digests read it too, for who is active)."""
     return RosterState.from_json(ctx.wiki.read_one(ctx.profile.state_page(STATE)).text)
-
-
-def first_shard(ctx: JobContext) -> str:
-    """The title of the snapshot's first shard (bots.jobs.harvest names them so): read with
-    the head, a snapshot of up to 5,000 records costs no request of its own."""
-    return ctx.profile.state_page("Snapshot/1.json")
-
-
-def _snapshot(ctx: JobContext, head: PageText, have: Mapping[str, PageText]) -> Snapshot:
-    """The harvest snapshot from its head page and shards (those not in ``have`` are read)."""
-    if not head.exists:
-        raise RuntimeError(f"no snapshot at [[{head.title}]]: run the harvest job first")
-    snap = Snapshot.from_json(head.text or "")
-    shards = dict(have)
-    shards.update(ctx.wiki.read([t for t in snap.shard_titles if t not in have]))
-    return materialise(head, shards)
 
 
 def _optout_category(ctx: JobContext) -> str:
@@ -214,10 +196,12 @@ def run(ctx: JobContext) -> RosterState:
     state_title = ctx.profile.state_page(STATE)
     head_title = ctx.profile.state_page(HEAD)
     generated = {key: [pages.title(key, lang) for lang in langs] for key in GENERATED}
-    shard = first_shard(ctx)
+    # The first shard, read with the head: a snapshot of up to 5,000 records costs no request
+    # of its own.
+    shard = shard_title(ctx, 1)
     current = ctx.wiki.read([head_title, shard, state_title,
                              *(t for ts in generated.values() for t in ts)])
-    snapshot = _snapshot(ctx, current[head_title], {shard: current[shard]})
+    snapshot = load_snapshot(ctx, current[head_title], {shard: current[shard]})
     records = snapshot.records()
     state = RosterState.from_json(current[state_title].text)
 

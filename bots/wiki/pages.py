@@ -84,9 +84,9 @@ def transcluding_ids(site: pywikibot.site.APISite, template: str, *,
     which the server may cut short into more requests), and the newest recent change as
     (timestamp, rcid) when the listing began (None on a wiki without any): the harvest's
     watermark, asked for in the same request as the first ids."""
-    params: dict = {"action": "query", "list": ["embeddedin", "recentchanges"],
-                    "eititle": template, "eilimit": limit, "rclimit": 1,
-                    "rcprop": "timestamp|ids"}
+    listing = {"action": "query", "list": "embeddedin", "eititle": template, "eilimit": limit}
+    params = {**listing, "list": ["embeddedin", "recentchanges"], "rclimit": 1,
+              "rcprop": "timestamp|ids"}
     ids: list[int] = []
     latest: tuple[str, int] | None = None
     while True:
@@ -98,8 +98,7 @@ def transcluding_ids(site: pywikibot.site.APISite, template: str, *,
         more = data.get("continue", {})
         if "eicontinue" not in more:
             return ids, latest
-        params = {"action": "query", "list": "embeddedin", "eititle": template,
-                  "eilimit": limit, "eicontinue": more["eicontinue"]}
+        params = {**listing, "eicontinue": more["eicontinue"]}
 
 
 def fetch_texts(site: pywikibot.site.APISite, pageids: list[int],
