@@ -16,12 +16,11 @@ from typing import Any
 from bots.paths import REPO_ROOT
 
 
-def state_dir(profile_data: Mapping[str, Any] | None = None, *, create: bool = True) -> Path:
+def state_dir(profile_data: Mapping[str, Any] | None = None) -> Path:
     configured = os.environ.get("ADVOCACY_STATE_DIR") or \
         (profile_data or {}).get("schedule", {}).get("state_dir")
     path = Path(configured) if configured else REPO_ROOT / ".state"
     if not path.is_absolute():
         path = REPO_ROOT / path
-    if create:
-        path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True)
     return path

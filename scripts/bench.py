@@ -71,21 +71,25 @@ def write_dump(path: Path, n: int) -> None:
         fh.write("</mediawiki>\n")
 
 
-def bot(wiki: LocalWiki, *args: str) -> tuple[dict, float, float]:
-    """Run advocacy-bot in its own process: (stats, wall seconds, peak RSS in MB)."""
+def bot(wiki: LocalWiki, *args: str) -> tuple[dict, float, float, str]:
+    """Run advocacy-bot in its own process: (stats, wall seconds, peak RSS in MB, its log).
+    The log goes to a file, not a pipe, which a chatty run could fill while we wait."""
     env = {**os.environ, "ADVOCACY_WIKI_DIR": str(wiki.dir), "PYWIKIBOT_DIR": str(PWB_DIR),
            "PYWIKIBOT_NO_USER_CONFIG": "0"}
-    with tempfile.NamedTemporaryFile(suffix=".json") as stats_file:
+    with tempfile.NamedTemporaryFile(suffix=".json") as stats_file, \
+            tempfile.TemporaryFile("w+") as err:
         started = time.monotonic()
         proc = subprocess.Popen([sys.executable, "-m", "bots", *args, "--stats-json",
                                  stats_file.name], env=env, cwd=REPO_ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.DEVNULL, stderr=err, text=True)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.monotonic() - started
-        err = proc.stderr.read() if proc.stderr else ""
+        err.seek(0)
+        log = err.read()
         if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"advocacy-bot {' '.join(args)} failed:\n{err[-3000:]}")
-        return json.loads(Path(stats_file.name).read_text()), elapsed, usage.ru_maxrss / 1024
+            raise SystemExit(f"advocacy-bot {' '.join(args)} failed:\n{log[-3000:]}")
+        return (json.loads(Path(stats_file.name).read_text()), elapsed, usage.ru_maxrss / 1024,
+                log)
 
 
 def in_process(wiki: LocalWiki):
@@ -169,7 +173,7 @@ def bench(n: int, workdir: Path, naive: bool) -> list[tuple[str, str]]:
         rows.append((f"N={n}: import {n} pages (importDump.php, runJobs.php)",
                      f"{time.monotonic() - t0:.0f} s"))
 
-        stats, secs, rss = bot(wiki, "run", "harvest")
+        stats, secs, rss, _ = bot(wiki, "run", "harvest")
         budget = math.ceil(n / 500) + math.ceil(n / 5000) + 10
         assert stats["records"] == n, stats
         rows.append((f"N={n}: full harvest",
@@ -181,7 +185,7 @@ def bench(n: int, workdir: Path, naive: bool) -> list[tuple[str, str]]:
         full_secs = stats["seconds"]
         full_requests = stats["api_requests"]
 
-        stats, secs, rss = bot(wiki, "run", "harvest")
+        stats, secs, rss, _ = bot(wiki, "run", "harvest")
         quiet_ok = stats["api_requests"] <= 5 and stats["edits"] == 0
         rows.append((f"N={n}: incremental, nothing changed",
                      f"{stats['api_requests']} requests (budget 5, 0 edits: "
@@ -190,14 +194,14 @@ def bench(n: int, workdir: Path, naive: bool) -> list[tuple[str, str]]:
         kept = stats["api_requests"]
         for cookies in PWB_DIR.glob("pywikibot-*.lwp"):
             cookies.unlink()
-        stats, secs, rss = bot(wiki, "run", "harvest")
+        stats, secs, rss, _ = bot(wiki, "run", "harvest")
         rows.append((f"N={n}: the same, logging in afresh (no cookies)",
                      f"{stats['api_requests']} requests: a login without kept cookies costs "
                      f"{stats['api_requests'] - kept} more"))
 
         k = 100
         edit_pages(wiki, k, n)
-        stats, secs, rss = bot(wiki, "run", "harvest")
+        stats, secs, rss, _ = bot(wiki, "run", "harvest")
         changed_budget = 5 + math.ceil(k / 500)
         changed_ok = stats["api_requests"] <= changed_budget
         rows.append((f"N={n}: incremental, {k} changed pages",

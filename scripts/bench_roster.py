@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
-import os
 import random
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +28,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from scripts.bench import bot  # noqa: E402 (the same runner: own process, log, peak memory)
 from tests.localwiki import LocalWiki, start_wiki  # noqa: E402
 
 TOPICS = ["copyright", "freedom-of-panorama", "platform-regulation", "privacy-surveillance",
@@ -102,27 +100,6 @@ def create_accounts(wiki: LocalWiki, n: int) -> None:
             "$u = User::newFromName('Bench advocate ' . $i); "
             "if ($u->getId() === 0) { User::createNew($u->getName()); } }")
     wiki.maint("eval", input=line + "\n")
-
-
-def bot(wiki: LocalWiki, *args: str) -> tuple[dict, float, float, str]:
-    """Run advocacy-bot in its own process (as scripts/bench.py does): (stats, wall seconds,
-    peak RSS in MB, its log)."""
-    env = {**os.environ, "ADVOCACY_WIKI_DIR": str(wiki.dir), "PYWIKIBOT_DIR": str(REPO_ROOT),
-           "PYWIKIBOT_NO_USER_CONFIG": "0"}
-    with tempfile.NamedTemporaryFile(suffix=".json") as stats_file, \
-            tempfile.TemporaryFile("w+") as err:
-        started = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "bots", *args, "--stats-json",
-                                 stats_file.name], env=env, cwd=REPO_ROOT,
-                                stdout=subprocess.DEVNULL, stderr=err, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.monotonic() - started
-        err.seek(0)
-        log = err.read()
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"advocacy-bot {' '.join(args)} failed:\n{log[-3000:]}")
-        return (json.loads(Path(stats_file.name).read_text()), elapsed, usage.ru_maxrss / 1024,
-                log)
 
 
 def looked_up(log_text: str) -> tuple[int, int]:

@@ -180,14 +180,18 @@ def test_shards_split_by_size(monkeypatch: pytest.MonkeyPatch) -> None:
     snap = _base(12, per_page=2)
     payloads = snap.shard_payloads()
     shards = _shard_records(payloads)
-    assert len(shards) > 2
-    for payload, shard in zip(payloads, shards, strict=True):
+    assert [len(s) for s in shards] == [2] * 12  # one page (2 records, 619 bytes) a shard
+    for payload in payloads:
         # measured as MediaWiki stores it: pretty-printed, tab-indented
-        assert stored_size(json.loads(payload)) <= limit or len(shard) == 1
-        assert len(shard) >= 1
-    assert sum(len(s) for s in shards) == 24
+        assert stored_size(json.loads(payload)) <= limit
     back = Snapshot.from_json(Snapshot().head_json(), payloads)
     assert back.records() == snap.records()
+    # Room for three pages: they share a shard.
+    monkeypatch.setattr(snapshot_module, "SHARD_MAX_BYTES", 1300)
+    payloads = snap.shard_payloads()
+    assert [len(s) for s in _shard_records(payloads)] == [6] * 4
+    assert all(stored_size(json.loads(p)) <= 1300 for p in payloads)
+    assert Snapshot.from_json(Snapshot().head_json(), payloads).records() == snap.records()
 
 
 def test_a_record_bigger_than_a_shard_gets_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -206,7 +210,7 @@ def test_shard_size_limit_is_in_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     for i in range(10):
         snap.add_base(f"P{i}", 1, [rec(f"P{i}", title="中文标题" * 40)])
     payloads = snap.shard_payloads()
-    assert len(payloads) > 1
+    assert len(payloads) == 5  # two pages of 40 Chinese titles each fit in 2,000 bytes
     for payload in payloads:
         assert stored_size(json.loads(payload)) <= limit
 

@@ -131,6 +131,9 @@ def test_alert_reaches_matching_advocates_exactly_once(bot) -> None:
                 break
     proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
+    before = sum((bot.text(f"User talk:{u}") or "").count("advocacy-bot:delivery alert:")
+                 for u in helpers)
+    assert 3 <= before < len(helpers)  # killed with work left: the re-runs must finish it
     bot.run("digest")
     bot.run("digest")
     for user in helpers:
@@ -140,5 +143,5 @@ def test_alert_reaches_matching_advocates_exactly_once(bot) -> None:
     assert "advocacy-bot:delivery" not in (bot.text("User talk:Elsewhere") or "")
     log = bot.text("Advocacy Hub/Digests/Log") or ""
     assert "Helper7" in log
-    # Lowered and raised again, it is a new alert; unchanged, nothing more is sent.
+    # Unchanged, nothing more is sent.
     assert bot.run("digest").edits == 0

@@ -18,6 +18,7 @@ DELIVERED = "delivered"
 ALREADY = "already-delivered"
 SKIPPED = "skipped"
 FAILED = "failed"
+FINAL = (DELIVERED, ALREADY, SKIPPED)  # nothing left to do for that recipient
 
 
 def marker(delivery_id: str) -> str:
@@ -81,6 +82,11 @@ class DeliveryReport:
     @property
     def complete(self) -> bool:
         return not self.paused and self.count(FAILED) == 0
+
+    @property
+    def all_final(self) -> bool:
+        """Every recipient of this run is done with (delivered, had it, or skipped)."""
+        return all(o.result in FINAL for o in self.outcomes)
 
 
 def breaker_tripped(previous: int, current: int, *, growth: float = 0.5,

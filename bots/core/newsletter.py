@@ -20,11 +20,16 @@ import mwparserfromhell
 from bots.core.messages import Messages
 from bots.core.records import Record
 from bots.core.render.cells import CellRenderer, years
-from bots.core.schema import Schema
+from bots.core.schema import Schema, template_key
 from bots.core.wikitext import escape, heading, page_link, user_link
 from bots.paths import CONFIG_DIR
 
 ISSUE_TEMPLATE = "Advocacy newsletter"
+
+
+def _is_issue_template(tpl) -> bool:
+    """Whether a template call is {{Advocacy newsletter}}, however its name is spelt."""
+    return template_key(str(tpl.name)).lower() == ISSUE_TEMPLATE.lower()
 DRAFT, READY, DELIVERED = "draft", "ready", "delivered"
 
 
@@ -196,7 +201,7 @@ def issue_status(text: str | None) -> str:
     if not text:
         return ""
     for tpl in mwparserfromhell.parse(text).filter_templates():
-        if str(tpl.name).strip().replace("_", " ").lower() == ISSUE_TEMPLATE.lower():
+        if _is_issue_template(tpl):
             if tpl.has("status"):
                 return str(tpl.get("status").value).strip().lower()
             return DRAFT
@@ -206,7 +211,7 @@ def issue_status(text: str | None) -> str:
 def set_status(text: str, status: str, **extra: str) -> str:
     code = mwparserfromhell.parse(text)
     for tpl in code.filter_templates():
-        if str(tpl.name).strip().replace("_", " ").lower() == ISSUE_TEMPLATE.lower():
+        if _is_issue_template(tpl):
             tpl.add("status", status)
             for key, value in extra.items():
                 tpl.add(key, value)
@@ -220,7 +225,7 @@ def for_delivery(text: str) -> str:
     editorial sections nobody wrote."""
     code = mwparserfromhell.parse(text)
     for tpl in code.filter_templates(recursive=False):
-        if str(tpl.name).strip().replace("_", " ").lower() == ISSUE_TEMPLATE.lower():
+        if _is_issue_template(tpl):
             code.remove(tpl)
     for comment in code.filter_comments():
         code.remove(comment)

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bots.core.records import Record
+from bots.core.times import iso, parse_time
 
 ACTIVE = "active"
 NOTICED = "noticed"
@@ -61,19 +62,6 @@ class RosterConfig:
         )
 
 
-# -- times ----------------------------------------------------------------------------------
-
-def parse_time(value: str) -> datetime | None:
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def iso(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- accounts -------------------------------------------------------------------------------

@@ -40,13 +40,12 @@ def subscriber_lines(text: str, schema: Schema) -> dict[str, str]:
     return lines
 
 
-def attribute(state: dict[str, dict], revisions: Iterable[Revision], schema: Schema,
-              previous_text: str = "") -> tuple[dict[str, dict], int]:
+def attribute(state: dict[str, dict], revisions: Iterable[Revision],
+              schema: Schema) -> tuple[dict[str, dict], int]:
     """Update ``state`` (user -> {"line", "author", "revid"}) with ``revisions`` (oldest first);
     returns the new state and the last revision id seen."""
     state = {u: dict(v) for u, v in state.items()}
-    before = subscriber_lines(previous_text, schema) if previous_text else {
-        u: v["line"] for u, v in state.items()}
+    before = {u: v["line"] for u, v in state.items()}
     last = 0
     for rev in revisions:
         now = subscriber_lines(rev.text, schema)

@@ -29,6 +29,14 @@ class JobContext:
     schema: Schema
     dry_run: bool = False
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    counter: RequestCounter | None = None  # every API request of the run, from login on
+    started: float = field(default_factory=time.monotonic)
+
+    def measure(self) -> None:
+        """Bring the run's request count and seconds up to now."""
+        if self.counter is not None:
+            self.stats.api_requests = self.counter.count
+        self.stats.seconds = time.monotonic() - self.started
 
     @property
     def site(self):
@@ -49,14 +57,17 @@ def update_status(ctx: JobContext, result: str, message: str) -> None:
     title = ctx.profile.state_page(ctx.profile.limits.get("status_page", "Status"))
     heartbeat = timedelta(hours=float(ctx.profile.limits.get("status_heartbeat_hours", 6)))
     page = ctx.wiki.read_later(title)
-    entries = status.parse(page.text)
+    ctx.measure()  # the counts so far: the job's own work (this status edit is not in them)
     new = status.entry(ctx.stats, result, message, ctx.now())
-    if not status.needs_update(entries.get(ctx.stats.job), new, heartbeat):
+    if not status.needs_update(status.parse(page.text).get(ctx.stats.job), new, heartbeat):
         return
-    entries[ctx.stats.job] = new
+
+    def render(text: str | None) -> str:  # from the page as it is (other jobs' lines kept)
+        return status.render({**status.parse(text), ctx.stats.job: new}, ctx.messages())
+
     edits = ctx.stats.edits
     try:
-        ctx.wiki.save_section(page, "status", status.render(entries, ctx.messages()),
+        ctx.wiki.save_section(page, "status", render,
                               ctx.summary("advocacyhub-summary-status", ctx.stats.job, result))
     finally:
         ctx.stats.edits = edits
@@ -112,7 +123,7 @@ def job_context(job: str, profile: Profile, *, dry_run: bool = False,
         site = connect(profile)
         wiki = WikiClient(site, profile, stats, dry_run=dry_run, out=out)
         ctx = JobContext(profile=profile, wiki=wiki, stats=stats, schema=load_schema(),
-                         dry_run=dry_run)
+                         dry_run=dry_run, counter=counter, started=started)
         if now is not None:
             ctx.now = now
         yield ctx

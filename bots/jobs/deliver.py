@@ -19,6 +19,7 @@ from bots.core.delivery import (
     ALREADY,
     DELIVERED,
     FAILED,
+    FINAL,
     SKIPPED,
     DeliveryReport,
     Outcome,
@@ -26,7 +27,7 @@ from bots.core.delivery import (
 )
 from bots.core.messages import Messages
 from bots.core.newsletter import DELIVERED as STATUS_DELIVERED
-from bots.core.newsletter import READY, for_delivery, issue_status, set_status
+from bots.core.newsletter import ISSUE_TEMPLATE, READY, for_delivery, issue_status, set_status
 from bots.core.parse import find_records
 from bots.core.records import Record
 from bots.core.render.tables import table
@@ -34,19 +35,19 @@ from bots.core.subscriptions import Revision, attribute, self_subscribed
 from bots.core.wikitext import escape, page_link
 from bots.jobs.context import JobContext
 from bots.jobs.newsletter import settings
+from bots.progress import progress
 from bots.wiki.pages import PageText
 from bots.wiki.talkpages import post_once, resolve_targets
 
 log = logging.getLogger(__name__)
 DELIVERIES = "Deliveries.json"
 SUBSCRIBERS = "Subscribers.json"
-FINAL = (DELIVERED, ALREADY, SKIPPED)
 
 
 def _ready_issues(ctx: JobContext) -> list[PageText]:
     """Issue pages (base language) whose status is ready, oldest first."""
     base = ctx.profile.hub_page("newsletter") + "/"
-    template = pywikibot.Page(ctx.site, "Template:Advocacy newsletter")
+    template = pywikibot.Page(ctx.site, f"Template:{ISSUE_TEMPLATE}")
     titles = [p.title() for p in ctx.site.page_embeddedin(template)
               if re.fullmatch(re.escape(base) + r"[0-9]{4}-(W?[0-9]{2})", p.title())]
     pages = ctx.wiki.read(sorted(titles))
@@ -80,14 +81,13 @@ def check_subscriptions(ctx: JobContext, page: PageText, state_page: PageText,
 
 
 def _message(ctx: JobContext, period: str, issue: PageText, translations: dict[str, PageText],
-              sub: Record) -> tuple[str, str]:
-    lang = sub.get("language") or ctx.profile.language
+              lang: str, fmt: str) -> tuple[str, str]:
     msgs = Messages(lang)
     page = translations.get(lang)
     source = page if page is not None and page.exists else issue
     subscribers = ctx.profile.hub_page("subscribers")
     heading = msgs("advocacyhub-delivery-heading", period)
-    if sub.get("format") == "summary":
+    if fmt == "summary":
         count = (source.text or "").count("\n* ")
         return heading, msgs("advocacyhub-delivery-summary-text", period, count, source.title,
                              subscribers)
@@ -95,7 +95,7 @@ def _message(ctx: JobContext, period: str, issue: PageText, translations: dict[s
     return heading, f"{body}\n\n''{msgs('advocacyhub-delivery-footer', subscribers)}''"
 
 
-def log_page(ctx: JobContext, period: str, report: DeliveryReport, total: int) -> str:
+def log_page(ctx: JobContext, report: DeliveryReport, total: int) -> str:
     msgs = ctx.messages()
     rows = []
     for o in sorted(report.outcomes, key=lambda o: o.user.lower()):
@@ -143,12 +143,16 @@ def deliver_issue(ctx: JobContext, issue: PageText, subs: list[Record], attribut
     cap = int(cfg.get("max_deliveries_per_run", 200))
     posted = 0
     summary = ctx.summary("advocacyhub-summary-delivery", period)
-    for sub in sorted(todo, key=lambda s: s.get("user")):
+    messages: dict[tuple[str, str], tuple[str, str]] = {}
+    for sub in progress(sorted(todo, key=lambda s: s.get("user")), desc="deliveries"):
         user = sub.get("user")
         if posted >= cap:
             report.paused = ctx.messages()("advocacyhub-skip-cap")
             break
-        heading, body = _message(ctx, period, issue, translations, sub)
+        key = (sub.get("language") or ctx.profile.language, sub.get("format"))
+        if key not in messages:  # the issue is parsed once per language and format
+            messages[key] = _message(ctx, period, issue, translations, *key)
+        heading, body = messages[key]
         outcome = post_once(ctx.wiki, targets[user], delivery_id, heading, body, summary,
                             "newsletter")
         known[user] = outcome
@@ -157,7 +161,7 @@ def deliver_issue(ctx: JobContext, issue: PageText, subs: list[Record], attribut
         ctx.stats.errors += outcome.result == FAILED
     report.outcomes = list(known.values())
     entry["outcomes"] = {o.user: o.__dict__ for o in report.outcomes}
-    if report.complete and all(o.result in FINAL for o in report.outcomes):
+    if report.complete and report.all_final:
         state["last_count"] = len(valid)
     return report
 
@@ -184,11 +188,10 @@ def run(ctx: JobContext) -> None:
         ctx.wiki.save(state_page, json.dumps(state, sort_keys=True, ensure_ascii=False),
                       ctx.summary("advocacyhub-summary-delivery-log", report.delivery_id))
         ctx.wiki.save_section(pages[logs[issue.title]], "delivery-log",
-                              log_page(ctx, period, report, len(subs)),
+                              log_page(ctx, report, len(subs)),
                               ctx.summary("advocacyhub-summary-delivery-log",
                                           report.delivery_id))
-        if report.complete and all(o.result in (DELIVERED, ALREADY, SKIPPED)
-                                   for o in report.outcomes):
+        if report.complete and report.all_final:
             stamp = ctx.now().strftime("%Y-%m-%d")
             ctx.wiki.save(issue, set_status(issue.text or "", STATUS_DELIVERED,
                                             delivered=stamp),

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import pywikibot
 
-from bots.core.delivery import ALREADY, DELIVERED, FAILED, SKIPPED, DeliveryReport, Outcome
+from bots.core.delivery import FAILED, SKIPPED, DeliveryReport, Outcome
 from bots.core.digest import (
     alert_id,
     discussions,
@@ -37,7 +37,6 @@ from bots.wiki.talkpages import page_target, post_once, resolve_targets
 
 log = logging.getLogger(__name__)
 STATE = "Digest.json"
-FINAL = (DELIVERED, ALREADY, SKIPPED)
 KEEP_REPORTS = 20
 
 
@@ -123,7 +122,7 @@ class Digest:
             report = self.deliver(alert["id"], list(messages), messages, "advocacy-alert",
                                   self.ctx.summary("advocacyhub-summary-alert",
                                                    case.get("title")))
-            if all(o.result in FINAL for o in report.outcomes):
+            if report.all_final:
                 alert["done"] = True
 
     def alert_message(self, case: Record, suggestion) -> tuple[str, str]:
@@ -231,7 +230,7 @@ class Digest:
                                   {user: message}, "digest",
                                   self.ctx.summary("advocacyhub-summary-digest",
                                                    pending["period"]))
-            complete &= all(o.result in FINAL for o in report.outcomes)
+            complete &= report.all_final
         return complete
 
     def periodic(self) -> None:
@@ -244,7 +243,7 @@ class Digest:
                 if kind == "weekly":
                     self.hub_digest(pending, items)
                 done = self.personal_digests(kind, pending, items) and all(
-                    o.result in FINAL for r in self.reports for o in r.outcomes)
+                    r.all_final for r in self.reports)
                 if done:
                     entry["pending"].remove(pending)
                     self.save_state()
@@ -261,7 +260,7 @@ class Digest:
         blocks = []
         for entry in reversed(history):
             report = DeliveryReport(entry["id"], [Outcome(**o) for o in entry["outcomes"]])
-            blocks.append(log_page(self.ctx, entry["id"], report, len(report.outcomes)))
+            blocks.append(log_page(self.ctx, report, len(report.outcomes)))
         self.ctx.wiki.save_section(self.log_page, "digest-log",
                                    "\n\n".join(blocks), self.summary)
 

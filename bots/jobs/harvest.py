@@ -21,9 +21,11 @@ from bots.core.parse import find_records
 from bots.core.records import Problem, Record
 from bots.core.schema import Schema
 from bots.core.snapshot import EMPTY_SHARD, Snapshot, sha1
+from bots.core.times import parse_time
 from bots.core.wikitemplates import RECORD_MARKER
 from bots.jobs.context import JobContext
 from bots.paths import CONFIG_DIR
+from bots.progress import progress
 from bots.wiki.pages import PageText, fetch_texts, prefetched, transcluding_ids
 
 log = logging.getLogger(__name__)
@@ -54,7 +56,7 @@ def shard_title(ctx: JobContext, n: int) -> str:
     return ctx.profile.state_page(f"Snapshot/{n}.json")
 
 
-def _parse_head(head: PageText) -> Snapshot | None:
+def parse_head(head: PageText) -> Snapshot | None:
     if not head.exists:
         return None
     try:
@@ -66,7 +68,7 @@ def _parse_head(head: PageText) -> Snapshot | None:
 
 def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None]:
     head = ctx.wiki.read_one(ctx.profile.state_page(HEAD))
-    return head, _parse_head(head)
+    return head, parse_head(head)
 
 
 def load_snapshot(ctx: JobContext, head: PageText | None = None,
@@ -75,7 +77,7 @@ def load_snapshot(ctx: JobContext, head: PageText | None = None,
     read already (the ``head``, shards in ``have``) are not read again."""
     if head is None:
         head = ctx.wiki.read_one(ctx.profile.state_page(HEAD))
-    snap = _parse_head(head)
+    snap = parse_head(head)
     if snap is None:
         raise RuntimeError(f"no snapshot at [[{head.title}]]: run the harvest job first")
     shards = dict(have or {})
@@ -98,7 +100,7 @@ def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
     # List first (5,000 ids a request for a bot), then fetch text 500 pages a request:
     # pywikibot's own content generator stops at 250 a request.
     texts = fetch_texts(ctx.site, pageids, ctx.wiki.batch_size)
-    for page in prefetched(texts, ahead=ctx.wiki.batch_size):
+    for page in progress(prefetched(texts, ahead=ctx.wiki.batch_size), len(pageids), "pages"):
         ctx.stats.pages_read += 1
         records = page_records(page.title, page.text, page.revid, page.timestamp, ctx.schema)
         if records:
@@ -205,16 +207,9 @@ def _needs_full(ctx: JobContext, snap: Snapshot | None) -> str:
         return "no snapshot yet"
     if snap.schema_hash != schema_hash():
         return "the schema changed"
-    if not snap.full_at or ctx.now() - _parse_time(snap.full_at) > FULL_EVERY:
+    if not snap.full_at or ctx.now() - parse_time(snap.full_at) > FULL_EVERY:
         return "the last full harvest is old"
     return ""
-
-
-def _parse_time(value: str):
-    from datetime import UTC, datetime
-
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def run(ctx: JobContext, *, full: bool = False) -> Snapshot:

@@ -36,9 +36,9 @@ from bots.core.roster import (
     find_change,
     follow_renames,
     noticed,
-    parse_time,
     role_changes,
 )
+from bots.core.times import iso, parse_time
 from bots.jobs.context import JobContext
 from bots.jobs.harvest import HEAD, load_snapshot, shard_title
 from bots.jobs.index import page_set, write_sections
@@ -55,11 +55,6 @@ GENERATED = ("roster", "roster_log", "help_wanted")
 
 def config(ctx: JobContext) -> RosterConfig:
     return RosterConfig.from_profile(ctx.profile.data)
-
-
-def load_state(ctx: JobContext) -> RosterState:
-    """The roster's state page (the digests read it too, for who is active)."""
-    return RosterState.from_json(ctx.wiki.read_one(ctx.profile.state_page(STATE)).text)
 
 
 def _optout_category(ctx: JobContext) -> str:
@@ -183,7 +178,7 @@ def attribute(ctx: JobContext, change: RoleChange, advocates: Mapping[str, Recor
     revid, by, at = find_change(change.new or None, roles)
     if not revid:
         return RoleChange(change.user, change.old, change.new, page,
-                          at=ctx.now().strftime("%Y-%m-%dT%H:%M:%SZ"))
+                          at=iso(ctx.now()))
     return RoleChange(change.user, change.old, change.new, page, revid, by, at)
 
 
@@ -264,13 +259,6 @@ def run(ctx: JobContext) -> RosterState:
 
 
 def _save_state(ctx: JobContext, page, state: RosterState) -> None:
-    """Write the state page when what it says changed (the wiki re-indents JSON pages, so the
-    texts are compared as data)."""
-    text = state.to_json()
-    if page.exists:
-        try:
-            if json.loads(page.text or "{}") == json.loads(text):
-                return
-        except ValueError:
-            pass
-    ctx.wiki.save(page, text, ctx.summary("advocacyhub-roster-summary-state", len(state.advocates)))
+    """Write the state page (save compares JSON pages as data: no edit when nothing changed)."""
+    ctx.wiki.save(page, state.to_json(), ctx.summary("advocacyhub-roster-summary-state",
+                                                     len(state.advocates)))

@@ -464,8 +464,7 @@ class Scheduler:
                           "misfire_grace_time": self.conf.misfire_grace_time})
         for spec in self.specs.values():
             sched.add_job(self.tick, spec.trigger, args=[spec.name], id=spec.name,
-                          name=spec.name, coalesce=True, max_instances=1,
-                          misfire_grace_time=self.conf.misfire_grace_time)
+                          name=spec.name)  # coalesce, one at a time, grace: job_defaults
         self._scheduler = sched
         previous = {sig: signal.signal(sig, self.request_stop)
                     for sig in (signal.SIGTERM, signal.SIGINT)}

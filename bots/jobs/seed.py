@@ -87,7 +87,7 @@ def seed_demo(ctx: JobContext) -> None:
     kinds = ctx.schema.kinds
 
     # The bot's off switch, in its own user space: "run" lets it edit (see README).
-    shutoff = profile.state_page(profile.limits.get("shutoff_page", "Shutoff"))
+    shutoff = ctx.wiki.shutoff_page
     if admin.text(shutoff) is None:
         admin.edit(shutoff, "run", "The bot may edit: anything else here stops it.")
         ctx.stats.edits += 1

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from bots.config import Profile
 from bots.core.stats import RunStats
 from bots.core.wikitemplates import RECORD_MARKER
+from bots.jobs.harvest import HEAD, parse_head
 from bots.wiki.pages import WikiClient
 from bots.wiki.session import connect
 
@@ -32,10 +31,11 @@ def print_urls(profile: Profile, *, titles_only: bool = False) -> int:
 
     issue = f"{profile.hub_page('newsletter')}/{period_of(datetime.now(UTC))}"
     seeded = [profile.root, f"Template:{RECORD_MARKER}", issue, f"Talk:{profile.root}"]
-    titles = [*seeded, *generated_titles(profile), profile.state_page("Snapshot.json")]
+    head_title = profile.state_page(HEAD)
+    titles = [*seeded, *generated_titles(profile), head_title]
     pages = wiki.read(titles)
-    head = pages[profile.state_page("Snapshot.json")]
-    harvested = json.loads(head.text)["revids"] if head.exists and head.text else {}
+    snap = parse_head(pages[head_title])
+    harvested = snap.revids if snap else {}
     cases = sorted(t for t in harvested if t.startswith(profile.hub["cases_prefix"]))[:3]
     found = [(t, pages[t].page) for t in titles if pages[t].exists]
     found += [(t, wiki.page(t)) for t in cases]
@@ -53,11 +53,10 @@ def print_status(profile: Profile) -> int:
     wiki = _client(profile, "status")
     print(f"profile   {profile.name} ({profile.path})")
     print(f"wiki      {wiki.site} {wiki.site.siteinfo['server']} as {wiki.site.username()}")
-    head = wiki.read_one(profile.state_page("Snapshot.json"))
-    if head.exists:
-        data = json.loads(head.text or "{}")
-        print(f"snapshot  {len(data.get('revids', {}))} pages with records; last full harvest "
-              f"{data.get('full_at')}; recent changes read up to {data.get('rc_from')}")
+    snap = parse_head(wiki.read_one(profile.state_page(HEAD)))
+    if snap is not None:
+        print(f"snapshot  {len(snap.revids)} pages with records; last full harvest "
+              f"{snap.full_at}; recent changes read up to {snap.rc_from}")
     else:
         print("snapshot  none yet (run: advocacy-bot run harvest)")
     return 0

@@ -14,7 +14,7 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TextIO, TypeVar
 
@@ -320,16 +320,22 @@ class WikiClient:
             raise pywikibot.exceptions.Error(f"creating [[{page.title()}]] failed: {result}")
         page.latest_revision_id = result["newrevid"]
 
-    def save_section(self, current: PageText, name: str, body: str, summary: str) -> bool:
+    def save_section(self, current: PageText, name: str,
+                     body: str | Callable[[str | None], str], summary: str) -> bool:
         """Replace the generated section ``name`` of a page; raises markers.MarkerError (and
         writes nothing) when its markers are missing or damaged. Someone edited the page
-        meanwhile (an edit conflict): read it again and splice once more, once."""
+        meanwhile (an edit conflict): read it again and splice once more, once. A section made
+        from the page itself (``body`` a function of the page's text) is made again from the
+        new text, so that what the other edit added is kept."""
+        make = body if callable(body) else (lambda _text: body)
         try:
-            return self.save(current, markers.splice(current.text, name, body), summary)
+            return self.save(current, markers.splice(current.text, name, make(current.text)),
+                             summary)
         except EditConflict as conflict:
             log.info("edit conflict on [[%s]]: splicing into its new text", current.title)
             fresh = conflict.fresh
-            saved = self.save(fresh, markers.splice(fresh.text, name, body), summary)
+            saved = self.save(fresh, markers.splice(fresh.text, name, make(fresh.text)),
+                              summary)
             current.text, current.revid = fresh.text, fresh.revid
             return saved
 

@@ -18,19 +18,10 @@ from typing import Any
 
 import pywikibot
 
-from bots.core.roster import iso
+from bots.core.times import iso
 from bots.wiki.query import query_all
 
 log = logging.getLogger(__name__)
-
-
-def recent_editors(site: pywikibot.site.APISite, since: datetime, *,
-                   exclude: str = "") -> dict[str, str]:
-    """user -> timestamp of their newest edit since ``since``: one pass over recent changes."""
-    latest: dict[str, str] = {}
-    for q in query_all(site, list="recentchanges", **_rc_params(since, exclude)):
-        _collect_recent(q, latest)
-    return latest
 
 
 USPROP = "blockinfo|editcount|registration"
@@ -144,16 +135,6 @@ def last_edits(site: pywikibot.site.APISite, names: Sequence[str], *,
         contribs = q.get("usercontribs", [])
         out[name] = LastEdit(contribs[0]["timestamp"] if contribs else "",
                              q.get("globaluserinfo") if centralauth else None)
-    return out
-
-
-def renames_since(site: pywikibot.site.APISite, since: str) -> list[tuple[str, str, str]]:
-    """(old name, new name, timestamp) of every rename logged after ``since`` ("" = ever),
-    oldest first."""
-    out: list[tuple[str, str, str]] = []
-    for q in query_all(site, list="logevents", **_rename_params(since)):
-        _collect_renames(q, since, out)
-    out.sort(key=lambda r: r[2])
     return out
 
 
