@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bots.config import ConfigError, load_profile
+from bots.core.stats import RunStats, write_all
 
 log = logging.getLogger("bots")
 
@@ -48,8 +49,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_with_context(job: str, profile_name: str | None, body: Callable, *, dry_run: bool,
-                      stats_json: Path | None, now: str | None = None) -> int:
-    from bots.core.status import FAILED, STOPPED
+                      stats_json: Path | None, now: str | None = None,
+                      overlay: dict[str, str] | None = None) -> tuple[int, RunStats]:
+    """Run one job; prints its summary line and returns its exit status and counts."""
+    from bots.core.status import EXIT_STATUS, OK
     from bots.jobs.context import run_job
 
     profile = load_profile(profile_name)
@@ -58,12 +61,18 @@ def _run_with_context(job: str, profile_name: str | None, body: Callable, *, dry
         fixed = datetime.fromisoformat(now)
         clock = lambda: fixed  # noqa: E731
     stats, result = run_job(job, profile, body, dry_run=dry_run, now=clock,
-                            on_terminate=True)
-    print(stats.summary() + ("" if result == "ok" else f" [{result}]"))
+                            on_terminate=True, overlay=overlay)
+    print(stats.summary() + ("" if result == OK else f" [{result}]"), flush=True)
+    stats.result = result
     if stats_json:
         stats.write_json(stats_json)
-    # 1: the job failed (the next run continues from what it really did); 3: shutoff.
-    return {FAILED: 1, STOPPED: 3}.get(result, 0)
+    return EXIT_STATUS[result], stats
+
+
+def _exit_status(codes: list[int]) -> int:
+    """For several jobs: the most serious status (failed over stopped over paused ...)."""
+    order = [1, 3, 4, 5, 0]
+    return min(codes, key=order.index) if codes else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,12 +103,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bots.jobs.templates import install
 
         return _run_with_context("templates", args.profile, install, dry_run=args.dry_run,
-                                 stats_json=args.stats_json)
+                                 stats_json=args.stats_json)[0]
     if args.command == "seed-demo":
         from bots.jobs.seed import seed_demo
 
         return _run_with_context("seed-demo", args.profile, seed_demo, dry_run=False,
-                                 stats_json=args.stats_json)
+                                 stats_json=args.stats_json)[0]
     if args.command == "run":
         names = registry.ORDER if args.job == "all" else [args.job]
         for name in names:
@@ -107,12 +116,21 @@ def _dispatch(args: argparse.Namespace) -> int:
                 print(f"advocacy-bot: no job {name!r} (jobs: {', '.join(registry.ORDER)})",
                       file=sys.stderr)
                 return 2
-        rc = 0
+        if len(names) == 1:
+            return _run_with_context(names[0], args.profile, registry.JOBS[names[0]],
+                                     dry_run=args.dry_run, stats_json=args.stats_json,
+                                     now=args.now)[0]
+        overlay: dict[str, str] = {}  # a dry run's pages, read by the jobs after it
+        codes, runs = [], []
         for name in names:
-            rc |= _run_with_context(name, args.profile, registry.JOBS[name],
-                                    dry_run=args.dry_run, stats_json=args.stats_json,
-                                    now=args.now)
-        return rc
+            code, stats = _run_with_context(name, args.profile, registry.JOBS[name],
+                                            dry_run=args.dry_run, stats_json=None,
+                                            now=args.now, overlay=overlay)
+            codes.append(code)
+            runs.append(stats)
+        if args.stats_json:
+            write_all(args.stats_json, runs)
+        return _exit_status(codes)
     if args.command == "schedule":
         from bots.jobs.schedule import run_scheduler
 

@@ -140,15 +140,16 @@ def test_batched_checks_cost(bot) -> None:
     from bots.jobs.context import job_context
     from bots.wiki.pages import WikiClient
     from bots.wiki.session import RequestCounter
-    from bots.wiki.talkpages import resolve_targets
+    from bots.wiki.talkpages import survey
 
     with job_context("probe", bot.profile()) as ctx:
         counter = RequestCounter()
-        targets = resolve_targets(WikiClient(ctx.site, ctx.profile, RunStats("x")),
-                                  [f"Reader{i}" for i in range(12)], "Opted-out")
-        assert counter.count <= 1 + 5  # ceil(12/50) + 5
+        found = survey(WikiClient(ctx.site, ctx.profile, RunStats("x")),
+                       [f"Reader{i}" for i in range(12)], "Opted-out")
+        assert counter.count == 2  # accounts (ceil(12/500)) and talk pages (ceil(12/50))
         counter.close()
-    assert all(t.account_exists for t in targets.values())
+    assert len(found.accounts) == 12 and all(a.exists for a in found.accounts.values())
+    assert found.renames == {}
 
 
 def _deliver_process(bot) -> subprocess.Popen:

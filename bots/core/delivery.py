@@ -31,36 +31,6 @@ def delivered_ids(text: str | None) -> set[str]:
     return set(_MARKER_RE.findall(text or ""))
 
 
-@dataclass(frozen=True)
-class TalkTarget:
-    """What the batched checks found about one user's talk page."""
-
-    user: str
-    page: str  # the talk page to post on (redirects followed)
-    text: str | None  # its current text (None: does not exist yet)
-    account_exists: bool = True
-    blocked: str = ""  # reason, when blocked site-wide indefinitely
-    locked: bool = False
-    opted_out: bool = False  # in the opt-out category
-    redirect_from: str = ""
-
-    def skip_reason(self, bot: str, message_kind: str) -> str:
-        """Why this target must not receive a message ("" when it may)."""
-        from bots.core.exclusion import bot_may_edit
-
-        if not self.account_exists:
-            return "no-account"
-        if self.locked:
-            return "locked"
-        if self.blocked:
-            return "blocked"
-        if self.opted_out:
-            return "opted-out"
-        if not bot_may_edit(self.text, bot, message_kind):
-            return "excluded"
-        return ""
-
-
 @dataclass
 class Outcome:
     user: str
@@ -68,13 +38,16 @@ class Outcome:
     result: str  # DELIVERED | ALREADY | SKIPPED | FAILED
     reason: str = ""  # skip reason code or error text
     revid: int = 0
+    detail: str = ""  # what the reason refers to (the other subscriber of a shared page, ...)
+    delivery_id: str = ""
 
 
 @dataclass
 class DeliveryReport:
     delivery_id: str
     outcomes: list[Outcome] = field(default_factory=list)
-    paused: str = ""  # circuit breaker / cap / shutoff: why the run stopped early
+    paused: str = ""  # circuit breaker / cap / time budget: why the run stopped early
+    paused_by: str = ""  # "breaker" (a maintainer must confirm), "cap" or "time" (next run)
 
     def count(self, result: str) -> int:
         return sum(o.result == result for o in self.outcomes)

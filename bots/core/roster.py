@@ -26,6 +26,7 @@ from typing import Any
 
 from bots.core.records import Record
 from bots.core.times import iso, parse_time
+from bots.core.usernames import follow_renames
 
 ACTIVE = "active"
 NOTICED = "noticed"
@@ -102,17 +103,6 @@ def account_from_api(info: Mapping[str, Any] | None,
                    locked=globally_locked(global_info),
                    editcount=int(info.get("editcount") or 0),
                    registration=str(info.get("registration") or ""))
-
-
-def follow_renames(name: str, renames: Mapping[str, str]) -> str:
-    """The current name of an account renamed once or several times (cycles are cut)."""
-    seen = {name}
-    while name in renames:
-        name = renames[name]
-        if name in seen:
-            break
-        seen.add(name)
-    return name
 
 
 # -- the state kept on the wiki -------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -101,13 +101,25 @@ class RecordKind:
 class Schema:
     kinds: dict[str, RecordKind]
     vocabularies: dict[str, Vocabulary]
+    # Other names of the record templates (redirects on the wiki): template key -> kind name.
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def kind_for_template(self, name: str) -> RecordKind | None:
         key = template_key(name)
         for kind in self.kinds.values():
             if template_key(kind.template) == key:
                 return kind
-        return None
+        alias = self.aliases.get(key)
+        return self.kinds[alias] if alias is not None else None
+
+    def with_redirects(self, redirects: dict[str, str]) -> Schema:
+        """This schema, also knowing the templates by the names of their redirects
+        (``{"Template:Case": "Template:Advocacy case"}``)."""
+        by_template = {template_key(k.template): k.name for k in self.kinds.values()}
+        aliases = {template_key(alias): by_template[template_key(target)]
+                   for alias, target in redirects.items()
+                   if template_key(target) in by_template}
+        return replace(self, aliases=aliases)
 
     @property
     def template_names(self) -> list[str]:

@@ -65,6 +65,9 @@ class Snapshot:
     full_at: str = ""  # when the last full harvest ran
     schema_hash: str = ""  # records were normalised with this schema; another one: full harvest
     shard_sha1: list[str] = field(default_factory=list)
+    # Template redirects to the record templates (alias title -> template), as of the last
+    # full harvest: another set of redirects means a full harvest.
+    aliases: dict[str, str] = field(default_factory=dict)
 
     # -- reading --------------------------------------------------------------------------
     def pages(self) -> dict[str, list[Record]]:
@@ -122,7 +125,8 @@ class Snapshot:
                         shard_titles=list(self.shard_titles), revids=dict(self.revids),
                         counts=dict(self.counts), base=self.pages(), delta={},
                         full_at=self.full_at,
-                        schema_hash=self.schema_hash, shard_sha1=list(self.shard_sha1))
+                        schema_hash=self.schema_hash, shard_sha1=list(self.shard_sha1),
+                        aliases=dict(self.aliases))
 
     def needs_compaction(self) -> bool:
         return (len(self.delta) > DELTA_MAX_PAGES
@@ -139,6 +143,7 @@ class Snapshot:
             "last_rcid": self.last_rcid,
             "full_at": self.full_at,
             "schema": self.schema_hash,
+            "aliases": self.aliases,
             "shards": self.shard_titles,
             "shard_sha1": self.shard_sha1,
             "revids": self.revids,
@@ -182,7 +187,8 @@ class Snapshot:
                            for p in data["revids"]},
                    delta=delta, full_at=data.get("full_at", ""),
                    schema_hash=data.get("schema", ""),
-                   shard_sha1=list(data.get("shard_sha1", [])))
+                   shard_sha1=list(data.get("shard_sha1", [])),
+                   aliases=dict(data.get("aliases", {})))
         snap.add_shards(shards)
         return snap
 

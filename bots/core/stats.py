@@ -17,13 +17,30 @@ class RunStats:
     errors: int = 0
     skipped: int = 0
     seconds: float = 0.0
+    result: str = "ok"  # ok, failed, stopped, paused, partial (bots.core.status)
 
     def summary(self) -> str:
         return (f"{self.job}: {self.edits} edits, {self.records} records, {self.pages_read} pages "
                 f"read, {self.api_requests} API requests, {self.errors} errors, {self.skipped} "
                 f"skipped, {self.seconds:.1f} s")
 
-    def write_json(self, path: str | Path) -> None:
+    def as_json(self) -> dict:
         data = asdict(self)
         data["seconds"] = round(self.seconds, 3)
-        Path(path).write_text(json.dumps(data, indent=2) + "\n")
+        return data
+
+    def write_json(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.as_json(), indent=2) + "\n")
+
+
+COUNTS = ("api_requests", "edits", "pages_read", "records", "errors", "skipped", "seconds")
+
+
+def write_all(path: str | Path, runs: list[RunStats]) -> None:
+    """The counts of several jobs (``run all``): their totals, as for one job, and ``jobs``,
+    each job's own counts in the order they ran."""
+    total = {k: sum(getattr(r, k) for r in runs) for k in COUNTS}
+    total["seconds"] = round(total["seconds"], 3)
+    worst = next((r.result for r in runs if r.result != "ok"), "ok")
+    data = {"job": "all", **total, "result": worst, "jobs": [r.as_json() for r in runs]}
+    Path(path).write_text(json.dumps(data, indent=2) + "\n")

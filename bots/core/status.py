@@ -12,6 +12,11 @@ from bots.core.stats import RunStats
 from bots.core.wikitext import escape
 
 OK, FAILED, STOPPED = "ok", "failed", "stopped"
+PAUSED = "paused"  # the circuit breaker holds a delivery until a maintainer confirms it
+PARTIAL = "partial"  # a per-run limit (post cap, time budget) was reached; the next run goes on
+# The command's exit status for each result (2: a usage or configuration error, no run).
+EXIT_STATUS = {OK: 0, FAILED: 1, STOPPED: 3, PAUSED: 4, PARTIAL: 5}
+RESULT_OF_EXIT = {code: result for result, code in EXIT_STATUS.items()}
 DATA = "advocacy-bot:status-data"
 
 

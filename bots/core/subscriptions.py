@@ -1,19 +1,31 @@
-"""Who subscribed whom: attribution of subscriber lines from the page history.
+"""Who subscribed whom: every subscriber line attributed to the person who saved it (pure).
 
-A subscription counts only if the subscriber added (or last changed) their own line. Walking
-the revisions since the last check, a user's line is attributed to the author of the revision
-in which it appeared or changed; a later revision that leaves the line as it was does not
-change the attribution.
+A line counts for a person only if that person saved it themselves, and their options
+(language, format, topics) come only from such a line: the newest of their own lines. Lines are
+followed through the page history revision by revision, by position (a sequence diff of the
+page's lines): a line that is new or changed in a revision belongs to that revision's author; a
+line left as it was keeps its author, whatever else the revision did.
+
+A line removed by someone other than its author and put back unchanged (a revert of
+vandalism) is the author's again; a line its author removed is withdrawn, and the same text
+added later by someone else is that editor's line, not the subscriber's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 
 import mwparserfromhell
 
-from bots.core.schema import Schema, param_key, template_key
+from bots.core.normalise import make_record
+from bots.core.parse import parse_template
+from bots.core.records import Record
+from bots.core.schema import Schema
+from bots.core.usernames import canonical_user, follow_renames
+
+KEEP_RESTORABLE = 2000  # removed lines remembered for a revert; the oldest are forgotten
 
 
 @dataclass(frozen=True)
@@ -23,41 +35,128 @@ class Revision:
     text: str
 
 
-def subscriber_lines(text: str, schema: Schema) -> dict[str, str]:
-    """user -> the exact wikitext of their subscription template, on one page revision."""
+@dataclass(frozen=True)
+class Line:
+    """One subscriber template call on the page, and who saved it."""
+
+    text: str  # its exact wikitext
+    user: str  # the subscriber it names (canonical; "" when it names nobody)
+    author: str  # who saved it (canonical; "" when the history hides the author)
+    revid: int  # the revision that saved it
+
+
+@dataclass
+class Attribution:
+    """The subscribers page's lines as of ``last_revid``, in page order (kept on the wiki)."""
+
+    last_revid: int = 0
+    last_timestamp: str = ""
+    lines: list[Line] = field(default_factory=list)
+    restorable: dict[str, Line] = field(default_factory=dict)  # text -> the removed line
+
+    def to_json(self) -> dict:
+        return {"version": 2, "last_revid": self.last_revid,
+                "last_timestamp": self.last_timestamp,
+                "lines": [asdict(line) for line in self.lines],
+                "restorable": [asdict(line) for line in self.restorable.values()]}
+
+    @classmethod
+    def from_json(cls, data: Mapping | None) -> Attribution:
+        """The state saved by :meth:`to_json`. Anything older or unreadable starts over: the
+        whole history is read again, which is slow once but never wrong."""
+        if not data or data.get("version") != 2:
+            return cls()
+        return cls(int(data["last_revid"]), str(data.get("last_timestamp") or ""),
+                   [Line(**line) for line in data["lines"]],
+                   {line["text"]: Line(**line) for line in data.get("restorable", [])})
+
+
+def subscriber_lines(text: str, schema: Schema) -> list[tuple[str, str]]:
+    """(exact wikitext, canonical user named) of every subscriber template call on one page
+    revision, in page order; ``schema`` knows the template's redirects too."""
     kind = schema.kinds["subscription"]
-    lines: dict[str, str] = {}
+    out: list[tuple[str, str]] = []
     for tpl in mwparserfromhell.parse(text).filter_templates(recursive=False):
-        if template_key(str(tpl.name)) != template_key(kind.template):
+        if schema.kind_for_template(str(tpl.name)) is not kind:
             continue
-        for param in tpl.params:
-            fld = kind.field_for_param(str(param.name))
-            if fld is not None and fld.name == "user" and param_key(str(param.name)):
-                user = str(param.value).strip().replace("_", " ")
-                user = user[:1].upper() + user[1:]
-                if user:
-                    lines[user] = str(tpl).strip()
-    return lines
+        raw, _problems = parse_template(tpl, kind, "")
+        out.append((str(tpl).strip(), canonical_user(raw.get("user", ""))))
+    return out
 
 
-def attribute(state: dict[str, dict], revisions: Iterable[Revision],
-              schema: Schema) -> tuple[dict[str, dict], int]:
-    """Update ``state`` (user -> {"line", "author", "revid"}) with ``revisions`` (oldest first);
-    returns the new state and the last revision id seen."""
-    state = {u: dict(v) for u, v in state.items()}
-    before = {u: v["line"] for u, v in state.items()}
-    last = 0
+def attribute(state: Attribution, revisions: Iterable[Revision], schema: Schema) -> Attribution:
+    """``state`` brought forward through ``revisions`` (oldest first, by revision id)."""
+    lines = list(state.lines)
+    restorable = dict(state.restorable)
+    last_revid, last_ts = state.last_revid, state.last_timestamp
     for rev in revisions:
+        author = canonical_user(rev.user)
         now = subscriber_lines(rev.text, schema)
-        for user, line in now.items():
-            if before.get(user) != line:
-                state[user] = {"line": line, "author": rev.user, "revid": rev.revid}
-        for user in set(state) - set(now):
-            del state[user]
-        before, last = now, rev.revid
-    return state, last
+        matcher = difflib.SequenceMatcher(None, [line.text for line in lines],
+                                          [text for text, _ in now], autojunk=False)
+        result: list[Line] = []
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                result.extend(lines[i1:i2])
+                continue
+            for gone in lines[i1:i2]:
+                if gone.author and gone.author != author:
+                    restorable[gone.text] = gone  # removed by someone else: a revert restores
+                else:
+                    restorable.pop(gone.text, None)  # withdrawn by its author
+            for text, user in now[j1:j2]:
+                back = restorable.pop(text, None)
+                result.append(back if back is not None else Line(text, user, author, rev.revid))
+        lines = result
+        last_revid = rev.revid
+        while len(restorable) > KEEP_RESTORABLE:
+            restorable.pop(next(iter(restorable)))
+    return Attribution(last_revid, last_ts, lines, restorable)
 
 
-def self_subscribed(state: dict[str, dict], user: str) -> bool:
-    entry = state.get(user)
-    return bool(entry) and entry["author"].replace("_", " ") == user
+def own_line(line: Line, renames: Mapping[str, str]) -> bool:
+    """The line was saved by the person it subscribes (under their name then or now)."""
+    if not line.user or not line.author:
+        return False
+    return follow_renames(line.user, renames) == follow_renames(line.author, renames)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    person: str  # the account's current name
+    line: Line  # the newest line they saved themselves
+    record: Record  # that line's fields, normalised and checked
+
+
+@dataclass
+class Subscribers:
+    people: dict[str, Subscriber]  # person -> their subscription
+    forged: list[Line]  # lines saved by someone other than the person they name
+    unnamed: list[Line]  # lines that name nobody
+
+
+def subscribers(state: Attribution, schema: Schema, page: str,
+                renames: Mapping[str, str] | None = None) -> Subscribers:
+    """The people subscribed, each once, with the options of the newest line they saved."""
+    renames = renames or {}
+    kind = schema.kinds["subscription"]
+    people: dict[str, Subscriber] = {}
+    forged: list[Line] = []
+    unnamed: list[Line] = []
+    for line in state.lines:
+        if not line.user:
+            unnamed.append(line)
+            continue
+        if not own_line(line, renames):
+            forged.append(line)
+            continue
+        person = follow_renames(line.user, renames)
+        known = people.get(person)
+        if known is not None and known.line.revid > line.revid:
+            continue
+        tpl = mwparserfromhell.parse(line.text).filter_templates(recursive=False)[0]
+        raw, problems = parse_template(tpl, kind, page)
+        people[person] = Subscriber(person, line, make_record(kind, page, raw, schema,
+                                                              extra_problems=problems))
+    # A forged line for someone who also saved their own is ignored, and still reported.
+    return Subscribers(people, forged, unnamed)

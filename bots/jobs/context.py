@@ -17,6 +17,7 @@ from bots.core.schema import Schema, load_schema
 from bots.core.stats import RunStats
 from bots.wiki.pages import WikiClient
 from bots.wiki.session import RequestCounter, connect
+from bots.wiki.talkpages import PostBudget
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ class JobContext:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     counter: RequestCounter | None = None  # every API request of the run, from login on
     started: float = field(default_factory=time.monotonic)
+    post_budget: PostBudget | None = None  # talk-page posts of this run (bots.jobs.messaging)
+    paused: str = ""  # "breaker", "cap" or "time": the run left work for later
 
     def measure(self) -> None:
         """Bring the run's request count and seconds up to now."""
@@ -83,45 +86,66 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
             dry_run: bool = False, now: Callable[[], datetime] | None = None,
-            out: TextIO | None = None, on_terminate: bool = False) -> tuple[RunStats, str]:
+            out: TextIO | None = None, on_terminate: bool = False,
+            overlay: dict[str, str] | None = None) -> tuple[RunStats, str]:
     """Run one job to the end: a failure or the shutoff ends it cleanly, with a log line, the
     status page updated and the state left at what was really done (jobs save state as they
-    go). Returns the counts and the result (ok, failed or stopped)."""
-    from bots.core.status import FAILED, OK, STOPPED
+    go). Returns the counts and the result (ok, failed, stopped, paused or partial). A wiki
+    that cannot be reached at all is a failure like any other: one log line, no traceback."""
+    from bots.core.status import FAILED, OK, PARTIAL, PAUSED, STOPPED
     from bots.wiki.pages import ShutoffEngaged
 
     result, message = OK, ""
     if on_terminate:  # a SIGTERM ends the job like any failure: cleanly, on the status page
         signal.signal(signal.SIGTERM, _raise_terminated)
-    with job_context(job, profile, dry_run=dry_run, now=now, out=out) as ctx:
-        try:
-            body(ctx)
-        except ShutoffEngaged as exc:
-            result, message = STOPPED, str(exc)
-            log.error("%s stopped: %s", job, exc)
-        except Exception as exc:  # the job ends cleanly and says why
-            result, message = FAILED, f"{type(exc).__name__}: {exc}"
-            ctx.stats.errors += 1
-            log.exception("%s failed", job)
-        if not dry_run:
+    stats = RunStats(job=job)
+    try:
+        with job_context(job, profile, dry_run=dry_run, now=now, out=out, stats=stats,
+                         overlay=overlay) as ctx:
             try:
-                update_status(ctx, result, message)
-            except Exception:  # the status page must never turn a run into a failure
-                log.exception("could not update the status page")
-    return ctx.stats, result
+                body(ctx)
+            except ShutoffEngaged as exc:  # expected: the community asked the bot to stop
+                result, message = STOPPED, str(exc)
+                log.error("%s stopped: %s", job, exc)
+            except Exception as exc:  # the job ends cleanly and says why
+                result, message = FAILED, f"{type(exc).__name__}: {exc}"
+                ctx.stats.errors += 1
+                log.exception("%s failed", job)
+            else:
+                if ctx.paused:
+                    result = PAUSED if ctx.paused == "breaker" else PARTIAL
+                    message = ctx.paused
+            if not dry_run and result != STOPPED:  # stopped: not even the status page
+                try:
+                    update_status(ctx, result, message)
+                except ShutoffEngaged:
+                    result = STOPPED
+                except Exception as exc:  # the status page must never fail a run
+                    log.error("could not update the status page: %s: %s",
+                              type(exc).__name__, exc)
+    except Exception as exc:  # connecting failed: the wiki is down, or refused the login
+        result = FAILED
+        stats.errors += 1
+        log.error("%s failed: cannot work with the wiki at %s: %s: %s", job,
+                  profile.api_url or profile.wiki.get("code", "?"), type(exc).__name__,
+                  str(exc).splitlines()[0][:300] if str(exc) else "")
+    return stats, result
 
 
 @contextmanager
 def job_context(job: str, profile: Profile, *, dry_run: bool = False,
                 now: Callable[[], datetime] | None = None,
-                out: TextIO | None = None) -> Iterator[JobContext]:
-    """Connects, counts every API request from login on, and times the run."""
-    stats = RunStats(job=job)
+                out: TextIO | None = None, stats: RunStats | None = None,
+                overlay: dict[str, str] | None = None) -> Iterator[JobContext]:
+    """Connects, counts every API request from login on, and times the run. ``overlay``:
+    pages "written" by earlier dry runs of the same command (``run all --dry-run``), which
+    this one reads as if they had been saved."""
+    stats = stats or RunStats(job=job)
     counter = RequestCounter()
     started = time.monotonic()
     try:
         site = connect(profile)
-        wiki = WikiClient(site, profile, stats, dry_run=dry_run, out=out)
+        wiki = WikiClient(site, profile, stats, dry_run=dry_run, out=out, overlay=overlay)
         ctx = JobContext(profile=profile, wiki=wiki, stats=stats, schema=load_schema(),
                          dry_run=dry_run, counter=counter, started=started)
         if now is not None:

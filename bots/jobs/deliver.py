@@ -1,10 +1,11 @@
 """`run deliver`: every issue marked ready goes to its subscribers' talk pages, exactly once.
 
-Safety, in order: only subscriptions the subscriber saved themselves (page history); a circuit
-breaker when the list grew suspiciously; a per-run cap; batched checks of every target
-(account, blocks, redirects, {{bots}}/{{nobots}}, opt-out category, the delivery marker);
-then one new section per target, carrying a hidden marker so a re-run after a kill never posts
-twice. The delivery log page shows every target's result.
+Safety, in order: only people who saved their own line (page history), once each, with the
+options of their newest own line; a circuit breaker when the list grew suspiciously; one plan
+for every ready issue (bots.core.plan: accounts, redirects only to the person's own pages, one
+copy per talk page, exclusions, the delivery marker); the run's post budget; the target read
+again right before each post, which carries a hidden marker so a re-run after a kill never
+posts twice. The delivery log page shows every subscriber's result.
 """
 
 from __future__ import annotations
@@ -28,16 +29,22 @@ from bots.core.delivery import (
 from bots.core.messages import Messages
 from bots.core.newsletter import DELIVERED as STATUS_DELIVERED
 from bots.core.newsletter import ISSUE_TEMPLATE, READY, for_delivery, issue_status, set_status
-from bots.core.parse import find_records
-from bots.core.records import Record
+from bots.core.plan import Post, Recipient
 from bots.core.render.tables import table
-from bots.core.subscriptions import Revision, attribute, self_subscribed
+from bots.core.subscriptions import (
+    Attribution,
+    Revision,
+    Subscriber,
+    Subscribers,
+    attribute,
+    subscribers,
+)
 from bots.core.wikitext import escape, page_link
 from bots.jobs.context import JobContext
+from bots.jobs.harvest import HEAD, parse_head, use_aliases
+from bots.jobs.messaging import send, survey_people
 from bots.jobs.newsletter import settings
-from bots.progress import progress
 from bots.wiki.pages import PageText
-from bots.wiki.talkpages import post_once, resolve_targets
 
 log = logging.getLogger(__name__)
 DELIVERIES = "Deliveries.json"
@@ -54,30 +61,41 @@ def _ready_issues(ctx: JobContext) -> list[PageText]:
     return [p for p in pages.values() if issue_status(p.text) == READY]
 
 
-def check_subscriptions(ctx: JobContext, page: PageText, state_page: PageText,
-                        ) -> tuple[list[Record], dict]:
-    """Subscription records on the subscribers page, and who saved each line (from the page
-    history, reading only the revisions since the last check)."""
-    state = json.loads(state_page.text or '{"last_revid": 0, "lines": {}}')
-    if page.exists and page.revid != state["last_revid"]:
-        revisions = []
-        since = state.get("last_timestamp") or None  # only the revisions since the last check
-        for rev in page.page.revisions(content=True, reverse=True, starttime=since):
-            if rev.revid > state["last_revid"]:
-                revisions.append(Revision(rev.revid, rev.user or "", rev.text or ""))
-                state["last_timestamp"] = max(state.get("last_timestamp") or "",
-                                              rev.timestamp.isoformat())
-        # By revision id: pywikibot orders by timestamp, and edits in the same second would
-        # otherwise be attributed to each other's authors.
-        revisions.sort(key=lambda r: r.revid)
-        lines, last = attribute(state["lines"], revisions, ctx.schema)
-        state = {"last_revid": last or state["last_revid"], "lines": lines,
-                 "last_timestamp": state.get("last_timestamp")}
-        ctx.wiki.save(state_page, json.dumps(state, sort_keys=True, ensure_ascii=False),
-                      ctx.summary("advocacyhub-summary-delivery-log", "subscriptions"))
-    records = [r for r in find_records(page.text or "", page.title, ctx.schema)
-               if r.kind == "subscription" and r.valid]
-    return records, state
+def check_subscriptions(ctx: JobContext, page: PageText, state_page: PageText) -> Attribution:
+    """Who saved each line of the subscribers page (from its history, reading only the
+    revisions since the last check)."""
+    try:
+        state = Attribution.from_json(json.loads(state_page.text or "{}"))
+    except (ValueError, KeyError, TypeError) as exc:  # unreadable: read the history again
+        log.warning("subscription state unreadable (%s): reading the whole history", exc)
+        state = Attribution()
+    if not page.exists or page.revid == state.last_revid:
+        return state
+    revisions = []
+    since = state.last_timestamp or None  # only the revisions since the last check
+    last_ts = state.last_timestamp
+    for rev in page.page.revisions(content=True, reverse=True, starttime=since):
+        if rev.revid > state.last_revid:
+            revisions.append(Revision(rev.revid, rev.user or "", rev.text or ""))
+            last_ts = max(last_ts, rev.timestamp.isoformat())
+    # By revision id: pywikibot orders by timestamp, and edits in the same second would
+    # otherwise be attributed to each other's authors.
+    revisions.sort(key=lambda r: r.revid)
+    state = attribute(state, revisions, ctx.schema)
+    state.last_timestamp = last_ts
+    return state
+
+
+def save_subscriptions(ctx: JobContext, state_page: PageText, state: Attribution,
+                       subs: Subscribers) -> None:
+    """The attribution, with the lines nobody gets a delivery from (for the maintenance
+    report, which `run index` writes)."""
+    data = state.to_json()
+    data["not_own"] = sorted({(line.user, line.author) for line in subs.forged
+                              if line.user not in subs.people})
+    data["invalid"] = sorted(p for p, s in subs.people.items() if not s.record.valid)
+    ctx.wiki.save(state_page, json.dumps(data, sort_keys=True, ensure_ascii=False),
+                  ctx.summary("advocacyhub-summary-delivery-log", "subscriptions"))
 
 
 def _message(ctx: JobContext, period: str, issue: PageText, translations: dict[str, PageText],
@@ -99,9 +117,9 @@ def log_page(ctx: JobContext, report: DeliveryReport, total: int) -> str:
     msgs = ctx.messages()
     rows = []
     for o in sorted(report.outcomes, key=lambda o: o.user.lower()):
-        reason = msgs(f"advocacyhub-skip-{o.reason}") if o.reason and msgs.has(
+        reason = msgs(f"advocacyhub-skip-{o.reason}", o.detail) if o.reason and msgs.has(
             f"advocacyhub-skip-{o.reason}") else o.reason
-        rows.append([escape(o.user), page_link(o.page),
+        rows.append([escape(o.user), page_link(o.page) if o.page else "–",
                      escape(msgs(f"advocacyhub-deliveryresult-{o.result}")), escape(reason)])
     out = [msgs("advocacyhub-deliverylog-intro", report.delivery_id, total,
                 report.count(DELIVERED), report.count(ALREADY), report.count(SKIPPED),
@@ -113,57 +131,25 @@ def log_page(ctx: JobContext, report: DeliveryReport, total: int) -> str:
     return "\n".join(out)
 
 
-def deliver_issue(ctx: JobContext, issue: PageText, subs: list[Record], attribution: dict,
-                  state: dict) -> DeliveryReport:
-    cfg = settings(ctx)
-    period = issue.title.rsplit("/", 1)[-1]
-    delivery_id = f"newsletter:{period}"
+def _known(state: dict, delivery_id: str) -> dict[str, Outcome]:
+    """What earlier runs did for this issue. Skips are decided again at every run (a nobots
+    removed, a line saved by its subscriber since); the marker keeps a re-run from posting
+    twice."""
     entry = state.setdefault(delivery_id, {"outcomes": {}})
-    known = {u: Outcome(**o) for u, o in entry["outcomes"].items()}
-    report = DeliveryReport(delivery_id)
-    valid = [s for s in subs if self_subscribed(attribution["lines"], s.get("user"))]
-    for s in subs:
-        if s not in valid:
-            known[s.get("user")] = Outcome(s.get("user"), "", SKIPPED, "not-self-subscribed")
-    previous = int(state.get("last_count", 0))
-    confirmed = int(cfg.get("confirm_subscribers", 0)) == len(valid)
-    if breaker_tripped(previous, len(valid), growth=float(cfg.get("breaker_growth", 0.5))) \
-            and not confirmed:
-        report.paused = ctx.messages()("advocacyhub-breaker", previous, len(valid))
-        log.error("delivery of %s paused: %s", delivery_id, report.paused)
-        report.outcomes = list(known.values())
-        return report
-    translations = ctx.wiki.read([f"{issue.title}/{lang}" for lang in ctx.profile.languages
-                                  if lang != ctx.profile.language])
-    translations = {t.rsplit("/", 1)[-1]: p for t, p in translations.items()}
-    todo = [s for s in valid if known.get(s.get("user"), Outcome("", "", FAILED)).result
-            not in FINAL]
-    targets = resolve_targets(ctx.wiki, [s.get("user") for s in todo],
-                              cfg.get("optout_category", "Opted-out of message delivery"))
-    cap = int(cfg.get("max_deliveries_per_run", 200))
-    posted = 0
-    summary = ctx.summary("advocacyhub-summary-delivery", period)
-    messages: dict[tuple[str, str], tuple[str, str]] = {}
-    for sub in progress(sorted(todo, key=lambda s: s.get("user")), desc="deliveries"):
-        user = sub.get("user")
-        if posted >= cap:
-            report.paused = ctx.messages()("advocacyhub-skip-cap")
-            break
-        key = (sub.get("language") or ctx.profile.language, sub.get("format"))
-        if key not in messages:  # the issue is parsed once per language and format
-            messages[key] = _message(ctx, period, issue, translations, *key)
-        heading, body = messages[key]
-        outcome = post_once(ctx.wiki, targets[user], delivery_id, heading, body, summary,
-                            "newsletter")
-        known[user] = outcome
-        posted += outcome.result == DELIVERED
-        ctx.stats.skipped += outcome.result == SKIPPED
-        ctx.stats.errors += outcome.result == FAILED
-    report.outcomes = list(known.values())
-    entry["outcomes"] = {o.user: o.__dict__ for o in report.outcomes}
-    if report.complete and report.all_final:
-        state["last_count"] = len(valid)
-    return report
+    return {u: Outcome(**o) for u, o in entry["outcomes"].items() if o["result"] != SKIPPED}
+
+
+def _settled_subscribers(ctx: JobContext, subs: Subscribers) -> tuple[dict[str, Subscriber],
+                                                                     list[Outcome]]:
+    """The people to deliver to, and the outcomes of lines that give no one a delivery."""
+    people = {p: s for p, s in subs.people.items() if s.record.valid}
+    skipped = [Outcome(p, "", SKIPPED, "invalid-subscription")
+               for p, s in subs.people.items() if not s.record.valid]
+    for line in subs.forged:
+        if line.user not in subs.people:
+            skipped.append(Outcome(line.user, "", SKIPPED, "not-self-subscribed",
+                                   detail=line.author))
+    return people, list({o.user: o for o in skipped}.values())
 
 
 def run(ctx: JobContext) -> None:
@@ -171,30 +157,87 @@ def run(ctx: JobContext) -> None:
     if not issues:
         log.info("no issue is marked ready")
         return
+    cfg = settings(ctx)
     # The subscribers page, the bot's two state pages and the logs: one batched read.
-    subscribers, subs_state = ctx.profile.hub_page("subscribers"), \
-        ctx.profile.state_page(SUBSCRIBERS)
+    subscribers_title = ctx.profile.hub_page("subscribers")
+    subs_state = ctx.profile.state_page(SUBSCRIBERS)
     deliveries = ctx.profile.state_page(DELIVERIES)
     logs = {issue.title: f"{issue.title}/Delivery log" for issue in issues}
-    pages = ctx.wiki.read([subscribers, subs_state, deliveries, *logs.values()])
-    subs, attribution = check_subscriptions(ctx, pages[subscribers], pages[subs_state])
-    ctx.stats.records = len(subs)
+    head = ctx.profile.state_page(HEAD)  # for the template redirects ({{Subscriber}} ...)
+    pages = ctx.wiki.read([subscribers_title, subs_state, deliveries, head, *logs.values()])
+    use_aliases(ctx, parse_head(pages[head]))
+    attribution = check_subscriptions(ctx, pages[subscribers_title], pages[subs_state])
+    found = survey_people(ctx, [line.user for line in attribution.lines if line.user])
+    subs = subscribers(attribution, ctx.schema, subscribers_title, found.renames)
+    save_subscriptions(ctx, pages[subs_state], attribution, subs)
+    people, unsubscribed = _settled_subscribers(ctx, subs)
+    ctx.stats.records = len(people)
     state_page = pages[deliveries]
     state = json.loads(state_page.text or "{}")
+    reports = {f"newsletter:{i.title.rsplit('/', 1)[-1]}": DeliveryReport(
+        f"newsletter:{i.title.rsplit('/', 1)[-1]}") for i in issues}
+    known = {did: _known(state, did) for did in reports}
+    for did in reports:
+        known[did].update({o.user: o for o in unsubscribed})
+
+    previous = int(state.get("last_count", 0))
+    confirmed = int(cfg.get("confirm_subscribers", 0)) == len(people)
+    tripped = breaker_tripped(previous, len(people), growth=float(cfg.get("breaker_growth",
+                                                                          0.5)))
+    if tripped and not confirmed:
+        reason = ctx.messages()("advocacyhub-breaker", previous, len(people))
+        log.error("delivery paused: %s", reason)
+        ctx.paused = "breaker"
+        for report in reports.values():
+            report.paused, report.paused_by = reason, "breaker"
+    else:
+        recipients = [Recipient(person, did, "newsletter", {
+            "language": sub.record.get("language") or ctx.profile.language,
+            "format": sub.record.get("format") or "full"})
+            for did in reports for person, sub in sorted(people.items())
+            if known[did].get(person, Outcome("", "", FAILED)).result not in FINAL]
+        by_title = {f"newsletter:{i.title.rsplit('/', 1)[-1]}": i for i in issues}
+        translations = _translations(ctx, issues)
+        rendered: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+        def message(post: Post) -> tuple[str, str, str]:
+            key = (post.delivery_id, str(post.options["language"]), str(post.options["format"]))
+            if key not in rendered:  # each issue parsed once per language and format
+                issue = by_title[post.delivery_id]
+                rendered[key] = _message(ctx, issue.title.rsplit("/", 1)[-1], issue,
+                                         translations[issue.title], key[1], key[2])
+            period = post.delivery_id.split(":", 1)[1]
+            return (*rendered[key], ctx.summary("advocacyhub-summary-delivery", period))
+
+        sent = send(ctx, recipients, message, found=found) if recipients else {}
+        for did, report in sent.items():
+            known[did].update({o.user: o for o in report.outcomes})
+            reports[did].paused, reports[did].paused_by = report.paused, report.paused_by
+
     for issue in issues:
-        period = issue.title.rsplit("/", 1)[-1]
-        report = deliver_issue(ctx, issue, subs, attribution, state)
+        did = f"newsletter:{issue.title.rsplit('/', 1)[-1]}"
+        report = reports[did]
+        report.outcomes = list(known[did].values())
+        state[did]["outcomes"] = {o.user: o.__dict__ for o in report.outcomes}
+        if report.complete and report.all_final:
+            state["last_count"] = len(people)
         # State first: if the run dies now, the talk-page markers still tell the truth.
         ctx.wiki.save(state_page, json.dumps(state, sort_keys=True, ensure_ascii=False),
-                      ctx.summary("advocacyhub-summary-delivery-log", report.delivery_id))
+                      ctx.summary("advocacyhub-summary-delivery-log", did))
         ctx.wiki.save_section(pages[logs[issue.title]], "delivery-log",
-                              log_page(ctx, report, len(subs)),
-                              ctx.summary("advocacyhub-summary-delivery-log",
-                                          report.delivery_id))
+                              log_page(ctx, report, len(people)),
+                              ctx.summary("advocacyhub-summary-delivery-log", did))
         if report.complete and report.all_final:
             stamp = ctx.now().strftime("%Y-%m-%d")
             ctx.wiki.save(issue, set_status(issue.text or "", STATUS_DELIVERED,
                                             delivered=stamp),
-                          ctx.summary("advocacyhub-summary-delivered", period))
-        log.info("delivery %s: %s", report.delivery_id,
+                          ctx.summary("advocacyhub-summary-delivered", did.split(":", 1)[1]))
+        log.info("delivery %s: %s", did,
                  {r: report.count(r) for r in (DELIVERED, ALREADY, SKIPPED, FAILED)})
+
+
+def _translations(ctx: JobContext, issues: list[PageText]) -> dict[str, dict[str, PageText]]:
+    """issue title -> language -> its translation page (one batched read for all issues)."""
+    others = [lang for lang in ctx.profile.languages if lang != ctx.profile.language]
+    pages = ctx.wiki.read([f"{i.title}/{lang}" for i in issues for lang in others])
+    return {i.title: {lang: pages[f"{i.title}/{lang}"] for lang in others} for i in issues}

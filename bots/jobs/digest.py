@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 import pywikibot
 
-from bots.core.delivery import FAILED, SKIPPED, DeliveryReport, Outcome
+from bots.core.delivery import DeliveryReport, Outcome
 from bots.core.digest import (
     alert_id,
     discussions,
@@ -24,6 +25,7 @@ from bots.core.digest import (
 from bots.core.matching import suggest
 from bots.core.messages import Messages
 from bots.core.newsletter import IssueRenderer, for_delivery, items_since, period_of, summarise
+from bots.core.plan import Recipient
 from bots.core.records import Record
 from bots.core.render.roster import RosterRenderer
 from bots.core.roster import RosterState, user_token
@@ -33,7 +35,7 @@ from bots.jobs.context import JobContext
 from bots.jobs.deliver import log_page
 from bots.jobs.harvest import load_snapshot
 from bots.jobs.index import page_set
-from bots.wiki.talkpages import page_target, post_once, resolve_targets
+from bots.jobs.messaging import post_to_page, send
 
 log = logging.getLogger(__name__)
 STATE = "Digest.json"
@@ -42,11 +44,6 @@ KEEP_REPORTS = 20
 
 def settings(ctx: JobContext) -> dict:
     return ctx.profile.data.get("digest", {})
-
-
-def _optout(ctx: JobContext) -> str:
-    return ctx.profile.data.get("newsletter", {}).get("optout_category",
-                                                      "Opted-out of message delivery")
 
 
 class Digest:
@@ -80,20 +77,19 @@ class Digest:
         self.ctx.wiki.save(self.state_page, json.dumps(self.state, sort_keys=True,
                                                        ensure_ascii=False), self.summary)
 
-    def deliver(self, delivery_id: str, users: list[str], message: dict[str, tuple[str, str]],
-                kind: str, summary: str) -> DeliveryReport:
-        """Post ``message[user] = (heading, body)`` to each user's talk page, once."""
-        report = DeliveryReport(delivery_id)
-        targets = resolve_targets(self.ctx.wiki, users, _optout(self.ctx))
-        for user in users:
-            heading, body = message[user]
-            outcome = post_once(self.ctx.wiki, targets[user], delivery_id, heading, body,
-                                summary, kind)
-            report.outcomes.append(outcome)
-            self.ctx.stats.skipped += outcome.result == SKIPPED
-            self.ctx.stats.errors += outcome.result == FAILED
-        self.reports.append(report)
-        return report
+    def deliver(self, recipients: list[Recipient],
+                messages: dict[tuple[str, str], tuple[str, str, str]]) -> dict[str,
+                                                                                DeliveryReport]:
+        """Post ``messages[(delivery id, user)] = (heading, body, summary)``, each once, in one
+        plan (bots.jobs.messaging); one report per delivery id."""
+        if not recipients:
+            return {}
+        recipients = [replace(r, options={"name": r.name}) for r in recipients]
+        sent = send(self.ctx, recipients,
+                    lambda post: messages[(post.delivery_id, str(post.options["name"]))],
+                    renames=self.renames)
+        self.reports.extend(sent.values())
+        return sent
 
     # -- urgent alerts --------------------------------------------------------------------
     def alerts(self) -> None:
@@ -112,17 +108,22 @@ class Digest:
         if changed:
             self.save_state()  # what is due is recorded before anything is delivered
         limit = int(self.cfg.get("alert_limit", 10))
+        recipients: list[Recipient] = []
+        messages: dict[tuple[str, str], tuple[str, str, str]] = {}
         for page, alert in alerts.items():
             if alert["done"]:
                 continue
             case = raised[page]
-            suggestions = suggest(case, self.advocates, self.statuses, limit=limit,
-                                  renames=self.renames, private_places=True)
-            messages = {s.user: self.alert_message(case, s) for s in suggestions}
-            report = self.deliver(alert["id"], list(messages), messages, "advocacy-alert",
-                                  self.ctx.summary("advocacyhub-summary-alert",
-                                                   case.get("title")))
-            if report.all_final:
+            summary = self.ctx.summary("advocacyhub-summary-alert", case.get("title"))
+            for s in suggest(case, self.advocates, self.statuses, limit=limit,
+                             renames=self.renames, private_places=True):
+                recipients.append(Recipient(s.user, alert["id"], "advocacy-alert"))
+                messages[(alert["id"], s.user)] = (*self.alert_message(case, s), summary)
+        sent = self.deliver(recipients, messages)
+        for alert in alerts.values():
+            report = sent.get(alert["id"])
+            if not alert["done"] and (report is None or (report.all_final
+                                                          and not report.paused)):
                 alert["done"] = True
 
     def alert_message(self, case: Record, suggestion) -> tuple[str, str]:
@@ -199,14 +200,12 @@ class Digest:
                             f"{escape(msgs('advocacyhub-digest-document', d.edits))} "
                             f"({page_link(diff, msgs('advocacyhub-digest-diff'))})")
         talk = self.cfg.get("hub_talk_page", f"Talk:{ctx.profile.root}")
-        target = page_target(ctx.wiki, talk)
         delivery_id = f"digest:hub:{pending['period']}"
-        outcome = post_once(ctx.wiki, target, delivery_id,
-                            msgs("advocacyhub-digest-heading", pending["period"]),
-                            "\n".join(body), ctx.summary("advocacyhub-summary-digest",
-                                                         pending["period"]),
-                            "digest", allowed_page=target.page)
-        self.reports.append(DeliveryReport(delivery_id, [outcome]))
+        heading = msgs("advocacyhub-digest-heading", pending["period"])
+        summary = ctx.summary("advocacyhub-summary-digest", pending["period"])
+        self.reports.append(post_to_page(ctx, delivery_id, talk,
+                                         lambda _post: (heading, "\n".join(body), summary),
+                                         "digest"))
 
     def personal_digests(self, kind: str, pending: dict, items) -> bool:
         wanted = [a for a in self.advocates if a.get("digest") == kind]
@@ -224,14 +223,12 @@ class Digest:
                                    pending["until"][:10]), for_delivery(generated)])
             messages[user] = (msgs("advocacyhub-digest-personal-heading", pending["period"]),
                               body)
-        complete = True
-        for user, message in messages.items():
-            report = self.deliver(f"digest:{user_token(user)}:{pending['period']}", [user],
-                                  {user: message}, "digest",
-                                  self.ctx.summary("advocacyhub-summary-digest",
-                                                   pending["period"]))
-            complete &= report.all_final
-        return complete
+        summary = self.ctx.summary("advocacyhub-summary-digest", pending["period"])
+        recipients = [Recipient(user, f"digest:{user_token(user)}:{pending['period']}",
+                                "digest") for user in messages]
+        sent = self.deliver(recipients, {(r.delivery_id, r.name): (*messages[r.name], summary)
+                                         for r in recipients})
+        return all(report.all_final and not report.paused for report in sent.values())
 
     def periodic(self) -> None:
         self.roll_periods()

@@ -26,7 +26,13 @@ from bots.core.wikitemplates import RECORD_MARKER
 from bots.jobs.context import JobContext
 from bots.paths import CONFIG_DIR
 from bots.progress import progress
-from bots.wiki.pages import PageText, fetch_texts, prefetched, transcluding_ids
+from bots.wiki.pages import (
+    PageText,
+    fetch_texts,
+    prefetched,
+    template_redirects,
+    transcluding_ids,
+)
 
 log = logging.getLogger(__name__)
 
@@ -86,37 +92,60 @@ def load_snapshot(ctx: JobContext, head: PageText | None = None,
         log.warning("snapshot shards missing (deleted?): %s; their records are left out until "
                     "the next full harvest", ", ".join(missing))
     snap.add_shards(shards[t].text or EMPTY_SHARD for t in snap.shard_titles)
+    use_aliases(ctx, snap)
     return snap
+
+
+def use_aliases(ctx: JobContext, snap: Snapshot | None) -> None:
+    """Parse with the template redirects the last full harvest found ({{Case}} for
+    {{Advocacy case}}), wherever this run reads record templates."""
+    if snap is not None and snap.aliases:
+        ctx.schema = ctx.schema.with_redirects(snap.aliases)
+
+
+def record_templates(ctx: JobContext) -> list[str]:
+    return [f"Template:{name}" for name in ctx.schema.template_names]
+
+
+def no_record(title: str, revid: int) -> Record:
+    """A page that transcludes a record template where the bot reads no record: reported, so
+    that nothing MediaWiki files as a record is silently missing from the hub."""
+    problem = Problem(title, "page", "", "no-record-found", "", severity="warning")
+    return Record(kind="page", page=title, fields={}, revid=revid, problems=[problem])
 
 
 def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
     # The watermark is the newest recent change when the listing began: whatever changes
     # while the pages are read is read again by the next incremental run.
-    pageids, latest = transcluding_ids(ctx.site, f"Template:{RECORD_MARKER}")
+    pageids, latest, aliases = transcluding_ids(ctx.site, f"Template:{RECORD_MARKER}",
+                                                redirects_of=record_templates(ctx))
+    ctx.schema = ctx.schema.with_redirects(aliases)
     # No recent change at all (a new wiki): every change from now on is new to the snapshot.
     rc_from, last_rcid = latest or ("1970-01-01T00:00:00Z", 0)
     snap = Snapshot(rc_from=rc_from, last_rcid=last_rcid, schema_hash=schema_hash(),
-                    full_at=ctx.now().isoformat(timespec="seconds"))
+                    full_at=ctx.now().isoformat(timespec="seconds"), aliases=aliases)
     # List first (5,000 ids a request for a bot), then fetch text 500 pages a request:
     # pywikibot's own content generator stops at 250 a request.
     texts = fetch_texts(ctx.site, pageids, ctx.wiki.batch_size)
     for page in progress(prefetched(texts, ahead=ctx.wiki.batch_size), len(pageids), "pages"):
         ctx.stats.pages_read += 1
         records = page_records(page.title, page.text, page.revid, page.timestamp, ctx.schema)
-        if records:
-            snap.add_base(page.title, page.revid, records)
+        snap.add_base(page.title, page.revid, records or [no_record(page.title, page.revid)])
     if old is not None:
         snap.shard_titles, snap.shard_sha1 = old.shard_titles, old.shard_sha1
     return snap
 
 
-def _changed_titles(ctx: JobContext, snap: Snapshot) -> tuple[set[str], set[str], str, int]:
-    """Pages to read again, pages gone, and the new watermark, from recent changes."""
+def _changed_titles(ctx: JobContext, snap: Snapshot,
+                    ) -> tuple[set[str], set[str], str, int, bool]:
+    """Pages to read again, pages gone, the new watermark, and whether any template changed
+    (created, moved, deleted: a redirect to a record template may have come or gone)."""
     start = pywikibot.Timestamp.fromISOformat(snap.rc_from)
     changed: set[str] = set()
     gone: set[str] = set()
     rc_from, last_rcid = snap.rc_from, snap.last_rcid
     state_prefix = ctx.profile.state_page("")
+    templates = False
     for change in ctx.site.recentchanges(start=start, reverse=True,
                                          excludeuser=ctx.profile.bot_user):
         rcid = int(change["rcid"])
@@ -124,6 +153,7 @@ def _changed_titles(ctx: JobContext, snap: Snapshot) -> tuple[set[str], set[str]
             continue
         rc_from, last_rcid = change["timestamp"], max(last_rcid, rcid)
         title = change["title"]
+        templates |= change.get("ns") == 10
         if title.startswith(state_prefix):
             continue
         if change["type"] == "log":
@@ -141,7 +171,7 @@ def _changed_titles(ctx: JobContext, snap: Snapshot) -> tuple[set[str], set[str]
             continue
         changed.add(title)
         gone.discard(title)
-    return changed, gone, rc_from, last_rcid
+    return changed, gone, rc_from, last_rcid, templates
 
 
 def _with_marker(ctx: JobContext, titles: list[str]) -> set[str]:
@@ -160,13 +190,22 @@ def _with_marker(ctx: JobContext, titles: list[str]) -> set[str]:
     return found
 
 
+class AliasesChanged(Exception):
+    """A redirect to a record template came or went: only a full harvest finds its pages."""
+
+
 def incremental_harvest(ctx: JobContext, snap: Snapshot) -> bool:
     """Bring ``snap`` up to date; True when its records changed."""
-    changed, gone, rc_from, last_rcid = _changed_titles(ctx, snap)
+    changed, gone, rc_from, last_rcid, templates = _changed_titles(ctx, snap)
+    if templates and template_redirects(ctx.site, record_templates(ctx)) != snap.aliases:
+        raise AliasesChanged()
+    use_aliases(ctx, snap)
     unknown = sorted(t for t in changed if not snap.knows(t))
     to_read = sorted(t for t in changed if snap.knows(t))
+    marked: set[str] = set()
     if unknown:
-        to_read += sorted(_with_marker(ctx, unknown))
+        marked = _with_marker(ctx, unknown)
+        to_read += sorted(marked)
     dirty = False
     for title in gone:
         dirty |= snap.drop_page(title)
@@ -176,6 +215,8 @@ def incremental_harvest(ctx: JobContext, snap: Snapshot) -> bool:
             continue
         records = page_records(page.title, page.text or "", page.revid, page.timestamp,
                                ctx.schema)
+        if not records and title in marked:
+            records = [no_record(page.title, page.revid)]
         dirty |= snap.set_page(page.title, page.revid, records)
     # Advance the watermark; it is saved with the next write of the head.
     snap.rc_from, snap.last_rcid = rc_from, last_rcid
@@ -222,7 +263,14 @@ def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
     else:
         assert old is not None
         snap = old
-        dirty = incremental_harvest(ctx, snap)
+        try:
+            dirty = incremental_harvest(ctx, snap)
+        except AliasesChanged:
+            log.info("full harvest: the redirects to the record templates changed")
+            reason = "template redirects changed"
+            snap = full_harvest(ctx, old)
+            write_snapshot(ctx, head, snap, shards=True)
+            dirty = False
         if dirty:
             if snap.needs_compaction():
                 whole = load_snapshot(ctx)

@@ -11,7 +11,6 @@ from bots.core.markers import MarkerError
 from bots.core.messages import Messages
 from bots.core.records import Problem, Record
 from bots.core.render.pages import KnowledgeBase, PageSet
-from bots.core.subscriptions import self_subscribed
 from bots.jobs.context import JobContext
 from bots.jobs.deliver import SUBSCRIBERS
 from bots.jobs.harvest import load_snapshot
@@ -65,11 +64,19 @@ def write_sections(ctx: JobContext, sections: dict[str, tuple[str, str]], summar
 
 
 def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Problem]:
-    """Subscriptions someone other than the subscriber saved (found by `run deliver`)."""
-    lines = json.loads(state_text or "{}").get("lines", {})
+    """Subscriber lines that give no one a delivery (found by `run deliver`): saved by
+    someone other than the person they name, or the person's own line has errors."""
+    try:
+        data = json.loads(state_text or "{}")
+    except ValueError:
+        return []
     page = ctx.profile.hub_page("subscribers")
-    return [Problem(page, "subscription", "user", "not-self-subscribed", user)
-            for user, entry in sorted(lines.items()) if not self_subscribed(lines, user)]
+    problems = [Problem(page, "subscription", "user", "not-self-subscribed", user,
+                        (author,) if author else ())
+                for user, author in data.get("not_own", [])]
+    problems += [Problem(page, "subscription", "user", "invalid-subscription", user)
+                 for user in data.get("invalid", [])]
+    return problems
 
 
 def run(ctx: JobContext) -> None:

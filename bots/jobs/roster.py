@@ -4,7 +4,7 @@ Reads the advocate records of the harvest snapshot and what the wiki knows about
 (bots.wiki.users: one pass over recent changes, accounts in batches, renames from the log, a
 per-user look-up only for those not seen in recent changes), moves advocates through the
 activity state machine of bots.core.roster (a notice first, exactly once, via
-bots.wiki.talkpages.post_once), logs role changes with their author, and writes the roster,
+bots.jobs.messaging.send), logs role changes with their author, and writes the roster,
 the log and "Help wanted" in every configured language. State (notices, inactive advocates,
 last known roles, renames, the log) lives on the wiki at ``<bot user>/Roster.json``.
 """
@@ -16,10 +16,11 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 
-from bots.core.delivery import ALREADY, DELIVERED, FAILED, SKIPPED
+from bots.core.delivery import ALREADY, DELIVERED, SKIPPED
 from bots.core.matching import help_wanted
 from bots.core.messages import Messages, available_languages
 from bots.core.parse import find_records
+from bots.core.plan import Recipient
 from bots.core.records import Problem, Record
 from bots.core.render.roster import RosterRenderer
 from bots.core.roster import (
@@ -42,25 +43,18 @@ from bots.core.times import iso, parse_time
 from bots.jobs.context import JobContext
 from bots.jobs.harvest import HEAD, load_snapshot, shard_title
 from bots.jobs.index import page_set, write_sections
+from bots.jobs.messaging import send
 from bots.wiki import users
-from bots.wiki.talkpages import post_once, resolve_targets
 
 log = logging.getLogger(__name__)
 
 STATE = "Roster.json"
 MESSAGE_KIND = "roster"  # {{bots|optout=roster}} refuses the inactivity notice
-DEFAULT_OPTOUT = "Opted-out of message delivery"
 GENERATED = ("roster", "roster_log", "help_wanted")
 
 
 def config(ctx: JobContext) -> RosterConfig:
     return RosterConfig.from_profile(ctx.profile.data)
-
-
-def _optout_category(ctx: JobContext) -> str:
-    data = ctx.profile.data
-    return (data.get("roster", {}).get("optout_category")
-            or data.get("newsletter", {}).get("optout_category") or DEFAULT_OPTOUT)
 
 
 def current_advocates(records: list[Record], renames: Mapping[str, str],
@@ -120,33 +114,36 @@ def _notice_language(ctx: JobContext, record: Record) -> str:
 
 def send_notices(ctx: JobContext, decisions: dict[str, Decision],
                  advocates: Mapping[str, Record], cfg: RosterConfig) -> dict[str, Entry]:
-    """Post the notices that are due (exactly once: post_once looks for the delivery's marker
-    on the talk page first); returns the entries of advocates now noticed."""
+    """Post the notices that are due, each exactly once (bots.jobs.messaging: the delivery's
+    marker is looked for on the talk page right before posting); returns the entries of
+    advocates now noticed."""
     due = {u: d for u, d in decisions.items() if d.post_notice}
     if not due:
         return {}
-    targets = resolve_targets(ctx.wiki, list(due), _optout_category(ctx))
     roster = page_set(ctx)
     summary = ctx.summary("advocacyhub-roster-summary-notice")
-    out: dict[str, Entry] = {}
     days, grace = round(cfg.inactive_after.days), round(cfg.grace.days)
-    for user, decision in due.items():
+    messages: dict[str, tuple[str, str, str]] = {}
+    for user in due:
         lang = _notice_language(ctx, advocates[user])
         msgs = Messages(lang)
         title = roster.title("roster", lang if lang in ctx.profile.languages
                              else ctx.profile.language)
         body = msgs("advocacyhub-roster-notice-body", days, title, grace) + " ~~~~"
-        outcome = post_once(ctx.wiki, targets[user], decision.post_notice,
-                            msgs("advocacyhub-roster-notice-heading"), body, summary,
-                            MESSAGE_KIND)
+        messages[due[user].post_notice] = (msgs("advocacyhub-roster-notice-heading"), body,
+                                           summary)
+    recipients = [Recipient(user, d.post_notice, MESSAGE_KIND) for user, d in due.items()]
+    sent = send(ctx, recipients, lambda post: messages[post.delivery_id])
+    out: dict[str, Entry] = {}
+    for user, decision in due.items():
+        report = sent.get(decision.post_notice)
+        outcome = report.outcomes[0] if report and report.outcomes else None
+        if outcome is None:  # not reached in this run (the post budget): the next run
+            continue
         log.info("notice %s: %s %s", decision.post_notice, outcome.result, outcome.reason)
         if outcome.result in (DELIVERED, ALREADY) or (
                 outcome.result == SKIPPED and outcome.reason != "dry-run"):
             out[user] = noticed(decision, ctx.now())
-            if outcome.result == SKIPPED:
-                ctx.stats.skipped += 1
-        elif outcome.result == FAILED:
-            ctx.stats.errors += 1
     return out
 
 

@@ -62,6 +62,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bots.config import ConfigError, Profile
+from bots.core.status import RESULT_OF_EXIT
 from bots.statedir import state_dir
 
 log = logging.getLogger(__name__)
@@ -397,18 +398,19 @@ class Scheduler:
         relay.join(timeout=5)
         seconds = time.monotonic() - started
         stats = self._stats(stats_path)
-        # The run command exits 1 when the job failed, 3 when the shutoff page stopped it.
-        reason = reason or {0: "ok", 3: "stopped"}.get(rc, "failed")
+        # The run command's exit status names the result (bots.core.status.EXIT_STATUS).
+        reason = reason or RESULT_OF_EXIT.get(rc, "failed")
         fields: dict[str, Any] = {"job": name, "rc": rc, "result": reason,
                                   "seconds": round(seconds, 1)}
         fields.update({k: v for k, v in stats.items() if k in (
             "edits", "records", "errors", "skipped", "api_requests")})
-        level = {"ok": logging.INFO, "stopped": logging.WARNING}.get(reason, logging.ERROR)
+        level = {"ok": logging.INFO, "partial": logging.INFO, "stopped": logging.WARNING,
+                 "paused": logging.WARNING}.get(reason, logging.ERROR)
         log.log(level, "job %s finished: %s (exit status %s) in %.1f s", name, reason, rc,
                 seconds, extra=fields)
         update: dict[str, Any] = {"last_end": _now().isoformat(timespec="seconds"),
                                   "last_rc": rc, "last_result": reason, "last_stats": stats}
-        if reason == "ok":
+        if reason in ("ok", "partial"):  # partial: a per-run limit; the next run goes on
             update["last_success"] = started_at.isoformat(timespec="seconds")
         self.record.update(name, **update)
         return RunResult(name, rc, seconds, reason, stats)

@@ -14,7 +14,7 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO, TypeVar
 
@@ -77,28 +77,55 @@ class Fetched:
     text: str
 
 
+def _collect_redirects(query: dict, out: dict[str, str]) -> None:
+    for page in query.get("pages", []):
+        for rd in page.get("redirects", []):
+            out[rd["title"]] = page["title"]
+
+
 def transcluding_ids(site: pywikibot.site.APISite, template: str, *,
-                     limit: int | str = "max") -> tuple[list[int], tuple[str, int] | None]:
+                     limit: int | str = "max", redirects_of: Sequence[str] = (),
+                     ) -> tuple[list[int], tuple[str, int] | None, dict[str, str]]:
     """Page ids of every page that transcludes ``template`` (a plain list query, 5,000 ids a
     request for a bot: pywikibot's page generator adds page info and image/category props,
-    which the server may cut short into more requests), and the newest recent change as
+    which the server may cut short into more requests), the newest recent change as
     (timestamp, rcid) when the listing began (None on a wiki without any): the harvest's
-    watermark, asked for in the same request as the first ids."""
+    watermark, and the template redirects to ``redirects_of`` (redirect -> template), all
+    asked for in the same request as the first ids."""
     listing = {"action": "query", "list": "embeddedin", "eititle": template, "eilimit": limit}
-    params = {**listing, "list": ["embeddedin", "recentchanges"], "rclimit": 1,
-              "rcprop": "timestamp|ids"}
+    params: dict = {**listing, "list": ["embeddedin", "recentchanges"], "rclimit": 1,
+                    "rcprop": "timestamp|ids"}
+    if redirects_of:
+        params.update(_redirect_params(redirects_of))
     ids: list[int] = []
     latest: tuple[str, int] | None = None
+    redirects: dict[str, str] = {}
     while True:
-        data = site.simple_request(**params).submit()
+        data = site.simple_request(formatversion=2, **params).submit()
         query = data.get("query", {})
         ids.extend(int(item["pageid"]) for item in query.get("embeddedin", []))
         if changes := query.get("recentchanges"):
             latest = (changes[0]["timestamp"], int(changes[0]["rcid"]))
+        _collect_redirects(query, redirects)
         more = data.get("continue", {})
         if "eicontinue" not in more:
-            return ids, latest
+            return ids, latest, redirects
         params = {**listing, "eicontinue": more["eicontinue"]}
+
+
+def _redirect_params(templates: Sequence[str]) -> dict:
+    return {"prop": "redirects", "titles": list(templates), "rdnamespace": 10,
+            "rdprop": "title", "rdlimit": "max"}
+
+
+def template_redirects(site: pywikibot.site.APISite, templates: Sequence[str],
+                       ) -> dict[str, str]:
+    """Redirects (in the template namespace) to each of ``templates``: one request."""
+    data = site.simple_request(action="query", formatversion=2,
+                               **_redirect_params(templates)).submit()
+    out: dict[str, str] = {}
+    _collect_redirects(data.get("query", {}), out)
+    return out
 
 
 def fetch_texts(site: pywikibot.site.APISite, pageids: list[int],
@@ -164,12 +191,16 @@ def _page_text(page: pywikibot.Page) -> PageText:
 
 class WikiClient:
     def __init__(self, site: pywikibot.site.APISite, profile: Profile, stats: RunStats, *,
-                 dry_run: bool = False, out: TextIO | None = None) -> None:
+                 dry_run: bool = False, out: TextIO | None = None,
+                 overlay: dict[str, str] | None = None) -> None:
         self.site = site
         self.profile = profile
         self.stats = stats
         self.dry_run = dry_run
         self.out = out or sys.stdout
+        # A dry run's "saved" pages: title -> text, read back by the later jobs of the same
+        # dry run (`run all --dry-run` shows what each job would do after the ones before).
+        self.overlay: dict[str, str] = overlay if overlay is not None else {}
         self.batch_size = int(profile.limits.get("batch_size", 500))
         # Exact titles a job may write besides the prefixes (the template pages it installs).
         self.also_allowed: set[str] = set()
@@ -233,6 +264,10 @@ class WikiClient:
             self._shutoff_seen = (time.monotonic(), result.pop(self.shutoff_page))
         for title in extra:
             self.piggyback[title] = result.pop(title)
+        for given, page in result.items():
+            if page.page.title() in self.overlay:
+                result[given] = PageText(page.title, self.overlay[page.page.title()],
+                                         page.revid, page.timestamp, page.page)
         return result
 
     def read_later(self, title: str) -> PageText:
@@ -260,6 +295,7 @@ class WikiClient:
             raise ExcludedByTemplate(f"[[{title}]] excludes this bot ({{{{bots}}}}/{{{{nobots}}}})")
         if self.dry_run:
             self._print_diff(title, old, new_text)
+            self.overlay[title] = new_text
             return False
         self.check_shutoff()
         page = current.page
@@ -340,6 +376,10 @@ class WikiClient:
             return saved
 
     def _print_diff(self, title: str, old: str, new: str) -> None:
+        if title.endswith(".json"):  # the bot's state: a diff of JSON says nothing to a reader
+            self.out.write(f"--- would write [[{title}]]: {len(new.encode())} bytes of "
+                           "JSON (the bot's state)\n")
+            return
         diff = difflib.unified_diff(old.splitlines(), new.splitlines(), f"{title} (wiki)",
                                     f"{title} (bot)", lineterm="", n=2)
         self.out.write("\n".join(diff) + "\n")

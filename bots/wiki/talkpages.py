@@ -1,152 +1,288 @@
-"""Talk pages as delivery targets: batched checks and exactly-once posting.
+"""Talk pages as delivery targets: batched surveys for the planner, and careful posting.
 
-For N targets the checks cost ceil(N/50) requests (talk page text, redirects and the opt-out
-category in one query per 50 titles) plus one request per 500 users for accounts and blocks;
-the posts are one edit per delivered target.
+For N people the survey costs ceil(N/500) requests for accounts and blocks and ceil(N/50) for
+the talk pages (text, every redirect hop and the opt-out category in one query per 50 titles).
+Posting re-reads each batch of up to 50 targets in one request right before posting them (a
+marker that appeared meanwhile, a {{nobots}} added since), then makes one edit per post.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 import pywikibot
 import requests
+from pywikibot.data import api
 
-from bots.core.delivery import (
-    ALREADY,
-    DELIVERED,
-    FAILED,
-    SKIPPED,
-    Outcome,
-    TalkTarget,
-    delivered_ids,
-    marker,
-)
+from bots.core.delivery import DELIVERED, FAILED, Outcome, delivered_ids, marker
+from bots.core.plan import AccountInfo, PageInfo, Plan, Post, recheck
+from bots.core.usernames import canonical_user
 from bots.wiki.pages import WikiClient
 from bots.wiki.query import query_all
 
 log = logging.getLogger(__name__)
-POST_ATTEMPTS = 3
+POST_ATTEMPTS = 3  # posts whose answer was lost (looked for on the page before each retry)
 TITLES_PER_REQUEST = 50  # the API's limit of page texts per request for ordinary accounts
+RATE_WAIT_MAX = 60.0  # seconds between tries while the wiki says "ratelimited"
 
 
-def talk_title(site: pywikibot.site.APISite, user: str) -> str:
-    return f"{site.namespace(3)}:{user}"
+def user_talk_ns(site: pywikibot.site.APISite) -> str:
+    return site.namespace(3)
 
 
-def resolve_targets(wiki: WikiClient, users: Iterable[str], optout_category: str,
-                    ) -> dict[str, TalkTarget]:
+@dataclass
+class Survey:
+    accounts: dict[str, AccountInfo]  # canonical name -> account
+    pages: dict[str, PageInfo]  # title -> page (every redirect hop too)
+    renames: dict[str, str]  # old name -> new name, for the names surveyed
+
+
+def _account(info: dict) -> AccountInfo:
+    if not info or "missing" in info or "invalid" in info:
+        return AccountInfo(exists=False)
+    blocked = ""
+    if info.get("blockid") and info.get("blockexpiry") in ("infinite", "infinity") \
+            and not info.get("blockpartial"):
+        blocked = info.get("blockreason") or "blocked"
+    return AccountInfo(exists=True, blocked=blocked, locked=bool(info.get("locked")))
+
+
+def read_pages(wiki: WikiClient, titles: Sequence[str], optout_category: str, *,
+               follow: bool = True) -> dict[str, PageInfo]:
+    """Talk pages with their text and opt-out category, ``TITLES_PER_REQUEST`` a request;
+    with ``follow``, every redirect hop too (the API resolves chains and names each hop)."""
     site = wiki.site
-    users = list(dict.fromkeys(users))
-    accounts: dict[str, dict] = {}
-    for i in range(0, len(users), 500):
-        for q in query_all(site, list="users", ususers=users[i:i + 500],
-                            usprop="blockinfo|groups"):
-            for info in q.get("users", []):
-                accounts[info["name"]] = info
     category = f"{site.namespace(14)}:{optout_category}"
-    targets: dict[str, TalkTarget] = {}
-    for i in range(0, len(users), TITLES_PER_REQUEST):
-        batch = users[i:i + TITLES_PER_REQUEST]
-        titles = {talk_title(site, u): u for u in batch}
-        pages: dict[str, dict] = {}
-        redirects: dict[str, str] = {}
+    out: dict[str, PageInfo] = {}
+    titles = list(dict.fromkeys(titles))
+    for i in range(0, len(titles), TITLES_PER_REQUEST):
+        batch = titles[i:i + TITLES_PER_REQUEST]
         normalized: dict[str, str] = {}
-        for q in query_all(site, titles=list(titles), redirects=1,
-                            prop="revisions|categories", rvprop="content|ids", rvslots="main",
-                            clcategories=category):
+        params = {"titles": batch, "prop": "revisions|categories|info",
+                  "rvprop": "content|ids", "rvslots": "main", "clcategories": category}
+        if follow:
+            params["redirects"] = 1
+        for q in query_all(site, **params):
             for n in q.get("normalized", []):
                 normalized[n["from"]] = n["to"]
             for r in q.get("redirects", []):
-                redirects[r["from"]] = r["to"]
+                out[r["from"]] = PageInfo(r["from"], redirect_to=r["to"])
             for p in q.get("pages", []):
-                pages.setdefault(p["title"], {}).update(
-                    {k: v for k, v in p.items() if k not in ("categories",)})
-                if p.get("categories"):
-                    pages[p["title"]]["optout"] = True
+                text = None
+                if not p.get("missing") and p.get("revisions"):
+                    text = p["revisions"][0]["slots"]["main"]["content"]
+                known = out.get(p["title"])
+                out[p["title"]] = PageInfo(
+                    p["title"], text,
+                    redirect_to=known.redirect_to if known else ("?" if p.get("redirect")
+                                                                  else ""),
+                    opted_out=bool(p.get("categories")) or bool(known and known.opted_out))
+        for given, canonical in normalized.items():  # keyed by the titles as asked, too
+            if canonical in out:
+                out[given] = out[canonical]
         wiki.stats.pages_read += len(batch)
-        for title, user in titles.items():
-            canonical = normalized.get(title, title)
-            final = redirects.get(canonical, canonical)
-            page = pages.get(final, {})
-            text = None
-            if not page.get("missing") and page.get("revisions"):
-                text = page["revisions"][0]["slots"]["main"]["content"]
-            info = accounts.get(user) or accounts.get(user[:1].upper() + user[1:], {})
-            blocked = ""
-            if info.get("blockid") and info.get("blockexpiry") in ("infinite", "infinity") \
-                    and not info.get("blockpartial"):
-                blocked = info.get("blockreason") or "blocked"
-            targets[user] = TalkTarget(
-                user=user, page=final, text=text,
-                account_exists=bool(info) and "missing" not in info and "invalid" not in info,
-                blocked=blocked, locked=bool(info.get("locked")),
-                opted_out=bool(page.get("optout")),
-                redirect_from=canonical if final != canonical else "",
-            )
-    return targets
+    return out
 
 
-def page_target(wiki: WikiClient, title: str) -> TalkTarget:
-    """A discussion page that is not a user's (the hub's talk page) as a delivery target."""
-    page = wiki.read_one(title)
-    return TalkTarget(user=title, page=page.title, text=page.text)
+def _accounts(site: pywikibot.site.APISite, names: Sequence[str]) -> dict[str, AccountInfo]:
+    out: dict[str, AccountInfo] = {}
+    for i in range(0, len(names), 500):
+        answers: dict[str, dict] = {}
+        normalized: dict[str, str] = {}
+        for q in query_all(site, list="users", ususers=list(names[i:i + 500]),
+                            usprop="blockinfo|groups"):
+            for n in q.get("normalized", []):
+                normalized[n["from"]] = n["to"]
+            for info in q.get("users", []):
+                answers[info.get("name", "")] = info
+        for name in names[i:i + 500]:
+            out[name] = _account(answers.get(normalized.get(name, name), {}))
+    return out
 
 
-def post_once(wiki: WikiClient, target: TalkTarget, delivery_id: str, heading: str, body: str,
-              summary: str, message_kind: str, *, allowed_page: str | None = None) -> Outcome:
-    """Post ``body`` as a new section on the target's talk page, unless the checks say no or
-    this delivery is already there. Only users' talk pages, or the one ``allowed_page`` the
-    caller names from its configuration; nothing a record says can add another."""
+def _renamed(site: pywikibot.site.APISite, name: str) -> str:
+    """The name an account was renamed to, from the rename log ("" when it was not)."""
+    ns = site.namespace(2)
+    for q in query_all(site, list="logevents", letype="renameuser", letitle=f"{ns}:{name}",
+                       leprop="details|timestamp", lelimit=5):
+        for event in q.get("logevents", []):
+            new = event.get("params", {}).get("newuser")
+            if new:
+                return canonical_user(new)
+    return ""
+
+
+def survey(wiki: WikiClient, people: Iterable[str], optout_category: str,
+           renames: dict[str, str] | None = None) -> Survey:
+    """Accounts (blocks, locks), renames and talk pages (redirect hops, text, opt-out) of
+    ``people``. An account that does not exist is looked up in the rename log (one request
+    each: only for names that are gone), and the account it became is surveyed instead."""
     site = wiki.site
-    if delivery_id in delivered_ids(target.text):
-        return Outcome(target.user, target.page, ALREADY)
-    reason = target.skip_reason(site.username(), message_kind)
-    if reason:
-        return Outcome(target.user, target.page, SKIPPED, reason)
-    page = pywikibot.Page(site, target.page)
-    if page.namespace() != 3 and page.title() != allowed_page:
-        return Outcome(target.user, target.page, SKIPPED, "not-a-user-talk-page")
-    text = f"{body.rstrip()}\n{marker(delivery_id)}"
+    renames = dict(renames or {})
+    todo = list(dict.fromkeys(canonical_user(p) for p in people if canonical_user(p)))
+    accounts: dict[str, AccountInfo] = {}
+    for _round in range(3):  # an account renamed, and renamed again
+        found = _accounts(site, [n for n in todo if n not in accounts])
+        accounts.update(found)
+        todo = []
+        for name, acct in found.items():
+            if acct.exists:
+                continue
+            new = renames.get(name) or _renamed(site, name)
+            if new and new != name:
+                renames[name] = new
+                todo.append(new)
+        if not todo:
+            break
+    ns = user_talk_ns(site)
+    live = [n for n, a in accounts.items() if a.exists]
+    pages = read_pages(wiki, [f"{ns}:{n}" for n in live], optout_category)
+    return Survey(accounts, pages, renames)
+
+
+class RateLimited(pywikibot.exceptions.Error):
+    """The wiki refused the edit for its rate limit: nothing was posted."""
+
+
+class _PostRequest(api.Request):
+    """An edit request that reports "ratelimited" instead of waiting and resending it."""
+
+    def _ratelimited(self) -> None:
+        raise RateLimited("ratelimited")
+
+
+@dataclass
+class PostBudget:
+    """What one job run may post: at most ``max_posts`` messages, and no post started after
+    ``seconds`` (rate-limit waits included). Shared by every delivery of the run."""
+
+    max_posts: int
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+    posted: int = 0
+    pages: set[tuple[str, str]] = field(default_factory=set)  # (delivery, page) posted in run
+
+    def stop_reason(self) -> str:
+        """"" while posting may go on; else "cap" or "time"."""
+        if self.posted >= self.max_posts:
+            return "cap"
+        if time.monotonic() - self.started >= self.seconds:
+            return "time"
+        return ""
+
+    def left(self) -> float:
+        return self.seconds - (time.monotonic() - self.started)
+
+
+Message = Callable[[Post], tuple[str, str, str]]  # post -> (heading, body, edit summary)
+
+
+@dataclass
+class Executed:
+    outcomes: list[Outcome]
+    stopped: str = ""  # "cap" / "time": posts left for the next run
+
+
+def execute(wiki: WikiClient, plan: Plan, message: Message, budget: PostBudget,
+            optout_category: str, *, allowed_page: str | None = None) -> Executed:
+    """Post the plan's messages: each target read again right before (one request per 50),
+    then one new section each, carrying the delivery's hidden marker. Only users' talk pages,
+    or the one ``allowed_page`` the caller names from its configuration."""
+    done = Executed(list(plan.outcomes))
+    site = wiki.site
+    bot = site.username()
+    posts = list(plan.posts)
+    for i in range(0, len(posts), TITLES_PER_REQUEST):
+        batch = posts[i:i + TITLES_PER_REQUEST]
+        fresh = {} if wiki.dry_run else read_pages(wiki, [p.page for p in batch],
+                                                   optout_category, follow=False)
+        for post in batch:
+            if (stop := budget.stop_reason()):
+                done.stopped = stop
+                return done
+            if (post.delivery_id, post.page) in budget.pages:
+                continue  # posted earlier in this run (the planner makes one post per page)
+            page = pywikibot.Page(site, post.page)
+            if page.namespace() != 3 and page.title() != allowed_page:
+                done.outcomes.append(Outcome(post.person, post.page, "skipped",
+                                             "not-a-user-talk-page",
+                                             delivery_id=post.delivery_id))
+                continue
+            if not wiki.dry_run:
+                settled = recheck(post, fresh.get(post.page), bot)
+                if settled is not None:
+                    done.outcomes.append(settled)
+                    continue
+            heading, body, summary = message(post)
+            outcome = post_new_section(wiki, post, heading, body, summary, budget)
+            if outcome is None:
+                done.stopped = "time"
+                return done
+            done.outcomes.append(outcome)
+            if outcome.result == DELIVERED:
+                budget.posted += 1
+                budget.pages.add((post.delivery_id, post.page))
+    return done
+
+
+def post_new_section(wiki: WikiClient, post: Post, heading: str, body: str, summary: str,
+                     budget: PostBudget) -> Outcome | None:
+    """One new section on ``post.page``; None when the time budget ran out while the wiki
+    kept answering "ratelimited" (nothing was posted)."""
+    text = f"{body.rstrip()}\n{marker(post.delivery_id)}"
+
+    def outcome(result: str, reason: str = "", revid: int = 0) -> Outcome:
+        return Outcome(post.person, post.page, result, reason, revid=revid,
+                       delivery_id=post.delivery_id)
+
     if wiki.dry_run:
-        wiki.out.write(f"--- would post on [[{target.page}]]: == {heading} ==\n{text}\n")
-        return Outcome(target.user, target.page, SKIPPED, "dry-run")
+        wiki.out.write(f"--- would post on [[{post.page}]]: == {heading} ==\n{text}\n")
+        return outcome("skipped", "dry-run")
+    site = wiki.site
     error = ""
-    for attempt in range(POST_ATTEMPTS):
+    attempt = 0
+    waits = 0
+    while attempt < POST_ATTEMPTS:
         wiki.check_shutoff()
         try:
-            with _single_attempt():
-                site.editpage(page, text=text, section="new", sectiontitle=heading,
-                              summary=summary, bot=True, minor=False, watch="nochange")
-        except (pywikibot.exceptions.Error, requests.RequestException, OSError) as exc:
+            req = _PostRequest(site=site, parameters={
+                "action": "edit", "title": post.page, "section": "new",
+                "sectiontitle": heading, "text": text, "summary": summary, "bot": True,
+                "minor": False, "watchlist": "nochange", "token": site.tokens["csrf"]})
             # pywikibot would resend a request whose answer was lost, and a new section sent
             # twice is posted twice. So one attempt at a time, and a look before the next.
+            req.max_retries = 0
+            result = req.submit().get("edit", {})
+            if result.get("result") != "Success":
+                raise pywikibot.exceptions.Error(f"edit refused: {result}")
+        except RateLimited:
+            # Nothing was posted: wait as the wiki asks (backing off) and try again.
+            delay = min(2.0 ** waits, RATE_WAIT_MAX)
+            if budget.left() < delay:
+                log.warning("rate-limited on [[%s]]; the run's time budget is spent",
+                            post.page)
+                return None
+            waits += 1
+            log.info("rate-limited; waiting %.0f s before posting on [[%s]]", delay, post.page)
+            time.sleep(delay)
+            continue
+        except (pywikibot.exceptions.Error, requests.RequestException, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:300]
-            log.warning("delivery to [[%s]] failed (%s); checking the page", target.page, error)
-            fresh = wiki.read_one(target.page)
-            if delivery_id in delivered_ids(fresh.text):
+            log.warning("delivery to [[%s]] failed (%s); checking the page", post.page, error)
+            fresh = wiki.read_one(post.page)
+            if post.delivery_id in delivered_ids(fresh.text):
                 wiki.stats.edits += 1
-                log.info("delivered %s to [[%s]] (found after a lost answer)", delivery_id,
-                         target.page)
-                return Outcome(target.user, target.page, DELIVERED, revid=fresh.revid)
+                log.info("delivered %s to [[%s]] (found after a lost answer)",
+                         post.delivery_id, post.page)
+                return outcome(DELIVERED, revid=fresh.revid)
+            attempt += 1
             time.sleep(min(2 ** attempt, 10))
             continue
         wiki.stats.edits += 1
-        revid = getattr(page, "_revid", 0)
-        log.info("delivered %s to [[%s]] (rev %s)", delivery_id, target.page, revid)
-        return Outcome(target.user, target.page, DELIVERED, revid=revid)
-    return Outcome(target.user, target.page, FAILED, error)
-
-
-@contextmanager
-def _single_attempt() -> Iterator[None]:
-    """pywikibot retries failed requests itself (it reads max_retries when a request fails)."""
-    saved = pywikibot.config.max_retries
-    pywikibot.config.max_retries = 0
-    try:
-        yield
-    finally:
-        pywikibot.config.max_retries = saved
+        revid = int(result.get("newrevid") or 0)
+        log.info("delivered %s to [[%s]] (rev %s)", post.delivery_id, post.page, revid)
+        return outcome(DELIVERED, revid=revid)
+    return outcome(FAILED, error)

@@ -1,0 +1,93 @@
+"""Talk-page messages for every job: survey, plan (pure core), post within the run's budget.
+
+Newsletters, digests, urgent alerts and roster notices all go through :func:`send`, so the
+same rules hold for each: one copy per talk page per delivery, redirects only to the person's
+own pages, exclusions, the hidden marker looked for right before posting, and one budget per
+run (``[newsletter] max_deliveries_per_run`` posts, ``[limits] delivery_seconds``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bots.core.delivery import FAILED, SKIPPED, DeliveryReport, Outcome
+from bots.core.plan import Plan, Post, Recipient, make_plan
+from bots.jobs.context import JobContext
+from bots.wiki.talkpages import (
+    Executed,
+    Message,
+    PostBudget,
+    Survey,
+    execute,
+    survey,
+    user_talk_ns,
+)
+
+OPTOUT_DEFAULT = "Opted-out of message delivery"  # MassMessage's opt-out category
+
+
+def optout_category(ctx: JobContext) -> str:
+    return str(ctx.profile.data.get("newsletter", {}).get("optout_category", OPTOUT_DEFAULT))
+
+
+def budget(ctx: JobContext) -> PostBudget:
+    """The run's posting budget (made at the first post of the run, shared by all)."""
+    if ctx.post_budget is None:
+        cap = int(ctx.profile.data.get("newsletter", {}).get("max_deliveries_per_run", 200))
+        seconds = float(ctx.profile.limits.get("delivery_seconds", 1200))
+        ctx.post_budget = PostBudget(cap, seconds)
+    return ctx.post_budget
+
+
+def survey_people(ctx: JobContext, names: Iterable[str],
+                  renames: dict[str, str] | None = None) -> Survey:
+    return survey(ctx.wiki, names, optout_category(ctx), renames)
+
+
+def send(ctx: JobContext, recipients: list[Recipient], message: Message, *,
+         found: Survey | None = None, renames: dict[str, str] | None = None,
+         ) -> dict[str, DeliveryReport]:
+    """Deliver to ``recipients`` (one plan for all of them); one report per delivery id, with
+    ``paused`` set when the run's budget stopped it."""
+    ids = list(dict.fromkeys(r.delivery_id for r in recipients))
+    if found is None:
+        found = survey_people(ctx, [r.name for r in recipients], renames)
+    plan = make_plan(recipients, found.accounts, found.pages,
+                     {**(renames or {}), **found.renames}, bot=ctx.site.username(),
+                     user_talk=user_talk_ns(ctx.site))
+    return _reports(ctx, ids, plan, execute(ctx.wiki, plan, message, budget(ctx),
+                                            optout_category(ctx)))
+
+
+def post_to_page(ctx: JobContext, delivery_id: str, title: str, message: Message,
+                 kind: str) -> DeliveryReport:
+    """One message on a configured discussion page that is no one's talk page (the hub's)."""
+    from bots.core.delivery import ALREADY, delivered_ids
+
+    page = ctx.wiki.read_one(title)
+    plan = Plan()
+    if delivery_id in delivered_ids(page.text):
+        plan.outcomes.append(Outcome(title, page.title, ALREADY, delivery_id=delivery_id))
+    else:
+        plan.posts.append(Post(delivery_id, title, page.title, kind, {}))
+    done = execute(ctx.wiki, plan, message, budget(ctx), optout_category(ctx),
+                   allowed_page=page.title)
+    return _reports(ctx, [delivery_id], plan, done)[delivery_id]
+
+
+def _reports(ctx: JobContext, ids: list[str], plan: Plan, done: Executed,
+             ) -> dict[str, DeliveryReport]:
+    reports = {did: DeliveryReport(did) for did in ids}
+    for outcome in done.outcomes:
+        reports.setdefault(outcome.delivery_id, DeliveryReport(outcome.delivery_id)) \
+            .outcomes.append(outcome)
+        ctx.stats.skipped += outcome.result == SKIPPED
+        ctx.stats.errors += outcome.result == FAILED
+    if done.stopped:  # the deliveries with posts left for the next run are paused
+        settled = {(o.delivery_id, o.user) for o in done.outcomes}
+        left = {p.delivery_id for p in plan.posts if (p.delivery_id, p.person) not in settled}
+        reason = ctx.messages()(f"advocacyhub-skip-{done.stopped}")
+        for did in left:
+            reports[did].paused, reports[did].paused_by = reason, done.stopped
+        ctx.paused = ctx.paused or done.stopped
+    return reports
