@@ -116,8 +116,11 @@ def local_wiki_dir() -> Path:
 
 def load_profile(profile: str | os.PathLike[str] | None = None) -> Profile:
     path = _resolve(profile)
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     for section in ("wiki", "hub"):
         if section not in data:
             raise ConfigError(f"{path}: missing [{section}]")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -32,6 +33,24 @@ class BotHarness:
         self.wiki = wiki
         self._people: dict[str, Any] = {}
         self.last_out = ""
+        self.overrides: dict[str, dict[str, Any]] = {}  # profile settings for this test
+
+    def extra_settings(self, php: str) -> None:
+        """Settings added to the wiki's LocalSettings (read on every request)."""
+        (self.wiki.dir / "LocalSettings.extra.php").write_text("<?php\n" + php + "\n")
+
+    def profile_file(self, tmp_path: Path, **sections: dict[str, Any]) -> Path:
+        """The local profile with ``sections`` merged in, as a file (for the command line)."""
+        text = (REPO_ROOT / "config" / "local.toml").read_text()
+        for name, values in {**self.overrides, **sections}.items():
+            for key in values:  # the file's own setting of a key is replaced
+                text = re.sub(rf"(?m)^{re.escape(key)}\s*=.*\n", "", text)
+            body = "\n".join(f"{k} = {json.dumps(v)}" for k, v in values.items())
+            text = text.replace(f"[{name}]\n", f"[{name}]\n{body}\n", 1) \
+                if f"[{name}]\n" in text else text + f"\n[{name}]\n{body}\n"
+        path = tmp_path / "profile.toml"
+        path.write_text(text)
+        return path
 
     # -- the bot ------------------------------------------------------------------------
     def profile(self):
@@ -39,7 +58,10 @@ class BotHarness:
         os.environ.pop("ADVOCACY_PROFILE", None)
         from bots.config import load_profile
 
-        return load_profile("local")
+        profile = load_profile("local")
+        for section, values in self.overrides.items():
+            profile.data.setdefault(section, {}).update(values)
+        return profile
 
     def run(self, job: str | Callable, *, dry_run: bool = False,
             now: datetime | None = None, **kwargs: Any):
@@ -61,9 +83,10 @@ class BotHarness:
 
         return self.run(install)
 
-    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def cli(self, *args: str, check: bool = True,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "ADVOCACY_WIKI_DIR": str(self.wiki.dir),
-               "PYWIKIBOT_DIR": str(REPO_ROOT), "PYWIKIBOT_NO_USER_CONFIG": "0"}
+               "PYWIKIBOT_DIR": str(REPO_ROOT), "PYWIKIBOT_NO_USER_CONFIG": "0", **(env or {})}
         env.pop("ADVOCACY_PROFILE", None)
         proc = subprocess.run([sys.executable, "-m", "bots", *args], env=env, text=True,
                               capture_output=True, timeout=600, cwd=REPO_ROOT)

@@ -9,6 +9,10 @@ BEGIN = "<!-- advocacy-bot:begin {name} (generated; edits inside are replaced) -
 END = "<!-- advocacy-bot:end {name} -->"
 _ANY_BEGIN = re.compile(r"<!--\s*advocacy-bot:begin\s+([\w.-]+)[^>]*-->")
 _ANY_END = re.compile(r"<!--\s*advocacy-bot:end\s+([\w.-]+)\s*-->")
+# Markers inside these are shown as text or not at all: an editor disabled the generated block
+# (wrapping it in <nowiki> is a common way), so it is damaged, not the bot's to write into.
+_INERT = re.compile(r"<(nowiki|pre|syntaxhighlight|source|includeonly|noinclude)\b[^>]*>"
+                    r".*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 
 
 class MarkerError(ValueError):
@@ -43,9 +47,15 @@ def splice(page_text: str | None, name: str, body: str) -> str:
     ends = [m for m in _ANY_END.finditer(page_text) if m.group(1) == name]
     if not begins and not ends:
         raise MarkerError("markers-missing", name)
-    if len(begins) != 1 or len(ends) != 1 or ends[0].start() < begins[0].end():
+    if len(begins) != 1 or len(ends) != 1 or ends[0].start() < begins[0].end() \
+            or _inert(page_text, begins[0].start(), ends[0].start()):
         raise MarkerError("markers-damaged", name)
     return page_text[: begins[0].start()] + block + page_text[ends[0].end():]
+
+
+def _inert(text: str, *positions: int) -> bool:
+    """Whether a marker at one of ``positions`` is inside an inert tag (<nowiki>, <pre> ...)."""
+    return any(m.start() < pos < m.end() for m in _INERT.finditer(text) for pos in positions)
 
 
 def extract(page_text: str, name: str) -> str | None:

@@ -14,7 +14,7 @@ from bots.core.render.pages import KnowledgeBase, PageSet
 from bots.jobs.context import JobContext
 from bots.jobs.deliver import SUBSCRIBERS
 from bots.jobs.harvest import load_snapshot
-from bots.wiki.pages import ExcludedByTemplate
+from bots.wiki.pages import ExcludedByTemplate, SaveFailed
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,11 @@ def write_sections(ctx: JobContext, sections: dict[str, tuple[str, str]], summar
             log.warning("not writing [[%s]]: %s", title, exc)
             problems.append(Problem(title, "page", name, "excluded", name, severity="warning"))
             ctx.stats.skipped += 1
+        except SaveFailed as exc:  # one page the wiki refuses must not stop the others
+            log.error("%s", exc)
+            problems.append(Problem(title, "page", name, "save-failed",
+                                    f"{exc.code}: {exc.info}"[:200]))
+            ctx.stats.errors += 1
 
 
 def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Problem]:

@@ -169,6 +169,15 @@ class ExcludedByTemplate(RuntimeError):
     """The page opts out of this bot with {{bots}} or {{nobots}}."""
 
 
+class SaveFailed(RuntimeError):
+    """The wiki refused to save a page (too big, protected, a filter ...): nothing was saved.
+    The job reports it and goes on with its other pages."""
+
+    def __init__(self, title: str, code: str, info: str) -> None:
+        super().__init__(f"[[{title}]] was not saved: {code}: {info}")
+        self.title, self.code, self.info = title, code, info
+
+
 @dataclass
 class PageText:
     title: str
@@ -305,6 +314,8 @@ class WikiClient:
         if current.exists:
             try:
                 self._edit(page, new_text, summary, current.revid)
+            except pywikibot.exceptions.APIError as exc:
+                raise SaveFailed(title, exc.code, exc.info) from exc
             except pywikibot.exceptions.EditConflictError as exc:
                 # Someone saved the page after we read it; or we did, on a first try whose
                 # answer was lost (JSON pages: MediaWiki cannot merge those). The latter is
@@ -318,7 +329,7 @@ class WikiClient:
                 self._create(page, new_text, summary)
             except pywikibot.exceptions.APIError as exc:
                 if exc.code != "articleexists":
-                    raise
+                    raise SaveFailed(title, exc.code, exc.info) from exc
                 log.info("[[%s]] was created meanwhile; reading it first", title)
                 return self.save(self.read_one(title), new_text, summary)
         after = getattr(page, "_revid", 0)
