@@ -143,6 +143,21 @@ class BotHarness:
     def snapshot(self) -> dict:
         return json.loads(self.text("User:AdvocacyBot/Snapshot.json") or "{}")
 
+    def records(self) -> dict[str, list[dict]]:
+        """page -> its records in the snapshot (shards, then the head's delta), as the
+        README's snippet reads them."""
+        head = self.snapshot()
+        pages: dict[str, list[dict]] = {}
+        for title in head.get("shards", []):
+            shard = json.loads(self.text(title) or "{}")
+            width = len(shard.get("columns", []))
+            for row in shard.get("rows", []):
+                rec = dict(zip(shard["columns"], row, strict=False))
+                rec["fields"] = dict(zip(shard["fields"], row[width:], strict=False))
+                pages.setdefault(rec["page"], []).append(rec)
+        pages.update(head.get("delta", {}))
+        return {p: r for p, r in pages.items() if r}
+
 
 def run_for_real(harness: BotHarness, job: str, *, dry_run: bool = False,
                  now: datetime | None = None):

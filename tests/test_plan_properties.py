@@ -27,7 +27,7 @@ from bots.core.plan import (
 )
 from bots.core.schema import load_schema
 from bots.core.subscriptions import Attribution, Revision, attribute, subscribers
-from bots.core.usernames import canonical_user, follow_renames, former_names
+from bots.core.usernames import canonical_user, follow_renames
 
 SCHEMA = load_schema()
 PAGE = "Advocacy Hub/Newsletter/Subscribers"
@@ -228,8 +228,8 @@ def test_plan_invariants(world) -> None:
         final, _hops, loop = resolve(start, pages)
         assert not loop and post.page == final  # the end of the person's redirects
         assert post.page.startswith("User talk:")
-        whose = owner(post.page, "User talk")
-        assert whose in former_names(post.person, renames) | deliverable
+        whose = follow_renames(owner(post.page, "User talk"), renames)
+        assert whose in {post.person} | deliverable  # theirs (now or before), or a recipient's
         info = pages.get(post.page)
         assert recheck(post, info, BOT) is None  # no marker there, not excluded
         assert not (pages.get(start) and pages[start].opted_out)

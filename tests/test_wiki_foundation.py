@@ -39,7 +39,7 @@ def test_templates_install_is_idempotent(bot, tmp_path: Path) -> None:
     bot.cli("templates", "install", "--stats-json", str(stats_path))
     stats = json.loads(stats_path.read_text())
     assert set(stats) == {"job", "api_requests", "edits", "pages_read", "records", "errors",
-                          "skipped", "seconds"}
+                          "skipped", "seconds", "result"}
     assert stats["edits"] == 0
     assert stats["records"] == 12  # 5 templates, 5 docs, the record marker, newsletter status
     assert 1 <= stats["api_requests"] <= 3  # login check, one batched read (+ paraminfo)

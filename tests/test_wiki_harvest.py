@@ -110,6 +110,8 @@ def test_listing_continues_and_brings_the_watermark(bot) -> None:
     admin = bot.admin()
     for i in range(5):
         admin.edit(f"Advocacy Hub/Cases/L{i}", case_text(f"L{i}"), "t")
+    admin.edit("Template:Case", "#REDIRECT [[Template:Advocacy case]]", "alias")
+    admin.edit("Template:Member", "#REDIRECT [[Template:Advocate]]", "alias")
     newest = bot.api(action="query", list="recentchanges", rclimit=1,
                      rcprop="timestamp|ids")["query"]["recentchanges"][0]
     expected = {p["pageid"] for p in bot.api(action="query", list="embeddedin",
@@ -121,8 +123,9 @@ def test_listing_continues_and_brings_the_watermark(bot) -> None:
         from bots.wiki.session import RequestCounter
 
         counter = RequestCounter()
-        got["ids"], got["latest"] = transcluding_ids(ctx.site, f"Template:{RECORD_MARKER}",
-                                                     limit=2)
+        got["ids"], got["latest"], got["redirects"] = transcluding_ids(
+            ctx.site, f"Template:{RECORD_MARKER}", limit=2,
+            redirects_of=["Template:Advocacy case", "Template:Advocate"])
         got["requests"] = counter.count
         counter.close()
 
@@ -130,6 +133,8 @@ def test_listing_continues_and_brings_the_watermark(bot) -> None:
     assert len(got["ids"]) == 5 and set(got["ids"]) == expected
     assert got["latest"] == (newest["timestamp"], newest["rcid"])
     assert got["requests"] == 3  # 2 + 2 + 1 ids
+    assert got["redirects"] == {"Template:Case": "Template:Advocacy case",
+                                "Template:Member": "Template:Advocate"}
 
 
 def test_stored_sizes_are_estimated_exactly(bot) -> None:

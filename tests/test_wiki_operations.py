@@ -82,7 +82,7 @@ def test_dry_run_of_every_job_makes_no_edit_and_prints_diffs(bot) -> None:
         assert result == "ok", (job, result)
         assert stats.edits == 0 and bot_edits(bot) == before, job
         printed[job] = out
-    assert "+++ User:AdvocacyBot/Snapshot.json (bot)" in printed["harvest"]
+    assert "would write [[User:AdvocacyBot/Snapshot.json]]" in printed["harvest"]
     assert "+++ Advocacy Hub/Cases (bot)" in printed["index"]
     assert "+++ Advocacy Hub/Newsletter/2026-11 (bot)" in printed["newsletter"]
     assert "would post on [[User talk:Helper]]" in printed["digest"]  # the alert
