@@ -3,6 +3,7 @@ maintenance report, in every configured language, from the harvest snapshot."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -11,12 +12,17 @@ from bots.core.markers import MarkerError
 from bots.core.messages import Messages
 from bots.core.records import Problem, Record
 from bots.core.render.pages import KnowledgeBase, PageSet
+from bots.core.render.paging import PAGE_BUDGET
+from bots.core.wikitext import page_link
 from bots.jobs.context import JobContext
 from bots.jobs.deliver import SUBSCRIBERS
-from bots.jobs.harvest import load_snapshot
+from bots.jobs.harvest import HEAD, load_snapshot, schema_hash
+from bots.paths import PACKAGE_DIR
 from bots.wiki.pages import ExcludedByTemplate, SaveFailed
+from bots.wiki.query import edited_since
 
 log = logging.getLogger(__name__)
+STATE = "Index.json"  # what the last run wrote: its inputs' key and each page's text hash
 
 
 def page_set(ctx: JobContext) -> PageSet:
@@ -24,9 +30,15 @@ def page_set(ctx: JobContext) -> PageSet:
                    languages=ctx.profile.languages)
 
 
+def page_budget(ctx: JobContext) -> int:
+    return int(ctx.profile.limits.get("page_bytes", PAGE_BUDGET))
+
+
 def render_all(ctx: JobContext, records: list[Record]) -> dict[str, tuple[str, str]]:
-    """title -> (section name, generated wikitext) for every page but the maintenance report."""
+    """title -> (section name, generated wikitext) for every page but the maintenance report;
+    pages over the budget come as an overview and sub-pages."""
     pages = page_set(ctx)
+    budget = page_budget(ctx)
     out: dict[str, tuple[str, str]] = {}
     now = ctx.now()
     # Pages that others link to come first, so new links are blue as soon as they are saved.
@@ -34,25 +46,30 @@ def render_all(ctx: JobContext, records: list[Record]) -> dict[str, tuple[str, s
         kb = KnowledgeBase(ctx.schema, Messages(lang), pages)
         for fld in kb.case.facets:
             facet = fld.facet or fld.name
-            out[pages.title("facets", lang, facet)] = (f"facet-{facet}",
-                                                       kb.facet_page(records, fld))
+            for suffix, body in kb.facet_pages(records, fld, budget).items():
+                out[pages.title("facets", lang, suffix)] = (f"facet-{facet}", body)
         out[pages.title("statistics", lang)] = ("statistics", kb.statistics(records))
         out[pages.title("events", lang)] = ("events", kb.events(records, now))
         out[pages.title("resources", lang)] = ("resources", kb.resources(records))
     for lang in ctx.profile.languages:
         kb = KnowledgeBase(ctx.schema, Messages(lang), pages)
-        out[pages.title("cases", lang)] = ("cases", kb.case_index(records))
+        for suffix, body in sorted(kb.case_index_pages(records, budget).items(),
+                                   key=lambda item: item[0] == ""):  # the overview last
+            out[pages.title("cases", lang, suffix)] = ("cases", body)
     return out
 
 
 def write_sections(ctx: JobContext, sections: dict[str, tuple[str, str]], summary: str,
-                   problems: list[Problem], current: dict | None = None) -> None:
-    """Write each generated section; a page whose markers are broken or that excludes the bot
-    is left as it is and reported."""
+                   problems: list[Problem], current: dict | None = None) -> set[str]:
+    """Write each generated section; a page whose markers are broken, that excludes the bot
+    or that the wiki refuses is left as it is and reported. Returns the titles written (or
+    already as generated)."""
     current = current if current is not None else ctx.wiki.read(sections)
+    done: set[str] = set()
     for title, (name, body) in sections.items():
         try:
             ctx.wiki.save_section(current[title], name, body, summary)
+            done.add(title)
         except MarkerError as exc:
             log.warning("not writing [[%s]]: %s", title, exc)
             problems.append(Problem(title, "page", name, exc.code, name))
@@ -66,6 +83,7 @@ def write_sections(ctx: JobContext, sections: dict[str, tuple[str, str]], summar
             problems.append(Problem(title, "page", name, "save-failed",
                                     f"{exc.code}: {exc.info}"[:200]))
             ctx.stats.errors += 1
+    return done
 
 
 def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Problem]:
@@ -84,21 +102,85 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
     return problems
 
 
+def _code_hash(ctx: JobContext) -> str:
+    """What the generated pages depend on besides the records: the renderers, messages,
+    schema and vocabularies, the hub's settings and the page budget."""
+    digest = hashlib.sha1(schema_hash().encode())
+    sources = [*(PACKAGE_DIR / "core").rglob("*.py"), *(PACKAGE_DIR / "i18n").glob("*.json")]
+    for path in sorted(sources):
+        digest.update(path.read_bytes())
+    digest.update(json.dumps([ctx.profile.hub, page_budget(ctx)], sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
 def run(ctx: JobContext) -> None:
-    snapshot = load_snapshot(ctx)
-    records = snapshot.records()
+    """Render every page from the snapshot, and write only those whose generated text
+    changed (or that someone else edited since). When neither the snapshot, the delivery
+    job's findings, the code nor the day changed and nobody edited a generated page, it
+    reads three pages in one request and one batch of recent changes, and stops there."""
+    pages = page_set(ctx)
+    head_title, state_title = ctx.profile.state_page(HEAD), ctx.profile.state_page(STATE)
+    subs_state = ctx.profile.state_page(SUBSCRIBERS)
+    first = ctx.wiki.read([head_title, state_title, subs_state])
+    try:
+        state = json.loads(first[state_title].text or "{}")
+    except ValueError:
+        state = {}
+    known: dict[str, list] = state.get("pages", {})  # title -> [section, sha1, bytes]
+    key = hashlib.sha1(json.dumps([first[head_title].revid, first[subs_state].revid,
+                                   _code_hash(ctx), ctx.now().date().isoformat()]
+                                  ).encode()).hexdigest()[:16]
+    edited, rc_from = edited_since(ctx.site, state.get("rc_from", ""), ctx.profile.bot_user)
+    edited &= set(known)
+    if state.get("key") == key and not edited:
+        ctx.stats.records = int(state.get("records", 0))
+        log.info("index: nothing changed since the last run")
+        return
+    records = load_snapshot(ctx, head=first[head_title]).records()
     ctx.stats.records = len(records)
     sections = render_all(ctx, records)
-    pages = page_set(ctx)
-    maint_titles = [pages.title("maintenance", lang) for lang in ctx.profile.languages]
-    subs_state = ctx.profile.state_page(SUBSCRIBERS)
-    # One batched read for every page, and for the delivery job's subscription checks.
-    current = ctx.wiki.read([*sections, *maint_titles, subs_state])
+    bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
     summary = ctx.summary("advocacyhub-summary-index", len(records))
-    bot_problems: list[Problem] = forged_subscriptions(ctx, current[subs_state].text)
-    write_sections(ctx, sections, summary, bot_problems, current)
-    report: Callable[[str], str] = lambda lang: KnowledgeBase(  # noqa: E731
-        ctx.schema, Messages(lang), pages).maintenance(records, bot_problems)
-    maintenance = {pages.title("maintenance", lang): ("maintenance", report(lang))
-                   for lang in ctx.profile.languages}
-    write_sections(ctx, maintenance, summary, [], current)
+    written = _write_changed(ctx, sections, known, edited, summary, bot_problems)
+    report: Callable[[str], dict[str, str]] = lambda lang: KnowledgeBase(  # noqa: E731
+        ctx.schema, Messages(lang), pages).maintenance_pages(records, bot_problems,
+                                                             page_budget(ctx))
+    maintenance = {pages.title("maintenance", lang, suffix): ("maintenance", body)
+                   for lang in ctx.profile.languages for suffix, body in report(lang).items()}
+    written.update(_write_changed(ctx, maintenance, known, edited, summary, []))
+    generated = {**sections, **maintenance}
+    _retire(ctx, [t for t in known if t not in generated], known, summary)
+    state = {"key": key, "rc_from": rc_from, "records": len(records),
+             "pages": {t: written[t] for t in sorted(written)}}
+    ctx.wiki.save(first[state_title], json.dumps(state, sort_keys=True, ensure_ascii=False),
+                  summary)
+
+
+def _write_changed(ctx: JobContext, sections: dict[str, tuple[str, str]],
+                   known: dict[str, list], edited: set[str], summary: str,
+                   problems: list[Problem]) -> dict[str, list]:
+    """Write the sections whose text differs from the last run's (or whose page someone
+    edited); returns title -> [section, sha1, bytes] of every page now as generated."""
+    stamps = {t: [name, hashlib.sha1(body.encode()).hexdigest()[:16], len(body.encode())]
+              for t, (name, body) in sections.items()}
+    changed = {t: v for t, v in sections.items()
+               if t in edited or known.get(t, [None, None])[:2] != stamps[t][:2]}
+    current = ctx.wiki.read_sized(changed, {t: v[2] for t, v in known.items() if len(v) > 2})
+    done = write_sections(ctx, changed, summary, problems, current)
+    log.info("index: %d of %d pages had new text", len(changed), len(sections))
+    return {t: stamps[t] for t in sections if t in done or t not in changed}
+
+
+def _retire(ctx: JobContext, titles: list[str], known: dict[str, list], summary: str) -> None:
+    """Sub-pages no longer generated (a split undone): their section says where to look."""
+    if not titles:
+        return
+    pages = page_set(ctx)
+    current = ctx.wiki.read_sized(titles, {t: v[2] for t, v in known.items() if len(v) > 2})
+    for title in titles:
+        lang = title.rsplit("/", 1)[-1] if title.rsplit("/", 1)[-1] in ctx.profile.languages \
+            else ctx.profile.language
+        overview = next((pages.title(k, lang) for k in ("cases", "facets", "maintenance")
+                         if title.startswith(pages.titles[k] + "/")), pages.title("cases", lang))
+        body = Messages(lang)("advocacyhub-part-unused", page_link(overview))
+        write_sections(ctx, {title: (known[title][0], body)}, summary, [], current)

@@ -279,6 +279,25 @@ class WikiClient:
                                          page.revid, page.timestamp, page.page)
         return result
 
+    def read_sized(self, titles: Iterable[str], sizes: dict[str, int],
+                   limit: int = 6 * 1024 * 1024, unknown: int = 512 * 1024,
+                   ) -> dict[str, PageText]:
+        """Like :meth:`read`, in groups whose expected sizes (bytes; ``unknown`` for a page
+        of unknown size) add up to at most ``limit``: the API truncates an answer over 8 MiB."""
+        out: dict[str, PageText] = {}
+        group: list[str] = []
+        used = 0
+        for title in dict.fromkeys(titles):
+            expect = sizes.get(title, unknown)
+            if group and (used + expect > limit or len(group) >= self.batch_size):
+                out.update(self.read(group))
+                group, used = [], 0
+            group.append(title)
+            used += expect
+        if group:
+            out.update(self.read(group))
+        return out
+
     def read_later(self, title: str) -> PageText:
         """A page fetched along with an earlier batch, or read now."""
         cached = self.piggyback.get(title)

@@ -13,11 +13,15 @@ from bots.core.messages import Messages
 from bots.core.places import language_autonym
 from bots.core.records import Problem, Record
 from bots.core.render.cells import CellRenderer, years
-from bots.core.render.tables import bar_chart, share_bar, table
+from bots.core.render.paging import OTHER, PAGE_BUDGET, Part, size, split
+from bots.core.render.tables import bar_chart, share_bar, table, table_parts
 from bots.core.schema import Field, RecordKind, Schema
 from bots.core.wikitext import escape, heading, page_link
 
 YEAR_FACET = "year"
+OVERHEAD = 8 * 1024  # bytes a sub-page spends outside its rows (language bar, navigation ...)
+INDEX_PARTS = "Index"  # the case index's sub-pages: <cases>/Index/<letter>
+BOLD = "\'\'\'"
 
 
 @dataclass
@@ -92,10 +96,123 @@ class KnowledgeBase:
             self._records_table(self.case, cases),
         ])
 
-    def facet_page(self, records: Sequence[Record], fld: Field) -> str:
+    # -- pages that stay small (bots.core.render.paging) ----------------------------------
+    def part_label(self, label: str) -> str:
+        if label.startswith(OTHER):
+            return self.msgs("advocacyhub-part-other") + label[len(OTHER):]
+        return label
+
+    def part_nav(self, key: str, parts: Sequence[Part], i: int, prefix: str,
+                 up: str = "") -> str:
+        """Links from sub-page ``i``: the overview, the previous and the next part."""
+        links = [page_link(self.pages.title(key, self.lang, up),
+                           self.msgs("advocacyhub-part-overview"))]
+        if i > 0:
+            links.append(page_link(self.pages.title(key, self.lang, prefix + parts[i - 1].label),
+                                   "← " + self.part_label(parts[i - 1].label)))
+        if i + 1 < len(parts):
+            links.append(page_link(self.pages.title(key, self.lang, prefix + parts[i + 1].label),
+                                   self.part_label(parts[i + 1].label) + " →"))
+        return BOLD + " · ".join(links) + BOLD
+
+    def parts_table(self, key: str, parts: Sequence[Part], prefix: str,
+                    first_last: Sequence[tuple[str, str]]) -> str:
+        rows = [[page_link(self.pages.title(key, self.lang, prefix + p.label),
+                           self.part_label(p.label)), str(len(p.items)),
+                 escape(f"{a} – {b}" if a != b else a, 200)]
+                for p, (a, b) in zip(parts, first_last, strict=True)]
+        return table([self.msgs("advocacyhub-part"), self.msgs("advocacyhub-count"),
+                      self.msgs("advocacyhub-part-range")], rows)
+
+    def search_box(self) -> str:
+        """MediaWiki's InputBox, searching the case pages by their title prefix."""
+        prefix = self.pages.titles["cases"] + "/"
+        return (f"<inputbox>\ntype=fulltext\nprefix={prefix}\nbreak=no\nwidth=40\n"
+                f"searchbuttonlabel={self.msgs('advocacyhub-search-cases')}\n</inputbox>")
+
+    def case_index_pages(self, records: Sequence[Record],
+                         budget: int = PAGE_BUDGET) -> dict[str, str]:
+        """suffix -> text: ``""`` the case index (one page while it fits the budget, else an
+        overview), ``Index/<part>`` its sub-pages by the first letters of the titles."""
+        cases = sorted(_valid(records, "case"), key=lambda r: r.get("title").lower())
+        single = self.case_index(cases)
+        if size(single) <= budget:
+            return {"": single}
+        kind = self.case
+        cols = list(kind.columns)
+        headers = [self.msgs.field_label("years" if f.name == "start" else f.name)
+                   for f in cols]
+        head, blocks, end = table_parts(
+            headers, [[self.cells.cell(kind, r, f) for f in cols] for r in cases],
+            [[self.cells.sort_key(kind, r, f) for f in cols] for r in cases],
+            css=f"advocacy-{kind.name}-index")
+        titles = [r.get("title") or r.page for r in cases]
+        parts = split(titles, [size(b) + 1 for b in blocks], budget - OVERHEAD - size(head))
+        prefix = INDEX_PARTS + "/"
+        out = {"": "\n".join([
+            self.pages.language_bar("cases", self.lang),
+            self.msgs("advocacyhub-index-intro", len(cases)), "",
+            self.facet_nav(), "", self.search_box(), "",
+            self.msgs("advocacyhub-index-parts", len(cases), len(parts)), "",
+            self.parts_table("cases", parts, prefix,
+                             [(titles[p.items[0]], titles[p.items[-1]]) for p in parts])])}
+        for i, part in enumerate(parts):
+            nav = self.part_nav("cases", parts, i, prefix)
+            out[prefix + part.label] = "\n".join([
+                self.pages.language_bar("cases", self.lang, prefix + part.label),
+                self.msgs("advocacyhub-index-part-intro", self.part_label(part.label),
+                          len(part.items), len(cases)), "", nav, "",
+                head, *(blocks[j] for j in part.items), end, "", nav])
+        return out
+
+    def facet_pages(self, records: Sequence[Record], fld: Field,
+                    budget: int = PAGE_BUDGET) -> dict[str, str]:
+        """suffix -> text: the facet page while it fits, else an overview of its values and
+        one sub-page per value (split further by letters when one value is too big)."""
+        facet = fld.facet or fld.name
+        single = self.facet_page(records, fld)
+        if size(single) <= budget:
+            return {facet: single}
+        groups, order, label = self._facet_groups(records, fld)
         cases = _valid(records, "case")
+        rows = [[page_link(self.pages.title("facets", self.lang, f"{facet}/{v}"), label(v)),
+                 str(len(groups[v]))] for v in order]
+        out = {facet: "\n".join([
+            self.pages.language_bar("facets", self.lang, facet),
+            self.msgs("advocacyhub-facet-intro", len(cases), len(groups)), "",
+            self.facet_nav(), "",
+            table([self.msgs.field_label(fld.name), self.msgs("advocacyhub-count")], rows,
+                  [[label(v).lower(), f"{len(groups[v]):06d}"] for v in order])])}
+        for value in order:
+            members = sorted(groups[value], key=lambda r: r.get("title").lower())
+            items = [self._facet_item(rec) for rec in members]
+            titles = [r.get("title") or r.page for r in members]
+            parts = split(titles, [size(i) + 1 for i in items], budget - OVERHEAD)
+            base = f"{facet}/{value}"
+            title_line = heading(f"{label(value)} ({len(members)})")
+            up = page_link(self.pages.title("facets", self.lang, facet),
+                           self.msgs("advocacyhub-part-overview"))
+            if len(parts) == 1:
+                out[base] = "\n".join([self.pages.language_bar("facets", self.lang, base), up,
+                                       title_line, *items])
+                continue
+            out[base] = "\n".join([
+                self.pages.language_bar("facets", self.lang, base), up, title_line,
+                self.parts_table("facets", parts, base + "/",
+                                 [(titles[p.items[0]], titles[p.items[-1]]) for p in parts])])
+            for i, part in enumerate(parts):
+                nav = self.part_nav("facets", parts, i, base + "/", up=base)
+                suffix = f"{base}/{part.label}"
+                out[suffix] = "\n".join([
+                    self.pages.language_bar("facets", self.lang, suffix),
+                    heading(f"{label(value)}: {self.part_label(part.label)} "
+                            f"({len(part.items)})"), nav, "",
+                    *(items[j] for j in part.items), "", nav])
+        return out
+
+    def _facet_groups(self, records: Sequence[Record], fld: Field):
         groups: dict[str, list[Record]] = {}
-        for rec in cases:
+        for rec in _valid(records, "case"):
             for value in facet_values(rec, fld):
                 groups.setdefault(value, []).append(rec)
 
@@ -103,6 +220,17 @@ class KnowledgeBase:
             return value if fld.facet == YEAR_FACET else self.cells.value_label(fld, value)
 
         order = sorted(groups, key=lambda v: (v if fld.facet == YEAR_FACET else label(v).lower()))
+        return groups, order, label
+
+    def _facet_item(self, rec: Record) -> str:
+        where = ", ".join(self.cells.value_label(self.case.fields["jurisdiction"], j)
+                          for j in rec.get_list("jurisdiction"))
+        return (f"* {page_link(rec.page, rec.get('title') or rec.page)} "
+                f"({escape(years(rec))}; {escape(where)})")
+
+    def facet_page(self, records: Sequence[Record], fld: Field) -> str:
+        cases = _valid(records, "case")
+        groups, order, label = self._facet_groups(records, fld)
         summary = table([self.msgs.field_label(fld.name), self.msgs("advocacyhub-count")],
                         [[escape(label(v)), str(len(groups[v]))] for v in order],
                         [[label(v).lower(), f"{len(groups[v]):06d}"] for v in order])
@@ -116,11 +244,8 @@ class KnowledgeBase:
         ]
         for value in order:
             out += ["", heading(f"{label(value)} ({len(groups[value])})")]
-            for rec in sorted(groups[value], key=lambda r: r.get("title").lower()):
-                where = ", ".join(self.cells.value_label(self.case.fields["jurisdiction"], j)
-                                  for j in rec.get_list("jurisdiction"))
-                out.append(f"* {page_link(rec.page, rec.get('title') or rec.page)} "
-                           f"({escape(years(rec))}; {escape(where)})")
+            out += [self._facet_item(rec)
+                    for rec in sorted(groups[value], key=lambda r: r.get("title").lower())]
         return "\n".join(out)
 
     def statistics(self, records: Sequence[Record]) -> str:
@@ -209,15 +334,39 @@ class KnowledgeBase:
         return "\n".join(out)
 
     def maintenance(self, records: Sequence[Record], bot_problems: Sequence[Problem]) -> str:
+        """The whole report as one page."""
+        return self.maintenance_pages(records, bot_problems, budget=2 ** 62)[""]
+
+    def maintenance_pages(self, records: Sequence[Record], bot_problems: Sequence[Problem],
+                          budget: int = PAGE_BUDGET) -> dict[str, str]:
+        """suffix -> text: the report while it fits, else an overview and sub-pages by the
+        first letters of the pages with problems."""
         problems = [p for r in records for p in r.problems]
         problems += list(bot_problems)
         problems.sort(key=lambda p: (p.page, p.kind, p.field, p.code))
-        out = [self.pages.language_bar("maintenance", self.lang),
-               self.msgs("advocacyhub-maint-intro", len(problems),
-                         len({p.page for p in problems}))]
+        intro = [self.pages.language_bar("maintenance", self.lang),
+                 self.msgs("advocacyhub-maint-intro", len(problems),
+                           len({p.page for p in problems}))]
         if not problems:
-            out.append(self.msgs("advocacyhub-maint-none"))
-            return "\n".join(out)
+            return {"": "\n".join([*intro, self.msgs("advocacyhub-maint-none")])}
+        head, blocks, end = table_parts(*self._problem_rows(problems),
+                                        css="advocacy-maintenance")
+        single = "\n".join([*intro, "", head, *blocks, end])
+        if size(single) <= budget:
+            return {"": single}
+        pages = [p.page for p in problems]
+        parts = split(pages, [size(b) + 1 for b in blocks], budget - OVERHEAD - size(head))
+        out = {"": "\n".join([*intro, "", self.parts_table(
+            "maintenance", parts, "", [(pages[p.items[0]], pages[p.items[-1]])
+                                       for p in parts])])}
+        for i, part in enumerate(parts):
+            nav = self.part_nav("maintenance", parts, i, "")
+            out[part.label] = "\n".join([
+                self.pages.language_bar("maintenance", self.lang, part.label), nav, "",
+                head, *(blocks[j] for j in part.items), end, "", nav])
+        return out
+
+    def _problem_rows(self, problems: Sequence[Problem]) -> tuple[list[str], list[list[str]]]:
         headers = [self.msgs("advocacyhub-maint-page"), self.msgs("advocacyhub-maint-kind"),
                    self.msgs("advocacyhub-maint-field"), self.msgs("advocacyhub-maint-problem"),
                    self.msgs("advocacyhub-maint-severity")]
@@ -231,5 +380,4 @@ class KnowledgeBase:
                 escape(self.msgs.describe(p), 600),
                 escape(self.msgs(f"advocacyhub-severity-{p.severity}")),
             ])
-        out += ["", table(headers, rows, css="advocacy-maintenance")]
-        return "\n".join(out)
+        return headers, rows

@@ -11,17 +11,27 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]],
           sort_keys: Sequence[Sequence[str]] | None = None, css: str = "") -> str:
     """A sortable table. Cells must already be safe wikitext; one cell per line, so no value
     can be read as a cell separator."""
+    head, blocks, end = table_parts(headers, rows, sort_keys, css)
+    return "\n".join([head, *blocks, end])
+
+
+def table_parts(headers: Sequence[str], rows: Sequence[Sequence[str]],
+                sort_keys: Sequence[Sequence[str]] | None = None, css: str = "",
+                ) -> tuple[str, list[str], str]:
+    """The table's head, each row's block and its end: the rows of a long table can be
+    split over several pages, each with the same head."""
     classes = f"wikitable sortable {css}".strip()
-    out = [f'{{| class="{classes}" style="width:100%;"']
-    out.append("! " + "\n! ".join(escape(h) for h in headers))
+    head = f'{{| class="{classes}" style="width:100%;"\n' + "! " + "\n! ".join(
+        escape(h) for h in headers)
+    blocks = []
     for i, row in enumerate(rows):
-        out.append("|-")
+        out = ["|-"]
         for j, cell in enumerate(row):
             key = sort_keys[i][j] if sort_keys and sort_keys[i][j] else ""
             attr = f"data-sort-value={sort_value(key)} | " if key else ""
             out.append(f"| {attr}{cell}")
-    out.append("|}")
-    return "\n".join(out)
+        blocks.append("\n".join(out))
+    return head, blocks, "|}"
 
 
 PALETTE = ["#3366cc", "#14866d", "#d33", "#fc3", "#a66", "#72777d", "#6b4ba1", "#ac6600"]

@@ -1,0 +1,84 @@
+"""Pages that stay small: long lists split into sub-pages by the first letters of their keys.
+
+A generated page over the budget (512 KiB by default; MediaWiki refuses 2 MiB, and a page of
+megabytes is slow to save and to read) is split by the first character of each item's key
+(``A``, ``B`` ... ``0`` ... ``Other``), and a part still over the budget by its next character
+(``Sa``, ``Se`` ...). The split is decided by the keys alone, never by positions: adding one
+item changes only the sub-page it falls in (and the overview's counts), so edits do not churn.
+A part whose keys cannot be told apart further is cut into numbered pieces, the one place
+where positions count.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+PAGE_BUDGET = 512 * 1024  # bytes of wikitext per generated page
+OTHER = "Other"  # the part for keys that do not start with a Latin letter or a digit
+MAX_DEPTH = 6
+
+
+def size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def fold(key: str) -> str:
+    """The key as it is bucketed: accents dropped, case folded (``Émile`` -> ``emile``)."""
+    decomposed = unicodedata.normalize("NFKD", key)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def _segment(key: str, depth: int) -> str:
+    """The bucket label of ``key`` at ``depth`` characters."""
+    folded = fold(key)
+    if not folded or not (folded[0].isascii() and folded[0].isalnum()):
+        return OTHER if depth == 1 else OTHER + "-" * (depth - 1)
+    out = []
+    for ch in folded[:depth]:
+        out.append(ch if ch.isascii() and ch.isalnum() else "-")
+    out += ["-"] * (depth - len(out))
+    label = "".join(out)
+    return label[:1].upper() + label[1:]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One sub-page: its label (the title suffix), and the items on it, in order."""
+
+    label: str
+    items: tuple[int, ...]
+
+
+def split(keys: Sequence[str], sizes: Sequence[int], budget: int) -> list[Part]:
+    """Items (already in display order) as parts whose sizes sum to at most ``budget``; one
+    part labelled "" when everything fits. ``sizes`` are each item's bytes on the page."""
+    if sum(sizes) <= budget:
+        return [Part("", tuple(range(len(keys))))]
+    parts: list[Part] = []
+    _split(list(range(len(keys))), keys, sizes, budget, 1, parts)
+    return sorted(parts, key=lambda p: (p.label.startswith(OTHER), p.label))
+
+
+def _split(items: list[int], keys: Sequence[str], sizes: Sequence[int], budget: int,
+           depth: int, out: list[Part]) -> None:
+    groups: dict[str, list[int]] = {}
+    for i in items:
+        groups.setdefault(_segment(keys[i], depth), []).append(i)
+    for label, members in groups.items():
+        if sum(sizes[i] for i in members) <= budget:
+            out.append(Part(label, tuple(members)))
+        elif depth < MAX_DEPTH and len({_segment(keys[i], depth + 1) for i in members}) > 1:
+            _split(members, keys, sizes, budget, depth + 1, out)
+        else:  # the keys are alike this far: numbered pieces
+            piece: list[int] = []
+            used = 0
+            n = 1
+            for i in members:
+                if piece and used + sizes[i] > budget:
+                    out.append(Part(f"{label} {n}", tuple(piece)))
+                    piece, used, n = [], 0, n + 1
+                piece.append(i)
+                used += sizes[i]
+            out.append(Part(f"{label} {n}" if n > 1 else label, tuple(piece)))

@@ -1,0 +1,116 @@
+"""Pages that stay small: the split by first letters (pure), and the paged renderers."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bots.core.messages import Messages
+from bots.core.records import Record
+from bots.core.render.pages import KnowledgeBase, PageSet
+from bots.core.render.paging import OTHER, _segment, size, split
+from bots.core.schema import load_schema
+
+TITLES = st.text(alphabet=st.sampled_from(list("abcdeSsTtÉé 0123-中文")),
+                 min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TITLES, max_size=80), st.integers(1, 9), st.integers(5, 60))
+def test_every_item_once_and_every_part_within_budget(keys, row, budget) -> None:
+    sizes = [row] * len(keys)
+    parts = split(keys, sizes, budget)
+    placed = [i for p in parts for i in p.items]
+    assert sorted(placed) == list(range(len(keys)))
+    assert len({p.label for p in parts}) == len(parts)  # one title per part
+    for p in parts:
+        assert sum(sizes[i] for i in p.items) <= max(budget, row)
+        assert list(p.items) == sorted(p.items)  # display order kept within a part
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TITLES, min_size=1, max_size=80), TITLES, st.integers(10, 60))
+def test_adding_one_item_leaves_the_other_letters_alone(keys, new, budget) -> None:
+    before = {p.label: [keys[i] for i in p.items] for p in split(keys, [3] * len(keys), budget)}
+    after_keys = [*keys, new]
+    after = {p.label: [after_keys[i] for i in p.items]
+             for p in split(after_keys, [3] * len(after_keys), budget)}
+    if len(before) == 1 or len(after) == 1:
+        return  # one page before or after: nothing to keep apart
+    first = _segment(new, 1)
+    for label, items in before.items():
+        if not label.startswith(first):
+            assert after.get(label) == items, label
+
+
+def test_labels_read_well() -> None:
+    assert _segment("Émile's law", 1) == "E"
+    assert _segment("Sale of data", 2) == "Sa"
+    assert _segment("S", 2) == "S-"
+    assert _segment("2019 reform", 1) == "2"
+    assert _segment("中文", 1) == OTHER
+    parts = split(["b", "a", "中"], [10, 10, 10], 15)
+    assert [p.label for p in parts] == ["A", "B", OTHER]
+
+
+def test_below_the_budget_nothing_changes() -> None:
+    parts = split(["x", "y"], [1, 1], 10)
+    assert [(p.label, p.items) for p in parts] == [("", (0, 1))]
+
+
+# -- the paged renderers --------------------------------------------------------------------
+
+SCHEMA = load_schema()
+PAGES = PageSet({"cases": "Advocacy Hub/Cases", "facets": "Advocacy Hub/Cases/By",
+                 "maintenance": "Advocacy Hub/Maintenance", "statistics": "S", "events": "E",
+                 "resources": "R"}, "en", ["en", "es"])
+
+
+def cases(n: int) -> list[Record]:
+    out = []
+    for i in range(n):
+        title = f"{'ABCSSSSTU'[i % 9]}{'aeiou'[i % 5]} case {i:04d}"
+        out.append(Record("case", f"Advocacy Hub/Cases/{title}", {
+            "title": title, "summary": "Summary " * 20, "jurisdiction": ["CL"],
+            "region": ["latin-america-caribbean"], "topics": ["copyright"], "start": "2021",
+            "status": "active", "outcome": "pending"}))
+    return out
+
+
+def test_a_big_case_index_becomes_an_overview_and_parts_within_the_budget() -> None:
+    kb = KnowledgeBase(SCHEMA, Messages("en"), PAGES)
+    records = cases(300)
+    budget = 40_000
+    pages = kb.case_index_pages(records, budget)
+    assert len(pages) > 3 and "" in pages
+    assert all(size(text) <= budget for text in pages.values())
+    shown = sum(text.count("\n|-\n| ") for suffix, text in pages.items() if suffix)
+    assert shown == 300  # every case in exactly one part
+    overview = pages[""]
+    assert "<inputbox>" in overview and "prefix=Advocacy Hub/Cases/" in overview
+    for suffix in pages:
+        if suffix:
+            assert f"[[:Advocacy Hub/Cases/{suffix}|" in overview
+    small = kb.case_index_pages(records[:5], budget)
+    assert list(small) == [""] and small[""] == kb.case_index(records[:5])
+
+
+def test_a_big_facet_page_gets_one_page_per_value() -> None:
+    kb = KnowledgeBase(SCHEMA, Messages("es"), PAGES)
+    fld = SCHEMA.kinds["case"].fields["topics"]
+    pages = kb.facet_pages(cases(300), fld, 20_000)
+    assert "topics" in pages and "topics/copyright" in pages
+    assert all(size(text) <= 20_000 for text in pages.values())
+    assert "[[:Advocacy Hub/Cases/By/topics/copyright/es|" in pages["topics"]
+
+
+def test_a_big_maintenance_report_is_split_by_page() -> None:
+    kb = KnowledgeBase(SCHEMA, Messages("en"), PAGES)
+    from bots.core.records import Problem
+
+    problems = [Problem(f"Advocacy Hub/Cases/{c}{i}", "case", "topics", "unknown-value",
+                        "copyrigth", ("copyright",)) for c in "ABC" for i in range(80)]
+    pages = kb.maintenance_pages([], problems, 20_000)
+    assert len(pages) > 2 and all(size(t) <= 20_000 for t in pages.values())
+    rows = sum(t.count("[[:Advocacy Hub/Cases/") for s, t in pages.items() if s)
+    assert rows == len(problems)
