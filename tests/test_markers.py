@@ -97,3 +97,16 @@ def test_wrap_then_extract_round_trip() -> None:
     body = "{| class=wikitable\n|-\n| a || b\n|}"
     assert extract(wrap(NAME, body), NAME) == body
     assert extract(splice(page(), NAME, body), NAME) == body
+
+
+def test_a_block_inside_nowiki_or_pre_is_damaged_but_a_self_closing_nowiki_is_not() -> None:
+    from bots.core import markers as m
+
+    block = m.wrap("x", "old <nowiki>|</nowiki> kept")
+    for wrapped in (f"<nowiki>{block}</nowiki>", f"<pre>\n{block}\n</pre>",
+                    f"{m.BEGIN.format(name='x')}<nowiki>{m.END.format(name='x')}</nowiki>"):
+        with pytest.raises(m.MarkerError, match="markers-damaged"):
+            m.splice(wrapped, "x", "new")
+    for fine in (f"[[Foo]]<nowiki/>s\n{block}", f"a<nowiki />b\n{block}",
+                 f"<noinclude>{block}</noinclude>", f"<nowiki>{{{{x}}}}</nowiki>\n{block}"):
+        assert "\nnew\n" in m.splice(fine, "x", "new")

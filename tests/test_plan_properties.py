@@ -229,7 +229,9 @@ def test_plan_invariants(world) -> None:
         assert not loop and post.page == final  # the end of the person's redirects
         assert post.page.startswith("User talk:")
         whose = follow_renames(owner(post.page, "User talk"), renames)
-        assert whose in {post.person} | deliverable  # theirs (now or before), or a recipient's
+        if whose != post.person:  # not theirs: exactly the talk page of another recipient
+            assert whose in deliverable
+            assert post.page == f"User talk:{owner(post.page, 'User talk')}"
         info = pages.get(post.page)
         assert recheck(post, info, BOT) is None  # no marker there, not excluded
         assert not (pages.get(start) and pages[start].opted_out)
@@ -277,4 +279,22 @@ def test_redirect_to_a_stranger_is_skipped() -> None:
     plan = make_plan([Recipient("Ana", DID, "newsletter")], {"Ana": AccountInfo()}, pages, {},
                      bot=BOT)
     assert not plan.posts
+    assert [(o.user, o.reason) for o in plan.outcomes] == [("Ana", "redirect-elsewhere")]
+
+
+def test_sorting_the_list_keeps_every_line_its_author() -> None:
+    lines = {u: line(u, "en", "full") for u in ("Bob", "Ana", "Cy")}
+    revs = [Revision(1, "Bob", lines["Bob"]),
+            Revision(2, "Ana", lines["Bob"] + "\n" + lines["Ana"]),
+            Revision(3, "Cy", lines["Bob"] + "\n" + lines["Ana"] + "\n" + lines["Cy"]),
+            Revision(4, "Clerk", "\n".join(lines[u] for u in ("Ana", "Bob", "Cy")))]
+    subs = subscribers(attribute(Attribution(), revs, SCHEMA), SCHEMA, PAGE)
+    assert sorted(subs.people) == ["Ana", "Bob", "Cy"] and not subs.forged
+
+
+def test_a_redirect_to_another_recipients_subpage_is_skipped() -> None:
+    pages = {"User talk:Ana": PageInfo("User talk:Ana", redirect_to="User talk:Bob/Notes")}
+    plan = make_plan([Recipient("Ana", DID, "newsletter"), Recipient("Bob", DID, "newsletter")],
+                     {"Ana": AccountInfo(), "Bob": AccountInfo()}, pages, {}, bot=BOT)
+    assert [p.person for p in plan.posts] == ["Bob"]
     assert [(o.user, o.reason) for o in plan.outcomes] == [("Ana", "redirect-elsewhere")]

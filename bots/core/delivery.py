@@ -47,7 +47,6 @@ class DeliveryReport:
     delivery_id: str
     outcomes: list[Outcome] = field(default_factory=list)
     paused: str = ""  # circuit breaker / cap / time budget: why the run stopped early
-    paused_by: str = ""  # "breaker" (a maintainer must confirm), "cap" or "time" (next run)
 
     def count(self, result: str) -> int:
         return sum(o.result == result for o in self.outcomes)

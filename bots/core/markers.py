@@ -11,7 +11,7 @@ _ANY_BEGIN = re.compile(r"<!--\s*advocacy-bot:begin\s+([\w.-]+)[^>]*-->")
 _ANY_END = re.compile(r"<!--\s*advocacy-bot:end\s+([\w.-]+)\s*-->")
 # Markers inside these are shown as text or not at all: an editor disabled the generated block
 # (wrapping it in <nowiki> is a common way), so it is damaged, not the bot's to write into.
-_INERT = re.compile(r"<(nowiki|pre|syntaxhighlight|source|includeonly|noinclude)\b[^>]*>"
+_INERT = re.compile(r"<(nowiki|pre|syntaxhighlight|source)\b[^>]*(?<!/)>"
                     r".*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from bots.core.delivery import ALREADY, SKIPPED, Outcome, delivered_ids
+from bots.core.delivery import ALREADY, FAILED, SKIPPED, Outcome, delivered_ids
 from bots.core.exclusion import bot_may_edit
 from bots.core.usernames import canonical_user, follow_renames, former_names
 
@@ -68,9 +68,6 @@ class Post:
 class Plan:
     posts: list[Post] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)  # settled without posting
-
-    def outcome_for(self, delivery_id: str) -> list[Outcome]:
-        return [o for o in self.outcomes if o.delivery_id == delivery_id]
 
 
 def owner(title: str, user_talk: str) -> str:
@@ -142,11 +139,15 @@ def make_plan(recipients: Iterable[Recipient], accounts: Mapping[str, AccountInf
             continue
         if final != start:
             whose = owner(final, user_talk)
-            allowed = former_names(person, renames) | deliverable[did]
             if not whose:
                 settle(did, person, final, SKIPPED, "not-a-user-talk-page", start)
                 continue
-            if whose not in allowed and follow_renames(whose, renames) not in allowed:
+            # Their own pages (subpages too, under any name they had), or the talk page itself
+            # (not a subpage) of another recipient of this delivery.
+            own = whose in former_names(person, renames)
+            other = final == f"{user_talk}:{whose}" and \
+                follow_renames(whose, renames) in deliverable[did]
+            if not (own or other):
                 settle(did, person, final, SKIPPED, "redirect-elsewhere", start)
                 continue
         why = page_problem(pages.get(start), bot, rec.message_kind) or \
@@ -179,8 +180,8 @@ def recheck(post: Post, fresh: PageInfo | None, bot: str) -> Outcome | None:
     text = fresh.text if fresh else None
     if post.delivery_id in delivered_ids(text):
         return Outcome(post.person, post.page, ALREADY, delivery_id=post.delivery_id)
-    if fresh is not None and fresh.redirect_to:
-        return Outcome(post.person, post.page, SKIPPED, "target-changed",
+    if fresh is not None and fresh.redirect_to:  # planned again by the next run
+        return Outcome(post.person, post.page, FAILED, "target-changed",
                        delivery_id=post.delivery_id)
     why = page_problem(fresh, bot, post.message_kind)
     if why:

@@ -67,7 +67,7 @@ class Snapshot:
     shard_sha1: list[str] = field(default_factory=list)
     # Template redirects to the record templates (alias title -> template), as of the last
     # full harvest: another set of redirects means a full harvest.
-    aliases: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] | None = field(default_factory=dict)  # None: head predates them
 
     # -- reading --------------------------------------------------------------------------
     def pages(self) -> dict[str, list[Record]]:
@@ -126,7 +126,7 @@ class Snapshot:
                         counts=dict(self.counts), base=self.pages(), delta={},
                         full_at=self.full_at,
                         schema_hash=self.schema_hash, shard_sha1=list(self.shard_sha1),
-                        aliases=dict(self.aliases))
+                        aliases=None if self.aliases is None else dict(self.aliases))
 
     def needs_compaction(self) -> bool:
         return (len(self.delta) > DELTA_MAX_PAGES
@@ -188,7 +188,7 @@ class Snapshot:
                    delta=delta, full_at=data.get("full_at", ""),
                    schema_hash=data.get("schema", ""),
                    shard_sha1=list(data.get("shard_sha1", [])),
-                   aliases=dict(data.get("aliases", {})))
+                   aliases=data.get("aliases"))
         snap.add_shards(shards)
         return snap
 

@@ -41,6 +41,7 @@ def write_all(path: str | Path, runs: list[RunStats]) -> None:
     each job's own counts in the order they ran."""
     total = {k: sum(getattr(r, k) for r in runs) for k in COUNTS}
     total["seconds"] = round(total["seconds"], 3)
-    worst = next((r.result for r in runs if r.result != "ok"), "ok")
+    order = ["failed", "stopped", "paused", "partial", "ok"]  # as the exit status says
+    worst = min((r.result for r in runs), key=order.index, default="ok")
     data = {"job": "all", **total, "result": worst, "jobs": [r.as_json() for r in runs]}
     Path(path).write_text(json.dumps(data, indent=2) + "\n")

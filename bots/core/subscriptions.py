@@ -94,16 +94,22 @@ def attribute(state: Attribution, revisions: Iterable[Revision], schema: Schema)
         now = subscriber_lines(rev.text, schema)
         matcher = difflib.SequenceMatcher(None, [line.text for line in lines],
                                           [text for text, _ in now], autojunk=False)
-        result: list[Line] = []
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        opcodes = matcher.get_opcodes()
+        # Removals first, then insertions: a line moved (the list sorted, say) is removed
+        # and inserted in one revision, and keeps its author whatever the order of the two.
+        for tag, i1, i2, _j1, _j2 in opcodes:
             if tag == "equal":
-                result.extend(lines[i1:i2])
                 continue
             for gone in lines[i1:i2]:
                 if gone.author and gone.author != author:
                     restorable[gone.text] = gone  # removed by someone else: a revert restores
                 else:
                     restorable.pop(gone.text, None)  # withdrawn by its author
+        result: list[Line] = []
+        for tag, i1, i2, j1, j2 in opcodes:
+            if tag == "equal":
+                result.extend(lines[i1:i2])
+                continue
             for text, user in now[j1:j2]:
                 back = restorable.pop(text, None)
                 result.append(back if back is not None else Line(text, user, author, rev.revid))

@@ -65,19 +65,28 @@ def check_subscriptions(ctx: JobContext, page: PageText, state_page: PageText) -
     """Who saved each line of the subscribers page (from its history, reading only the
     revisions since the last check)."""
     try:
-        state = Attribution.from_json(json.loads(state_page.text or "{}"))
+        data = json.loads(state_page.text or "{}")
+        state = Attribution.from_json(data)
     except (ValueError, KeyError, TypeError) as exc:  # unreadable: read the history again
         log.warning("subscription state unreadable (%s): reading the whole history", exc)
+        data, state = {}, Attribution()
+    if data.get("aliases", []) != sorted(ctx.schema.aliases):
+        # Lines written through a template redirect count from now on: read them from the
+        # start, or they would look added by whoever edits the page next.
         state = Attribution()
-    if not page.exists or page.revid == state.last_revid:
+    if not page.exists:  # deleted: nobody is subscribed (a restored page is read afresh)
+        return Attribution()
+    if page.revid == state.last_revid:
         return state
     revisions = []
     since = state.last_timestamp or None  # only the revisions since the last check
     last_ts = state.last_timestamp
     for rev in page.page.revisions(content=True, reverse=True, starttime=since):
         if rev.revid > state.last_revid:
-            revisions.append(Revision(rev.revid, rev.user or "", rev.text or ""))
             last_ts = max(last_ts, rev.timestamp.isoformat())
+            if rev.text is None or getattr(rev, "texthidden", False):
+                continue  # a hidden revision is not a blanking of the page
+            revisions.append(Revision(rev.revid, rev.user or "", rev.text))
     # By revision id: pywikibot orders by timestamp, and edits in the same second would
     # otherwise be attributed to each other's authors.
     revisions.sort(key=lambda r: r.revid)
@@ -91,8 +100,8 @@ def save_subscriptions(ctx: JobContext, state_page: PageText, state: Attribution
     """The attribution, with the lines nobody gets a delivery from (for the maintenance
     report, which `run index` writes)."""
     data = state.to_json()
-    data["not_own"] = sorted({(line.user, line.author) for line in subs.forged
-                              if line.user not in subs.people})
+    data["aliases"] = sorted(ctx.schema.aliases)
+    data["not_own"] = sorted({(line.user, line.author) for line in subs.forged})
     data["invalid"] = sorted(p for p, s in subs.people.items() if not s.record.valid)
     ctx.wiki.save(state_page, json.dumps(data, sort_keys=True, ensure_ascii=False),
                   ctx.summary("advocacyhub-summary-delivery-log", "subscriptions"))
@@ -177,8 +186,9 @@ def run(ctx: JobContext) -> None:
     reports = {f"newsletter:{i.title.rsplit('/', 1)[-1]}": DeliveryReport(
         f"newsletter:{i.title.rsplit('/', 1)[-1]}") for i in issues}
     known = {did: _known(state, did) for did in reports}
-    for did in reports:
-        known[did].update({o.user: o for o in unsubscribed})
+    for did in reports:  # a delivery made earlier stays in the log as made
+        known[did].update({o.user: o for o in unsubscribed
+                           if known[did].get(o.user, o).result not in (DELIVERED, ALREADY)})
 
     previous = int(state.get("last_count", 0))
     confirmed = int(cfg.get("confirm_subscribers", 0)) == len(people)
@@ -189,7 +199,7 @@ def run(ctx: JobContext) -> None:
         log.error("delivery paused: %s", reason)
         ctx.paused = "breaker"
         for report in reports.values():
-            report.paused, report.paused_by = reason, "breaker"
+            report.paused = reason
     else:
         recipients = [Recipient(person, did, "newsletter", {
             "language": sub.record.get("language") or ctx.profile.language,
@@ -212,7 +222,7 @@ def run(ctx: JobContext) -> None:
         sent = send(ctx, recipients, message, found=found) if recipients else {}
         for did, report in sent.items():
             known[did].update({o.user: o for o in report.outcomes})
-            reports[did].paused, reports[did].paused_by = report.paused, report.paused_by
+            reports[did].paused = report.paused
 
     for issue in issues:
         did = f"newsletter:{issue.title.rsplit('/', 1)[-1]}"

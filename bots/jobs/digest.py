@@ -240,7 +240,7 @@ class Digest:
                 if kind == "weekly":
                     self.hub_digest(pending, items)
                 done = self.personal_digests(kind, pending, items) and all(
-                    r.all_final for r in self.reports)
+                    r.all_final and not r.paused for r in self.reports)
                 if done:
                     entry["pending"].remove(pending)
                     self.save_state()

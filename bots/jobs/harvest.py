@@ -110,7 +110,7 @@ def record_templates(ctx: JobContext) -> list[str]:
 def no_record(title: str, revid: int) -> Record:
     """A page that transcludes a record template where the bot reads no record: reported, so
     that nothing MediaWiki files as a record is silently missing from the hub."""
-    problem = Problem(title, "page", "", "no-record-found", "", severity="warning")
+    problem = Problem(title, "page", "", "no-record-found", "")
     return Record(kind="page", page=title, fields={}, revid=revid, problems=[problem])
 
 
@@ -197,7 +197,7 @@ class AliasesChanged(Exception):
 def incremental_harvest(ctx: JobContext, snap: Snapshot) -> bool:
     """Bring ``snap`` up to date; True when its records changed."""
     changed, gone, rc_from, last_rcid, templates = _changed_titles(ctx, snap)
-    if templates and template_redirects(ctx.site, record_templates(ctx)) != snap.aliases:
+    if templates and template_redirects(ctx.site, record_templates(ctx)) != (snap.aliases or {}):
         raise AliasesChanged()
     use_aliases(ctx, snap)
     unknown = sorted(t for t in changed if not snap.knows(t))
@@ -209,12 +209,21 @@ def incremental_harvest(ctx: JobContext, snap: Snapshot) -> bool:
     dirty = False
     for title in gone:
         dirty |= snap.drop_page(title)
-    for title, page in ctx.wiki.read(to_read).items():
+    read = ctx.wiki.read(to_read)
+    found: dict[str, list[Record]] = {}
+    for title, page in read.items():
         if not page.exists or page.page.isRedirectPage():
             dirty |= snap.drop_page(title)
             continue
-        records = page_records(page.title, page.text or "", page.revid, page.timestamp,
-                               ctx.schema)
+        found[title] = page_records(page.title, page.text or "", page.revid, page.timestamp,
+                                    ctx.schema)
+    # A known page that has no record any more may still show one (through a wrapper): it
+    # is reported, not dropped. One light request, only when such pages exist.
+    emptied = [t for t, recs in found.items() if not recs and t not in marked]
+    if emptied:
+        marked |= _with_marker(ctx, emptied)
+    for title, records in found.items():
+        page = read[title]
         if not records and title in marked:
             records = [no_record(page.title, page.revid)]
         dirty |= snap.set_page(page.title, page.revid, records)
@@ -248,6 +257,8 @@ def _needs_full(ctx: JobContext, snap: Snapshot | None) -> str:
         return "no snapshot yet"
     if snap.schema_hash != schema_hash():
         return "the schema changed"
+    if snap.aliases is None:
+        return "the snapshot does not know the template redirects yet"
     if not snap.full_at or ctx.now() - parse_time(snap.full_at) > FULL_EVERY:
         return "the last full harvest is old"
     return ""

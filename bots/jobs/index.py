@@ -94,9 +94,8 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
     except ValueError:
         return []
     page = ctx.profile.hub_page("subscribers")
-    problems = [Problem(page, "subscription", "user", "not-self-subscribed", user,
-                        (author,) if author else ())
-                for user, author in data.get("not_own", [])]
+    problems = [Problem(page, "subscription", "user", "not-self-subscribed", user)
+                for user, _author in data.get("not_own", [])]
     problems += [Problem(page, "subscription", "user", "invalid-subscription", user)
                  for user in data.get("invalid", [])]
     return problems

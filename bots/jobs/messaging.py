@@ -88,6 +88,6 @@ def _reports(ctx: JobContext, ids: list[str], plan: Plan, done: Executed,
         left = {p.delivery_id for p in plan.posts if (p.delivery_id, p.person) not in settled}
         reason = ctx.messages()(f"advocacyhub-skip-{done.stopped}")
         for did in left:
-            reports[did].paused, reports[did].paused_by = reason, done.stopped
+            reports[did].paused = reason
         ctx.paused = ctx.paused or done.stopped
     return reports

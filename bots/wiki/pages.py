@@ -333,8 +333,6 @@ class WikiClient:
         if current.exists:
             try:
                 self._edit(page, new_text, summary, current.revid)
-            except pywikibot.exceptions.APIError as exc:
-                raise SaveFailed(title, exc.code, exc.info) from exc
             except pywikibot.exceptions.EditConflictError as exc:
                 # Someone saved the page after we read it; or we did, on a first try whose
                 # answer was lost (JSON pages: MediaWiki cannot merge those). The latter is
@@ -343,6 +341,15 @@ class WikiClient:
                 if not same_content(title, fresh.text or "", new_text):
                     raise EditConflict(fresh) from exc
                 page.latest_revision_id = fresh.revid
+            except (pywikibot.exceptions.PageSaveRelatedError,
+                    pywikibot.exceptions.APIError) as exc:  # protected, a filter, a blacklist
+                raise SaveFailed(title, getattr(exc, "code", type(exc).__name__),
+                                 str(getattr(exc, "info", "") or exc)) from exc
+            except pywikibot.exceptions.Error as exc:
+                if type(exc) is not pywikibot.exceptions.Error:
+                    raise  # network trouble and the like: the run fails, and is retried
+                # pywikibot reports a refused edit (contenttoobig ...) as a bare Error
+                raise SaveFailed(title, "refused", str(exc)) from exc
         else:
             try:
                 self._create(page, new_text, summary)

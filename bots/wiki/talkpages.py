@@ -53,7 +53,9 @@ def _account(info: dict) -> AccountInfo:
 def read_pages(wiki: WikiClient, titles: Sequence[str], optout_category: str, *,
                follow: bool = True) -> dict[str, PageInfo]:
     """Talk pages with their text and opt-out category, ``TITLES_PER_REQUEST`` a request;
-    with ``follow``, every redirect hop too (the API resolves chains and names each hop)."""
+    with ``follow``, every redirect hop too (the API resolves chains and names each hop), and
+    the text and category of the pages that redirect (the API leaves those out when it
+    follows them: one more request for a batch that has any)."""
     site = wiki.site
     category = f"{site.namespace(14)}:{optout_category}"
     out: dict[str, PageInfo] = {}
@@ -62,29 +64,47 @@ def read_pages(wiki: WikiClient, titles: Sequence[str], optout_category: str, *,
         batch = titles[i:i + TITLES_PER_REQUEST]
         normalized: dict[str, str] = {}
         params = {"titles": batch, "prop": "revisions|categories|info",
-                  "rvprop": "content|ids", "rvslots": "main", "clcategories": category}
+                  "rvprop": "content|ids", "rvslots": "main", "clcategories": category,
+                  "cllimit": "max"}
         if follow:
             params["redirects"] = 1
         for q in query_all(site, **params):
             for n in q.get("normalized", []):
                 normalized[n["from"]] = n["to"]
             for r in q.get("redirects", []):
-                out[r["from"]] = PageInfo(r["from"], redirect_to=r["to"])
+                known = out.get(r["from"])
+                out[r["from"]] = PageInfo(r["from"], known.text if known else None,
+                                          redirect_to=r["to"],
+                                          opted_out=bool(known and known.opted_out))
             for p in q.get("pages", []):
-                text = None
-                if not p.get("missing") and p.get("revisions"):
-                    text = p["revisions"][0]["slots"]["main"]["content"]
-                known = out.get(p["title"])
-                out[p["title"]] = PageInfo(
-                    p["title"], text,
-                    redirect_to=known.redirect_to if known else ("?" if p.get("redirect")
-                                                                  else ""),
-                    opted_out=bool(p.get("categories")) or bool(known and known.opted_out))
+                _merge(out, p)
+        wiki.stats.pages_read += len(batch)
+        sources = [t for t in batch if normalized.get(t, t) in out
+                   and out[normalized.get(t, t)].redirect_to]
+        if follow and sources:
+            for title, info in read_pages(wiki, sources, optout_category,
+                                          follow=False).items():
+                hop = out.get(title)
+                if hop is not None and hop.redirect_to:
+                    out[title] = PageInfo(title, info.text, hop.redirect_to, info.opted_out)
         for given, canonical in normalized.items():  # keyed by the titles as asked, too
             if canonical in out:
                 out[given] = out[canonical]
-        wiki.stats.pages_read += len(batch)
     return out
+
+
+def _merge(out: dict[str, PageInfo], p: dict) -> None:
+    """One page of an answer into ``out``; a continued answer names a page again without
+    what an earlier part gave (its text, its categories), which is kept."""
+    known = out.get(p["title"])
+    text = known.text if known else None
+    if not p.get("missing") and p.get("revisions"):
+        text = p["revisions"][0]["slots"]["main"]["content"]
+    redirect = known.redirect_to if known and known.redirect_to else (
+        "?" if p.get("redirect") else "")
+    out[p["title"]] = PageInfo(p["title"], text, redirect_to=redirect,
+                               opted_out=bool(p.get("categories"))
+                               or bool(known and known.opted_out))
 
 
 def _accounts(site: pywikibot.site.APISite, names: Sequence[str]) -> dict[str, AccountInfo]:
@@ -203,8 +223,10 @@ def execute(wiki: WikiClient, plan: Plan, message: Message, budget: PostBudget,
             if (stop := budget.stop_reason()):
                 done.stopped = stop
                 return done
-            if (post.delivery_id, post.page) in budget.pages:
-                continue  # posted earlier in this run (the planner makes one post per page)
+            if (post.delivery_id, post.page) in budget.pages:  # posted earlier in this run
+                done.outcomes.append(Outcome(post.person, post.page, "already-delivered",
+                                             delivery_id=post.delivery_id))
+                continue
             page = pywikibot.Page(site, post.page)
             if page.namespace() != 3 and page.title() != allowed_page:
                 done.outcomes.append(Outcome(post.person, post.page, "skipped",
@@ -222,8 +244,8 @@ def execute(wiki: WikiClient, plan: Plan, message: Message, budget: PostBudget,
                 done.stopped = "time"
                 return done
             done.outcomes.append(outcome)
-            if outcome.result == DELIVERED:
-                budget.posted += 1
+            if outcome.result == DELIVERED or outcome.reason == "dry-run":
+                budget.posted += 1  # a dry run stops where the real run would
                 budget.pages.add((post.delivery_id, post.page))
     return done
 
