@@ -19,7 +19,7 @@ from bots.core.schema import Field, RecordKind, Schema
 from bots.core.wikitext import escape, heading, page_link
 
 YEAR_FACET = "year"
-OVERHEAD = 8 * 1024  # bytes a sub-page spends outside its rows (language bar, navigation ...)
+OVERHEAD = 4 * 1024  # bytes a sub-page spends outside its rows (language bar, navigation ...)
 INDEX_PARTS = "Index"  # the case index's sub-pages: <cases>/Index/<letter>
 BOLD = "\'\'\'"
 
@@ -44,6 +44,11 @@ class PageSet:
                          page_link(self.title(key, code, suffix), language_autonym(code)))
         return '<div class="advocacy-languages" style="float:right;">' + " · ".join(links) + \
             "</div>"
+
+
+def _room(budget: int, head: str) -> int:
+    """Bytes left for the rows of a sub-page of ``budget`` bytes, whose table has ``head``."""
+    return budget - min(OVERHEAD, budget // 10) - size(head)
 
 
 def _valid(records: Sequence[Record], kind: str) -> list[Record]:
@@ -147,7 +152,7 @@ class KnowledgeBase:
             [[self.cells.sort_key(kind, r, f) for f in cols] for r in cases],
             css=f"advocacy-{kind.name}-index")
         titles = [r.get("title") or r.page for r in cases]
-        parts = split(titles, [size(b) + 1 for b in blocks], budget - OVERHEAD - size(head))
+        parts = split(titles, [size(b) + 1 for b in blocks], _room(budget, head))
         prefix = INDEX_PARTS + "/"
         out = {"": "\n".join([
             self.pages.language_bar("cases", self.lang),
@@ -160,8 +165,9 @@ class KnowledgeBase:
             nav = self.part_nav("cases", parts, i, prefix)
             out[prefix + part.label] = "\n".join([
                 self.pages.language_bar("cases", self.lang, prefix + part.label),
+                # No total here: a new case then changes only its own part.
                 self.msgs("advocacyhub-index-part-intro", self.part_label(part.label),
-                          len(part.items), len(cases)), "", nav, "",
+                          len(part.items)), "", nav, "",
                 head, *(blocks[j] for j in part.items), end, "", nav])
         return out
 
@@ -187,7 +193,7 @@ class KnowledgeBase:
             members = sorted(groups[value], key=lambda r: r.get("title").lower())
             items = [self._facet_item(rec) for rec in members]
             titles = [r.get("title") or r.page for r in members]
-            parts = split(titles, [size(i) + 1 for i in items], budget - OVERHEAD)
+            parts = split(titles, [size(i) + 1 for i in items], _room(budget, ""))
             base = f"{facet}/{value}"
             title_line = heading(f"{label(value)} ({len(members)})")
             up = page_link(self.pages.title("facets", self.lang, facet),
@@ -355,7 +361,7 @@ class KnowledgeBase:
         if size(single) <= budget:
             return {"": single}
         pages = [p.page for p in problems]
-        parts = split(pages, [size(b) + 1 for b in blocks], budget - OVERHEAD - size(head))
+        parts = split(pages, [size(b) + 1 for b in blocks], _room(budget, head))
         out = {"": "\n".join([*intro, "", self.parts_table(
             "maintenance", parts, "", [(pages[p.items[0]], pages[p.items[-1]])
                                        for p in parts])])}
