@@ -1,6 +1,7 @@
-"""Harvest benchmark: batched full harvest vs the naive one-request-per-page loop, incremental
-runs, parse vs fetch time, peak memory. Every number is measured in this run, on fresh local
-wikis filled with generated case pages (imported with MediaWiki's importDump.php).
+"""Harvest and index benchmark: batched full harvest vs the naive one-request-per-page loop,
+incremental runs, parse vs fetch time, the index's pages and sizes, peak memory. Every number
+is measured in this run, on fresh local wikis filled with generated case pages (imported with
+MediaWiki's importDump.php).
 
 Each bot run is a separate process (`advocacy-bot run harvest --stats-json`), so its request
 count is its own and its peak memory (maxrss from wait4) is not mixed with the benchmark's.
@@ -123,7 +124,7 @@ def naive_and_split(wiki: LocalWiki) -> dict:
 
         counter = RequestCounter()
         t0 = time.monotonic()
-        pageids, _ = transcluding_ids(site, marker.title())
+        pageids, _, _ = transcluding_ids(site, marker.title())
         texts = [(p.title, p.text) for p in fetch_texts(site, pageids, 500)]
         out["fetch_s"] = time.monotonic() - t0
         out["fetch_requests"] = counter.count
@@ -155,6 +156,67 @@ def edit_pages(wiki: LocalWiki, k: int, n: int) -> None:
     rng = random.Random(k)
     for i in rng.sample(range(n), k):
         admin.edit(f"Advocacy Hub/Cases/Bench {i}", case_text(i, rng, version=2), "bench edit")
+
+
+PAGE_LIMIT = 524_288  # bytes: every generated page at most this (issue 13)
+GENERATED = ("Advocacy Hub/Cases", "Advocacy Hub/Maintenance", "Advocacy Hub/Statistics",
+             "Advocacy Hub/Events", "Advocacy Hub/Resources")
+
+
+def generated_sizes(wiki: LocalWiki) -> dict[str, int]:
+    """Title -> length of every generated page (case pages themselves left out)."""
+    import requests
+
+    out: dict[str, int] = {}
+    for prefix in GENERATED:
+        params = {"action": "query", "format": "json", "formatversion": 2,
+                  "generator": "allpages", "gapprefix": prefix, "gaplimit": "max",
+                  "prop": "info"}
+        while True:
+            data = requests.get(wiki.api_url, params=params, timeout=120).json()
+            for page in data.get("query", {}).get("pages", []):
+                title = page["title"]
+                if not title.startswith("Advocacy Hub/Cases/Bench"):
+                    out[title] = page["length"]
+            if "continue" not in data:
+                break
+            params.update(data["continue"])
+    return out
+
+
+def parse_cpu(wiki: LocalWiki, title: str) -> str:
+    """The wiki's own CPU time for parsing ``title`` (its parser limit report)."""
+    import requests
+
+    data = requests.post(wiki.api_url, data={"action": "parse", "format": "json",
+                                             "formatversion": 2, "page": title,
+                                             "prop": "limitreportdata"}, timeout=600).json()
+    for item in data.get("parse", {}).get("limitreportdata", []):
+        if item.get("name") == "limitreport-cputime":
+            return f"{item.get('0')} s"
+    return "?"
+
+
+def bench_index(wiki: LocalWiki, n: int) -> list[tuple[str, str]]:
+    rows = []
+    stats, _secs, rss, _ = bot(wiki, "run", "index")
+    sizes = generated_sizes(wiki)
+    largest = max(sizes, key=sizes.get)
+    within = sizes[largest] <= PAGE_LIMIT
+    rows.append((f"N={n}: run index (first)",
+                 f"{stats['api_requests']} requests, {stats['edits']} pages written, job "
+                 f"{stats['seconds']:.1f} s, peak {rss:.0f} MB (under 500: "
+                 f"{verdict(f'N={n} index peak memory', rss < 500)}); {len(sizes)} generated "
+                 f"pages, largest {sizes[largest]:,} bytes ([[{largest}]], at most "
+                 f"{PAGE_LIMIT:,}: {verdict(f'N={n} largest page', within)}), the wiki parses "
+                 f"it in {parse_cpu(wiki, largest)} CPU"))
+    stats, _secs, rss, _ = bot(wiki, "run", "index")
+    quiet = stats["edits"] == 0 and stats["api_requests"] <= 5
+    rows.append((f"N={n}: run index, nothing changed",
+                 f"{stats['api_requests']} requests, {stats['edits']} edits (budget 5 requests, "
+                 f"0 edits: {verdict(f'N={n} index, nothing changed', quiet)}), "
+                 f"{stats['seconds']:.1f} s"))
+    return rows
 
 
 def bench(n: int, workdir: Path, naive: bool) -> list[tuple[str, str]]:
@@ -208,6 +270,8 @@ def bench(n: int, workdir: Path, naive: bool) -> list[tuple[str, str]]:
                      f"{stats['api_requests']} requests (budget {changed_budget}: "
                      f"{verdict(f'N={n} incremental, {k} changed', changed_ok)}), "
                      f"{stats['edits']} edits, {secs:.1f} s"))
+
+        rows += bench_index(wiki, n)
 
         if naive:
             split = naive_and_split(wiki)

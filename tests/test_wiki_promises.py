@@ -215,7 +215,7 @@ def test_the_cap_bounds_the_whole_run(bot) -> None:
     ready_issue(bot, "2026-10", datetime(2026, 10, 15, tzinfo=UTC))
     ready_issue(bot, "2026-11")
     bot.overrides = {"newsletter": {"max_deliveries_per_run": 3}}
-    stats, result, _ = run_for_real(bot, "deliver", now=NOW)
+    _stats, result, _ = run_for_real(bot, "deliver", now=NOW)
     posted = sum(markers(bot, f"User talk:{u}", d) for u in users
                  for d in ("newsletter:2026-10", "newsletter:2026-11"))
     assert posted == 3
@@ -340,7 +340,7 @@ def test_a_page_the_wiki_refuses_does_not_stop_the_others(bot, exists) -> None:
     before = bot.text("Advocacy Hub/Cases")
     # Pages over 6 KB are refused (as Meta refuses pages over 2 MiB): the case index is one.
     bot.extra_settings("$wgMaxArticleSize = 6;")
-    stats, result, _ = run_for_real(bot, "index")
+    stats, _result, _ = run_for_real(bot, "index")
     assert bot.text("Advocacy Hub/Cases") == before  # None, or the small page as it was
     assert "24" in bot.text("Advocacy Hub/Statistics")  # the other pages were written
     report = bot.text("Advocacy Hub/Maintenance")
