@@ -46,6 +46,8 @@ def test_pages_stay_within_the_budget_and_do_not_churn(bot) -> None:
     assert max(p["length"] for p in pages.values()) <= BUDGET
     overview = bot.text("Advocacy Hub/Cases")
     assert "<inputbox>" in overview and "[[:Advocacy Hub/Cases/Index/A|A]]" in overview
+    html = bot.parse("Advocacy Hub/Cases")["text"]  # InputBox renders a search form
+    assert "mw-inputbox" in html and 'value="Advocacy Hub/Cases/"' in html
     assert "[[:Advocacy Hub/Cases/By/topics/copyright|" in bot.text("Advocacy Hub/Cases/By/topics")
 
     # One more case: only the pages whose text changed are edited.
