@@ -94,10 +94,11 @@ def write_dump(path: Path, n: int, not_recent: int, cases: int, now: datetime) -
         fh.write("</mediawiki>\n")
 
 
-def create_accounts(wiki: LocalWiki, n: int) -> None:
-    """Accounts without passwords (nobody logs in as them), in one PHP process."""
+def create_accounts(wiki: LocalWiki, n: int, prefix: str = "Bench advocate ") -> None:
+    """Accounts ``<prefix><i>`` without passwords (nobody logs in as them), in one PHP
+    process."""
     line = (f"for ($i = 0; $i < {n}; $i++) {{ "
-            "$u = User::newFromName('Bench advocate ' . $i); "
+            f"$u = User::newFromName('{prefix}' . $i); "
             "if ($u->getId() === 0) { User::createNew($u->getName()); } }")
     wiki.maint("eval", input=line + "\n")
 

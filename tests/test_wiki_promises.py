@@ -228,15 +228,21 @@ def test_the_cap_bounds_the_whole_run(bot) -> None:
     assert "status=delivered" in bot.text(ISSUE)
 
 
-def test_rate_limits_are_waited_for_not_failures(bot) -> None:
+def rate_limited(bot, name: str, n: int, edits: int, seconds: int) -> list[str]:
+    """``n`` subscribers and a ready issue, on a wiki where the bot account has no
+    noratelimit right and may make ``edits`` edits in ``seconds``."""
     start_list(bot)
-    users = [f"Limited{i}" for i in range(9)]
+    users = [f"{name}{i}" for i in range(n)]
     for user in users:
         subscribe(bot, user)
     ready_issue(bot)
-    # The bot account without noratelimit, and a tight limit: 3 edits in 4 seconds.
     bot.extra_settings("$wgGroupPermissions['bot']['noratelimit'] = false;\n"
-                       "$wgRateLimits['edit']['user'] = [ 3, 4 ];")
+                       f"$wgRateLimits['edit']['user'] = [ {edits}, {seconds} ];")
+    return users
+
+
+def test_rate_limits_are_waited_for_not_failures(bot) -> None:
+    users = rate_limited(bot, "Limited", 9, 3, 4)
     stats, result, _ = run_for_real(bot, "deliver", now=NOW)
     assert result == "ok", bot.text(LOG)
     assert stats.errors == 0
@@ -244,13 +250,7 @@ def test_rate_limits_are_waited_for_not_failures(bot) -> None:
 
 
 def test_a_run_out_of_time_says_so_and_the_next_completes(bot) -> None:
-    start_list(bot)
-    users = [f"Slow{i}" for i in range(6)]
-    for user in users:
-        subscribe(bot, user)
-    ready_issue(bot)
-    bot.extra_settings("$wgGroupPermissions['bot']['noratelimit'] = false;\n"
-                       "$wgRateLimits['edit']['user'] = [ 2, 30 ];")
+    users = rate_limited(bot, "Slow", 6, 2, 30)
     bot.overrides = {"limits": {"delivery_seconds": 3}}
     stats, result, _ = run_for_real(bot, "deliver", now=NOW)
     assert result == "partial" and stats.errors == 0
