@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 PAGE_BUDGET = 512 * 1024  # bytes of wikitext per generated page
 OTHER = "Other"  # the part for keys that do not start with a Latin letter or a digit
-MAX_DEPTH = 6
+MAX_DEPTH = 32  # characters; deeper than any title prefix shared by many cases
 
 
 def size(text: str) -> int:
@@ -69,8 +69,12 @@ def _split(items: list[int], keys: Sequence[str], sizes: Sequence[int], budget: 
     for label, members in groups.items():
         if sum(sizes[i] for i in members) <= budget:
             out.append(Part(label, tuple(members)))
-        elif depth < MAX_DEPTH and len({_segment(keys[i], depth + 1) for i in members}) > 1:
-            _split(members, keys, sizes, budget, depth + 1, out)
+            continue
+        # The next depth where these keys differ ("Bench case 1", "Bench case 2" ...).
+        deeper = next((d for d in range(depth + 1, MAX_DEPTH + 1)
+                       if len({_segment(keys[i], d) for i in members}) > 1), None)
+        if deeper is not None:
+            _split(members, keys, sizes, budget, deeper, out)
         else:  # the keys are alike this far: numbered pieces
             piece: list[int] = []
             used = 0
