@@ -137,9 +137,34 @@ def bench(n: int, not_recent: int, workdir: Path) -> list[tuple[str, str]]:
                          f"{not_seen} not seen in recent changes = {budget}; {lookups} per-user "
                          f"look-ups), {stats['edits']} edits, job {stats['seconds']:.1f} s "
                          f"(process {secs:.1f} s), peak {rss:.0f} MB"))
+        rows.append(bench_alerts(wiki, workdir))
     finally:
         wiki.stop()
     return rows
+
+
+ALERT_CASES = 4  # of the 20 cases, those with alert=yes (every fifth)
+PER_ALERT = 250  # advocates alerted per case: 1,000 posts in all
+
+
+def bench_alerts(wiki: LocalWiki, workdir: Path) -> tuple[str, str]:
+    """`run digest` right after the roster: every urgent alert delivered at once to the
+    advocates it matches (the profile lets each alert reach PER_ALERT of them)."""
+    import math
+
+    text = (REPO_ROOT / "config" / "local.toml").read_text()
+    text = re.sub(r"(?m)^max_deliveries_per_run\s*=.*$", "max_deliveries_per_run = 5000", text)
+    text = re.sub(r"(?m)^alert_limit\s*=.*$", f"alert_limit = {PER_ALERT}", text)
+    profile = workdir / "bench-alerts.toml"
+    profile.write_text(text)
+    stats, _secs, rss, log = bot(wiki, "--profile", str(profile), "run", "digest")
+    posts = len(re.findall(r"delivered alert:", log))
+    budget = 2 * math.ceil(posts / 50) + math.ceil(posts / 500) + posts + 10
+    verdict = "within" if stats["api_requests"] <= budget else "OVER"
+    return (f"digest: urgent alerts ({ALERT_CASES} cases)",
+            f"{posts} posts to matching advocates, {stats['api_requests']} requests ({verdict} "
+            f"the budget 2 x ceil(P/50) + ceil(P/500) + P + 10 = {budget}), job "
+            f"{stats['seconds']:.1f} s, peak {rss:.0f} MB")
 
 
 def main() -> int:
