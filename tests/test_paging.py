@@ -114,3 +114,21 @@ def test_a_big_maintenance_report_is_split_by_page() -> None:
     assert len(pages) > 2 and all(size(t) <= 20_000 for t in pages.values())
     rows = sum(t.count("[[:Advocacy Hub/Cases/") for s, t in pages.items() if s)
     assert rows == len(problems)
+
+
+def test_every_language_is_split_alike() -> None:
+    """A language bar links each part to the same part in the other languages: the split is
+    decided by the largest language, for all of them."""
+    from bots.core.render.paging import Layout
+
+    records = cases(300)
+    layout = Layout(30_000)
+    kbs = [KnowledgeBase(SCHEMA, Messages(lang), PAGES) for lang in ("en", "es", "zh")]
+    for kb in kbs:
+        kb.case_index_pages(records, layout)
+        kb.maintenance_pages(records, [], layout)
+    layout.freeze()
+    suffixes = [set(kb.case_index_pages(records, layout)) for kb in kbs]
+    assert len(suffixes[0]) > 2 and suffixes[0] == suffixes[1] == suffixes[2]
+    for kb in kbs:
+        assert all(size(t) <= 30_000 for t in kb.case_index_pages(records, layout).values())

@@ -6,13 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
 
 from bots.core.markers import MarkerError
 from bots.core.messages import Messages
 from bots.core.records import Problem, Record
 from bots.core.render.pages import KnowledgeBase, PageSet
-from bots.core.render.paging import PAGE_BUDGET
+from bots.core.render.paging import PAGE_BUDGET, Layout
 from bots.core.wikitext import page_link
 from bots.jobs.context import JobContext
 from bots.jobs.deliver import SUBSCRIBERS
@@ -34,11 +33,16 @@ def page_budget(ctx: JobContext) -> int:
     return int(ctx.profile.limits.get("page_bytes", PAGE_BUDGET))
 
 
-def render_all(ctx: JobContext, records: list[Record]) -> dict[str, tuple[str, str]]:
+def render_all(ctx: JobContext, records: list[Record],
+               layout: Layout | None = None) -> dict[str, tuple[str, str]]:
     """title -> (section name, generated wikitext) for every page but the maintenance report;
-    pages over the budget come as an overview and sub-pages."""
+    pages over the budget come as an overview and sub-pages, split the same way in every
+    language (measured in all of them first)."""
+    if layout is None:
+        layout = Layout(page_budget(ctx))
+        render_all(ctx, records, layout)  # measures
+        layout.freeze()
     pages = page_set(ctx)
-    budget = page_budget(ctx)
     out: dict[str, tuple[str, str]] = {}
     now = ctx.now()
     # Pages that others link to come first, so new links are blue as soon as they are saved.
@@ -46,17 +50,33 @@ def render_all(ctx: JobContext, records: list[Record]) -> dict[str, tuple[str, s
         kb = KnowledgeBase(ctx.schema, Messages(lang), pages)
         for fld in kb.case.facets:
             facet = fld.facet or fld.name
-            for suffix, body in kb.facet_pages(records, fld, budget).items():
+            for suffix, body in kb.facet_pages(records, fld, layout).items():
                 out[pages.title("facets", lang, suffix)] = (f"facet-{facet}", body)
-        out[pages.title("statistics", lang)] = ("statistics", kb.statistics(records))
-        out[pages.title("events", lang)] = ("events", kb.events(records, now))
-        out[pages.title("resources", lang)] = ("resources", kb.resources(records))
+        if layout.frozen:
+            out[pages.title("statistics", lang)] = ("statistics", kb.statistics(records))
+            out[pages.title("events", lang)] = ("events", kb.events(records, now))
+            out[pages.title("resources", lang)] = ("resources", kb.resources(records))
     for lang in ctx.profile.languages:
         kb = KnowledgeBase(ctx.schema, Messages(lang), pages)
-        for suffix, body in sorted(kb.case_index_pages(records, budget).items(),
+        for suffix, body in sorted(kb.case_index_pages(records, layout).items(),
                                    key=lambda item: item[0] == ""):  # the overview last
             out[pages.title("cases", lang, suffix)] = ("cases", body)
     return out
+
+
+def render_maintenance(ctx: JobContext, records: list[Record],
+                       problems: list[Problem]) -> dict[str, tuple[str, str]]:
+    """The maintenance report in every language, split alike in all of them."""
+    pages = page_set(ctx)
+    layout = Layout(page_budget(ctx))
+    kbs = {lang: KnowledgeBase(ctx.schema, Messages(lang), pages)
+           for lang in ctx.profile.languages}
+    for kb in kbs.values():
+        kb.maintenance_pages(records, problems, layout)
+    layout.freeze()
+    return {pages.title("maintenance", lang, suffix): ("maintenance", body)
+            for lang, kb in kbs.items()
+            for suffix, body in kb.maintenance_pages(records, problems, layout).items()}
 
 
 def write_sections(ctx: JobContext, sections: dict[str, tuple[str, str]], summary: str,
@@ -117,7 +137,6 @@ def run(ctx: JobContext) -> None:
     changed (or that someone else edited since). When neither the snapshot, the delivery
     job's findings, the code nor the day changed and nobody edited a generated page, it
     reads three pages in one request and one batch of recent changes, and stops there."""
-    pages = page_set(ctx)
     head_title, state_title = ctx.profile.state_page(HEAD), ctx.profile.state_page(STATE)
     subs_state = ctx.profile.state_page(SUBSCRIBERS)
     first = ctx.wiki.read([head_title, state_title, subs_state])
@@ -141,11 +160,7 @@ def run(ctx: JobContext) -> None:
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
     summary = ctx.summary("advocacyhub-summary-index", len(records))
     written = _write_changed(ctx, sections, known, edited, summary, bot_problems)
-    report: Callable[[str], dict[str, str]] = lambda lang: KnowledgeBase(  # noqa: E731
-        ctx.schema, Messages(lang), pages).maintenance_pages(records, bot_problems,
-                                                             page_budget(ctx))
-    maintenance = {pages.title("maintenance", lang, suffix): ("maintenance", body)
-                   for lang in ctx.profile.languages for suffix, body in report(lang).items()}
+    maintenance = render_maintenance(ctx, records, bot_problems)
     written.update(_write_changed(ctx, maintenance, known, edited, summary, []))
     generated = {**sections, **maintenance}
     _retire(ctx, [t for t in known if t not in generated], known, summary)

@@ -13,7 +13,7 @@ from bots.core.messages import Messages
 from bots.core.places import language_autonym
 from bots.core.records import Problem, Record
 from bots.core.render.cells import CellRenderer, years
-from bots.core.render.paging import OTHER, PAGE_BUDGET, Part, size, split
+from bots.core.render.paging import OTHER, PAGE_BUDGET, Layout, Part, size
 from bots.core.render.tables import bar_chart, share_bar, table, table_parts
 from bots.core.schema import Field, RecordKind, Schema
 from bots.core.wikitext import escape, heading, page_link
@@ -44,6 +44,10 @@ class PageSet:
                          page_link(self.title(key, code, suffix), language_autonym(code)))
         return '<div class="advocacy-languages" style="float:right;">' + " · ".join(links) + \
             "</div>"
+
+
+def _layout(layout: Layout | int) -> Layout:
+    return layout if isinstance(layout, Layout) else Layout(layout, solo=True)
 
 
 def _room(budget: int, head: str) -> int:
@@ -136,13 +140,13 @@ class KnowledgeBase:
                 f"searchbuttonlabel={self.msgs('advocacyhub-search-cases')}\n</inputbox>")
 
     def case_index_pages(self, records: Sequence[Record],
-                         budget: int = PAGE_BUDGET) -> dict[str, str]:
+                         layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
         """suffix -> text: ``""`` the case index (one page while it fits the budget, else an
-        overview), ``Index/<part>`` its sub-pages by the first letters of the titles."""
+        overview), ``Index/<part>`` its sub-pages by the first letters of the titles. With a
+        shared layout that is not frozen yet: measures, and returns nothing."""
+        layout = _layout(layout)
         cases = sorted(_valid(records, "case"), key=lambda r: r.get("title").lower())
         single = self.case_index(cases)
-        if size(single) <= budget:
-            return {"": single}
         kind = self.case
         cols = list(kind.columns)
         headers = [self.msgs.field_label("years" if f.name == "start" else f.name)
@@ -152,7 +156,12 @@ class KnowledgeBase:
             [[self.cells.sort_key(kind, r, f) for f in cols] for r in cases],
             css=f"advocacy-{kind.name}-index")
         titles = [r.get("title") or r.page for r in cases]
-        parts = split(titles, [size(b) + 1 for b in blocks], _room(budget, head))
+        layout.measure("cases", size(single), [size(b) + 1 for b in blocks], size(head))
+        if not layout.frozen:
+            return {}
+        parts = layout.parts("cases", titles, _room(layout.budget, ""))
+        if parts[0].label == "":
+            return {"": single}
         prefix = INDEX_PARTS + "/"
         out = {"": "\n".join([
             self.pages.language_bar("cases", self.lang),
@@ -172,14 +181,23 @@ class KnowledgeBase:
         return out
 
     def facet_pages(self, records: Sequence[Record], fld: Field,
-                    budget: int = PAGE_BUDGET) -> dict[str, str]:
+                    layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
         """suffix -> text: the facet page while it fits, else an overview of its values and
         one sub-page per value (split further by letters when one value is too big)."""
+        layout = _layout(layout)
         facet = fld.facet or fld.name
         single = self.facet_page(records, fld)
-        if size(single) <= budget:
-            return {facet: single}
         groups, order, label = self._facet_groups(records, fld)
+        layout.measure(f"facet:{facet}", size(single), [])
+        for value in order:
+            members = sorted(groups[value], key=lambda r: r.get("title").lower())
+            items = [self._facet_item(rec) for rec in members]
+            layout.measure(f"facet:{facet}:{value}", sum(size(i) + 1 for i in items) + 1024,
+                           [size(i) + 1 for i in items])
+        if not layout.frozen:
+            return {}
+        if layout.fits(f"facet:{facet}"):
+            return {facet: single}
         cases = _valid(records, "case")
         rows = [[page_link(self.pages.title("facets", self.lang, f"{facet}/{v}"), label(v)),
                  str(len(groups[v]))] for v in order]
@@ -193,12 +211,12 @@ class KnowledgeBase:
             members = sorted(groups[value], key=lambda r: r.get("title").lower())
             items = [self._facet_item(rec) for rec in members]
             titles = [r.get("title") or r.page for r in members]
-            parts = split(titles, [size(i) + 1 for i in items], _room(budget, ""))
+            parts = layout.parts(f"facet:{facet}:{value}", titles, _room(layout.budget, ""))
             base = f"{facet}/{value}"
             title_line = heading(f"{label(value)} ({len(members)})")
             up = page_link(self.pages.title("facets", self.lang, facet),
                            self.msgs("advocacyhub-part-overview"))
-            if len(parts) == 1:
+            if parts[0].label == "":
                 out[base] = "\n".join([self.pages.language_bar("facets", self.lang, base), up,
                                        title_line, *items])
                 continue
@@ -341,10 +359,10 @@ class KnowledgeBase:
 
     def maintenance(self, records: Sequence[Record], bot_problems: Sequence[Problem]) -> str:
         """The whole report as one page."""
-        return self.maintenance_pages(records, bot_problems, budget=2 ** 62)[""]
+        return self.maintenance_pages(records, bot_problems, 2 ** 62)[""]
 
     def maintenance_pages(self, records: Sequence[Record], bot_problems: Sequence[Problem],
-                          budget: int = PAGE_BUDGET) -> dict[str, str]:
+                          layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
         """suffix -> text: the report while it fits, else an overview and sub-pages by the
         first letters of the pages with problems."""
         problems = [p for r in records for p in r.problems]
@@ -353,15 +371,21 @@ class KnowledgeBase:
         intro = [self.pages.language_bar("maintenance", self.lang),
                  self.msgs("advocacyhub-maint-intro", len(problems),
                            len({p.page for p in problems}))]
+        layout = _layout(layout)
         if not problems:
-            return {"": "\n".join([*intro, self.msgs("advocacyhub-maint-none")])}
+            layout.measure("maintenance", 0, [])
+            return {"": "\n".join([*intro, self.msgs("advocacyhub-maint-none")])} \
+                if layout.frozen else {}
         head, blocks, end = table_parts(*self._problem_rows(problems),
                                         css="advocacy-maintenance")
         single = "\n".join([*intro, "", head, *blocks, end])
-        if size(single) <= budget:
-            return {"": single}
+        layout.measure("maintenance", size(single), [size(b) + 1 for b in blocks], size(head))
+        if not layout.frozen:
+            return {}
         pages = [p.page for p in problems]
-        parts = split(pages, [size(b) + 1 for b in blocks], _room(budget, head))
+        parts = layout.parts("maintenance", pages, _room(layout.budget, ""))
+        if parts[0].label == "":
+            return {"": single}
         out = {"": "\n".join([*intro, "", self.parts_table(
             "maintenance", parts, "", [(pages[p.items[0]], pages[p.items[-1]])
                                        for p in parts])])}

@@ -86,3 +86,47 @@ def _split(items: list[int], keys: Sequence[str], sizes: Sequence[int], budget: 
                 piece.append(i)
                 used += sizes[i]
             out.append(Part(f"{label} {n}" if n > 1 else label, tuple(piece)))
+
+
+class Layout:
+    """The splits of a set of pages written in several languages: a page is split the same
+    way in every language (a language bar links each part to the same part in the others),
+    by the largest of its languages. Each renderer first *measures* (every language), then,
+    once :meth:`freeze` is called, renders by the shared decision. A layout made with
+    ``solo=True`` (one language) decides at once."""
+
+    def __init__(self, budget: int = PAGE_BUDGET, *, solo: bool = False) -> None:
+        self.budget = budget
+        self.solo = solo
+        self.frozen = solo
+        self._single: dict[str, int] = {}
+        self._head: dict[str, int] = {}
+        self._rows: dict[str, list[int]] = {}
+
+    def freeze(self) -> None:
+        self.frozen = True
+
+    def measure(self, key: str, single: int, rows: Sequence[int], head: int = 0) -> None:
+        if self.solo:  # one language: the latest measure is the decision
+            self._single[key], self._rows[key], self._head[key] = single, list(rows), head
+            return
+        if self.frozen:
+            return
+        self._single[key] = max(self._single.get(key, 0), single)
+        self._head[key] = max(self._head.get(key, 0), head)
+        known = self._rows.get(key)
+        self._rows[key] = list(rows) if known is None else [max(a, b) for a, b in
+                                                            zip(known, rows, strict=True)]
+
+    def fits(self, key: str) -> bool:
+        """Page ``key`` fits the budget in its largest language."""
+        return self._single[key] <= self.budget
+
+    def parts(self, key: str, keys: Sequence[str], room: int) -> list[Part]:
+        """The parts of page ``key``: one part labelled "" while its largest language fits.
+        ``room`` is the budget less what a part spends outside its rows and table head."""
+        if self.fits(key):
+            return [Part("", tuple(range(len(keys))))]
+        parts: list[Part] = []
+        _split(list(range(len(keys))), keys, self._rows[key], room - self._head[key], 1, parts)
+        return sorted(parts, key=lambda p: (p.label.startswith(OTHER), p.label))
