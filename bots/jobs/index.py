@@ -18,7 +18,7 @@ from bots.jobs.deliver import SUBSCRIBERS
 from bots.jobs.harvest import HEAD, load_snapshot, schema_hash
 from bots.paths import PACKAGE_DIR
 from bots.wiki.pages import ExcludedByTemplate, SaveFailed
-from bots.wiki.query import edited_since
+from bots.wiki.query import latest_revids
 
 log = logging.getLogger(__name__)
 STATE = "Index.json"  # what the last run wrote: its inputs' key and each page's text hash
@@ -135,8 +135,9 @@ def _code_hash(ctx: JobContext) -> str:
 def run(ctx: JobContext) -> None:
     """Render every page from the snapshot, and write only those whose generated text
     changed (or that someone else edited since). When neither the snapshot, the delivery
-    job's findings, the code nor the day changed and nobody edited a generated page, it
-    reads three pages in one request and one batch of recent changes, and stops there."""
+    job's findings, the code nor the day changed and no generated page has a revision newer
+    than the bot's, it reads three pages in one request and the generated pages' latest
+    revision ids (one request per 500 pages), and stops there."""
     head_title, state_title = ctx.profile.state_page(HEAD), ctx.profile.state_page(STATE)
     subs_state = ctx.profile.state_page(SUBSCRIBERS)
     first = ctx.wiki.read([head_title, state_title, subs_state])
@@ -148,8 +149,9 @@ def run(ctx: JobContext) -> None:
     key = hashlib.sha1(json.dumps([first[head_title].revid, first[subs_state].revid,
                                    _code_hash(ctx), ctx.now().date().isoformat()]
                                   ).encode()).hexdigest()[:16]
-    edited, rc_from = edited_since(ctx.site, state.get("rc_from", ""), ctx.profile.bot_user)
-    edited &= set(known)
+    # A generated page someone else edited since: its latest revision is not the bot's.
+    revids = latest_revids(ctx.site, list(known)) if known else {}
+    edited = {t for t, v in known.items() if len(v) < 4 or revids.get(t) != v[3]}
     if state.get("key") == key and not edited:
         ctx.stats.records = int(state.get("records", 0))
         log.info("index: nothing changed since the last run")
@@ -164,7 +166,7 @@ def run(ctx: JobContext) -> None:
     written.update(_write_changed(ctx, maintenance, known, edited, summary, []))
     generated = {**sections, **maintenance}
     _retire(ctx, [t for t in known if t not in generated], known, summary)
-    state = {"key": key, "rc_from": rc_from, "records": len(records),
+    state = {"key": key, "records": len(records),
              "pages": {t: written[t] for t in sorted(written)}}
     ctx.wiki.save(first[state_title], json.dumps(state, sort_keys=True, ensure_ascii=False),
                   summary)
@@ -174,7 +176,8 @@ def _write_changed(ctx: JobContext, sections: dict[str, tuple[str, str]],
                    known: dict[str, list], edited: set[str], summary: str,
                    problems: list[Problem]) -> dict[str, list]:
     """Write the sections whose text differs from the last run's (or whose page someone
-    edited); returns title -> [section, sha1, bytes] of every page now as generated."""
+    edited); returns title -> [section, sha1, bytes, latest revision] of every page now as
+    generated."""
     stamps = {t: [name, hashlib.sha1(body.encode()).hexdigest()[:16], len(body.encode())]
               for t, (name, body) in sections.items()}
     changed = {t: v for t, v in sections.items()
@@ -182,7 +185,13 @@ def _write_changed(ctx: JobContext, sections: dict[str, tuple[str, str]],
     current = ctx.wiki.read_sized(changed, {t: v[2] for t, v in known.items() if len(v) > 2})
     done = write_sections(ctx, changed, summary, problems, current)
     log.info("index: %d of %d pages had new text", len(changed), len(sections))
-    return {t: stamps[t] for t in sections if t in done or t not in changed}
+    out = {}
+    for title in sections:
+        if title in done:  # the revision as saved, or as read when nothing needed saving
+            out[title] = [*stamps[title], current[title].revid]
+        elif title not in changed and len(known.get(title, [])) == 4:
+            out[title] = known[title]
+    return out
 
 
 def _retire(ctx: JobContext, titles: list[str], known: dict[str, list], summary: str) -> None:

@@ -20,26 +20,15 @@ def query_all(site: pywikibot.site.APISite, **params: Any) -> list[dict]:
         cont = data["continue"]
 
 
-def edited_since(site: pywikibot.site.APISite, since: str, exclude_user: str,
-                 ) -> tuple[set[str], str]:
-    """Titles edited (or created, moved, deleted) by anyone but ``exclude_user`` since the
-    ISO timestamp ``since``, and the newest change's timestamp (the next ``since``). Without a
-    ``since``: no titles, only the newest change. One request, unless more than 5,000 changes
-    (a bot's limit) came since."""
-    params: dict[str, Any] = {"action": "query", "formatversion": 2, "list": "recentchanges",
-                              "rcprop": "title|timestamp|user", "rctype": "edit|new|log",
-                              "rclimit": "max" if since else 1}
-    if since:
-        params["rcend"] = since
-    titles: set[str] = set()
-    newest = since
-    while True:
-        data = site.simple_request(**params).submit()
-        changes = data.get("query", {}).get("recentchanges", [])
-        if changes:
-            newest = max(newest or "", changes[0]["timestamp"])
-        titles |= {c["title"] for c in changes if c.get("user", "") != exclude_user}
-        more = data.get("continue", {})
-        if not since or "rccontinue" not in more:
-            return (titles if since else set()), newest
-        params = {**params, "rccontinue": more["rccontinue"]}
+def latest_revids(site: pywikibot.site.APISite, titles: list[str], batch: int = 500,
+                  ) -> dict[str, int]:
+    """title -> the id of its latest revision (0: the page does not exist), ``batch`` titles
+    a request, no page text."""
+    out: dict[str, int] = {}
+    for i in range(0, len(titles), batch):
+        for q in query_all(site, prop="info", titles=titles[i:i + batch]):
+            normalized = {n["to"]: n["from"] for n in q.get("normalized", [])}
+            for page in q.get("pages", []):
+                title = normalized.get(page["title"], page["title"])
+                out[title] = int(page.get("lastrevid") or 0)
+    return out
