@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bots.config import ConfigError, load_profile
@@ -58,7 +58,12 @@ def _run_with_context(job: str, profile_name: str | None, body: Callable, *, dry
     profile = load_profile(profile_name)
     clock = None
     if now:
-        fixed = datetime.fromisoformat(now)
+        try:
+            fixed = datetime.fromisoformat(now)
+        except ValueError as exc:
+            raise ConfigError(f"--now {now!r} is not an ISO date-time") from exc
+        if fixed.tzinfo is None:  # a date-time without a zone is UTC, as everywhere here
+            fixed = fixed.replace(tzinfo=UTC)
         clock = lambda: fixed  # noqa: E731
     stats, result = run_job(job, profile, body, dry_run=dry_run, now=clock,
                             on_terminate=True, overlay=overlay)

@@ -298,3 +298,12 @@ def test_a_redirect_to_another_recipients_subpage_is_skipped() -> None:
                      {"Ana": AccountInfo(), "Bob": AccountInfo()}, pages, {}, bot=BOT)
     assert [p.person for p in plan.posts] == ["Bob"]
     assert [(o.user, o.reason) for o in plan.outcomes] == [("Ana", "redirect-elsewhere")]
+
+
+def test_lines_are_read_where_mediawiki_shows_them() -> None:
+    revs = [Revision(1, "Mia", "<div>" + line("Mia", "en", "full") + "</div>\n<pre>"
+                     + line("Max", "en", "full") + "</pre>"), Revision(2, "Max", "<div>"
+                     + line("Mia", "en", "full") + "</div>\n<pre>" + line("Max", "en", "full")
+                     + "</pre>\n<!-- " + line("Max", "es", "full") + " -->")]
+    subs = subscribers(attribute(Attribution(), revs, SCHEMA), SCHEMA, PAGE)
+    assert list(subs.people) == ["Mia"]

@@ -104,6 +104,7 @@ HOSTILE = {
     "rtl": "قانون حق المؤلف ‏עברית",
     "emoji": "📚✊🏽 open knowledge",
     "huge": "x" * 100_000,
+    "bare url": "buy at https://spam.example/x or mailto:x@spam.example ISBN 9783161484100",
 }
 
 
@@ -142,6 +143,8 @@ def test_hostile_values_cannot_break_generated_pages(bot) -> None:
             assert first_table.count("<tr") == rows, title
     html = bot.parse(INDEX)["text"]
     assert html.count("<table") == 1
+    assert 'class="external' not in html and "spam.example" in html  # shown, not linked
+    assert "Special:BookSources" not in html
     for shown in ("|}", "{{subst:CURRENTYEAR}}", "[[Category:Injected]]", "~~~~", "📚✊🏽"):
         assert shown in re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))),
                                html.replace("&lt;", "<").replace("&gt;", ">").replace(

@@ -448,3 +448,28 @@ def test_opting_out_on_a_talk_page_that_redirects_is_honoured(bot) -> None:
     bot.run("deliver", now=NOW)
     assert markers(bot, "User talk:Quiet/Inbox") == 0
     assert "excludes this bot" in log_row(bot, "Quiet")
+
+
+def test_two_runs_at_once_post_one_copy(bot) -> None:
+    import subprocess
+    import sys
+
+    start_list(bot)
+    users = [f"Twice{i:02d}" for i in range(24)]
+    for user in users:
+        subscribe(bot, user)
+    ready_issue(bot)
+    from tests.harness import REPO_ROOT
+
+    env = {**__import__("os").environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir),
+           "ADVOCACY_LOG_FILE": "none", "PYWIKIBOT_DIR": str(REPO_ROOT),
+           "PYWIKIBOT_NO_USER_CONFIG": "0"}
+    env.pop("ADVOCACY_PROFILE", None)
+    runs = [subprocess.Popen([sys.executable, "-m", "bots", "run", "deliver", "--now",
+                              NOW.isoformat()], env=env, cwd=REPO_ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(2)]
+    codes = sorted(p.wait(timeout=300) for p in runs)
+    assert codes in ([0, 0], [0, 5]), codes  # one posted; the other found it busy or done
+    bot.run("deliver", now=NOW)  # whatever was left
+    assert [markers(bot, f"User talk:{u}") for u in users] == [1] * len(users)

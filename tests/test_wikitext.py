@@ -131,3 +131,12 @@ def test_url_link_label_is_escaped_and_url_cannot_end_the_link() -> None:
     assert out.endswith("]")
     assert out.count("[") == 1 and out.count("]") == 1
     assert "~" not in out
+
+
+def test_bare_urls_and_magic_links_stay_text() -> None:
+    from bots.core.wikitext import escape
+
+    out = escape("see https://spam.example/x, mailto:a@b.example, ISBN 978316 and RFC 1149")
+    assert "https://" not in out and "mailto:" not in out
+    assert "ISBN 9" not in out and "RFC 1" not in out
+    assert escape("meet at 10:30, plain prose") == "meet at 10:30, plain prose"

@@ -78,16 +78,23 @@ def _is_inert(code: mwparserfromhell.wikicode.Wikicode, tpl: Template) -> bool:
                for node in code.get_ancestors(tpl))
 
 
+def shown_templates(text: str) -> list[tuple[Template, str]]:
+    """Every template call on a page that MediaWiki shows (nested in tags or other
+    templates too; not inside <nowiki>, <pre> and the like), with its name as written."""
+    code = mwparserfromhell.parse(text)
+    may_be_inert = _INERT_OPENING.search(text) is not None  # most pages have none of them
+    return [(tpl, _plain(tpl.name)) for tpl in code.filter_templates(recursive=True)
+            if not (may_be_inert and _is_inert(code, tpl))]
+
+
 def find_records(text: str, page: str, schema: Schema, *, revid: int = 0,
                  timestamp: str = "") -> list[Record]:
     """Every record template on a page, whatever the spelling of its name."""
     records: list[Record] = []
     counts: dict[str, int] = {}
-    code = mwparserfromhell.parse(text)
-    may_be_inert = _INERT_OPENING.search(text) is not None  # most pages have none of them
-    for tpl in code.filter_templates(recursive=True):
-        kind = schema.kind_for_template(_plain(tpl.name))
-        if kind is None or (may_be_inert and _is_inert(code, tpl)):
+    for tpl, name in shown_templates(text):
+        kind = schema.kind_for_template(name)
+        if kind is None:
             continue
         raw, problems = parse_template(tpl, kind, page)
         index = counts.get(kind.name, 0)

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 import mwparserfromhell
 
 from bots.core.normalise import make_record
-from bots.core.parse import parse_template
+from bots.core.parse import parse_template, shown_templates
 from bots.core.records import Record
 from bots.core.schema import Schema
 from bots.core.usernames import canonical_user, follow_renames
@@ -76,8 +76,8 @@ def subscriber_lines(text: str, schema: Schema) -> list[tuple[str, str]]:
     revision, in page order; ``schema`` knows the template's redirects too."""
     kind = schema.kinds["subscription"]
     out: list[tuple[str, str]] = []
-    for tpl in mwparserfromhell.parse(text).filter_templates(recursive=False):
-        if schema.kind_for_template(str(tpl.name)) is not kind:
+    for tpl, name in shown_templates(text):  # in a <div> too, as the harvest reads them
+        if schema.kind_for_template(name) is not kind:
             continue
         raw, _problems = parse_template(tpl, kind, "")
         out.append((str(tpl).strip(), canonical_user(raw.get("user", ""))))

@@ -18,6 +18,11 @@ from urllib.parse import quote
 _UNSAFE = re.compile(r"[\[\]{}|<>~'_=!]")
 _SPACE = re.compile(r"[\s\u2028\u2029]+")
 ELLIPSIS = "…"
+# Free external links (MediaWiki links a bare "https://…" or "mailto:…") and magic links
+# (ISBN, RFC, PMID): the colon or the space after the word is written as a reference.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftps?|sftp|mailto|irc|ircs|news|nntp|telnet|gopher|"
+                       r"ssh|svn|git|mms|xmpp|sips?|tel|urn|geo|magnet|bitcoin|matrix|"
+                       r"worldwind|redis)(:)|\b(ISBN|RFC|PMID)(\s)")
 
 
 def escape(value: str, limit: int | None = 500) -> str:
@@ -25,7 +30,11 @@ def escape(value: str, limit: int | None = 500) -> str:
     text = _SPACE.sub(" ", value).strip()
     if limit and len(text) > limit:
         text = text[: limit - 1].rstrip() + ELLIPSIS
-    return _UNSAFE.sub(lambda m: f"&#{ord(m.group(0))};", text)
+    text = _UNSAFE.sub(lambda m: f"&#{ord(m.group(0))};", text)
+    if ":" in text or "ISBN" in text or "RFC" in text or "PMID" in text:
+        text = _AUTOLINK.sub(lambda m: (m.group(1) + "&#58;") if m.group(1)
+                             else (m.group(3) + "&#32;"), text)
+    return text
 
 
 def isolate(value: str, limit: int | None = 500) -> str:

@@ -33,7 +33,8 @@ class JobContext:
     counter: RequestCounter | None = None  # every API request of the run, from login on
     started: float = field(default_factory=time.monotonic)
     post_budget: PostBudget | None = None  # talk-page posts of this run (bots.jobs.messaging)
-    paused: str = ""  # "breaker", "cap" or "time": the run left work for later
+    paused: str = ""  # "breaker", "cap", "time" or "busy": the run left work for later
+    posting_lock: object | None = None  # held from the run's first post (bots.jobs.messaging)
 
     def measure(self) -> None:
         """Bring the run's request count and seconds up to now."""
@@ -76,8 +77,9 @@ def update_status(ctx: JobContext, result: str, message: str) -> None:
         ctx.stats.edits = edits
 
 
-class Terminated(Exception):
-    """The process was asked to stop (SIGTERM: the scheduler's or Toolforge's time limit)."""
+class Terminated(BaseException):
+    """The process was asked to stop (SIGTERM: the scheduler's or Toolforge's time limit).
+    Not an Exception: pywikibot retries a request on any Exception, and would swallow it."""
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
@@ -107,6 +109,10 @@ def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
             except ShutoffEngaged as exc:  # expected: the community asked the bot to stop
                 result, message = STOPPED, str(exc)
                 log.error("%s stopped: %s", job, exc)
+            except Terminated as exc:  # a time limit: a failure, cleanly, with no traceback
+                result, message = FAILED, str(exc)
+                ctx.stats.errors += 1
+                log.error("%s failed: %s", job, exc)
             except Exception as exc:  # the job ends cleanly and says why
                 result, message = FAILED, f"{type(exc).__name__}: {exc}"
                 ctx.stats.errors += 1
@@ -123,7 +129,7 @@ def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
                 except Exception as exc:  # the status page must never fail a run
                     log.error("could not update the status page: %s: %s",
                               type(exc).__name__, exc)
-    except Exception as exc:  # connecting failed: the wiki is down, or refused the login
+    except (Exception, Terminated) as exc:  # connecting failed: the wiki is down, refused
         result = FAILED
         stats.errors += 1
         log.error("%s failed: cannot work with the wiki at %s: %s: %s", job,
@@ -150,7 +156,11 @@ def job_context(job: str, profile: Profile, *, dry_run: bool = False,
                          dry_run=dry_run, counter=counter, started=started)
         if now is not None:
             ctx.now = now
-        yield ctx
+        try:
+            yield ctx
+        finally:
+            if ctx.posting_lock is not None:  # released with the job (the kernel would too)
+                ctx.posting_lock.release()  # type: ignore[attr-defined]
     finally:
         stats.api_requests = counter.count
         stats.seconds = time.monotonic() - started

@@ -181,6 +181,7 @@ def run(ctx: JobContext) -> None:
     save_subscriptions(ctx, pages[subs_state], attribution, subs)
     people, unsubscribed = _settled_subscribers(ctx, subs)
     ctx.stats.records = len(people)
+    ctx.stats.skipped += len(unsubscribed) * len(issues)  # as each issue's log lists them
     state_page = pages[deliveries]
     state = json.loads(state_page.text or "{}")
     reports = {f"newsletter:{i.title.rsplit('/', 1)[-1]}": DeliveryReport(

@@ -94,8 +94,10 @@ class Digest:
     # -- urgent alerts --------------------------------------------------------------------
     def alerts(self) -> None:
         alerts: dict[str, dict] = self.state.setdefault("alerts", {})
+        # A case whose record is invalid for a while (vandalism, then a revert) keeps its
+        # alert: only alert != yes lowers it, so the revert does not alert anyone twice.
         raised = {r.page: r for r in self.records
-                  if r.kind == "case" and r.valid and r.get("alert") == "yes"}
+                  if r.kind == "case" and r.get("alert") == "yes"}
         changed = False
         for page in list(alerts):
             if page not in raised:  # lowered: a later raise is a new alert

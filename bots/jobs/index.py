@@ -154,6 +154,7 @@ def run(ctx: JobContext) -> None:
     edited = {t for t, v in known.items() if len(v) < 4 or revids.get(t) != v[3]}
     if state.get("key") == key and not edited:
         ctx.stats.records = int(state.get("records", 0))
+        ctx.stats.errors = int(state.get("errors", 0))  # still on the maintenance report
         log.info("index: nothing changed since the last run")
         return
     records = load_snapshot(ctx, head=first[head_title]).records()
@@ -166,7 +167,7 @@ def run(ctx: JobContext) -> None:
     written.update(_write_changed(ctx, maintenance, known, edited, summary, []))
     generated = {**sections, **maintenance}
     _retire(ctx, [t for t in known if t not in generated], known, summary)
-    state = {"key": key, "records": len(records),
+    state = {"key": key, "records": len(records), "errors": ctx.stats.errors,
              "pages": {t: written[t] for t in sorted(written)}}
     ctx.wiki.save(first[state_title], json.dumps(state, sort_keys=True, ensure_ascii=False),
                   summary)

@@ -8,11 +8,14 @@ run (``[newsletter] max_deliveries_per_run`` posts, ``[limits] delivery_seconds`
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from bots.core.delivery import FAILED, SKIPPED, DeliveryReport, Outcome
 from bots.core.plan import Plan, Post, Recipient, make_plan
 from bots.jobs.context import JobContext
+from bots.locks import FileLock
+from bots.statedir import state_dir
 from bots.wiki.talkpages import (
     Executed,
     Message,
@@ -23,6 +26,7 @@ from bots.wiki.talkpages import (
     user_talk_ns,
 )
 
+log = logging.getLogger(__name__)
 OPTOUT_DEFAULT = "Opted-out of message delivery"  # MassMessage's opt-out category
 
 
@@ -37,6 +41,22 @@ def budget(ctx: JobContext) -> PostBudget:
         seconds = float(ctx.profile.limits.get("delivery_seconds", 1200))
         ctx.post_budget = PostBudget(cap, seconds)
     return ctx.post_budget
+
+
+def posting_lock(ctx: JobContext) -> bool:
+    """Only one run of the bot posts on talk pages at a time on this machine (two runs
+    would both read a page before either posts): held from the first post of the run until
+    the process ends. False when another run holds it."""
+    if ctx.dry_run:
+        return True
+    if ctx.posting_lock is None:
+        lock = FileLock(state_dir(ctx.profile.data) / f"posting-{ctx.profile.name}.lock")
+        if not lock.acquire():
+            log.warning("another run of the bot (pid %s) is posting: this one leaves its "
+                        "posts to the next run", lock.holder())
+            return False
+        ctx.posting_lock = lock
+    return True
 
 
 def survey_people(ctx: JobContext, names: Iterable[str],
@@ -55,6 +75,8 @@ def send(ctx: JobContext, recipients: list[Recipient], message: Message, *,
     plan = make_plan(recipients, found.accounts, found.pages,
                      {**(renames or {}), **found.renames}, bot=ctx.site.username(),
                      user_talk=user_talk_ns(ctx.site))
+    if not posting_lock(ctx):
+        return _reports(ctx, ids, plan, Executed(list(plan.outcomes), stopped="busy"))
     return _reports(ctx, ids, plan, execute(ctx.wiki, plan, message, budget(ctx),
                                             optout_category(ctx)))
 
@@ -66,6 +88,9 @@ def post_to_page(ctx: JobContext, delivery_id: str, title: str, message: Message
 
     page = ctx.wiki.read_one(title)
     plan = Plan()
+    if not posting_lock(ctx):
+        plan.posts.append(Post(delivery_id, title, page.title, kind, {}))
+        return _reports(ctx, [delivery_id], plan, Executed([], stopped="busy"))[delivery_id]
     if delivery_id in delivered_ids(page.text):
         plan.outcomes.append(Outcome(title, page.title, ALREADY, delivery_id=delivery_id))
     else:

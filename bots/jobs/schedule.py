@@ -43,7 +43,6 @@ How it behaves:
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -63,6 +62,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bots.config import ConfigError, Profile
 from bots.core.status import RESULT_OF_EXIT
+from bots.locks import FileLock
 from bots.statedir import state_dir
 
 log = logging.getLogger(__name__)
@@ -220,37 +220,7 @@ def job_specs(profile: Profile, now: datetime | None = None) -> list[JobSpec]:
 
 
 # -- the lock ----------------------------------------------------------------------------------
-class SchedulerLock:
-    """An exclusive ``flock`` on a file; the file holds the holder's pid, for the message."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.fd: int | None = None
-
-    def acquire(self) -> bool:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        self.fd = fd
-        return True
-
-    def holder(self) -> str:
-        try:
-            return self.path.read_text().strip() or "unknown"
-        except OSError:
-            return "unknown"
-
-    def release(self) -> None:
-        if self.fd is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None
+SchedulerLock = FileLock  # the scheduler's lock is a plain file lock (bots.locks)
 
 
 # -- the run record ----------------------------------------------------------------------------

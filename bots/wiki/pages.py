@@ -235,7 +235,7 @@ class WikiClient:
         else:
             page = self.read_one(self.shutoff_page)
         value = (page.text or "").strip().lower()
-        if page.exists and value.split()[:1] != [expected]:
+        if page.exists and value != expected:  # the page says exactly "run", or it stops
             log.error("shutoff: [[%s]] says %r (not %r): no edits", self.shutoff_page,
                       value[:80], expected)
             raise ShutoffEngaged(f"[[{self.shutoff_page}]] says {value[:80]!r}, not {expected!r}")
