@@ -307,3 +307,19 @@ def test_lines_are_read_where_mediawiki_shows_them() -> None:
                      + "</pre>\n<!-- " + line("Max", "es", "full") + " -->")]
     subs = subscribers(attribute(Attribution(), revs, SCHEMA), SCHEMA, PAGE)
     assert list(subs.people) == ["Mia"]
+
+
+def test_a_name_registered_again_after_a_rename_is_not_the_subscriber() -> None:
+    revs = [Revision(1, "Quinn", line("Quinn", "en", "full"), "2026-01-01T00:00:00Z"),
+            Revision(2, "Newcomer", line("Quinn", "en", "full") + "\n" +
+                     line("Newcomer", "es", "full"), "2026-03-01T00:00:00Z")]
+    state = attribute(Attribution(), revs, SCHEMA)
+    log = [("Quinn", "Quinn Two", "2026-02-01T00:00:00Z")]
+    subs = subscribers(state, SCHEMA, PAGE, {}, log)
+    assert sorted(subs.people) == ["Newcomer", "Quinn Two"]  # not the new "Quinn"
+    later = attribute(state, [Revision(3, "Quinn", "\n".join(
+        [line("Quinn", "en", "full"), line("Newcomer", "es", "full"),
+         line("Quinn", "zh", "summary")]), "2026-04-01T00:00:00Z")], SCHEMA)
+    subs = subscribers(later, SCHEMA, PAGE, {}, log)  # the new Quinn subscribes themselves
+    assert sorted(subs.people) == ["Newcomer", "Quinn", "Quinn Two"]
+    assert subs.people["Quinn"].record.get("language") == "zh"

@@ -142,15 +142,20 @@ def test_redirect_to_someone_elses_talk_page_is_skipped(bot) -> None:
     assert "[[:]]" not in bot.text(LOG)
 
 
-def test_a_renamed_subscriber_is_followed(bot) -> None:
+@pytest.mark.parametrize("registered_again", [False, True])
+def test_a_renamed_subscriber_is_followed(bot, registered_again) -> None:
     start_list(bot)
     subscribe(bot, "Carol", language="es")
+    bot.run("deliver", now=NOW)  # nothing ready yet: the subscription is read before the rename
     bot.wiki.maint(RENAMEUSER, "--oldname", "Carol", "--newname", "Caroline Reyes",
                    "--performer", "Admin", "--reason", "requested")
+    if registered_again:  # someone else takes the old name
+        bot.admin().create_account("Carol", "pw-Carol-again-0123456789")
     ready_issue(bot)
     bot.run("deliver", now=NOW)
     assert markers(bot, "User talk:Caroline Reyes") == 1
     assert "Boletín" in bot.text("User talk:Caroline Reyes")
+    assert markers(bot, "User talk:Carol") == 0
 
 
 # -- template redirects ----------------------------------------------------------------------

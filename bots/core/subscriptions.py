@@ -23,7 +23,7 @@ from bots.core.normalise import make_record
 from bots.core.parse import parse_template, shown_templates
 from bots.core.records import Record
 from bots.core.schema import Schema
-from bots.core.usernames import canonical_user, follow_renames
+from bots.core.usernames import canonical_user, follow_renames, renamed_after
 
 KEEP_RESTORABLE = 2000  # removed lines remembered for a revert; the oldest are forgotten
 
@@ -33,6 +33,7 @@ class Revision:
     revid: int
     user: str
     text: str
+    timestamp: str = ""  # ISO
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Line:
     user: str  # the subscriber it names (canonical; "" when it names nobody)
     author: str  # who saved it (canonical; "" when the history hides the author)
     revid: int  # the revision that saved it
+    timestamp: str = ""  # when (ISO): renames after it apply to both names
 
 
 @dataclass
@@ -112,7 +114,8 @@ def attribute(state: Attribution, revisions: Iterable[Revision], schema: Schema)
                 continue
             for text, user in now[j1:j2]:
                 back = restorable.pop(text, None)
-                result.append(back if back is not None else Line(text, user, author, rev.revid))
+                result.append(back if back is not None else
+                              Line(text, user, author, rev.revid, rev.timestamp))
         lines = result
         last_revid = rev.revid
         while len(restorable) > KEEP_RESTORABLE:
@@ -120,11 +123,23 @@ def attribute(state: Attribution, revisions: Iterable[Revision], schema: Schema)
     return Attribution(last_revid, last_ts, lines, restorable)
 
 
-def own_line(line: Line, renames: Mapping[str, str]) -> bool:
+def current_names(line: Line, renames: Mapping[str, str],
+                  log: list[tuple[str, str, str]]) -> tuple[str, str]:
+    """The line's subscriber and author under the names their accounts have now: through
+    the renames made after the line was saved (``log``), else through ``renames``."""
+    if log and line.timestamp:
+        return (renamed_after(line.user, log, line.timestamp),
+                renamed_after(line.author, log, line.timestamp))
+    return follow_renames(line.user, renames), follow_renames(line.author, renames)
+
+
+def own_line(line: Line, renames: Mapping[str, str],
+             log: list[tuple[str, str, str]] | None = None) -> bool:
     """The line was saved by the person it subscribes (under their name then or now)."""
     if not line.user or not line.author:
         return False
-    return follow_renames(line.user, renames) == follow_renames(line.author, renames)
+    user, author = current_names(line, renames, log or [])
+    return user == author
 
 
 @dataclass(frozen=True)
@@ -142,9 +157,12 @@ class Subscribers:
 
 
 def subscribers(state: Attribution, schema: Schema, page: str,
-                renames: Mapping[str, str] | None = None) -> Subscribers:
-    """The people subscribed, each once, with the options of the newest line they saved."""
+                renames: Mapping[str, str] | None = None,
+                log: list[tuple[str, str, str]] | None = None) -> Subscribers:
+    """The people subscribed, each once, with the options of the newest line they saved.
+    ``log``: the rename log, (old, new, timestamp) oldest first."""
     renames = renames or {}
+    log = log or []
     kind = schema.kinds["subscription"]
     people: dict[str, Subscriber] = {}
     forged: list[Line] = []
@@ -153,10 +171,10 @@ def subscribers(state: Attribution, schema: Schema, page: str,
         if not line.user:
             unnamed.append(line)
             continue
-        if not own_line(line, renames):
+        if not own_line(line, renames, log):
             forged.append(line)
             continue
-        person = follow_renames(line.user, renames)
+        person = current_names(line, renames, log)[0]
         known = people.get(person)
         if known is not None and known.line.revid > line.revid:
             continue

@@ -32,3 +32,13 @@ def follow_renames(name: str, renames: Mapping[str, str]) -> str:
 def former_names(name: str, renames: Mapping[str, str]) -> set[str]:
     """Every name that was renamed (directly or in a chain) to ``name``, and ``name`` itself."""
     return {old for old in renames if follow_renames(old, renames) == name} | {name}
+
+
+def renamed_after(name: str, log: list[tuple[str, str, str]], since: str) -> str:
+    """The name ``name`` (as it was at ISO time ``since``) has now: the renames of the log,
+    (old, new, timestamp) oldest first, made after ``since``. A name given up by a rename
+    and registered again by someone else afterwards stays with the renamed account."""
+    for old, new, when in log:
+        if old == name and (not since or when >= since):  # same second: the rename is later
+            name, since = new, when
+    return name

@@ -39,11 +39,13 @@ from bots.core.subscriptions import (
     attribute,
     subscribers,
 )
+from bots.core.usernames import renamed_after
 from bots.core.wikitext import escape, page_link
 from bots.jobs.context import JobContext
 from bots.jobs.harvest import HEAD, parse_head, use_aliases
 from bots.jobs.messaging import send, survey_people
 from bots.jobs.newsletter import settings
+from bots.wiki import users
 from bots.wiki.pages import PageText
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,8 @@ def check_subscriptions(ctx: JobContext, page: PageText, state_page: PageText) -
             last_ts = max(last_ts, rev.timestamp.isoformat())
             if rev.text is None or getattr(rev, "texthidden", False):
                 continue  # a hidden revision is not a blanking of the page
-            revisions.append(Revision(rev.revid, rev.user or "", rev.text))
+            revisions.append(Revision(rev.revid, rev.user or "", rev.text,
+                                      rev.timestamp.isoformat()))
     # By revision id: pywikibot orders by timestamp, and edits in the same second would
     # otherwise be attributed to each other's authors.
     revisions.sort(key=lambda r: r.revid)
@@ -95,11 +98,29 @@ def check_subscriptions(ctx: JobContext, page: PageText, state_page: PageText) -
     return state
 
 
+def _rename_log(ctx: JobContext, state_page: PageText) -> tuple[list[tuple[str, str, str]],
+                                                                 str]:
+    """The rename log as far as the last run read it, and what came since (one request): a
+    line saved before a rename belongs to the renamed account, even when someone registers
+    the old name again."""
+    try:
+        data = json.loads(state_page.text or "{}")
+    except ValueError:
+        data = {}
+    known = [tuple(r) for r in data.get("rename_log", [])]
+    new = users.renames_since(ctx.site, data.get("renames_checked", ""))
+    merged = sorted(set(known) | set(new), key=lambda r: r[2])
+    return merged, max([data.get("renames_checked", ""), *(r[2] for r in new)])
+
+
 def save_subscriptions(ctx: JobContext, state_page: PageText, state: Attribution,
-                       subs: Subscribers) -> None:
+                       subs: Subscribers, rename_log: list[tuple[str, str, str]] = (),
+                       checked: str = "") -> None:
     """The attribution, with the lines nobody gets a delivery from (for the maintenance
-    report, which `run index` writes)."""
+    report, which `run index` writes), and the rename log read so far."""
     data = state.to_json()
+    data["rename_log"] = [list(r) for r in rename_log]
+    data["renames_checked"] = checked
     data["aliases"] = sorted(ctx.schema.aliases)
     data["not_own"] = sorted({(line.user, line.author) for line in subs.forged})
     data["invalid"] = sorted(p for p, s in subs.people.items() if not s.record.valid)
@@ -176,9 +197,12 @@ def run(ctx: JobContext) -> None:
     pages = ctx.wiki.read([subscribers_title, subs_state, deliveries, head, *logs.values()])
     use_aliases(ctx, parse_head(pages[head]))
     attribution = check_subscriptions(ctx, pages[subscribers_title], pages[subs_state])
-    found = survey_people(ctx, [line.user for line in attribution.lines if line.user])
-    subs = subscribers(attribution, ctx.schema, subscribers_title, found.renames)
-    save_subscriptions(ctx, pages[subs_state], attribution, subs)
+    rename_log, checked = _rename_log(ctx, pages[subs_state])
+    names = {line.user for line in attribution.lines if line.user}
+    names |= {renamed_after(n, rename_log, "") for n in names}
+    found = survey_people(ctx, sorted(names))
+    subs = subscribers(attribution, ctx.schema, subscribers_title, found.renames, rename_log)
+    save_subscriptions(ctx, pages[subs_state], attribution, subs, rename_log, checked)
     people, unsubscribed = _settled_subscribers(ctx, subs)
     ctx.stats.records = len(people)
     ctx.stats.skipped += len(unsubscribed) * len(issues)  # as each issue's log lists them

@@ -160,3 +160,12 @@ def revisions_between(site: pywikibot.site.APISite, title: str, after_revid: int
             out.append((rev["revid"], rev.get("user", ""), rev["timestamp"], text))
     out.sort()
     return out
+
+
+def renames_since(site: pywikibot.site.APISite, since: str) -> list[tuple[str, str, str]]:
+    """The rename log after ISO time ``since`` ("" for all of it): (old, new, timestamp),
+    oldest first; one request for up to 5,000 renames."""
+    out: list[tuple[str, str, str]] = []
+    for q in query_all(site, list="logevents", **_rename_params(since)):
+        _collect_renames(q, since, out)
+    return sorted(out, key=lambda r: r[2])
