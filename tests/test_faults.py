@@ -216,8 +216,8 @@ def test_job_converges_under_faults(fault_case: FaultCase, bot: BotHarness,
                                       env=env)
         converged = dict(proxy.counts)
         # A final run through the same faults finds nothing to do.
-        final_runs, final_edits, _ = run_until_ok(bot.wiki, job, tmp_path / "final",
-                                                  profile=profile, env=env)
+        final_runs, final_edits, final_log = run_until_ok(bot.wiki, job, tmp_path / "final",
+                                                          profile=profile, env=env)
         total = dict(proxy.counts)
 
     # edits_reported can be lower than reference_edits: an edit whose answer was lost ("lost")
@@ -233,7 +233,7 @@ def test_job_converges_under_faults(fault_case: FaultCase, bot: BotHarness,
 
     faults = sum(v for k, v in converged.items() if k not in ("requests", "passed"))
     assert faults >= 3, f"too few faults injected to mean anything: {converged}"
-    assert final_edits == 0
+    assert final_edits == 0, final_log[-4000:]
 
     got, want = end_state(bot), end_state(reference)
     assert got["records"] == want["records"]

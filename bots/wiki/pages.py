@@ -357,7 +357,10 @@ class WikiClient:
                 if exc.code != "articleexists":
                     raise SaveFailed(title, exc.code, exc.info) from exc
                 log.info("[[%s]] was created meanwhile; reading it first", title)
-                return self.save(self.read_one(title), new_text, summary)
+                fresh = self.read_one(title)
+                saved = self.save(fresh, new_text, summary)
+                current.text, current.revid = fresh.text, fresh.revid  # as it is now
+                return saved
         after = getattr(page, "_revid", 0)
         if not after or after == before:
             # pywikibot reports "saved" for a no-op too. After a retried request whose first
