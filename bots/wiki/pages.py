@@ -228,18 +228,23 @@ class WikiClient:
                 self._edits_since_check < self.shutoff_every:
             self._edits_since_check += 1
             return
-        expected = str(self.profile.limits.get("shutoff_value", "run")).strip().lower()
         seen, self._shutoff_seen = self._shutoff_seen, None
         if seen is not None and time.monotonic() - seen[0] < 60:
             page = seen[1]  # read moments ago, with the job's first batch of pages
         else:
             page = self.read_one(self.shutoff_page)
-        value = (page.text or "").strip().lower()
-        if page.exists and value != expected:  # the page says exactly "run", or it stops
+        self.saw_shutoff(page.text, first=self._edits_since_check is None)
+
+    def saw_shutoff(self, text: str | None, *, first: bool = False) -> None:
+        """Judge the shutoff page's text, read just now (alone, or with a batch of pages):
+        anything but the agreed value raises ShutoffEngaged."""
+        expected = str(self.profile.limits.get("shutoff_value", "run")).strip().lower()
+        value = (text or "").strip().lower()
+        if text is not None and value != expected:  # exactly "run", or it stops
             log.error("shutoff: [[%s]] says %r (not %r): no edits", self.shutoff_page,
                       value[:80], expected)
             raise ShutoffEngaged(f"[[{self.shutoff_page}]] says {value[:80]!r}, not {expected!r}")
-        if not page.exists and self._edits_since_check is None:
+        if text is None and first:
             log.warning("shutoff page [[%s]] does not exist; create it with %r to make the "
                         "off switch visible", self.shutoff_page, expected)
         self._edits_since_check = 1

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 POST_ATTEMPTS = 3  # posts whose answer was lost (looked for on the page before each retry)
 TITLES_PER_REQUEST = 50  # the API's limit of page texts per request for ordinary accounts
 RATE_WAIT_MAX = 60.0  # seconds between tries while the wiki says "ratelimited"
+SHUTOFF_FRESH = 60.0  # seconds a reading of the shutoff page stands for, while posting
 
 
 def user_talk_ns(site: pywikibot.site.APISite) -> str:
@@ -217,9 +218,17 @@ def execute(wiki: WikiClient, plan: Plan, message: Message, budget: PostBudget,
     posts = list(plan.posts)
     for i in range(0, len(posts), TITLES_PER_REQUEST):
         batch = posts[i:i + TITLES_PER_REQUEST]
-        fresh = {} if wiki.dry_run else read_pages(wiki, [p.page for p in batch],
-                                                   optout_category, follow=False)
+        fresh: dict[str, PageInfo] = {}
+        read_at = time.monotonic()
+        if not wiki.dry_run:  # the shutoff page comes with the batch: no request of its own
+            fresh = read_pages(wiki, [*(p.page for p in batch), wiki.shutoff_page],
+                               optout_category, follow=False)
+            shutoff = fresh.pop(wiki.shutoff_page, None)
+            wiki.saw_shutoff(shutoff.text if shutoff else None)
         for post in batch:
+            if not wiki.dry_run and time.monotonic() - read_at > SHUTOFF_FRESH:
+                wiki.saw_shutoff(wiki.read_one(wiki.shutoff_page).text)  # a slow batch
+                read_at = time.monotonic()
             if (stop := budget.stop_reason()):
                 done.stopped = stop
                 return done
@@ -268,7 +277,6 @@ def post_new_section(wiki: WikiClient, post: Post, heading: str, body: str, summ
     attempt = 0
     waits = 0
     while attempt < POST_ATTEMPTS:
-        wiki.check_shutoff()
         try:
             req = _PostRequest(site=site, parameters={
                 "action": "edit", "title": post.page, "section": "new",
@@ -290,6 +298,8 @@ def post_new_section(wiki: WikiClient, post: Post, heading: str, body: str, summ
             waits += 1
             log.info("rate-limited; waiting %.0f s before posting on [[%s]]", delay, post.page)
             time.sleep(delay)
+            if delay >= 8:  # a long wait: the community may have said stop meanwhile
+                wiki.saw_shutoff(wiki.read_one(wiki.shutoff_page).text)
             continue
         except (pywikibot.exceptions.Error, requests.RequestException, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:300]
