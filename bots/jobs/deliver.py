@@ -161,6 +161,11 @@ def log_page(ctx: JobContext, report: DeliveryReport, total: int) -> str:
     return "\n".join(out)
 
 
+def issue_id(issue: PageText) -> str:
+    """The delivery id of an issue page: ``newsletter:<period>``."""
+    return f"newsletter:{issue.title.rsplit('/', 1)[-1]}"
+
+
 def _known(state: dict, delivery_id: str) -> dict[str, Outcome]:
     """What earlier runs did for this issue. Skips are decided again at every run (a nobots
     removed, a line saved by its subscriber since); the marker keeps a re-run from posting
@@ -200,7 +205,8 @@ def run(ctx: JobContext) -> None:
     rename_log, checked = _rename_log(ctx, pages[subs_state])
     names = {line.user for line in attribution.lines if line.user}
     names |= {renamed_after(n, rename_log, "") for n in names}
-    found = survey_people(ctx, sorted(names))
+    # The renames already known spare the survey its rename-log look-ups.
+    found = survey_people(ctx, sorted(names), {old: new for old, new, _ in rename_log})
     subs = subscribers(attribution, ctx.schema, subscribers_title, found.renames, rename_log)
     save_subscriptions(ctx, pages[subs_state], attribution, subs, rename_log, checked)
     people, unsubscribed = _settled_subscribers(ctx, subs)
@@ -208,8 +214,7 @@ def run(ctx: JobContext) -> None:
     ctx.stats.skipped += len(unsubscribed) * len(issues)  # as each issue's log lists them
     state_page = pages[deliveries]
     state = json.loads(state_page.text or "{}")
-    reports = {f"newsletter:{i.title.rsplit('/', 1)[-1]}": DeliveryReport(
-        f"newsletter:{i.title.rsplit('/', 1)[-1]}") for i in issues}
+    reports = {issue_id(i): DeliveryReport(issue_id(i)) for i in issues}
     known = {did: _known(state, did) for did in reports}
     for did in reports:  # a delivery made earlier stays in the log as made
         known[did].update({o.user: o for o in unsubscribed
@@ -231,7 +236,7 @@ def run(ctx: JobContext) -> None:
             "format": sub.record.get("format") or "full"})
             for did in reports for person, sub in sorted(people.items())
             if known[did].get(person, Outcome("", "", FAILED)).result not in FINAL]
-        by_title = {f"newsletter:{i.title.rsplit('/', 1)[-1]}": i for i in issues}
+        by_title = {issue_id(i): i for i in issues}
         translations = _translations(ctx, issues)
         rendered: dict[tuple[str, str, str], tuple[str, str]] = {}
 
@@ -250,7 +255,7 @@ def run(ctx: JobContext) -> None:
             reports[did].paused = report.paused
 
     for issue in issues:
-        did = f"newsletter:{issue.title.rsplit('/', 1)[-1]}"
+        did = issue_id(issue)
         report = reports[did]
         report.outcomes = list(known[did].values())
         state[did]["outcomes"] = {o.user: o.__dict__ for o in report.outcomes}

@@ -46,7 +46,7 @@ def budget(ctx: JobContext) -> PostBudget:
 def posting_lock(ctx: JobContext) -> bool:
     """Only one run of the bot posts on talk pages at a time on this machine (two runs
     would both read a page before either posts): held from the first post of the run until
-    the process ends. False when another run holds it."""
+    the job ends (bots.jobs.context releases it). False when another run holds it."""
     if ctx.dry_run:
         return True
     if ctx.posting_lock is None:

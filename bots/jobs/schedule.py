@@ -220,9 +220,6 @@ def job_specs(profile: Profile, now: datetime | None = None) -> list[JobSpec]:
 
 
 # -- the lock ----------------------------------------------------------------------------------
-SchedulerLock = FileLock  # the scheduler's lock is a plain file lock (bots.locks)
-
-
 # -- the run record ----------------------------------------------------------------------------
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -473,7 +470,7 @@ def run_scheduler(profile: Profile) -> int:
         log.error("nothing to schedule: the profile's [schedule] table names no job")
         return 2
     conf = settings(profile)
-    lock = SchedulerLock(conf.state_dir / f"scheduler-{profile.name}.lock")
+    lock = FileLock(conf.state_dir / f"scheduler-{profile.name}.lock")
     if not lock.acquire():
         message = (f"another scheduler is already running for profile {profile.name!r} "
                    f"(pid {lock.holder()}, lock {lock.path}); this one exits")

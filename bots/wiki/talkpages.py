@@ -19,7 +19,10 @@ from pywikibot.data import api
 
 from bots.core.delivery import DELIVERED, FAILED, Outcome, delivered_ids, marker
 from bots.core.plan import AccountInfo, PageInfo, Plan, Post, recheck
+from bots.core.roster import hard_block
 from bots.core.usernames import canonical_user
+from bots.progress import progress
+from bots.wiki import users
 from bots.wiki.pages import WikiClient
 from bots.wiki.query import query_all
 
@@ -44,10 +47,7 @@ class Survey:
 def _account(info: dict) -> AccountInfo:
     if not info or "missing" in info or "invalid" in info:
         return AccountInfo(exists=False)
-    blocked = ""
-    if info.get("blockid") and info.get("blockexpiry") in ("infinite", "infinity") \
-            and not info.get("blockpartial"):
-        blocked = info.get("blockreason") or "blocked"
+    blocked = (info.get("blockreason") or "blocked") if hard_block(info) else ""
     return AccountInfo(exists=True, blocked=blocked, locked=bool(info.get("locked")))
 
 
@@ -108,22 +108,6 @@ def _merge(out: dict[str, PageInfo], p: dict) -> None:
                                or bool(known and known.opted_out))
 
 
-def _accounts(site: pywikibot.site.APISite, names: Sequence[str]) -> dict[str, AccountInfo]:
-    out: dict[str, AccountInfo] = {}
-    for i in range(0, len(names), 500):
-        answers: dict[str, dict] = {}
-        normalized: dict[str, str] = {}
-        for q in query_all(site, list="users", ususers=list(names[i:i + 500]),
-                            usprop="blockinfo|groups"):
-            for n in q.get("normalized", []):
-                normalized[n["from"]] = n["to"]
-            for info in q.get("users", []):
-                answers[info.get("name", "")] = info
-        for name in names[i:i + 500]:
-            out[name] = _account(answers.get(normalized.get(name, name), {}))
-    return out
-
-
 def _renamed(site: pywikibot.site.APISite, name: str) -> str:
     """The name an account was renamed to, from the rename log ("" when it was not)."""
     ns = site.namespace(2)
@@ -146,7 +130,8 @@ def survey(wiki: WikiClient, people: Iterable[str], optout_category: str,
     todo = list(dict.fromkeys(canonical_user(p) for p in people if canonical_user(p)))
     accounts: dict[str, AccountInfo] = {}
     for _round in range(3):  # an account renamed, and renamed again
-        found = _accounts(site, [n for n in todo if n not in accounts])
+        found = {name: _account(info) for name, info in
+                 users.accounts(site, [n for n in todo if n not in accounts]).items()}
         accounts.update(found)
         todo = []
         for name, acct in found.items():
@@ -216,6 +201,7 @@ def execute(wiki: WikiClient, plan: Plan, message: Message, budget: PostBudget,
     site = wiki.site
     bot = site.username()
     posts = list(plan.posts)
+    bar = iter(progress(range(len(posts)), len(posts), "posts"))
     for i in range(0, len(posts), TITLES_PER_REQUEST):
         batch = posts[i:i + TITLES_PER_REQUEST]
         fresh: dict[str, PageInfo] = {}
@@ -226,6 +212,7 @@ def execute(wiki: WikiClient, plan: Plan, message: Message, budget: PostBudget,
             shutoff = fresh.pop(wiki.shutoff_page, None)
             wiki.saw_shutoff(shutoff.text if shutoff else None)
         for post in batch:
+            next(bar, None)
             if not wiki.dry_run and time.monotonic() - read_at > SHUTOFF_FRESH:
                 wiki.saw_shutoff(wiki.read_one(wiki.shutoff_page).text)  # a slow batch
                 read_at = time.monotonic()
