@@ -164,6 +164,8 @@ def bench(n: int, workdir: Path, history: bool) -> list[tuple[str, str]]:
                      f"the bot: {checks} requests for accounts and talk pages (and one "
                      f"re-read per 50 posts); naive: {naive_requests} requests, "
                      f"{naive_s:.1f} s"))
+        rows.append((f"N={n}: where the requests went", ", ".join(
+            f"{kind}: {count}" for kind, count in stats.get("requests_by_kind", {}).items())))
         stats, secs, rss, _ = bot(wiki, "--profile", str(path), "run", "deliver")
         rows.append((f"N={n}: run deliver again", f"{stats['edits']} edits "
                      f"({verdict(f'N={n} deliver again', stats['edits'] == 0)}: the issue is "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 
@@ -18,6 +18,7 @@ class RunStats:
     skipped: int = 0
     seconds: float = 0.0
     result: str = "ok"  # ok, failed, stopped, paused, partial (bots.core.status)
+    requests_by_kind: dict[str, int] = field(default_factory=dict)  # where the requests went
 
     def summary(self) -> str:
         return (f"{self.job}: {self.edits} edits, {self.records} records, {self.pages_read} pages "

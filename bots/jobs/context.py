@@ -40,6 +40,7 @@ class JobContext:
         """Bring the run's request count and seconds up to now."""
         if self.counter is not None:
             self.stats.api_requests = self.counter.count
+            self.stats.requests_by_kind = dict(self.counter.kinds.most_common())
         self.stats.seconds = time.monotonic() - self.started
 
     @property
@@ -163,5 +164,6 @@ def job_context(job: str, profile: Profile, *, dry_run: bool = False,
                 ctx.posting_lock.release()  # type: ignore[attr-defined]
     finally:
         stats.api_requests = counter.count
+        stats.requests_by_kind = dict(counter.kinds.most_common())
         stats.seconds = time.monotonic() - started
         counter.close()

@@ -20,6 +20,12 @@ def query_all(site: pywikibot.site.APISite, **params: Any) -> list[dict]:
         cont = data["continue"]
 
 
+def titles_limit(site: pywikibot.site.APISite) -> int:
+    """Titles the API takes in one request from this account: 500 with ``apihighlimits``
+    (bots, admins), else 50."""
+    return 500 if site.has_right("apihighlimits") else 50
+
+
 def latest_revids(site: pywikibot.site.APISite, titles: list[str], batch: int = 500,
                   ) -> dict[str, int]:
     """title -> the id of its latest revision (0: the page does not exist), ``batch`` titles

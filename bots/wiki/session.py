@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections import Counter
 from http.cookiejar import Cookie, LWPCookieJar
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pywikibot
 from pywikibot.comms import http
@@ -23,18 +24,36 @@ class RequestCounter:
 
     def __init__(self) -> None:
         self.count = 0
+        self.kinds: Counter[str] = Counter()  # "query list=users prop=info", "edit" ...
         self._hooks = http.session.hooks.setdefault("response", [])
         self._hooks.append(self._on_response)
 
     def _on_response(self, response, *args, **kwargs) -> None:
-        if urlparse(response.url).path.endswith("/api.php"):
-            self.count += 1
+        url = urlparse(response.url)
+        if url.path.endswith("/api.php"):
             # Redirects are separate HTTP requests too.
-            self.count += len(getattr(response, "history", []) or [])
+            n = 1 + len(getattr(response, "history", []) or [])
+            self.count += n
+            kind = request_kind(url.query, getattr(response.request, "body", None))
+            self.kinds[kind] += n
+            log.debug("API request %d: %s", self.count, kind)
 
     def close(self) -> None:
         if self._on_response in self._hooks:
             self._hooks.remove(self._on_response)
+
+
+def request_kind(query: str, body: object) -> str:
+    """What an API request asked for, in a few words: its action and its query modules."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    params = parse_qs(query)
+    if isinstance(body, str) and "=" in body and not body.startswith("--"):
+        params.update(parse_qs(body))
+    words = [params.get("action", ["?"])[0]]
+    words += [f"{k}={params[k][0]}" for k in ("meta", "list", "prop", "generator")
+              if k in params]
+    return " ".join(words)
 
 
 # The API modules the jobs use. pywikibot asks the wiki for each module's parameters the first

@@ -1,9 +1,13 @@
 """Talk pages as delivery targets: batched surveys for the planner, and careful posting.
 
-For N people the survey costs ceil(N/500) requests for accounts and blocks and ceil(N/50) for
-the talk pages (text, every redirect hop and the opt-out category in one query per 50 titles).
-Posting re-reads each batch of up to 50 targets in one request right before posting them (a
-marker that appeared meanwhile, a {{nobots}} added since), then makes one edit per post.
+For N people the survey costs ceil(N/L) requests for accounts and blocks and ceil(N/L) for
+the talk pages (text, every redirect hop and the opt-out category in one query), where L is
+the titles the account may ask for at once (500 for a bot, 50 otherwise; a continuation when
+the texts pass the API's 8 MB answer). Posting re-reads the next targets in one request right
+before posting them (a marker that appeared meanwhile, a {{nobots}} added since, the shutoff
+page), then makes one edit per post. A re-read covers about a minute of posting: 50 targets
+first, then as many as the measured pace posts in ``FRESH_SECONDS`` (at most L), so no target
+is posted to on a reading much older than a minute, and a fast wiki costs few re-reads.
 """
 
 from __future__ import annotations
@@ -24,13 +28,13 @@ from bots.core.usernames import canonical_user
 from bots.progress import progress
 from bots.wiki import users
 from bots.wiki.pages import WikiClient
-from bots.wiki.query import query_all
+from bots.wiki.query import query_all, titles_limit
 
 log = logging.getLogger(__name__)
 POST_ATTEMPTS = 3  # posts whose answer was lost (looked for on the page before each retry)
-TITLES_PER_REQUEST = 50  # the API's limit of page texts per request for ordinary accounts
+FIRST_BATCH = 50  # targets of the first re-read, before the posting pace is known
 RATE_WAIT_MAX = 60.0  # seconds between tries while the wiki says "ratelimited"
-SHUTOFF_FRESH = 60.0  # seconds a reading of the shutoff page stands for, while posting
+FRESH_SECONDS = 60.0  # how long a reading of the targets and the shutoff page stands for
 
 
 def user_talk_ns(site: pywikibot.site.APISite) -> str:
@@ -53,16 +57,17 @@ def _account(info: dict) -> AccountInfo:
 
 def read_pages(wiki: WikiClient, titles: Sequence[str], optout_category: str, *,
                follow: bool = True) -> dict[str, PageInfo]:
-    """Talk pages with their text and opt-out category, ``TITLES_PER_REQUEST`` a request;
-    with ``follow``, every redirect hop too (the API resolves chains and names each hop), and
-    the text and category of the pages that redirect (the API leaves those out when it
-    follows them: one more request for a batch that has any)."""
+    """Talk pages with their text and opt-out category, as many a request as the account may
+    ask for (``titles_limit``); with ``follow``, every redirect hop too (the API resolves
+    chains and names each hop), and the text and category of the pages that redirect (the
+    API leaves those out when it follows them: one more request for a batch that has any)."""
     site = wiki.site
     category = f"{site.namespace(14)}:{optout_category}"
     out: dict[str, PageInfo] = {}
     titles = list(dict.fromkeys(titles))
-    for i in range(0, len(titles), TITLES_PER_REQUEST):
-        batch = titles[i:i + TITLES_PER_REQUEST]
+    per_request = titles_limit(site)
+    for i in range(0, len(titles), per_request):
+        batch = titles[i:i + per_request]
         normalized: dict[str, str] = {}
         params = {"titles": batch, "prop": "revisions|categories|info",
                   "rvprop": "content|ids", "rvslots": "main", "clcategories": category,
@@ -192,18 +197,33 @@ class Executed:
     stopped: str = ""  # "cap" / "time": posts left for the next run
 
 
+def next_batch(posted: int, seconds: float, limit: int) -> int:
+    """How many targets the next re-read covers: about ``FRESH_SECONDS`` of posting at the
+    pace measured so far (``posted`` posts in ``seconds``), between ``FIRST_BATCH`` and
+    ``limit`` titles (one of which is the shutoff page)."""
+    if posted <= 0 or seconds <= 0:
+        return min(FIRST_BATCH, limit - 1)
+    pace = posted / seconds
+    return max(min(FIRST_BATCH, limit - 1), min(limit - 1, int(pace * FRESH_SECONDS)))
+
+
 def execute(wiki: WikiClient, plan: Plan, message: Message, budget: PostBudget,
             optout_category: str, *, allowed_page: str | None = None) -> Executed:
-    """Post the plan's messages: each target read again right before (one request per 50),
-    then one new section each, carrying the delivery's hidden marker. Only users' talk pages,
-    or the one ``allowed_page`` the caller names from its configuration."""
+    """Post the plan's messages: the next targets read again right before, with the shutoff
+    page, in one request (see ``next_batch``), then one new section each, carrying the
+    delivery's hidden marker. Only users' talk pages, or the one ``allowed_page`` the caller
+    names from its configuration."""
     done = Executed(list(plan.outcomes))
     site = wiki.site
     bot = site.username()
+    limit = titles_limit(site)
     posts = list(plan.posts)
     bar = iter(progress(range(len(posts)), len(posts), "posts"))
-    for i in range(0, len(posts), TITLES_PER_REQUEST):
-        batch = posts[i:i + TITLES_PER_REQUEST]
+    posted, posting_seconds = 0, 0.0
+    i = 0
+    while i < len(posts):
+        batch = posts[i:i + next_batch(posted, posting_seconds, limit)]
+        i += len(batch)
         fresh: dict[str, PageInfo] = {}
         read_at = time.monotonic()
         if not wiki.dry_run:  # the shutoff page comes with the batch: no request of its own
@@ -213,7 +233,7 @@ def execute(wiki: WikiClient, plan: Plan, message: Message, budget: PostBudget,
             wiki.saw_shutoff(shutoff.text if shutoff else None)
         for post in batch:
             next(bar, None)
-            if not wiki.dry_run and time.monotonic() - read_at > SHUTOFF_FRESH:
+            if not wiki.dry_run and time.monotonic() - read_at > FRESH_SECONDS:
                 wiki.saw_shutoff(wiki.read_one(wiki.shutoff_page).text)  # a slow batch
                 read_at = time.monotonic()
             if (stop := budget.stop_reason()):
@@ -235,6 +255,7 @@ def execute(wiki: WikiClient, plan: Plan, message: Message, budget: PostBudget,
                     done.outcomes.append(settled)
                     continue
             heading, body, summary = message(post)
+            started = time.monotonic()
             outcome = post_new_section(wiki, post, heading, body, summary, budget)
             if outcome is None:
                 done.stopped = "time"
@@ -243,6 +264,8 @@ def execute(wiki: WikiClient, plan: Plan, message: Message, budget: PostBudget,
             if outcome.result == DELIVERED or outcome.reason == "dry-run":
                 budget.posted += 1  # a dry run stops where the real run would
                 budget.pages.add((post.delivery_id, post.page))
+                posted += 1
+                posting_seconds += time.monotonic() - started
     return done
 
 
