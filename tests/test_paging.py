@@ -132,3 +132,35 @@ def test_every_language_is_split_alike() -> None:
     assert len(suffixes[0]) > 2 and suffixes[0] == suffixes[1] == suffixes[2]
     for kb in kbs:
         assert all(size(t) <= 30_000 for t in kb.case_index_pages(records, layout).values())
+
+
+def test_a_long_events_page_splits_upcoming_and_past_by_date() -> None:
+    from datetime import UTC, datetime
+
+    kb = KnowledgeBase(SCHEMA, Messages("en"), PAGES)
+    events = [Record("event", f"Advocacy Hub/Events/E{i}", {
+        "title": f"Event {i}", "start": f"20{18 + i % 10}-0{1 + i % 9}-1{i % 10}",
+        "online": "yes", "place": "Somewhere with a long name " * 2, "topics": ["copyright"],
+        "languages": ["en"]}) for i in range(300)]
+    now = datetime(2024, 6, 1, tzinfo=UTC)
+    pages = kb.events_pages(events, now, 20_000)
+    assert len(pages) > 3 and all(size(t) <= 20_000 for t in pages.values())
+    assert any(s.startswith("Past/") for s in pages)
+    assert any(s.startswith("Upcoming") for s in pages)
+    rows = sum(t.count("[[:Advocacy Hub/Events/E") for s, t in pages.items() if s)
+    assert rows == 300
+    assert kb.events_pages(events[:3], now, 20_000) == {"": kb.events(events[:3], now)}
+
+
+def test_a_long_resources_page_becomes_an_overview_by_topic_and_parts() -> None:
+    kb = KnowledgeBase(SCHEMA, Messages("en"), PAGES)
+    resources = [Record("resource", f"Advocacy Hub/Resources/R{i}", {
+        "title": f"{'MNOP'[i % 4]} guide {i}", "kind": "guide", "url": f"https://e.org/{i}",
+        "topics": ["copyright"] if i % 2 else [], "languages": ["en"],
+        "summary": "What it explains, at length. " * 3}) for i in range(300)]
+    pages = kb.resources_pages(resources, 20_000)
+    assert len(pages) > 3 and all(size(t) <= 20_000 for t in pages.values())
+    assert "Copyright" in pages[""] and "[[:Advocacy Hub/Resources/R" not in pages[""]
+    rows = sum(t.count("\n|-\n") for s, t in pages.items() if s)
+    assert rows == 300
+    assert kb.resources_pages(resources[:3], 20_000) == {"": kb.resources(resources[:3])}

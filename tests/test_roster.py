@@ -8,6 +8,8 @@ import tomllib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bots.core import delivery
 from bots.core.matching import Reason, Suggestion
@@ -352,3 +354,68 @@ def test_reasons_of_one_kind_are_said_once() -> None:
                                        "works in South Africa; speaks English")
     assert r.reason_text("region", "LAC") == "works in the region Latin America & Caribbean"
     assert renderer("es").reasons_text(reasons[:1]) == "trabaja en Derechos de autor"
+
+
+# -- long rosters stay within the page budget (issue 13) ------------------------------------
+
+def many(n: int) -> list[Advocate]:
+    regions = ["LAC", "MENA", "ESEAP"]
+    people = [adv(f"{'ABCDEFGHKMPST'[i % 13]}dvocate {i:04d}", regions=[regions[i % 3]],
+                  topics=["copyright"], languages=["pt"], profile="low" if i % 7 == 0
+                  else "public") for i in range(n)]
+    people += [Advocate(user=f"Sleeper {i:03d}", record=rec(f"Sleeper {i:03d}"), status=INACTIVE,
+                        reason="inactive", inactive_since="2026-05-01T00:00:00Z")
+               for i in range(n // 5)]
+    return people
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 300), st.sampled_from([20_000, 40_000, 10**9]))
+def test_a_long_roster_is_split_within_the_budget_and_lists_everyone_once(n, budget) -> None:
+    people = many(n)
+    pages = renderer().roster_pages(people, budget)
+    if renderer().roster(people).encode().__len__() <= budget:
+        assert pages == {"": renderer().roster(people)}  # below the budget nothing changes
+        return
+    assert all(len(text.encode()) <= budget for text in pages.values())
+    first_cell = re.compile(r"^\| data-sort-value=.*? \| \[\[:User:([^|\]]+)\|", re.M)
+    listed = [m for suffix, text in pages.items() if suffix.startswith("All")
+              for m in first_cell.findall(text)]
+    assert sorted(listed) == sorted(a.user for a in people if a.status == ACTIVE)
+    sleeping = [m for suffix, text in pages.items() if suffix.startswith("Inactive")
+                for m in first_cell.findall(text)]
+    assert sorted(sleeping) == sorted(a.user for a in people if a.status == INACTIVE)
+    overview = pages[""]
+    assert "== By region ==" in overview and "Location not shown" in overview
+    for suffix in pages:  # every part is linked from the overview
+        if suffix:
+            assert f"[[:Advocacy Hub/Advocates/{suffix}|" in overview, suffix
+
+
+def test_a_split_roster_hides_low_profile_places_too() -> None:
+    people = many(200)
+    pages = renderer().roster_pages(people, 20_000)
+    assert len(pages) > 3
+    quiet = [a.user for a in people if a.low_profile]
+    for text in pages.values():
+        for row in text.split("\n|-\n"):
+            if any(f"[[:User:{q}|" in row for q in quiet):
+                assert "not shown" in row and "Middle East" not in row
+
+
+def test_the_role_log_and_help_wanted_split_too() -> None:
+    entries = [{"at": f"20{20 + i % 7}-0{1 + i % 9}-01T00:00:00Z", "user": f"U{i}",
+                "old": "member", "new": "coordinator", "by": "Admin", "revid": i + 1}
+               for i in range(400)]
+    pages = renderer().log_pages(entries, 10_000)
+    assert len(pages) > 3 and all(len(t.encode()) <= 10_000 for t in pages.values())
+    rows = sum(t.count("[[:Special:Diff/") for s, t in pages.items() if s)
+    assert rows == 400
+    assert renderer().log_pages(entries[:3], 10_000) == {"": renderer().log(entries[:3])}
+    cases = [(Record(kind="case", page=f"Advocacy Hub/Cases/C{i}",
+                     fields={"title": f"{'XYZ'[i % 3]} case {i}", "alert": "no",
+                             "help_wanted": "Someone who reads Portuguese law. " * 3}), [])
+             for i in range(120)]
+    pages = renderer().help_wanted_pages(cases, 6_000)
+    assert len(pages) > 3 and all(len(t.encode()) <= 6_000 for t in pages.values())
+    assert sum(t.count("=== ") for s, t in pages.items() if s) == 120

@@ -309,3 +309,41 @@ def test_request_budget_and_no_edit_when_nothing_changed(bot, tmp_path, caplog) 
     assert second.api_requests >= not_recent  # the look-ups cannot be skipped
     text = bot.text(ROSTER)
     assert f"{n} active Wikimedia advocates" in text and "Inactive advocates (0)" in text
+
+
+def test_a_long_roster_is_split_and_undone_without_stale_pages(bot, tmp_path) -> None:
+    """With a lowered page budget the roster becomes an overview and sub-pages by username,
+    every page within the budget, in every language; a run with nothing new edits nothing;
+    when the roster fits again the sub-pages point to it instead of keeping old tables."""
+    n = 80
+    names = [f"{'ABCDEFGH'[i % 8]}-split advocate {i}" for i in range(n)]
+    bot.wiki.maint("eval", input="".join(f"User::createNew('{u}');\n" for u in names))
+    _dump(tmp_path / "advocates.xml", [(u, datetime.now(UTC) - timedelta(days=1)) for u in names])
+    bot.wiki.maint("importDump", "--quiet", str(tmp_path / "advocates.xml"))
+    bot.wiki.maint("rebuildrecentchanges")
+    bot.run("harvest")
+    budget = 12_000
+    bot.overrides = {"limits": {"page_bytes": budget}}
+    bot.run("roster")
+    data = bot.api(action="query", generator="allpages", gapprefix="Advocacy Hub/Advocates/",
+                   gaplimit="max", prop="info")["query"]["pages"]
+    lengths = {p["title"]: p["length"] for p in data}
+    parts = sorted(t for t in lengths if t.startswith("Advocacy Hub/Advocates/All/"))
+    assert len(parts) >= 3 * 3, sorted(lengths)  # several parts, in three languages
+    assert max(lengths.values()) <= budget, lengths
+    assert bot.api(action="query", titles=ROSTER, prop="info")["query"]["pages"][0][
+        "length"] <= budget
+    overview = bot.text(ROSTER)
+    assert "[[:Advocacy Hub/Advocates/All/A|A]]" in overview and "[[:User:" not in overview
+    listed = re.findall(r"\[\[:User:([^|\]]+)\|", "".join(
+        bot.text(t) for t in parts if not t.endswith(("/es", "/zh"))))
+    assert sorted(listed) == sorted(names)
+    assert bot.run("roster").edits == 0
+
+    bot.overrides = {}  # the default budget: one page again
+    bot.run("roster")
+    for part in parts:
+        text = bot.text(part)
+        assert "{|" not in text and "[[:Advocacy Hub/Advocates" in text, part
+    assert all(u in bot.text(ROSTER) for u in names)
+    assert state(bot).get("parts") == {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 
 from bots.core.markers import MarkerError
 from bots.core.messages import Messages
@@ -54,8 +55,10 @@ def render_all(ctx: JobContext, records: list[Record],
                 out[pages.title("facets", lang, suffix)] = (f"facet-{facet}", body)
         if layout.frozen:
             out[pages.title("statistics", lang)] = ("statistics", kb.statistics(records))
-            out[pages.title("events", lang)] = ("events", kb.events(records, now))
-            out[pages.title("resources", lang)] = ("resources", kb.resources(records))
+        for key, paged in (("events", kb.events_pages(records, now, layout)),
+                           ("resources", kb.resources_pages(records, layout))):
+            for suffix, body in sorted(paged.items(), key=lambda item: item[0] == ""):
+                out[pages.title(key, lang, suffix)] = (key, body)
     for lang in ctx.profile.languages:
         kb = KnowledgeBase(ctx.schema, Messages(lang), pages)
         for suffix, body in sorted(kb.case_index_pages(records, layout).items(),
@@ -166,7 +169,7 @@ def run(ctx: JobContext) -> None:
     maintenance = render_maintenance(ctx, records, bot_problems)
     written.update(_write_changed(ctx, maintenance, known, edited, summary, []))
     generated = {**sections, **maintenance}
-    _retire(ctx, [t for t in known if t not in generated], known, summary)
+    retire_parts(ctx, [t for t in known if t not in generated], known, summary)
     state = {"key": key, "records": len(records), "errors": ctx.stats.errors,
              "pages": {t: written[t] for t in sorted(written)}}
     ctx.wiki.save(first[state_title], json.dumps(state, sort_keys=True, ensure_ascii=False),
@@ -195,8 +198,11 @@ def _write_changed(ctx: JobContext, sections: dict[str, tuple[str, str]],
     return out
 
 
-def _retire(ctx: JobContext, titles: list[str], known: dict[str, list], summary: str) -> None:
-    """Sub-pages no longer generated (a split undone): their section says where to look."""
+def retire_parts(ctx: JobContext, titles: list[str], known: dict[str, list], summary: str, *,
+                 keys: Sequence[str] = ("cases", "facets", "maintenance", "events", "resources"),
+                 ) -> None:
+    """Sub-pages no longer generated (a split undone): their section says where to look (the
+    overview of the first of the ``keys`` pages they are under)."""
     if not titles:
         return
     pages = page_set(ctx)
@@ -204,7 +210,8 @@ def _retire(ctx: JobContext, titles: list[str], known: dict[str, list], summary:
     for title in titles:
         lang = title.rsplit("/", 1)[-1] if title.rsplit("/", 1)[-1] in ctx.profile.languages \
             else ctx.profile.language
-        overview = next((pages.title(k, lang) for k in ("cases", "facets", "maintenance")
-                         if title.startswith(pages.titles[k] + "/")), pages.title("cases", lang))
+        overview = next((pages.title(k, lang) for k in sorted(
+            keys, key=lambda k: -len(pages.titles[k]))  # the longest base: Advocates/Log
+            if title.startswith(pages.titles[k] + "/")), pages.title(keys[0], lang))
         body = Messages(lang)("advocacyhub-part-unused", page_link(overview))
         write_sections(ctx, {title: (known[title][0], body)}, summary, [], current)

@@ -22,6 +22,7 @@ from bots.core.messages import Messages, available_languages
 from bots.core.parse import find_records
 from bots.core.plan import Recipient
 from bots.core.records import Problem, Record
+from bots.core.render.paging import Layout
 from bots.core.render.roster import RosterRenderer
 from bots.core.roster import (
     DEFAULT_ROLE,
@@ -42,7 +43,7 @@ from bots.core.roster import (
 from bots.core.times import iso, parse_time
 from bots.jobs.context import JobContext
 from bots.jobs.harvest import HEAD, load_snapshot, shard_title
-from bots.jobs.index import page_set, write_sections
+from bots.jobs.index import page_budget, page_set, retire_parts, write_sections
 from bots.jobs.messaging import send
 from bots.wiki import users
 
@@ -224,7 +225,7 @@ def run(ctx: JobContext) -> RosterState:
     new_state = RosterState(
         advocates=entries, renames=state.renames, renames_read_to=state.renames_read_to,
         page_revids={rec.page: rec.revid for rec in advocates.values()},
-        log=[*state.log, *(ch.to_json() for ch in changes)], exists=True)
+        log=[*state.log, *(ch.to_json() for ch in changes)], parts=state.parts, exists=True)
     _save_state(ctx, current[state_title], new_state)
 
     roster = [Advocate(user=name, record=advocates[name], status=entries[name].status,
@@ -235,19 +236,38 @@ def run(ctx: JobContext) -> RosterState:
     wanted = help_wanted(records, new_state.statuses(), new_state.renames, cfg.max_suggestions)
     problems: list[Problem] = []
     active = sum(a.status != "inactive" for a in roster)
+    written: dict[str, str] = {}  # every page generated now -> its section
     for key, summary, render in (
         ("roster", ctx.summary("advocacyhub-roster-summary", active, len(roster) - active),
-         lambda r: r.roster(roster)),
+         lambda r, lay: r.roster_pages(roster, lay)),
         ("roster_log", ctx.summary("advocacyhub-roster-summary-log", len(new_state.log)),
-         lambda r: r.log(new_state.log)),
+         lambda r, lay: r.log_pages(new_state.log, lay)),
         ("help_wanted", ctx.summary("advocacyhub-match-summary", len(wanted)),
-         lambda r: r.help_wanted(wanted)),
+         lambda r, lay: r.help_wanted_pages(wanted, lay)),
     ):
+        layout = Layout(page_budget(ctx))
+        renderers = [RosterRenderer(ctx.schema, Messages(lang), pages, cfg) for lang in langs]
+        for renderer in renderers:  # measured in every language, split alike in all
+            render(renderer, layout)
+        layout.freeze()
         sections = {}
-        for lang, title in zip(langs, generated[key], strict=True):
-            renderer = RosterRenderer(ctx.schema, Messages(lang), pages, cfg)
-            sections[title] = (key, render(renderer))
+        for lang, renderer in zip(langs, renderers, strict=True):
+            for suffix, body in sorted(render(renderer, layout).items(),
+                                       key=lambda item: item[0] == ""):  # the overview last
+                sections[pages.title(key, lang, suffix)] = (key, body)
+        more = [t for t in sections if t not in current]
+        if more:
+            current.update(ctx.wiki.read_sized(more, {}))
         write_sections(ctx, sections, summary, problems, current)
+        written.update({t: name for t, (name, _) in sections.items()})
+    retire_parts(ctx, [t for t in state.parts if t not in written],
+                 {t: [name] for t, name in state.parts.items()},
+                 ctx.summary("advocacyhub-roster-summary", active, len(roster) - active),
+                 keys=GENERATED)
+    new_state.parts = {t: name for t, name in written.items()
+                       if t not in {x for ts in generated.values() for x in ts}}
+    if new_state.parts != state.parts:
+        _save_state(ctx, ctx.wiki.read_one(state_title), new_state)
     log.info("roster: %s", json.dumps({
         "advocates": len(roster), "inactive": len(roster) - active,
         "notices": len(noticed_now), "role_changes": len(changes),

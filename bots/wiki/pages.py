@@ -8,6 +8,7 @@ edit in a dry run, and counted only when the wiki made a new revision.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import logging
 import queue
@@ -67,6 +68,47 @@ def same_content(title: str, old: str, new: str) -> bool:
         except ValueError:
             return False
     return False
+
+
+PARTS_KEY = "advocacy-bot:parts"  # a JSON state page that is the head of its parts
+
+
+class StateDamaged(RuntimeError):
+    """A long JSON state page's parts are missing or do not add up to what its head says."""
+
+
+def sha1(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def json_parts(title: str, text: str | None) -> dict | None:
+    """The head of a JSON state page kept in parts: {"titles": [...], "sha1": ...}."""
+    if not title.endswith(".json") or not text or PARTS_KEY not in text[:200]:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    parts = data.get(PARTS_KEY) if isinstance(data, dict) else None
+    ok = isinstance(parts, dict) and isinstance(parts.get("titles"), list)
+    return parts if ok else None
+
+
+def split_json_text(text: str, budget: int) -> list[str]:
+    """``text`` as JSON strings of at most ``budget`` bytes each (a JSON page must hold valid
+    JSON; escaping can double a character's bytes, so each piece is measured)."""
+    pieces, i = [], 0
+    step = max(1, budget // 2)
+    while i < len(text):
+        n = step
+        while True:
+            piece = json.dumps(text[i:i + n], ensure_ascii=False)
+            if len(piece.encode()) <= budget or n == 1:
+                break
+            n //= 2
+        pieces.append(piece)
+        i += n
+    return pieces
 
 
 @dataclass(frozen=True)
@@ -185,6 +227,7 @@ class PageText:
     revid: int
     timestamp: str
     page: pywikibot.Page
+    parts: tuple[str, ...] = ()  # a long JSON state page: where its text is (see save)
 
     @property
     def exists(self) -> bool:
@@ -211,6 +254,8 @@ class WikiClient:
         # dry run (`run all --dry-run` shows what each job would do after the ones before).
         self.overlay: dict[str, str] = overlay if overlay is not None else {}
         self.batch_size = int(profile.limits.get("batch_size", 500))
+        # The largest page the bot writes (bots.core.render.paging.PAGE_BUDGET by default).
+        self.page_budget = int(profile.limits.get("page_bytes", 512 * 1024))
         # Exact titles a job may write besides the prefixes (the template pages it installs).
         self.also_allowed: set[str] = set()
         self.shutoff_page = profile.state_page(profile.limits.get("shutoff_page", "Shutoff"))
@@ -282,7 +327,26 @@ class WikiClient:
             if page.page.title() in self.overlay:
                 result[given] = PageText(page.title, self.overlay[page.page.title()],
                                          page.revid, page.timestamp, page.page)
+        self._join_parts(result)
         return result
+
+    def _join_parts(self, result: dict[str, PageText]) -> None:
+        """A long JSON state page is a head naming its parts (see :meth:`save`): read the
+        parts of every such page of a batch together, and give each page its whole text."""
+        heads = {given: parts for given, page in result.items()
+                 if (parts := json_parts(page.title, page.text)) is not None}
+        if not heads:
+            return
+        texts = self.read([t for parts in heads.values() for t in parts["titles"]])
+        for given, parts in heads.items():
+            pieces = [texts[t].text for t in parts["titles"]]
+            whole = "".join(json.loads(p) for p in pieces) if None not in pieces else None
+            if whole is None or sha1(whole) != parts["sha1"]:
+                raise StateDamaged(f"[[{result[given].title}]]: its parts {parts['titles']} "
+                                   "are missing or were edited; restore them from the history")
+            head = result[given]
+            result[given] = PageText(head.title, whole, head.revid, head.timestamp, head.page,
+                                     tuple(parts["titles"]))
 
     def read_sized(self, titles: Iterable[str], sizes: dict[str, int],
                    limit: int = 6 * 1024 * 1024, unknown: int = 512 * 1024,
@@ -324,6 +388,9 @@ class WikiClient:
         old = current.text or ""
         if same_content(title, old, new_text):
             return False
+        if title.endswith(".json") and len(new_text.encode()) > self.page_budget \
+                and not self.dry_run:
+            return self._save_parts(current, new_text, summary)
         if not bot_may_edit(current.text, self.site.username()):
             raise ExcludedByTemplate(f"[[{title}]] excludes this bot ({{{{bots}}}}/{{{{nobots}}}})")
         if self.dry_run:
@@ -380,6 +447,26 @@ class WikiClient:
             return True
         log.warning("save of [[%s]] made no new revision", title)
         return False
+
+    def _save_parts(self, current: PageText, new_text: str, summary: str) -> bool:
+        """A JSON page longer than the page budget: its text in parts, each a JSON string
+        of at most the budget, then the page itself as a head naming them and the whole
+        text's SHA-1. Parts alternate between two sets (``a1``, ``a2`` ... and ``b1`` ...):
+        a run killed while writing them leaves the head, and the set it names, as they were."""
+        title = current.page.title()
+        slot = "b" if current.parts and current.parts[0].endswith(("/a1.json", "-a1.json")) \
+            else "a"
+        pieces = split_json_text(new_text, self.page_budget)
+        titles = [f"{title[:-len('.json')]}/part-{slot}{i}.json" for i in range(1, len(pieces) + 1)]
+        existing = self.read(titles)  # one request for every part
+        for part_title, piece in zip(titles, pieces, strict=True):
+            self.save(existing[part_title], piece, summary)
+        head = json.dumps({PARTS_KEY: {"titles": titles, "sha1": sha1(new_text)}})
+        bare = PageText(current.title, current.text, current.revid, current.timestamp,
+                        current.page)
+        saved = self.save(bare, head, summary)
+        current.text, current.revid, current.parts = new_text, bare.revid, tuple(titles)
+        return saved
 
     def _edit(self, page: pywikibot.Page, text: str, summary: str, base: int) -> None:
         """Save over revision ``base``. pywikibot sends the base revision's timestamp, with

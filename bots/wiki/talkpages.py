@@ -203,8 +203,8 @@ def next_batch(posted: int, seconds: float, limit: int) -> int:
     ``limit`` titles (one of which is the shutoff page)."""
     if posted <= 0 or seconds <= 0:
         return min(FIRST_BATCH, limit - 1)
-    pace = posted / seconds
-    return max(min(FIRST_BATCH, limit - 1), min(limit - 1, int(pace * FRESH_SECONDS)))
+    covered = min(float(limit - 1), posted / seconds * FRESH_SECONDS)  # inf for a tiny time
+    return max(min(FIRST_BATCH, limit - 1), int(covered))
 
 
 def execute(wiki: WikiClient, plan: Plan, message: Message, budget: PostBudget,

@@ -4,7 +4,7 @@ the maintenance report. Pure functions of records, messages and the clock."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,7 +46,7 @@ class PageSet:
             "</div>"
 
 
-def _layout(layout: Layout | int) -> Layout:
+def as_layout(layout: Layout | int) -> Layout:
     return layout if isinstance(layout, Layout) else Layout(layout, solo=True)
 
 
@@ -66,17 +66,85 @@ def facet_values(record: Record, fld: Field) -> list[str]:
     return record.get_list(fld.name)
 
 
-class KnowledgeBase:
+class PartLinks:
+    """Sub-pages of a page too long for one (bots.core.render.paging): their labels, the
+    links between them and the overview's table of them. For renderers with ``msgs``,
+    ``pages`` and ``lang``."""
+
+    msgs: Messages
+    pages: PageSet
+
+    @property
+    def lang(self) -> str:
+        return self.msgs.lang
+
+    def part_label(self, label: str) -> str:
+        if label.startswith(OTHER):
+            return self.msgs("advocacyhub-part-other") + label[len(OTHER):]
+        return label
+
+    def part_nav(self, key: str, parts: Sequence[Part], i: int, prefix: str,
+                 up: str = "") -> str:
+        """Links from sub-page ``i``: the overview, the previous and the next part."""
+        links = [page_link(self.pages.title(key, self.lang, up),
+                           self.msgs("advocacyhub-part-overview"))]
+        if i > 0:
+            links.append(page_link(self.pages.title(key, self.lang, prefix + parts[i - 1].label),
+                                   "← " + self.part_label(parts[i - 1].label)))
+        if i + 1 < len(parts):
+            links.append(page_link(self.pages.title(key, self.lang, prefix + parts[i + 1].label),
+                                   self.part_label(parts[i + 1].label) + " →"))
+        return BOLD + " · ".join(links) + BOLD
+
+    def parts_table(self, key: str, parts: Sequence[Part], prefix: str,
+                    first_last: Sequence[tuple[str, str]]) -> str:
+        rows = [[page_link(self.pages.title(key, self.lang, prefix + p.label),
+                           self.part_label(p.label)), str(len(p.items)),
+                 escape(f"{a} – {b}" if a != b else a, 200)]
+                for p, (a, b) in zip(parts, first_last, strict=True)]
+        return table([self.msgs("advocacyhub-part"), self.msgs("advocacyhub-count"),
+                      self.msgs("advocacyhub-part-range")], rows)
+
+    def parted(self, key: str, layout: Layout, layout_key: str, names: Sequence[str],
+               blocks: Sequence[str], prefix: str, intro: Callable[[Part], str], *,
+               head: str = "", end: str = "") -> tuple[str, dict[str, str]]:
+        """A long list of page ``key`` as sub-pages ``prefix<label>`` (measured under
+        ``layout_key``, see :meth:`measure_list`): the overview's table of the parts, and
+        suffix -> text of each sub-page (``intro`` says what a part holds). A list that fits
+        one sub-page is ``prefix`` without its slash."""
+        parts = layout.parts(layout_key, names, _room(layout.budget, ""))
+        if not names:
+            return "", {}
+        whole = parts[0].label == ""  # intro() is then told the part's label is ""
+        if whole:
+            parts = [Part(prefix.rstrip("/"), parts[0].items)]
+            prefix = ""
+        out = {}
+        for i, part in enumerate(parts):
+            nav = self.part_nav(key, parts, i, prefix)
+            out[prefix + part.label] = "\n".join([
+                self.pages.language_bar(key, self.lang, prefix + part.label),
+                intro(Part("", part.items) if whole else part), "", nav, "", head,
+                *(blocks[j] for j in part.items), end, "", nav])
+        table_text = self.parts_table(key, parts, prefix,
+                                      [(names[p.items[0]], names[p.items[-1]]) for p in parts])
+        return table_text, out
+
+    @staticmethod
+    def measure_list(layout: Layout, layout_key: str, blocks: Sequence[str],
+                     head: str = "") -> None:
+        """Measure a list that :meth:`parted` may split."""
+        rows = [size(b) + 1 for b in blocks]
+        layout.measure(layout_key, sum(rows) + size(head) + OVERHEAD, rows, size(head))
+
+
+class KnowledgeBase(PartLinks):
     def __init__(self, schema: Schema, msgs: Messages, pages: PageSet) -> None:
         self.schema = schema
         self.msgs = msgs
         self.pages = pages
         self.cells = CellRenderer(schema, msgs)
         self.case = schema.kinds["case"]
-
-    @property
-    def lang(self) -> str:
-        return self.msgs.lang
 
     def _records_table(self, kind: RecordKind, records: Sequence[Record],
                        fields: Sequence[Field] | None = None) -> str:
@@ -106,33 +174,6 @@ class KnowledgeBase:
         ])
 
     # -- pages that stay small (bots.core.render.paging) ----------------------------------
-    def part_label(self, label: str) -> str:
-        if label.startswith(OTHER):
-            return self.msgs("advocacyhub-part-other") + label[len(OTHER):]
-        return label
-
-    def part_nav(self, key: str, parts: Sequence[Part], i: int, prefix: str,
-                 up: str = "") -> str:
-        """Links from sub-page ``i``: the overview, the previous and the next part."""
-        links = [page_link(self.pages.title(key, self.lang, up),
-                           self.msgs("advocacyhub-part-overview"))]
-        if i > 0:
-            links.append(page_link(self.pages.title(key, self.lang, prefix + parts[i - 1].label),
-                                   "← " + self.part_label(parts[i - 1].label)))
-        if i + 1 < len(parts):
-            links.append(page_link(self.pages.title(key, self.lang, prefix + parts[i + 1].label),
-                                   self.part_label(parts[i + 1].label) + " →"))
-        return BOLD + " · ".join(links) + BOLD
-
-    def parts_table(self, key: str, parts: Sequence[Part], prefix: str,
-                    first_last: Sequence[tuple[str, str]]) -> str:
-        rows = [[page_link(self.pages.title(key, self.lang, prefix + p.label),
-                           self.part_label(p.label)), str(len(p.items)),
-                 escape(f"{a} – {b}" if a != b else a, 200)]
-                for p, (a, b) in zip(parts, first_last, strict=True)]
-        return table([self.msgs("advocacyhub-part"), self.msgs("advocacyhub-count"),
-                      self.msgs("advocacyhub-part-range")], rows)
-
     def search_box(self) -> str:
         """MediaWiki's InputBox, searching the case pages by their title prefix."""
         prefix = self.pages.titles["cases"] + "/"
@@ -144,7 +185,7 @@ class KnowledgeBase:
         """suffix -> text: ``""`` the case index (one page while it fits the budget, else an
         overview), ``Index/<part>`` its sub-pages by the first letters of the titles. With a
         shared layout that is not frozen yet: measures, and returns nothing."""
-        layout = _layout(layout)
+        layout = as_layout(layout)
         cases = sorted(_valid(records, "case"), key=lambda r: r.get("title").lower())
         single = self.case_index(cases)
         kind = self.case
@@ -184,7 +225,7 @@ class KnowledgeBase:
                     layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
         """suffix -> text: the facet page while it fits, else an overview of its values and
         one sub-page per value (split further by letters when one value is too big)."""
-        layout = _layout(layout)
+        layout = as_layout(layout)
         facet = fld.facet or fld.name
         single = self.facet_page(records, fld)
         groups, order, label = self._facet_groups(records, fld)
@@ -310,7 +351,8 @@ class KnowledgeBase:
                       self.msgs("advocacyhub-stats-outcomes")),
         ])
 
-    def events(self, records: Sequence[Record], now: datetime) -> str:
+    def _events_split(self, records: Sequence[Record], now: datetime,
+                      ) -> tuple[list[Record], list[Record], list]:
         kind = self.schema.kinds["event"]
         today = now.strftime("%Y-%m-%dT%H:%M")
         events = _valid(records, "event")
@@ -324,6 +366,11 @@ class KnowledgeBase:
                       reverse=True)
         fields = [kind.fields[n] for n in ("start", "title", "online", "place", "topics",
                                            "languages")]
+        return upcoming, past, fields
+
+    def events(self, records: Sequence[Record], now: datetime) -> str:
+        kind = self.schema.kinds["event"]
+        upcoming, past, fields = self._events_split(records, now)
         out = [self.pages.language_bar("events", self.lang), self.msgs("advocacyhub-events-intro"),
                "", heading(self.msgs("advocacyhub-events-upcoming", len(upcoming)))]
         out.append(self._records_table(kind, upcoming, fields) if upcoming
@@ -332,6 +379,84 @@ class KnowledgeBase:
         out.append(self._records_table(kind, past, fields) if past
                    else self.msgs("advocacyhub-events-none"))
         return "\n".join(out)
+
+    def _table_blocks(self, kind: RecordKind, records: Sequence[Record],
+                      fields: Sequence[Field] | None = None) -> tuple[str, list[str], str]:
+        cols = list(fields or kind.columns)
+        return table_parts([self.msgs.field_label(f.name) for f in cols],
+                           [[self.cells.cell(kind, r, f) for f in cols] for r in records],
+                           [[self.cells.sort_key(kind, r, f) for f in cols] for r in records],
+                           css=f"advocacy-{kind.name}-index")
+
+    def events_pages(self, records: Sequence[Record], now: datetime,
+                     layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
+        """suffix -> text: the events page while it fits, else an overview and sub-pages of
+        the upcoming and the past events by their start date (``Past/2024`` ...)."""
+        layout = as_layout(layout)
+        kind = self.schema.kinds["event"]
+        single = self.events(records, now)
+        upcoming, past, fields = self._events_split(records, now)
+        lists = {"Upcoming": upcoming, "Past": past}
+        tables = {name: self._table_blocks(kind, recs, fields) for name, recs in lists.items()}
+        layout.measure("events", size(single), [])
+        for name, (head, blocks, _) in tables.items():
+            self.measure_list(layout, f"events:{name}", blocks, head)
+        if not layout.frozen:
+            return {}
+        if layout.fits("events"):
+            return {"": single}
+        out = [self.pages.language_bar("events", self.lang), self.msgs("advocacyhub-events-intro")]
+        pages: dict[str, str] = {}
+        for (name, recs), message in zip(lists.items(), ("advocacyhub-events-upcoming",
+                                                         "advocacyhub-events-past"), strict=True):
+            head, blocks, end = tables[name]
+            parts, more = self.parted("events", layout, f"events:{name}",
+                                      [r.get("start") for r in recs], blocks, f"{name}/",
+                                      self._list_intro, head=head, end=end)
+            out += ["", heading(self.msgs(message, len(recs))),
+                    parts or self.msgs("advocacyhub-events-none")]
+            pages.update(more)
+        return {"": "\n".join(out), **pages}
+
+    def _list_intro(self, part: Part) -> str:
+        if not part.label:
+            return self.msgs("advocacyhub-list-all", len(part.items))
+        return self.msgs("advocacyhub-list-part-intro", self.part_label(part.label),
+                         len(part.items))
+
+    def resources_pages(self, records: Sequence[Record],
+                        layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
+        """suffix -> text: the resources page while it fits, else an overview (counts by
+        topic) and sub-pages of the table by the first letters of the titles."""
+        layout = as_layout(layout)
+        kind = self.schema.kinds["resource"]
+        single = self.resources(records)
+        items = sorted(_valid(records, "resource"), key=lambda r: r.get("title").lower())
+        head, blocks, end = self._table_blocks(kind, items)
+        layout.measure("resources", size(single), [])
+        self.measure_list(layout, "resources:all", blocks, head)
+        if not layout.frozen:
+            return {}
+        if layout.fits("resources"):
+            return {"": single}
+        parts, pages = self.parted("resources", layout, "resources:all",
+                                   [r.get("title") or r.page for r in items], blocks, "All/",
+                                   self._list_intro, head=head, end=end)
+        topics = kind.fields["topics"]
+        count = Counter(t for rec in items for t in rec.get_list("topics") or ["-"])
+
+        def label(v: str) -> str:
+            return self.msgs("advocacyhub-resources-no-topic") if v == "-" else \
+                self.cells.value_label(topics, v)
+        order = sorted(count, key=lambda v: label(v).lower())
+        by_topic = table([self.msgs.field_label("topics"), self.msgs("advocacyhub-count")],
+                         [[escape(label(v)), str(count[v])] for v in order],
+                         [[label(v).lower(), f"{count[v]:07d}"] for v in order])
+        return {"": "\n".join([
+            self.pages.language_bar("resources", self.lang),
+            self.msgs("advocacyhub-resources-intro", len(items)), "",
+            self.msgs("advocacyhub-list-parts", len(pages)), "", parts, "",
+            heading(self.msgs("advocacyhub-resources-by-topic")), by_topic]), **pages}
 
     def resources(self, records: Sequence[Record]) -> str:
         kind = self.schema.kinds["resource"]
@@ -371,7 +496,7 @@ class KnowledgeBase:
         intro = [self.pages.language_bar("maintenance", self.lang),
                  self.msgs("advocacyhub-maint-intro", len(problems),
                            len({p.page for p in problems}))]
-        layout = _layout(layout)
+        layout = as_layout(layout)
         if not problems:
             layout.measure("maintenance", 0, [])
             return {"": "\n".join([*intro, self.msgs("advocacyhub-maint-none")])} \

@@ -7,7 +7,7 @@ grouped or described by place they are listed by username only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bots.core.matching import JURISDICTION, LANGUAGE, REGION, TOPIC, Reason, Suggestion
@@ -15,8 +15,9 @@ from bots.core.messages import Messages
 from bots.core.places import language_autonym, load_geography
 from bots.core.records import Record
 from bots.core.render.cells import CellRenderer
-from bots.core.render.pages import PageSet
-from bots.core.render.tables import table
+from bots.core.render.pages import PageSet, PartLinks, as_layout
+from bots.core.render.paging import PAGE_BUDGET, Layout, Part, size
+from bots.core.render.tables import table, table_parts
 from bots.core.roster import (
     ACTIVE,
     INACTIVE,
@@ -33,7 +34,7 @@ PLACE_FIELDS = ("regions", "jurisdictions")
 TABLE_FIELDS = ("role", "regions", "jurisdictions", "topics", "languages", "skills")
 
 
-class RosterRenderer:
+class RosterRenderer(PartLinks):
     def __init__(self, schema: Schema, msgs: Messages, pages: PageSet,
                  config: RosterConfig) -> None:
         self.schema = schema
@@ -133,28 +134,52 @@ class RosterRenderer:
         return out
 
     # -- the roster -----------------------------------------------------------------------
-    def roster(self, advocates: Sequence[Advocate]) -> str:
+    @staticmethod
+    def _by_status(advocates: Sequence[Advocate]) -> tuple[list[Advocate], list[Advocate]]:
         active = sorted((a for a in advocates if a.status in (ACTIVE, NOTICED)),
                         key=lambda a: a.user.lower())
         inactive = sorted((a for a in advocates if a.status == INACTIVE),
                           key=lambda a: a.user.lower())
+        return active, inactive
+
+    def _intro(self, active: Sequence[Advocate], inactive: Sequence[Advocate]) -> list[str]:
         public = [a for a in active if not a.low_profile]
         regions = {r for a in public for r in a.values("regions")}
         languages = {lang for a in active for lang in a.values("languages")}
-        out = [self.pages.language_bar("roster", self.lang),
-               self.msgs("advocacyhub-roster-intro", len(active), len(regions), len(languages),
-                         len(inactive)),
-               "", self.nav(), ""]
+        return [self.pages.language_bar("roster", self.lang),
+                self.msgs("advocacyhub-roster-intro", len(active), len(regions), len(languages),
+                          len(inactive)),
+                "", self.nav(), ""]
+
+    def _active_table(self, active: Sequence[Advocate]) -> tuple[str, list[str], str]:
         fields = [self.kind.fields[f] for f in TABLE_FIELDS]
+        headers = [self.msgs.field_label("user")] + [self.msgs.field_label(f.name)
+                                                     for f in fields]
+        rows = [[self._advocate(a)] + [self._cell(a, f.name) for f in fields] for a in active]
+        keys = [[a.user.lower()] + [self._sort_key(a, f.name) for f in fields] for a in active]
+        return table_parts(headers, rows, keys, css="advocacy-roster")
+
+    def _inactive_table(self, inactive: Sequence[Advocate]) -> tuple[str, list[str], str]:
+        headers = [self.msgs.field_label("user"), self.msgs("advocacyhub-roster-reason"),
+                   self.msgs("advocacyhub-roster-moved")]
+        rows = [[self._advocate(a), self.reason(a), escape(a.inactive_since[:10])]
+                for a in inactive]
+        keys = [[a.user.lower(), a.reason, a.inactive_since] for a in inactive]
+        return table_parts(headers, rows, keys, css="advocacy-roster-inactive")
+
+    def _inactive_intro(self, inactive: Sequence[Advocate]) -> list[str]:
+        return [heading(self.msgs("advocacyhub-roster-inactive", len(inactive))),
+                self.msgs("advocacyhub-roster-inactive-intro",
+                          round(self.config.inactive_after.days),
+                          round(self.config.grace.days))]
+
+    def roster(self, advocates: Sequence[Advocate]) -> str:
+        active, inactive = self._by_status(advocates)
+        out = self._intro(active, inactive)
         out.append(heading(self.msgs("advocacyhub-roster-all", len(active))))
         if active:
-            headers = [self.msgs.field_label("user")] + [self.msgs.field_label(f.name)
-                                                         for f in fields]
-            rows = [[self._advocate(a)] + [self._cell(a, f.name) for f in fields]
-                    for a in active]
-            keys = [[a.user.lower()] + [self._sort_key(a, f.name) for f in fields]
-                    for a in active]
-            out.append(table(headers, rows, keys, css="advocacy-roster"))
+            head, blocks, end = self._active_table(active)
+            out.append("\n".join([head, *blocks, end]))
         else:
             out.append(self.msgs("advocacyhub-roster-none"))
         regions_order = self.schema.vocabularies["regions"].values
@@ -164,18 +189,81 @@ class RosterRenderer:
         out += self._grouped(active, "topics")
         out += ["", heading(self.msgs("advocacyhub-roster-by-language"))]
         out += self._grouped(active, "languages")
-        out += ["", heading(self.msgs("advocacyhub-roster-inactive", len(inactive))),
-                self.msgs("advocacyhub-roster-inactive-intro",
-                          round(self.config.inactive_after.days),
-                          round(self.config.grace.days))]
+        out += ["", *self._inactive_intro(inactive)]
         if inactive:
-            headers = [self.msgs.field_label("user"), self.msgs("advocacyhub-roster-reason"),
-                       self.msgs("advocacyhub-roster-moved")]
-            rows = [[self._advocate(a), self.reason(a), escape(a.inactive_since[:10])]
-                    for a in inactive]
-            keys = [[a.user.lower(), a.reason, a.inactive_since] for a in inactive]
-            out += ["", table(headers, rows, keys, css="advocacy-roster-inactive")]
+            head, blocks, end = self._inactive_table(inactive)
+            out += ["", "\n".join([head, *blocks, end])]
         return "\n".join(out)
+
+    def _counts(self, advocates: Sequence[Advocate], field: str,
+                order: Sequence[str] | None = None) -> str:
+        """How many advocates each value has (the long roster's overview: no names)."""
+        places = field in PLACE_FIELDS
+        groups, without, hidden = group(advocates, field, public_places=places)
+
+        def label(v: str) -> str:
+            return language_autonym(v) if field == "languages" else self._label(field, v)
+        keys = sorted(groups, key=lambda v: label(v).lower())
+        if order is not None:
+            keys = [v for v in order if v in groups] + [v for v in keys if v not in order]
+        rows = [[escape(label(v)), str(len(groups[v]))] for v in keys]
+        sort = [[label(v).lower(), f"{len(groups[v]):07d}"] for v in keys]
+        if hidden:
+            rows.append([escape(self.msgs("advocacyhub-roster-place-hidden", len(hidden))),
+                         str(len(hidden))])
+            sort.append(["~", f"{len(hidden):07d}"])
+        if without:
+            rows.append([escape(self.msgs("advocacyhub-roster-not-given", len(without))),
+                         str(len(without))])
+            sort.append(["~~", f"{len(without):07d}"])
+        return table([self.msgs.field_label(field), self.msgs("advocacyhub-count")], rows, sort)
+
+    def roster_pages(self, advocates: Sequence[Advocate],
+                     layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
+        """suffix -> text: ``""`` the roster (one page while it fits the budget, else an
+        overview with the counts by region, topic and language), ``All/<letters>`` the table
+        of active advocates by the first letters of their names, ``Inactive/<letters>`` the
+        inactive ones. With a shared layout not frozen yet: measures, returns nothing."""
+        layout = as_layout(layout)
+        active, inactive = self._by_status(advocates)
+        single = self.roster(advocates)
+        a_head, a_blocks, a_end = self._active_table(active)
+        i_head, i_blocks, i_end = self._inactive_table(inactive)
+        layout.measure("roster", size(single), [])
+        self.measure_list(layout, "roster:active", a_blocks, a_head)
+        self.measure_list(layout, "roster:inactive", i_blocks, i_head)
+        if not layout.frozen:
+            return {}
+        if layout.fits("roster"):
+            return {"": single}
+
+        def intro(key: str, whole: str) -> Callable[[Part], str]:
+            def say(part: Part) -> str:
+                if not part.label:  # the whole list on one sub-page
+                    return self.msgs(whole, len(part.items))
+                return self.msgs(key, self.part_label(part.label), len(part.items))
+            return say
+        a_parts, a_pages = self.parted(
+            "roster", layout, "roster:active", [a.user for a in active], a_blocks, "All/",
+            intro("advocacyhub-roster-part-intro", "advocacyhub-roster-all"),
+            head=a_head, end=a_end)
+        i_parts, i_pages = self.parted(
+            "roster", layout, "roster:inactive", [a.user for a in inactive], i_blocks,
+            "Inactive/", intro("advocacyhub-roster-inactive-part-intro",
+                               "advocacyhub-roster-inactive"), head=i_head, end=i_end)
+        regions_order = self.schema.vocabularies["regions"].values
+        out = [*self._intro(active, inactive),
+               heading(self.msgs("advocacyhub-roster-all", len(active))),
+               self.msgs("advocacyhub-roster-parts", len(active), len(a_pages)) if active
+               else self.msgs("advocacyhub-roster-none"), "", a_parts,
+               "", heading(self.msgs("advocacyhub-roster-by-region")),
+               self._counts(active, "regions", regions_order),
+               "", heading(self.msgs("advocacyhub-roster-by-topic")),
+               self._counts(active, "topics"),
+               "", heading(self.msgs("advocacyhub-roster-by-language")),
+               self._counts(active, "languages"),
+               "", *self._inactive_intro(inactive), "", i_parts]
+        return {"": "\n".join(out), **a_pages, **i_pages}
 
     def reason(self, adv: Advocate) -> str:
         if adv.reason == REASON_INACTIVE:
@@ -196,18 +284,15 @@ class RosterRenderer:
             return f"<small>{escape(self.msgs('advocacyhub-roster-log-nobody'))}</small>"
         return escape(self._label("role", value))
 
-    def log(self, entries: Sequence[Mapping[str, Any]]) -> str:
-        out = [self.pages.language_bar("roster_log", self.lang),
-               self.msgs("advocacyhub-roster-log-intro", len(entries)), "", self.nav(), ""]
-        if not entries:
-            out.append(self.msgs("advocacyhub-roster-log-none"))
-            return "\n".join(out)
+    def _log_table(self, entries: Sequence[Mapping[str, Any]],
+                   ) -> tuple[list[Mapping[str, Any]], tuple[str, list[str], str]]:
         headers = [self.msgs("advocacyhub-roster-log-date"), self.msgs.field_label("user"),
                    self.msgs("advocacyhub-roster-log-old"), self.msgs("advocacyhub-roster-log-new"),
                    self.msgs("advocacyhub-roster-log-by"), self.msgs("advocacyhub-roster-log-edit")]
+        ordered = sorted(entries, key=lambda e: (e.get("at", ""), e.get("user", "")),
+                         reverse=True)
         rows, keys = [], []
-        for e in sorted(entries, key=lambda e: (e.get("at", ""), e.get("user", "")),
-                        reverse=True):
+        for e in ordered:
             by = e.get("by", "")
             revid = int(e.get("revid", 0) or 0)
             rows.append([
@@ -221,8 +306,46 @@ class RosterRenderer:
             ])
             keys.append([e.get("at", ""), e.get("user", "").lower(), e.get("old", ""),
                          e.get("new", ""), by.lower(), str(revid).zfill(12)])
-        out.append(table(headers, rows, keys, css="advocacy-roster-log"))
+        return ordered, table_parts(headers, rows, keys, css="advocacy-roster-log")
+
+    def _log_intro(self, entries: Sequence[Mapping[str, Any]]) -> list[str]:
+        return [self.pages.language_bar("roster_log", self.lang),
+                self.msgs("advocacyhub-roster-log-intro", len(entries)), "", self.nav(), ""]
+
+    def log(self, entries: Sequence[Mapping[str, Any]]) -> str:
+        out = self._log_intro(entries)
+        if not entries:
+            out.append(self.msgs("advocacyhub-roster-log-none"))
+            return "\n".join(out)
+        _, (head, blocks, end) = self._log_table(entries)
+        out.append("\n".join([head, *blocks, end]))
         return "\n".join(out)
+
+    def log_pages(self, entries: Sequence[Mapping[str, Any]],
+                  layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
+        """suffix -> text: the role log while it fits, else an overview and sub-pages by the
+        date of the change (``2025``, ``2026-0`` ...)."""
+        layout = as_layout(layout)
+        single = self.log(entries)
+        ordered, (head, blocks, end) = self._log_table(entries)
+        layout.measure("roster_log", size(single), [])
+        self.measure_list(layout, "roster_log:rows", blocks, head)
+        if not layout.frozen:
+            return {}
+        if layout.fits("roster_log"):
+            return {"": single}
+        parts, pages = self.parted(
+            "roster_log", layout, "roster_log:rows", [e.get("at", "")[:10] for e in ordered],
+            blocks, "", self._list_intro, head=head, end=end)
+        return {"": "\n".join([*self._log_intro(entries),
+                               self.msgs("advocacyhub-list-parts", len(pages)), "", parts]),
+                **pages}
+
+    def _list_intro(self, part: Part) -> str:
+        if not part.label:
+            return self.msgs("advocacyhub-list-all", len(part.items))
+        return self.msgs("advocacyhub-list-part-intro", self.part_label(part.label),
+                         len(part.items))
 
     # -- matchmaking ----------------------------------------------------------------------
     def _reason_label(self, kind: str, value: str) -> str:
@@ -253,22 +376,24 @@ class RosterRenderer:
         role = "" if s.role == "member" else f" ({escape(self._label('role', s.role))})"
         return f"* {self.user(s.user)}{role}: {escape(reasons)}"
 
-    def help_wanted(self, items: Sequence[tuple[Record, Sequence[Suggestion]]]) -> str:
-        out = [self.pages.language_bar("help_wanted", self.lang),
-               self.msgs("advocacyhub-match-intro", len(items), self.config.max_suggestions),
-               "", self.nav()]
-        if not items:
-            out += ["", self.msgs("advocacyhub-match-no-cases")]
-            return "\n".join(out)
+    def _help_intro(self, items: Sequence[tuple[Record, Sequence[Suggestion]]]) -> list[str]:
+        return [self.pages.language_bar("help_wanted", self.lang),
+                self.msgs("advocacyhub-match-intro", len(items), self.config.max_suggestions),
+                "", self.nav()]
+
+    def _help_blocks(self, items: Sequence[tuple[Record, Sequence[Suggestion]]],
+                     ) -> tuple[list[str], list[str]]:
+        """(each case's title, its block), alerts first."""
         ordered = sorted(items, key=lambda it: (it[0].get("alert") != "yes",
                                                 it[0].get("title").lower()))
+        names, blocks = [], []
         for case, suggestions in ordered:
             title = case.get("title") or case.page
             where = ", ".join(self.cells.value_label(self.case.fields["jurisdiction"], j)
                               for j in case.get_list("jurisdiction"))
             topics = ", ".join(self.cells.value_label(self.case.fields["topics"], t)
                                for t in case.get_list("topics"))
-            out += ["", heading(title, 3)]
+            out = ["", heading(title, 3)]
             line = page_link(case.page, title)
             if case.get("alert") == "yes":
                 line = f"'''{escape(self.msgs('advocacyhub-match-alert'))}''' · " + line
@@ -283,4 +408,32 @@ class RosterRenderer:
                 out += [self.suggestion(s) for s in suggestions]
             else:
                 out.append(escape(self.msgs("advocacyhub-match-none")))
-        return "\n".join(out)
+            names.append(title)
+            blocks.append("\n".join(out))
+        return names, blocks
+
+    def help_wanted(self, items: Sequence[tuple[Record, Sequence[Suggestion]]]) -> str:
+        out = self._help_intro(items)
+        if not items:
+            out += ["", self.msgs("advocacyhub-match-no-cases")]
+            return "\n".join(out)
+        return "\n".join([*out, *self._help_blocks(items)[1]])
+
+    def help_wanted_pages(self, items: Sequence[tuple[Record, Sequence[Suggestion]]],
+                          layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
+        """suffix -> text: "Help wanted" while it fits, else an overview and sub-pages by the
+        first letters of the case titles."""
+        layout = as_layout(layout)
+        single = self.help_wanted(items)
+        names, blocks = self._help_blocks(items)
+        layout.measure("help_wanted", size(single), [])
+        self.measure_list(layout, "help_wanted:cases", blocks)
+        if not layout.frozen:
+            return {}
+        if layout.fits("help_wanted"):
+            return {"": single}
+        parts, pages = self.parted("help_wanted", layout, "help_wanted:cases", names, blocks,
+                                   "", self._list_intro)
+        return {"": "\n".join([*self._help_intro(items), "",
+                               self.msgs("advocacyhub-list-parts", len(pages)), "", parts]),
+                **pages}
