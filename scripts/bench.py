@@ -164,14 +164,15 @@ GENERATED = ("Advocacy Hub/Cases", "Advocacy Hub/Maintenance", "Advocacy Hub/Sta
 
 
 def generated_sizes(wiki: LocalWiki) -> dict[str, int]:
-    """Title -> length of every generated page (case pages themselves left out)."""
+    """Title -> length of every page the bot writes: the generated pages (case pages
+    themselves left out) and its state pages (the snapshot, the index's state)."""
     import requests
 
     out: dict[str, int] = {}
-    for prefix in GENERATED:
+    for ns, prefix in [*((0, g) for g in GENERATED), (2, "AdvocacyBot/")]:  # and its state
         params = {"action": "query", "format": "json", "formatversion": 2,
                   "generator": "allpages", "gapprefix": prefix, "gaplimit": "max",
-                  "prop": "info"}
+                  "gapnamespace": ns, "prop": "info"}
         while True:
             data = requests.get(wiki.api_url, params=params, timeout=120).json()
             for page in data.get("query", {}).get("pages", []):

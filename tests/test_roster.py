@@ -33,12 +33,14 @@ from bots.core.roster import (
     find_change,
     follow_renames,
     group,
+    needs_lookup,
     notice_delivery_id,
     noticed,
     role_changes,
     user_token,
 )
 from bots.core.schema import load_schema
+from bots.core.times import iso
 from bots.paths import CONFIG_DIR
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -419,3 +421,36 @@ def test_the_role_log_and_help_wanted_split_too() -> None:
     pages = renderer().help_wanted_pages(cases, 6_000)
     assert len(pages) > 3 and all(len(t.encode()) <= 6_000 for t in pages.values())
     assert sum(t.count("=== ") for s, t in pages.items() if s) == 120
+
+
+# -- per-user look-ups remembered (issue 13: the roster at 10,000 advocates) ----------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 800), st.integers(0, 800), st.integers(0, 800), st.booleans())
+def test_a_remembered_last_edit_is_used_only_when_no_later_edit_could_change_anything(
+        edit_days_ago, checked_days_ago, later_days_ago, locks) -> None:
+    checked_days_ago = min(checked_days_ago, edit_days_ago)
+    entry = Entry(status=ACTIVE, last_edit=iso(NOW - timedelta(days=edit_days_ago)),
+                  checked=iso(NOW - timedelta(days=checked_days_ago)))
+    if needs_lookup(entry, NOW, CFG, locks=locks):
+        return
+    cached = decide("A", OK, NOW - timedelta(days=edit_days_ago), entry, NOW, CFG)
+    # Any edit the look-up would have found is at least as new as the remembered one.
+    newer = NOW - timedelta(days=min(later_days_ago, edit_days_ago))
+    fresh = decide("A", OK, newer, entry, NOW, CFG)
+    assert (cached.status, cached.post_notice) == (fresh.status, fresh.post_notice)
+    assert cached.status == ACTIVE and not cached.post_notice
+    if locks:
+        assert checked_days_ago < 7  # a lock is looked for at least weekly
+
+
+def test_who_is_looked_up_again() -> None:
+    def entry(edit: int, checked: int = 0, status: str = ACTIVE) -> Entry:
+        return Entry(status=status, last_edit=iso(NOW - timedelta(days=edit)),
+                     checked=iso(NOW - timedelta(days=checked)))
+    assert needs_lookup(None, NOW, CFG)  # never looked up
+    assert not needs_lookup(entry(100, 3), NOW, CFG)
+    assert needs_lookup(entry(336, 3), NOW, CFG)  # a notice may be due within the window
+    assert needs_lookup(entry(10, status=NOTICED), NOW, CFG)
+    assert not needs_lookup(entry(100, 6), NOW, CFG, locks=True)
+    assert needs_lookup(entry(100, 8), NOW, CFG, locks=True)

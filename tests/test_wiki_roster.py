@@ -303,10 +303,17 @@ def test_request_budget_and_no_edit_when_nothing_changed(bot, tmp_path, caplog) 
     assert f"{n} advocates, {n - not_recent} seen in recent changes, {not_recent} looked up" \
         in caplog.text
     assert first.api_requests <= budget, first
-    second = bot.run("roster")
+    with caplog.at_level(logging.INFO, logger="bots.jobs.roster"):
+        second = bot.run("roster")
     assert second.edits == 0
     assert second.api_requests <= budget, second
-    assert second.api_requests >= not_recent  # the look-ups cannot be skipped
+    # The look-ups found edits 100 days old: nothing can change before the notice nears.
+    assert f"0 looked up, {not_recent} known from an earlier look-up" in caplog.text
+    assert second.api_requests <= first.api_requests - not_recent
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="bots.jobs.roster"):
+        bot.run("roster", now=now + timedelta(days=240))  # 340 days after those edits
+    assert f"{n} looked up, 0 known" in caplog.text  # nobody in recent changes then
     text = bot.text(ROSTER)
     assert f"{n} active Wikimedia advocates" in text and "Inactive advocates (0)" in text
 

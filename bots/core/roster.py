@@ -120,6 +120,8 @@ class Entry:
     reason: str = ""  # why inactive
     inactive_since: str = ""
     inactive_edit: str = ""  # the last edit when moved; a newer one brings them back
+    last_edit: str = ""  # the newest edit a per-user look-up found (see needs_lookup)
+    checked: str = ""  # when that look-up was made
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in ("", None)}
@@ -227,6 +229,26 @@ class Decision:
     post_notice: str = ""  # delivery id of a notice to post now ("" = none)
     moved: bool = False  # moved to the inactive section in this run
     returned: bool = False  # came back from the inactive section in this run
+
+
+LOCK_RECHECK = timedelta(days=7)  # where locks come with the look-up (CentralAuth)
+
+
+def needs_lookup(entry: Entry | None, now: datetime, config: RosterConfig, *,
+                 locks: bool = False) -> bool:
+    """Whether an advocate not seen in recent changes needs a per-user look-up of their last
+    edit. Not while the last edit an earlier look-up found is so recent that no later edit
+    could change the decision (it is a lower bound: any edit since is newer); a margin of
+    one recent-changes window before the notice would be due. Where the look-up also brings
+    the global lock, at least every ``LOCK_RECHECK``."""
+    if entry is None or entry.status != ACTIVE:
+        return True
+    last, checked = parse_time(entry.last_edit), parse_time(entry.checked)
+    if last is None or checked is None:
+        return True
+    if now - last >= config.inactive_after - config.recent:
+        return True
+    return locks and now - checked >= LOCK_RECHECK
 
 
 def _cleared(entry: Entry) -> Entry:

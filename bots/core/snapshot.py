@@ -30,9 +30,10 @@ from bots.core.records import Record
 
 VERSION = 4
 SHARD_MAX_RECORDS = 5000
-# MediaWiki stores JSON pages pretty-printed (tab-indented), and its default page limit is
-# 2 MiB: sizes are measured in that stored form, with room to spare.
-SHARD_MAX_BYTES = 1_900_000
+# MediaWiki stores JSON pages pretty-printed (tab-indented): sizes are measured in that stored
+# form. Every page the bot writes stays within 512 KiB (bots.core.render.paging.PAGE_BUDGET;
+# MediaWiki refuses 2 MiB): a shard is cut below that, with room to spare.
+SHARD_MAX_BYTES = 500_000
 DELTA_MAX_PAGES = 1000
 COLUMNS = ("kind", "page", "index", "revid", "ts", "problems")
 EMPTY_SHARD = '{"columns": [], "fields": [], "rows": []}'  # stands in for a missing shard page

@@ -37,6 +37,7 @@ from bots.core.roster import (
     decide,
     find_change,
     follow_renames,
+    needs_lookup,
     noticed,
     role_changes,
 )
@@ -85,22 +86,32 @@ def activity(ctx: JobContext, names: list[str], infos: Mapping[str, dict],
     site = ctx.site
     now = ctx.now()
     centralauth = site.has_extension("CentralAuth")
-    lookup = []
+    lookup, cached = [], []
     for name in names:
         acct = account_from_api(infos.get(name))
         if name in recent or not acct.exists or acct.blocked:
             continue
         if acct.editcount > 0 or centralauth:  # never edited: nothing to look up (but locks)
-            lookup.append(name)
+            if needs_lookup(state.advocates.get(name), now, cfg, locks=centralauth):
+                lookup.append(name)
+            else:
+                cached.append(name)
     looked = users.last_edits(site, lookup, centralauth=centralauth)
-    log.info("roster activity: %d advocates, %d seen in recent changes, %d looked up",
-             len(names), sum(n in recent for n in names), len(lookup))
+    log.info("roster activity: %d advocates, %d seen in recent changes, %d looked up, %d "
+             "known from an earlier look-up", len(names), sum(n in recent for n in names),
+             len(lookup), len(cached))
     decisions = {}
     for name in names:
         found = looked.get(name)
+        entry = state.advocates.get(name)
         acct = account_from_api(infos.get(name), found.global_info if found else None)
-        last = parse_time(recent.get(name) or (found.timestamp if found else ""))
-        decisions[name] = decide(name, acct, last, state.advocates.get(name), now, cfg)
+        known = entry.last_edit if entry is not None and name in cached else ""
+        last = parse_time(recent.get(name) or (found.timestamp if found else "") or known)
+        decision = decide(name, acct, last, entry, now, cfg)
+        if found is not None:  # remembered: the next runs need not look again for a while
+            decision = replace(decision, entry=replace(
+                decision.entry, last_edit=found.timestamp, checked=iso(now)))
+        decisions[name] = decision
     return decisions
 
 
@@ -226,7 +237,6 @@ def run(ctx: JobContext) -> RosterState:
         advocates=entries, renames=state.renames, renames_read_to=state.renames_read_to,
         page_revids={rec.page: rec.revid for rec in advocates.values()},
         log=[*state.log, *(ch.to_json() for ch in changes)], parts=state.parts, exists=True)
-    _save_state(ctx, current[state_title], new_state)
 
     roster = [Advocate(user=name, record=advocates[name], status=entries[name].status,
                        reason=entries[name].reason, inactive_since=entries[name].inactive_since,
@@ -266,8 +276,10 @@ def run(ctx: JobContext) -> RosterState:
                  keys=GENERATED)
     new_state.parts = {t: name for t, name in written.items()
                        if t not in {x for ts in generated.values() for x in ts}}
-    if new_state.parts != state.parts:
-        _save_state(ctx, ctx.wiki.read_one(state_title), new_state)
+    # Saved once, after the pages (a long state is several pages). A run that dies before
+    # this loses nothing: notices are found on the talk pages by their markers, and role
+    # changes are seen again against the roles last saved.
+    _save_state(ctx, current[state_title], new_state)
     log.info("roster: %s", json.dumps({
         "advocates": len(roster), "inactive": len(roster) - active,
         "notices": len(noticed_now), "role_changes": len(changes),
