@@ -139,7 +139,8 @@ class RosterState:
     renames_read_to: str = ""  # timestamp of the newest rename log entry read
     page_revids: dict[str, int] = field(default_factory=dict)  # record page -> revision seen
     log: list[dict[str, Any]] = field(default_factory=list)  # role changes, oldest first
-    parts: dict[str, str] = field(default_factory=dict)  # sub-page written -> its section
+    # generated page -> [section, sha1, bytes, revision] as last written (bots.jobs.index)
+    pages: dict[str, list] = field(default_factory=dict)
     exists: bool = False  # read from the wiki (False on the very first run)
 
     def to_json(self) -> str:
@@ -150,7 +151,7 @@ class RosterState:
             "renames_read_to": self.renames_read_to,
             "page_revids": dict(sorted(self.page_revids.items())),
             "log": self.log,
-            "parts": dict(sorted(self.parts.items())),
+            "pages": dict(sorted(self.pages.items())),
         }
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
@@ -165,7 +166,7 @@ class RosterState:
             renames_read_to=data.get("renames_read_to", ""),
             page_revids={p: int(r) for p, r in data.get("page_revids", {}).items()},
             log=list(data.get("log", [])),
-            parts=dict(data.get("parts", {})),
+            pages=dict(data.get("pages", {})),
             exists=True,
         )
 

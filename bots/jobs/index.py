@@ -19,7 +19,7 @@ from bots.jobs.deliver import SUBSCRIBERS
 from bots.jobs.harvest import HEAD, load_snapshot, schema_hash
 from bots.paths import PACKAGE_DIR
 from bots.wiki.pages import ExcludedByTemplate, SaveFailed
-from bots.wiki.query import latest_revids
+from bots.wiki.query import latest_revids, page_lengths
 
 log = logging.getLogger(__name__)
 STATE = "Index.json"  # what the last run wrote: its inputs' key and each page's text hash
@@ -165,9 +165,9 @@ def run(ctx: JobContext) -> None:
     sections = render_all(ctx, records)
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
     summary = ctx.summary("advocacyhub-summary-index", len(records))
-    written = _write_changed(ctx, sections, known, edited, summary, bot_problems)
+    written = write_changed(ctx, sections, known, edited, summary, bot_problems)
     maintenance = render_maintenance(ctx, records, bot_problems)
-    written.update(_write_changed(ctx, maintenance, known, edited, summary, []))
+    written.update(write_changed(ctx, maintenance, known, edited, summary, []))
     generated = {**sections, **maintenance}
     retire_parts(ctx, [t for t in known if t not in generated], known, summary)
     state = {"key": key, "records": len(records), "errors": ctx.stats.errors,
@@ -176,7 +176,7 @@ def run(ctx: JobContext) -> None:
                   summary)
 
 
-def _write_changed(ctx: JobContext, sections: dict[str, tuple[str, str]],
+def write_changed(ctx: JobContext, sections: dict[str, tuple[str, str]],
                    known: dict[str, list], edited: set[str], summary: str,
                    problems: list[Problem]) -> dict[str, list]:
     """Write the sections whose text differs from the last run's (or whose page someone
@@ -186,9 +186,16 @@ def _write_changed(ctx: JobContext, sections: dict[str, tuple[str, str]],
               for t, (name, body) in sections.items()}
     changed = {t: v for t, v in sections.items()
                if t in edited or known.get(t, [None, None])[:2] != stamps[t][:2]}
-    current = ctx.wiki.read_sized(changed, {t: v[2] for t, v in known.items() if len(v) > 2})
+    sizes = {t: v[2] for t, v in known.items() if len(v) > 2}
+    # Pages the bot never wrote (new parts, a first run): their length says whether there is
+    # anything to read (one request per 500 titles instead of reading missing pages).
+    unknown = [t for t in changed if t not in known]
+    lengths = page_lengths(ctx.site, unknown) if unknown else {}
+    current = {t: ctx.wiki.missing(t) for t in unknown if lengths.get(t, 0) < 0}
+    sizes.update({t: n for t, n in lengths.items() if n >= 0})
+    current.update(ctx.wiki.read_sized([t for t in changed if t not in current], sizes))
     done = write_sections(ctx, changed, summary, problems, current)
-    log.info("index: %d of %d pages had new text", len(changed), len(sections))
+    log.info("%d of %d generated pages had new text", len(changed), len(sections))
     out = {}
     for title in sections:
         if title in done:  # the revision as saved, or as read when nothing needed saving

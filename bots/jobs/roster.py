@@ -44,9 +44,10 @@ from bots.core.roster import (
 from bots.core.times import iso, parse_time
 from bots.jobs.context import JobContext
 from bots.jobs.harvest import HEAD, load_snapshot, shard_title
-from bots.jobs.index import page_budget, page_set, retire_parts, write_sections
+from bots.jobs.index import page_budget, page_set, retire_parts, write_changed
 from bots.jobs.messaging import send
 from bots.wiki import users
+from bots.wiki.query import latest_revids
 
 log = logging.getLogger(__name__)
 
@@ -199,12 +200,10 @@ def run(ctx: JobContext) -> RosterState:
     langs = ctx.profile.languages
     state_title = ctx.profile.state_page(STATE)
     head_title = ctx.profile.state_page(HEAD)
-    generated = {key: [pages.title(key, lang) for lang in langs] for key in GENERATED}
     # The first shard, read with the head: a snapshot of up to 5,000 records costs no request
     # of its own.
     shard = shard_title(ctx, 1)
-    current = ctx.wiki.read([head_title, shard, state_title,
-                             *(t for ts in generated.values() for t in ts)])
+    current = ctx.wiki.read([head_title, shard, state_title])
     snapshot = load_snapshot(ctx, current[head_title], {shard: current[shard]})
     records = snapshot.records()
     state = RosterState.from_json(current[state_title].text)
@@ -236,7 +235,7 @@ def run(ctx: JobContext) -> RosterState:
     new_state = RosterState(
         advocates=entries, renames=state.renames, renames_read_to=state.renames_read_to,
         page_revids={rec.page: rec.revid for rec in advocates.values()},
-        log=[*state.log, *(ch.to_json() for ch in changes)], parts=state.parts, exists=True)
+        log=[*state.log, *(ch.to_json() for ch in changes)], pages=state.pages, exists=True)
 
     roster = [Advocate(user=name, record=advocates[name], status=entries[name].status,
                        reason=entries[name].reason, inactive_since=entries[name].inactive_since,
@@ -246,7 +245,13 @@ def run(ctx: JobContext) -> RosterState:
     wanted = help_wanted(records, new_state.statuses(), new_state.renames, cfg.max_suggestions)
     problems: list[Problem] = []
     active = sum(a.status != "inactive" for a in roster)
-    written: dict[str, str] = {}  # every page generated now -> its section
+    # As the index does: pages whose text is as the bot last wrote it, and which nobody
+    # edited since (their latest revision is the bot's), are neither read nor written.
+    known = state.pages
+    revids = latest_revids(ctx.site, list(known)) if known else {}
+    edited = {t for t, v in known.items() if len(v) < 4 or revids.get(t) != v[3]}
+    written: dict[str, list] = {}  # every page generated now -> its stamp
+    generated: set[str] = set()
     for key, summary, render in (
         ("roster", ctx.summary("advocacyhub-roster-summary", active, len(roster) - active),
          lambda r, lay: r.roster_pages(roster, lay)),
@@ -265,17 +270,12 @@ def run(ctx: JobContext) -> RosterState:
             for suffix, body in sorted(render(renderer, layout).items(),
                                        key=lambda item: item[0] == ""):  # the overview last
                 sections[pages.title(key, lang, suffix)] = (key, body)
-        more = [t for t in sections if t not in current]
-        if more:
-            current.update(ctx.wiki.read_sized(more, {}))
-        write_sections(ctx, sections, summary, problems, current)
-        written.update({t: name for t, (name, _) in sections.items()})
-    retire_parts(ctx, [t for t in state.parts if t not in written],
-                 {t: [name] for t, name in state.parts.items()},
+        written.update(write_changed(ctx, sections, known, edited, summary, problems))
+        generated |= set(sections)
+    retire_parts(ctx, [t for t in known if t not in generated], known,
                  ctx.summary("advocacyhub-roster-summary", active, len(roster) - active),
                  keys=GENERATED)
-    new_state.parts = {t: name for t, name in written.items()
-                       if t not in {x for ts in generated.values() for x in ts}}
+    new_state.pages = written
     # Saved once, after the pages (a long state is several pages). A run that dies before
     # this loses nothing: notices are found on the talk pages by their markers, and role
     # changes are seen again against the roles last saved.

@@ -38,3 +38,17 @@ def latest_revids(site: pywikibot.site.APISite, titles: list[str], batch: int = 
                 title = normalized.get(page["title"], page["title"])
                 out[title] = int(page.get("lastrevid") or 0)
     return out
+
+
+def page_lengths(site: pywikibot.site.APISite, titles: list[str], batch: int = 500,
+                 ) -> dict[str, int]:
+    """title -> its length in bytes (-1: the page does not exist), ``batch`` titles a
+    request, no page text."""
+    out: dict[str, int] = {}
+    for i in range(0, len(titles), batch):
+        for q in query_all(site, prop="info", titles=titles[i:i + batch]):
+            normalized = {n["to"]: n["from"] for n in q.get("normalized", [])}
+            for page in q.get("pages", []):
+                title = normalized.get(page["title"], page["title"])
+                out[title] = -1 if page.get("missing") else int(page.get("length") or 0)
+    return out
