@@ -119,3 +119,47 @@ def test_urls_lists_the_generated_pages_and_a_sample_of_cases(bot) -> None:
                                 "them all)"
     titles = bot.cli("urls", "--titles").stdout.splitlines()
     assert "Advocacy Hub/Cases" in titles and not any("sample" in t for t in titles)
+
+
+def _write_many(bot, n: int, flip_after: int | None = None) -> tuple[int, bool]:
+    """An in-process job writing ``n`` pages; an admin sets the shutoff page to "stop"
+    after ``flip_after`` of them. Returns (pages written, stopped)."""
+    from bots.wiki.pages import ShutoffEngaged
+
+    admin = bot.admin()
+    written = 0
+
+    def job(ctx):
+        nonlocal written
+        titles = [f"Advocacy Hub/Shutoff test/{i}" for i in range(n)]
+        pages = ctx.wiki.read(titles)
+        for i, title in enumerate(titles):
+            if i == flip_after:
+                admin.edit(SHUTOFF, "stop", "stop the bot")
+            ctx.wiki.save(pages[title], f"page {i}", "test")
+            written += 1
+
+    try:
+        bot.run(job)
+    except ShutoffEngaged:
+        return written, True
+    return written, False
+
+
+def test_a_stop_set_while_editing_is_obeyed_within_ten_edits(bot) -> None:
+    bot.admin().edit(SHUTOFF, "run", "on")
+    bot.overrides = {"limits": {"shutoff_check_seconds": 0}}
+    written, stopped = _write_many(bot, 40, flip_after=5)
+    assert stopped and 5 <= written <= 5 + 10, written
+
+
+def test_quick_edits_read_the_shutoff_page_once_per_ten_seconds(bot) -> None:
+    bot.admin().edit(SHUTOFF, "run", "on")
+    written, stopped = _write_many(bot, 30, flip_after=5)  # 30 quick edits: a few seconds
+    assert not stopped and written == 30  # the stop is seen by the next reading, not here
+    from bots.wiki.pages import ShutoffEngaged
+
+    with pytest.raises(ShutoffEngaged):  # the next run's first reading stops it
+        bot.run(lambda ctx: ctx.wiki.save(ctx.wiki.read_one("Advocacy Hub/Shutoff test/x"),
+                                          "x", "test"))
+    assert bot.text("Advocacy Hub/Shutoff test/x") is None

@@ -260,17 +260,23 @@ class WikiClient:
         self.also_allowed: set[str] = set()
         self.shutoff_page = profile.state_page(profile.limits.get("shutoff_page", "Shutoff"))
         self.shutoff_every = int(profile.limits.get("shutoff_check_every", 10))
+        # ... and not sooner than this after the last reading: a fast wiki (no throttle)
+        # would otherwise spend a request on it for every ten edits of a few seconds.
+        self.shutoff_seconds = float(profile.limits.get("shutoff_check_seconds", 10))
         self._edits_since_check: int | None = None  # None: not checked yet in this run
+        self._checked_at = 0.0
         self._shutoff_seen: tuple[float, PageText] | None = None  # read with a batch
         # Pages every run ends with (the status page): fetched along with the first batch.
         self.piggyback: dict[str, PageText | None] = {
             profile.state_page(profile.limits.get("status_page", "Status")): None}
 
     def check_shutoff(self) -> None:
-        """Read the shutoff page before the first edit of a run and again every few edits;
+        """Read the shutoff page before the first edit of a run and again after every
+        ``shutoff_every`` edits once ``shutoff_seconds`` have passed since the last reading;
         anything but the agreed value stops all editing."""
-        if self._edits_since_check is not None and \
-                self._edits_since_check < self.shutoff_every:
+        if self._edits_since_check is not None and (
+                self._edits_since_check < self.shutoff_every
+                or time.monotonic() - self._checked_at < self.shutoff_seconds):
             self._edits_since_check += 1
             return
         seen, self._shutoff_seen = self._shutoff_seen, None
@@ -293,6 +299,7 @@ class WikiClient:
             log.warning("shutoff page [[%s]] does not exist; create it with %r to make the "
                         "off switch visible", self.shutoff_page, expected)
         self._edits_since_check = 1
+        self._checked_at = time.monotonic()
 
     def page(self, title: str) -> pywikibot.Page:
         return pywikibot.Page(self.site, title)
