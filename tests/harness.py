@@ -181,3 +181,19 @@ def add_case(actor, name: str, **fields: str) -> None:
     values = {"title": name, **CASE_DEFAULTS, **fields}
     body = "\n".join(f"|{k}={v}" for k, v in values.items())
     actor.edit(f"Advocacy Hub/Cases/{name}", "{{Advocacy case\n" + body + "\n}}", "t")
+
+
+SIGNED = re.compile(r'<a [^>]*title="User:AdvocacyBot( \(page does not exist\))?"[^>]*>'
+                    r"AdvocacyBot</a>.{0,300}?\d{2}:\d{2}, \d{1,2} \w+ \d{4} \(UTC\)", re.S)
+
+
+def assert_signed(bot: BotHarness, title: str, delivery: str) -> None:
+    """The post of ``delivery`` on ``title`` ends with the bot's signature: in the parsed
+    HTML, a link to the bot's user page and a timestamp (what DiscussionTools and archive
+    bots look for), right before the post's hidden marker."""
+    text = bot.text(title) or ""
+    end = text.index(f"advocacy-bot:delivery {delivery}")
+    post = text[:end].rsplit("\n== ", 1)[-1]
+    assert "~~~~" not in post, post[-200:]  # expanded when saved
+    html = bot.parse(text="== " + post)["text"]
+    assert SIGNED.search(html[-1500:]), html[-1500:]

@@ -323,3 +323,13 @@ def test_a_name_registered_again_after_a_rename_is_not_the_subscriber() -> None:
     subs = subscribers(later, SCHEMA, PAGE, {}, log)  # the new Quinn subscribes themselves
     assert sorted(subs.people) == ["Newcomer", "Quinn", "Quinn Two"]
     assert subs.people["Quinn"].record.get("language") == "zh"
+
+
+@given(st.text(max_size=60))
+def test_every_post_ends_with_one_signature_on_its_own_line(body: str) -> None:
+    from bots.core.delivery import SIGNATURE, signed
+
+    out = signed(body)
+    assert out.endswith(SIGNATURE) and out.count(SIGNATURE) <= max(1, body.count(SIGNATURE))
+    assert out == SIGNATURE or out.endswith("\n" + SIGNATURE) or body.rstrip().endswith(SIGNATURE)
+    assert signed(out) == out  # signing twice signs once

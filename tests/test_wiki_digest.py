@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 try:
-    from tests.harness import add_case
+    from tests.harness import add_case, assert_signed
 except ModuleNotFoundError:
-    from harness import add_case  # type: ignore[no-redef]
+    from harness import add_case, assert_signed  # type: ignore[no-redef]
 
 pytestmark = pytest.mark.wiki
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +74,7 @@ def test_weekly_hub_digest_has_every_kind_of_item(bot) -> None:
                      "Advocacy Hub/Common advocacy positions", "Special:Diff/"):
         assert expected in text, expected
     assert first.edits >= 1
+    assert_signed(bot, HUB_TALK, "digest:hub")
     again = bot.run("digest", now=t1 + timedelta(hours=2))
     assert again.edits == 0
     assert markers(bot, HUB_TALK, "digest:hub") == 1
@@ -96,6 +97,7 @@ def test_personal_digest_holds_only_matching_items(bot) -> None:
     assert "Brazil copyright reform" in mine
     assert "German platforms" not in mine  # no shared topic, place or region
     assert markers(bot, "User talk:Copyright fan", "digest:") == 1
+    assert_signed(bot, "User talk:Copyright fan", "digest:")
     assert "advocacy-bot:delivery" not in (bot.text("User talk:AI fan") or "")
     assert "advocacy-bot:delivery" not in (bot.text("User talk:No digest") or "")
 
@@ -140,6 +142,7 @@ def test_alert_reaches_matching_advocates_exactly_once(bot) -> None:
         text = bot.text(f"User talk:{user}") or ""
         assert text.count("advocacy-bot:delivery alert:") == 1, user
         assert "Why you:" in text and "Child safety" in text
+    assert_signed(bot, "User talk:Helper0", "alert:")
     assert "advocacy-bot:delivery" not in (bot.text("User talk:Elsewhere") or "")
     log = bot.text("Advocacy Hub/Digests/Log") or ""
     assert "Helper7" in log

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 try:
-    from tests.harness import add_case
+    from tests.harness import add_case, assert_signed
 except ModuleNotFoundError:
-    from harness import add_case  # type: ignore[no-redef]
+    from harness import add_case, assert_signed  # type: ignore[no-redef]
 
 pytestmark = pytest.mark.wiki
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -105,6 +105,8 @@ def test_only_self_subscriptions_and_exclusions(bot) -> None:
     prepare_issue(bot)
     stats = bot.run("deliver", now=NOW)
     assert copies(bot, "Ana") == 1
+    assert_signed(bot, "User talk:Ana", DELIVERY_ID)
+    assert_signed(bot, "User talk:Briefly", DELIVERY_ID)
     assert copies(bot, "Victim") == 0
     assert (bot.text("User talk:Nobots") or "") == "{{nobots}}"
     assert (bot.text("User talk:Denier") or "") == "{{bots|deny=AdvocacyBot}}"

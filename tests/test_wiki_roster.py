@@ -13,6 +13,11 @@ from pathlib import Path
 
 import pytest
 
+try:
+    from tests.harness import assert_signed
+except ModuleNotFoundError:
+    from harness import assert_signed  # type: ignore[no-redef]
+
 pytestmark = pytest.mark.wiki
 
 ROSTER = "Advocacy Hub/Advocates"
@@ -126,6 +131,7 @@ def test_notice_once_then_inactive_after_grace_then_back_after_an_edit(bot, monk
         with pytest.raises(KeyboardInterrupt):
             bot.run("roster", now=now)
     assert len(notices(bot, "Lena")) == 1
+    assert_signed(bot, "User talk:Lena", "notice:inactive:")
     # ... and run again: the notice's marker is on the talk page, so no second one.
     bot.run("roster", now=now)
     bot.run("roster", now=now + timedelta(days=1))

@@ -6,6 +6,8 @@ import html
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bots.core.wikitext import escape, heading, isolate, page_link, url_link, user_link
 
@@ -38,17 +40,28 @@ HOSTILE = {
     "mixed": "|}\n{{subst:X}}[[Category:Y]]__TOC__~~~<ref>x</ref>\n== z ==",
     "huge": ("{{x}}|[[y]]~" * 10_000)[:100_000],
 }
-FORBIDDEN = set("[]{}|<>~")
+FORBIDDEN = set("[]{}|<>")  # structural: never left as they are
+PAIRED = "'~_=!"  # markup only two or more together ('' ~~~ __ == !!), or next to markup
 
 
 def _assert_inert(text: str, limit: int = 500) -> None:
     assert not FORBIDDEN & set(text), text
-    assert "__" not in text
+    for c in PAIRED:
+        assert c * 2 not in text, (c, text)
+    assert text[:1] not in PAIRED or not text, text  # what surrounds it cannot complete it
+    assert text[-1:] not in PAIRED or not text, text
     assert "\n" not in text and "\r" not in text
-    assert "''" not in text  # bold / italic
-    assert not re.search(r"(^|\s)=+|=+($|\s)", text)  # no heading marks
     # bounded: at most `limit` characters shown, each at most one numeric reference long
     assert len(text) <= 6 * limit
+
+
+def test_prose_keeps_its_apostrophes_and_single_marks() -> None:
+    """Escaping is complete but minimal: a summary is not littered with &#39;."""
+    assert escape("Brazil's law, the courts' view") == "Brazil's law, the courts' view"
+    assert escape("a = b! ~x_y") == "a = b! ~x_y"
+    assert escape("''x''") == "&#39;&#39;x&#39;&#39;"
+    assert escape("~~~~") == "&#126;&#126;&#126;&#126;"
+    assert escape("end'") == "end&#39;"  # before a closing ''' of the markup around it
 
 
 @pytest.mark.parametrize("value", list(HOSTILE.values()), ids=list(HOSTILE))
@@ -140,3 +153,11 @@ def test_bare_urls_and_magic_links_stay_text() -> None:
     assert "https://" not in out and "mailto:" not in out
     assert "ISBN 9" not in out and "RFC 1" not in out
     assert escape("meet at 10:30, plain prose") == "meet at 10:30, plain prose"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("'~_=!|[]{}<>:ab \n-")), max_size=40))
+def test_any_mix_of_markup_characters_is_inert_and_reads_as_typed(value: str) -> None:
+    out = escape(value, None)
+    _assert_inert(out)
+    assert html.unescape(out) == " ".join(value.split())

@@ -27,6 +27,18 @@ def marker(delivery_id: str) -> str:
     return MARKER.format(id=delivery_id)
 
 
+SIGNATURE = "~~~~"  # the bot's user link and a timestamp, expanded by the wiki at save time
+
+
+def signed(body: str) -> str:
+    """A talk-page post ending with the bot's signature on a line of its own (after a list
+    or a table too), so DiscussionTools offers a reply link and archive bots can date it."""
+    body = body.rstrip()
+    if body.endswith(SIGNATURE):
+        return body
+    return f"{body}\n\n{SIGNATURE}" if body else SIGNATURE
+
+
 def delivered_ids(text: str | None) -> set[str]:
     return set(_MARKER_RE.findall(text or ""))
 

@@ -2,7 +2,9 @@
 
 Every character that could open or close wiki syntax (tables, templates, links, tags, magic
 words, signatures, headings, lists) is written as a numeric character reference; new lines
-become spaces, so nothing can start a line. The rendered text reads exactly as typed.
+become spaces, so nothing can start a line. The rendered text reads exactly as typed, and its
+wikitext stays readable: characters that are markup only when doubled (an apostrophe, a
+tilde ...) are escaped only where they could be, so "Brazil's law" stays as it is.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from urllib.parse import quote
 
 # With new lines gone, nothing is at the start of a line, so these are enough to make any string
 # inert inside a table cell, link label, heading or list item: brackets and braces (links,
-# templates, tables, -{ }- conversion), pipes (cells), angle brackets (tags, <nowiki>), tildes
-# (signatures are expanded at save time), apostrophes (bold/italic), underscores (__MAGIC__),
-# = and ! (headings, header cells).
-_UNSAFE = re.compile(r"[\[\]{}|<>~'_=!]")
+# templates, tables, -{ }- conversion), pipes (cells) and angle brackets (tags, <nowiki>),
+# always; tildes (~~~ signatures are expanded at save time), apostrophes ('' and ''' are
+# italic and bold), underscores (__MAGIC__), = and ! (headings, !! header cells) where two
+# or more come together, or at either end of the text (where markup around it could
+# complete them).
+_UNSAFE = re.compile(r"[\[\]{}|<>]|(['~_=!])\1+|^['~_=!]|['~_=!]$")
 _SPACE = re.compile(r"[\s\u2028\u2029]+")
 ELLIPSIS = "…"
 # Free external links (MediaWiki links a bare "https://…" or "mailto:…") and magic links
@@ -30,7 +34,7 @@ def escape(value: str, limit: int | None = 500) -> str:
     text = _SPACE.sub(" ", value).strip()
     if limit and len(text) > limit:
         text = text[: limit - 1].rstrip() + ELLIPSIS
-    text = _UNSAFE.sub(lambda m: f"&#{ord(m.group(0))};", text)
+    text = _UNSAFE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group(0)), text)
     if ":" in text or "ISBN" in text or "RFC" in text or "PMID" in text:
         text = _AUTOLINK.sub(lambda m: (m.group(1) + "&#58;") if m.group(1)
                              else (m.group(3) + "&#32;"), text)

@@ -142,7 +142,7 @@ def send_notices(ctx: JobContext, decisions: dict[str, Decision],
         msgs = Messages(lang)
         title = roster.title("roster", lang if lang in ctx.profile.languages
                              else ctx.profile.language)
-        body = msgs("advocacyhub-roster-notice-body", days, title, grace) + " ~~~~"
+        body = msgs("advocacyhub-roster-notice-body", days, title, grace)
         messages[due[user].post_notice] = (msgs("advocacyhub-roster-notice-heading"), body,
                                            summary)
     recipients = [Recipient(user, d.post_notice, MESSAGE_KIND) for user, d in due.items()]

@@ -21,7 +21,7 @@ import pywikibot
 import requests
 from pywikibot.data import api
 
-from bots.core.delivery import DELIVERED, FAILED, Outcome, delivered_ids, marker
+from bots.core.delivery import DELIVERED, FAILED, Outcome, delivered_ids, marker, signed
 from bots.core.plan import AccountInfo, PageInfo, Plan, Post, recheck
 from bots.core.roster import hard_block
 from bots.core.usernames import canonical_user
@@ -273,7 +273,7 @@ def post_new_section(wiki: WikiClient, post: Post, heading: str, body: str, summ
                      budget: PostBudget) -> Outcome | None:
     """One new section on ``post.page``; None when the time budget ran out while the wiki
     kept answering "ratelimited" (nothing was posted)."""
-    text = f"{body.rstrip()}\n{marker(post.delivery_id)}"
+    text = f"{signed(body)}\n{marker(post.delivery_id)}"
 
     def outcome(result: str, reason: str = "", revid: int = 0) -> Outcome:
         return Outcome(post.person, post.page, result, reason, revid=revid,
