@@ -20,6 +20,10 @@ from typing import Any
 
 import requests
 
+# Any warning in the wiki's API answers to the bot fails the run (bots.wiki.session): no
+# deprecated or unrecognised parameter goes unnoticed, on either MediaWiki version.
+os.environ.setdefault("ADVOCACY_API_WARNINGS", "fail")
+
 try:
     from tests.localwiki import LocalWiki
 except ModuleNotFoundError:

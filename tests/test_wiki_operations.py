@@ -3,6 +3,7 @@ page, and a failing job that ends cleanly."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -163,3 +164,24 @@ def test_quick_edits_read_the_shutoff_page_once_per_ten_seconds(bot) -> None:
         bot.run(lambda ctx: ctx.wiki.save(ctx.wiki.read_one("Advocacy Hub/Shutoff test/x"),
                                           "x", "test"))
     assert bot.text("Advocacy Hub/Shutoff test/x") is None
+
+
+def test_a_deprecated_api_parameter_fails_the_run(bot) -> None:
+    """The guard against deprecated API use: the tests run with ADVOCACY_API_WARNINGS=fail,
+    and a request the wiki warns about fails the job (here rvprop=content without rvslots,
+    deprecated since MediaWiki 1.32, and a parameter no module knows)."""
+    from bots.jobs.context import ApiWarningsSeen
+
+    def deprecated(ctx):
+        ctx.site.simple_request(action="query", prop="revisions", titles="Main Page",
+                                rvprop="content").submit()
+
+    def unknown(ctx):
+        ctx.site.simple_request(action="query", meta="siteinfo", sifoo="bar").submit()
+
+    for job, word in ((deprecated, "rvslots"), (unknown, "sifoo")):
+        with pytest.raises(ApiWarningsSeen, match=word):
+            bot.run(job)
+    assert os.environ["ADVOCACY_API_WARNINGS"] == "fail"
+    proc = bot.cli("run", "harvest")  # the command line inherits it: a clean run passes
+    assert proc.returncode == 0

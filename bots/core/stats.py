@@ -11,6 +11,7 @@ from pathlib import Path
 class RunStats:
     job: str
     api_requests: int = 0
+    api_warnings: int = 0  # warnings in the wiki's answers (deprecated or unknown parameters)
     edits: int = 0
     pages_read: int = 0
     records: int = 0
@@ -34,7 +35,8 @@ class RunStats:
         Path(path).write_text(json.dumps(self.as_json(), indent=2) + "\n")
 
 
-COUNTS = ("api_requests", "edits", "pages_read", "records", "errors", "skipped", "seconds")
+COUNTS = ("api_requests", "api_warnings", "edits", "pages_read", "records", "errors", "skipped",
+          "seconds")
 
 
 def write_all(path: str | Path, runs: list[RunStats]) -> None:

@@ -16,10 +16,14 @@ from bots.core.messages import Messages
 from bots.core.schema import Schema, load_schema
 from bots.core.stats import RunStats
 from bots.wiki.pages import WikiClient
-from bots.wiki.session import RequestCounter, connect
+from bots.wiki.session import ApiWarnings, RequestCounter, connect
 from bots.wiki.talkpages import PostBudget
 
 log = logging.getLogger(__name__)
+
+
+class ApiWarningsSeen(RuntimeError):
+    """The wiki warned about requests of this run (``ADVOCACY_API_WARNINGS=fail``)."""
 
 
 @dataclass
@@ -149,6 +153,7 @@ def job_context(job: str, profile: Profile, *, dry_run: bool = False,
     this one reads as if they had been saved."""
     stats = stats or RunStats(job=job)
     counter = RequestCounter()
+    warnings = ApiWarnings()
     started = time.monotonic()
     try:
         site = connect(profile)
@@ -162,7 +167,11 @@ def job_context(job: str, profile: Profile, *, dry_run: bool = False,
         finally:
             if ctx.posting_lock is not None:  # released with the job (the kernel would too)
                 ctx.posting_lock.release()  # type: ignore[attr-defined]
+        if warnings.seen and ApiWarnings.strict():
+            raise ApiWarningsSeen("; ".join(dict.fromkeys(warnings.seen)))
     finally:
+        stats.api_warnings = len(warnings.seen)
+        warnings.close()
         stats.api_requests = counter.count
         stats.requests_by_kind = dict(counter.kinds.most_common())
         stats.seconds = time.monotonic() - started

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from collections import Counter
 from http.cookiejar import Cookie, LWPCookieJar
@@ -54,6 +55,32 @@ def request_kind(query: str, body: object) -> str:
     words += [f"{k}={params[k][0]}" for k in ("meta", "list", "prop", "generator")
               if k in params]
     return " ".join(words)
+
+
+class ApiWarnings(logging.Handler):
+    """Collects the warnings in the wiki's API answers to this process (pywikibot logs each
+    as "API warning (module): text"): a deprecated or unrecognised parameter, a truncated
+    result. Counted in the run's stats; with ``ADVOCACY_API_WARNINGS=fail`` (the tests) a
+    run with any fails, so the bot never drifts into deprecated API use unnoticed."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+        self._logger = logging.getLogger("pywiki")
+        self._logger.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("API warning"):
+            self.seen.append(message[:300])
+
+    def close(self) -> None:
+        self._logger.removeHandler(self)
+        super().close()
+
+    @staticmethod
+    def strict() -> bool:
+        return os.environ.get("ADVOCACY_API_WARNINGS", "").lower() == "fail"
 
 
 # The API modules the jobs use. pywikibot asks the wiki for each module's parameters the first
