@@ -185,3 +185,21 @@ def test_a_deprecated_api_parameter_fails_the_run(bot) -> None:
     assert os.environ["ADVOCACY_API_WARNINGS"] == "fail"
     proc = bot.cli("run", "harvest")  # the command line inherits it: a clean run passes
     assert proc.returncode == 0
+
+
+def test_every_request_names_the_tool_and_its_operators(bot) -> None:
+    """Wikimedia's User-Agent policy: tool/version (contact) framework/version."""
+    from pywikibot.comms import http
+
+    from bots import __version__
+
+    seen = []
+
+    def job(ctx):
+        seen.append(http.user_agent(ctx.site))  # what pywikibot sends with each request
+
+    bot.overrides = {"wiki": {"contact": "https://example.org/wiki/User:Operator"}}
+    bot.run(job)
+    agent = seen[0]
+    assert agent.startswith(f"AdvocacyHubBot/{__version__} (")
+    assert "https://example.org/wiki/User:Operator" in agent and "Pywikibot/" in agent

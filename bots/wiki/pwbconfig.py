@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bots import __version__
 from bots.config import Profile, load_profile, local_wiki_dir
 from bots.paths import REPO_ROOT
+
+USER_AGENT_TOOL = "AdvocacyHubBot"
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -70,6 +73,12 @@ def apply_profile(ns: dict[str, Any], profile: Profile | None = None) -> Profile
             os.environ[f"ADVOCACY_OAUTH_{k.upper()}"]
             for k in ("consumer_token", "consumer_secret", "access_token", "access_secret")
         )
+    # Wikimedia's User-Agent policy: the tool, its version and how to reach its operators,
+    # then the framework (pywikibot adds the account and the wiki it talks to).
+    ns["user_agent_format"] = (f"{USER_AGENT_TOOL}/{__version__} ({{script_comments}}) {{pwb}} "
+                               "({revision}) {python} {http_backend}")
+    ns["user_agent_description"] = str(profile.wiki.get(
+        "contact", "https://meta.wikimedia.org/wiki/Advocacy_Hub"))
     limits = profile.limits
     ns["write_maxlag"] = int(limits.get("maxlag", 5))
     ns["read_maxlag"] = int(limits.get("read_maxlag", 30))
