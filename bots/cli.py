@@ -20,7 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="advocacy-bot", description=__doc__)
     p.add_argument("--profile", default=None,
                    help="local (default), meta, or a path to a profile TOML file")
-    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="every log line on the terminal too (the log file keeps them anyway)")
     sub = p.add_subparsers(dest="command", required=True)
 
     def stats_opt(sp: argparse.ArgumentParser) -> None:

@@ -154,6 +154,14 @@ def setup_logging(*, verbose: bool = False, profile: str | os.PathLike[str] | No
         logging.getLevelName(str(settings.get("level", "INFO")).upper())
     if not isinstance(level, int):
         level = logging.INFO
+    # The terminal is quiet: warnings (and the progress bars and each job's summary line,
+    # which are not log records); -v shows everything. The log file keeps every record.
+    # ADVOCACY_TERMINAL_LEVEL (info, debug ...) asks for more without -v (tests, benchmarks).
+    terminal = logging.getLevelName(os.environ.get("ADVOCACY_TERMINAL_LEVEL", "").upper())
+    if verbose:
+        terminal = logging.DEBUG
+    elif not isinstance(terminal, int):
+        terminal = max(level, logging.WARNING)
     formatter = StructuredFormatter(fmt)
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, _MARK, False)]:
@@ -176,9 +184,9 @@ def setup_logging(*, verbose: bool = False, profile: str | os.PathLike[str] | No
         if not verbose:
             handler.addFilter(RetryTracebackFilter())
         handler.setFormatter(formatter)
-        handler.setLevel(level)
+        handler.setLevel(terminal if isinstance(handler, _TerminalHandler) else level)
         root.addHandler(handler)
-    root.setLevel(level)
+    root.setLevel(min(level, terminal))
     for noisy in ("urllib3", "requests_oauthlib", "oauthlib"):
         logging.getLogger(noisy).setLevel(max(level, logging.INFO))
     if adopt_pywikibot:

@@ -76,7 +76,7 @@ def bot(wiki: LocalWiki, *args: str) -> tuple[dict, float, float, str]:
     """Run advocacy-bot in its own process: (stats, wall seconds, peak RSS in MB, its log).
     The log goes to a file, not a pipe, which a chatty run could fill while we wait."""
     env = {**os.environ, "ADVOCACY_WIKI_DIR": str(wiki.dir), "PYWIKIBOT_DIR": str(PWB_DIR),
-           "PYWIKIBOT_NO_USER_CONFIG": "0"}
+           "PYWIKIBOT_NO_USER_CONFIG": "0", "ADVOCACY_TERMINAL_LEVEL": "info"}  # log read
     with tempfile.NamedTemporaryFile(suffix=".json") as stats_file, \
             tempfile.TemporaryFile("w+") as err:
         started = time.monotonic()

@@ -23,6 +23,8 @@ import requests
 # Any warning in the wiki's API answers to the bot fails the run (bots.wiki.session): no
 # deprecated or unrecognised parameter goes unnoticed, on either MediaWiki version.
 os.environ.setdefault("ADVOCACY_API_WARNINGS", "fail")
+# The command line's info lines on stderr, which tests read (a terminal shows warnings only).
+os.environ.setdefault("ADVOCACY_TERMINAL_LEVEL", "info")
 
 try:
     from tests.localwiki import LocalWiki

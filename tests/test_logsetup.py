@@ -191,3 +191,25 @@ def test_retry_plan_is_bounded() -> None:
     assert sum(greedy.waits) <= 600 < sum(greedy.waits) + 120  # one more would not fit
     local = retry_plan({"max_retries": 5, "retry_wait": 1})
     assert local.waits == [1, 2, 4, 8, 16]
+
+
+def test_the_terminal_shows_warnings_and_the_file_keeps_everything(
+        tmp_path: Path, clean_root, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile = tmp_path / "p.toml"
+    log_path = tmp_path / "bot.log"
+    profile.write_text(f'[wiki]\nkind = "wikimedia"\n[hub]\nroot = "X"\n'
+                       f'[logging]\nfile = "{log_path}"\n')
+    monkeypatch.delenv("ADVOCACY_LOG_FILE", raising=False)
+    monkeypatch.delenv("ADVOCACY_TERMINAL_LEVEL", raising=False)
+    quiet = io.StringIO()
+    setup_logging(profile=str(profile), stream=quiet, adopt_pywikibot=False)
+    log = logging.getLogger("bots.test")
+    log.info("edited [[A page]]")
+    log.warning("the shutoff page is missing")
+    assert "the shutoff page is missing" in quiet.getvalue()
+    assert "edited" not in quiet.getvalue()
+    assert "edited [[A page]]" in log_path.read_text()  # the file keeps the info lines
+    loud = io.StringIO()
+    setup_logging(verbose=True, profile=str(profile), stream=loud, adopt_pywikibot=False)
+    log.info("edited [[Another page]]")
+    assert "edited [[Another page]]" in loud.getvalue()
