@@ -164,3 +164,24 @@ def test_a_long_resources_page_becomes_an_overview_by_topic_and_parts() -> None:
     rows = sum(t.count("\n|-\n") for s, t in pages.items() if s)
     assert rows == 300
     assert kb.resources_pages(resources[:3], 20_000) == {"": kb.resources(resources[:3])}
+
+
+def test_a_long_delivery_log_is_split_by_username() -> None:
+    from bots.core.delivery import DELIVERED, SKIPPED, DeliveryReport, Outcome
+    from bots.core.render.deliverylog import DeliveryLog, fitting
+
+    report = DeliveryReport("newsletter:2026-12", [
+        Outcome(f"{'ABCDÉ'[i % 5]}eader {i}", f"User talk:{'ABCDÉ'[i % 5]}eader {i}",
+                DELIVERED if i % 3 else SKIPPED, "" if i % 3 else "excluded")
+        for i in range(400)])
+    log = DeliveryLog(Messages("en"), "Advocacy Hub/Newsletter/2026-12/Delivery log")
+    pages = log.pages_of(report, 400, 20_000)
+    assert len(pages) > 3 and all(size(t) <= 20_000 for t in pages.values())
+    rows = sum(t.count("\n|-\n") for s, t in pages.items() if s)
+    assert rows == 400
+    assert "400 subscribers" in pages[""]
+    assert "[[:Advocacy Hub/Newsletter/2026-12/Delivery log/A|A]]" in pages[""]
+    small = DeliveryReport("x", report.outcomes[:5])
+    assert log.pages_of(small, 5, 20_000) == {"": log.text(small, 5)}
+    assert fitting(["a" * 10, "b" * 10, "c" * 10], 25) == ["a" * 10, "b" * 10]
+    assert fitting(["a" * 100], 25) == ["a" * 100]  # the newest is always there

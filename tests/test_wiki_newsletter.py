@@ -154,6 +154,27 @@ def test_batched_checks_cost(bot) -> None:
     assert found.renames == {}
 
 
+def test_a_long_delivery_log_is_split_within_the_budget(bot) -> None:
+    admin = bot.admin()
+    admin.edit(SUBSCRIBERS, "Subscribe below.\n", "page")
+    readers = [f"{'ABCD'[i % 4]}-reader {i}" for i in range(24)]
+    for user in readers:
+        subscribe(bot, user)
+    prepare_issue(bot)
+    budget = 1_200
+    bot.overrides = {"limits": {"page_bytes": budget}}
+    bot.run("deliver", now=NOW)
+    log = ISSUE + "/Delivery log"
+    pages = bot.api(action="query", generator="allpages", gapprefix=log, gaplimit="max",
+                    prop="info")["query"]["pages"]
+    lengths = {p["title"]: p["length"] for p in pages}
+    assert len(lengths) >= 4 and max(lengths.values()) <= budget, lengths
+    listed = [u for t in lengths if t != log for u in readers
+              if f"| {u}\n" in (bot.text(t) or "")]
+    assert sorted(listed) == sorted(readers)  # every subscriber on exactly one part
+    assert all(copies(bot, u) == 1 for u in readers)
+
+
 def _deliver_process(bot) -> subprocess.Popen:
     env = {**os.environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir),
            "PYWIKIBOT_DIR": str(REPO_ROOT), "PYWIKIBOT_NO_USER_CONFIG": "0"}

@@ -30,7 +30,7 @@ from bots.core.messages import Messages
 from bots.core.newsletter import DELIVERED as STATUS_DELIVERED
 from bots.core.newsletter import ISSUE_TEMPLATE, READY, for_delivery, issue_status, set_status
 from bots.core.plan import Post, Recipient
-from bots.core.render.tables import table
+from bots.core.render.deliverylog import DeliveryLog
 from bots.core.subscriptions import (
     Attribution,
     Revision,
@@ -40,7 +40,6 @@ from bots.core.subscriptions import (
     subscribers,
 )
 from bots.core.usernames import renamed_after
-from bots.core.wikitext import escape, page_link
 from bots.jobs.context import JobContext
 from bots.jobs.harvest import HEAD, parse_head, use_aliases
 from bots.jobs.messaging import send, survey_people
@@ -144,21 +143,21 @@ def _message(ctx: JobContext, period: str, issue: PageText, translations: dict[s
 
 
 def log_page(ctx: JobContext, report: DeliveryReport, total: int) -> str:
-    msgs = ctx.messages()
-    rows = []
-    for o in sorted(report.outcomes, key=lambda o: o.user.lower()):
-        reason = msgs(f"advocacyhub-skip-{o.reason}", o.detail) if o.reason and msgs.has(
-            f"advocacyhub-skip-{o.reason}") else o.reason
-        rows.append([escape(o.user), page_link(o.page) if o.page else "–",
-                     escape(msgs(f"advocacyhub-deliveryresult-{o.result}")), escape(reason)])
-    out = [msgs("advocacyhub-deliverylog-intro", report.delivery_id, total,
-                report.count(DELIVERED), report.count(ALREADY), report.count(SKIPPED),
-                report.count(FAILED))]
-    if report.paused:
-        out.append("\n'''" + escape(msgs("advocacyhub-deliverylog-paused", report.paused)) + "'''")
-    out.append(table([msgs(f"advocacyhub-deliverylog-{k}") for k in
-                      ("user", "page", "result", "reason")], rows, css="advocacy-delivery-log"))
-    return "\n".join(out)
+    """The whole delivery log of ``report`` as one text."""
+    return DeliveryLog(ctx.messages(), "").text(report, total)
+
+
+def write_log(ctx: JobContext, page: PageText, section: str, report: DeliveryReport,
+              total: int, summary: str) -> None:
+    """The delivery log on ``page``, and past the page budget on its sub-pages by
+    username (the page keeps the counts and the list of parts)."""
+    texts = DeliveryLog(ctx.messages(), page.title).pages_of(report, total,
+                                                             ctx.wiki.page_budget)
+    subs = {f"{page.title}/{suffix}": text for suffix, text in texts.items() if suffix}
+    current = ctx.wiki.read(list(subs)) if subs else {}
+    for title, text in subs.items():
+        ctx.wiki.save_section(current[title], section, text, summary)
+    ctx.wiki.save_section(page, section, texts[""], summary)
 
 
 def issue_id(issue: PageText) -> str:
@@ -264,9 +263,8 @@ def run(ctx: JobContext) -> None:
         # State first: if the run dies now, the talk-page markers still tell the truth.
         ctx.wiki.save(state_page, json.dumps(state, sort_keys=True, ensure_ascii=False),
                       ctx.summary("advocacyhub-summary-delivery-log", did))
-        ctx.wiki.save_section(pages[logs[issue.title]], "delivery-log",
-                              log_page(ctx, report, len(people)),
-                              ctx.summary("advocacyhub-summary-delivery-log", did))
+        write_log(ctx, pages[logs[issue.title]], "delivery-log", report, len(people),
+                  ctx.summary("advocacyhub-summary-delivery-log", did))
         if report.complete and report.all_final:
             stamp = ctx.now().strftime("%Y-%m-%d")
             ctx.wiki.save(issue, set_status(issue.text or "", STATUS_DELIVERED,

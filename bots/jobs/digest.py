@@ -27,12 +27,14 @@ from bots.core.messages import Messages
 from bots.core.newsletter import IssueRenderer, for_delivery, items_since, period_of, summarise
 from bots.core.plan import Recipient
 from bots.core.records import Record
+from bots.core.render.deliverylog import fitting
+from bots.core.render.paging import size
 from bots.core.render.roster import RosterRenderer
 from bots.core.roster import RosterState, user_token
 from bots.core.wikitext import escape, page_link, user_link
 from bots.jobs import roster
 from bots.jobs.context import JobContext
-from bots.jobs.deliver import log_page
+from bots.jobs.deliver import log_page, write_log
 from bots.jobs.harvest import load_snapshot
 from bots.jobs.index import page_set
 from bots.jobs.messaging import post_to_page, send
@@ -256,12 +258,16 @@ class Digest:
                             "outcomes": [o.__dict__ for o in report.outcomes]})
         del history[:-KEEP_REPORTS]
         self.save_state()
-        blocks = []
-        for entry in reversed(history):
-            report = DeliveryReport(entry["id"], [Outcome(**o) for o in entry["outcomes"]])
-            blocks.append(log_page(self.ctx, report, len(report.outcomes)))
-        self.ctx.wiki.save_section(self.log_page, "digest-log",
-                                   "\n\n".join(blocks), self.summary)
+        reports = [DeliveryReport(entry["id"], [Outcome(**o) for o in entry["outcomes"]])
+                   for entry in reversed(history)]  # newest first
+        blocks = [log_page(self.ctx, r, len(r.outcomes)) for r in reports]
+        shown = fitting(blocks, self.ctx.wiki.page_budget)  # the rest: in the state page
+        if size(shown[0]) > self.ctx.wiki.page_budget:  # the newest alone is too long
+            write_log(self.ctx, self.log_page, "digest-log", reports[0],
+                      len(reports[0].outcomes), self.summary)
+            return
+        self.ctx.wiki.save_section(self.log_page, "digest-log", "\n\n".join(shown),
+                                   self.summary)
 
 
 def run(ctx: JobContext) -> None:

@@ -37,6 +37,8 @@ class PageSet:
         return base if lang == self.base_lang else f"{base}/{lang}"
 
     def language_bar(self, key: str, lang: str, suffix: str = "") -> str:
+        if len(self.languages) < 2:
+            return ""  # a page written in one language only (a delivery log)
         links = []
         for code in self.languages:
             name = escape(language_autonym(code))
