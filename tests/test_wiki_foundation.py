@@ -38,8 +38,11 @@ def test_templates_install_is_idempotent(bot, tmp_path: Path) -> None:
     assert json.loads(stats_path.read_text())["edits"] == 0
     bot.cli("templates", "install", "--stats-json", str(stats_path))
     stats = json.loads(stats_path.read_text())
-    assert set(stats) == {"job", "api_requests", "edits", "pages_read", "records", "errors",
-                          "skipped", "seconds", "result"}
+    assert set(stats) == {"job", "api_requests", "api_warnings", "edits", "pages_read",
+                          "records", "errors", "skipped", "seconds", "result",
+                          "requests_by_kind"}
+    assert stats["api_warnings"] == 0 and sum(stats["requests_by_kind"].values()) == \
+        stats["api_requests"]
     assert stats["edits"] == 0
     assert stats["records"] == 12  # 5 templates, 5 docs, the record marker, newsletter status
     assert 1 <= stats["api_requests"] <= 3  # login check, one batched read (+ paraminfo)
