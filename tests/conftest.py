@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 try:
-    from tests.localwiki import LocalWiki, start_wiki
+    from tests.localwiki import MEDIAWIKI_VERSIONS, LocalWiki, default_mediawiki, start_wiki
 except ModuleNotFoundError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from localwiki import LocalWiki, start_wiki  # type: ignore[no-redef]
+    from localwiki import (  # type: ignore[no-redef]
+        MEDIAWIKI_VERSIONS,
+        LocalWiki,
+        default_mediawiki,
+        start_wiki,
+    )
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--mediawiki", choices=MEDIAWIKI_VERSIONS, default=None,
+                     help="MediaWiki series of every local wiki the tests start "
+                          "(default: $ADVOCACY_MEDIAWIKI, else 1.39)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Through the environment, so that every wiki started (fixtures, tests, subprocesses) is
+    # of this series.
+    os.environ["ADVOCACY_MEDIAWIKI"] = config.getoption("--mediawiki") or default_mediawiki()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"local wikis: MediaWiki {os.environ['ADVOCACY_MEDIAWIKI']}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    terminalreporter.write_line(
+        f"local wikis of this run: MediaWiki {os.environ['ADVOCACY_MEDIAWIKI']}")
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ SQLite, PHP's built-in web server).  Deliberately free of pywikibot so it can be
 imported anywhere::
 
     wiki = start_wiki(Path("/tmp/wiki1"))          # free port picked for you
+    old = start_wiki(Path("/tmp/wiki2"), mediawiki="1.39")   # or "1.43"
     wiki.maint("edit", "--user", "Admin", "Sandbox", input="Hello")
     requests.get(wiki.api_url, params={...})
     wiki.stop()
@@ -22,6 +23,15 @@ from urllib.parse import quote
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCALWIKI_SCRIPT = REPO_ROOT / "scripts" / "localwiki"
+# The MediaWiki series scripts/localwiki can start (1.39: the host's Debian bookworm packages;
+# 1.43: Debian trixie's, in a cached chroot).
+MEDIAWIKI_VERSIONS = ("1.39", "1.43")
+DEFAULT_MEDIAWIKI = "1.39"
+
+
+def default_mediawiki() -> str:
+    """The series new wikis get: ``ADVOCACY_MEDIAWIKI`` (the tests set it from --mediawiki)."""
+    return os.environ.get("ADVOCACY_MEDIAWIKI") or DEFAULT_MEDIAWIKI
 
 # Characters MediaWiki's wfUrlencode() leaves alone in article URLs.
 _URL_SAFE = ";@$!*(),/~:"
@@ -44,9 +54,14 @@ def _run_localwiki(
     *args: str,
     input: str | None = None,
     timeout: float = 600,
+    mediawiki: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = os.environ.copy()
     env["ADVOCACY_WIKI_DIR"] = str(directory)
+    if mediawiki is not None:
+        env["ADVOCACY_MEDIAWIKI"] = mediawiki
+    elif args[:1] != ("start",):  # an existing wiki's own version counts
+        env.pop("ADVOCACY_MEDIAWIKI", None)
     if port is not None:
         env["ADVOCACY_WIKI_PORT"] = str(port)
     else:
@@ -79,6 +94,7 @@ class LocalWiki:
     api_url: str
     admin: tuple[str, str]
     bot: tuple[str, str]
+    mediawiki: str = DEFAULT_MEDIAWIKI  # the series: "1.39" or "1.43"
 
     @property
     def credentials_file(self) -> Path:
@@ -135,22 +151,32 @@ def load_wiki(directory: Path) -> LocalWiki:
         api_url=data["api_url"],
         admin=(data["admin"]["username"], data["admin"]["password"]),
         bot=(data["bot"]["username"], data["bot"]["password"]),
+        mediawiki=data.get("mediawiki", DEFAULT_MEDIAWIKI),
     )
 
 
-def start_wiki(directory: Path, port: int | None = None) -> LocalWiki:
+def start_wiki(directory: Path, port: int | None = None,
+               mediawiki: str | None = None) -> LocalWiki:
     """Create (if needed) and start the wiki in ``directory``; idempotent.
 
     With ``port=None`` a free port is picked (retrying if it gets taken meanwhile).
+    ``mediawiki`` is the series of a new wiki ("1.39" or "1.43"; default
+    :func:`default_mediawiki`); an existing wiki must be of that series.
     """
     directory = Path(directory).resolve()
+    mediawiki = mediawiki or default_mediawiki()
+    if mediawiki not in MEDIAWIKI_VERSIONS:
+        raise ValueError(f"mediawiki must be one of {MEDIAWIKI_VERSIONS}, not {mediawiki!r}")
     if port is None and _run_localwiki(directory, None, "status", timeout=60).returncode == 0:
-        return load_wiki(directory)  # already running: keep its port
+        wiki = load_wiki(directory)  # already running: keep its port
+        if wiki.mediawiki != mediawiki:
+            raise LocalWikiError(f"{directory} runs MediaWiki {wiki.mediawiki}, not {mediawiki}")
+        return wiki
     attempts = 1 if port is not None else 3
     proc: subprocess.CompletedProcess[str] | None = None
     for _ in range(attempts):
         chosen = port if port is not None else free_port()
-        proc = _run_localwiki(directory, chosen, "start")
+        proc = _run_localwiki(directory, chosen, "start", mediawiki=mediawiki)
         if proc.returncode == 0:
             return load_wiki(directory)
         if "already in use" not in proc.stderr:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
 try:
-    from tests.localwiki import LocalWiki, free_port, start_wiki
+    from tests.localwiki import LocalWiki, default_mediawiki, free_port, start_wiki
 except ModuleNotFoundError:  # tests/ is not a package
-    from localwiki import LocalWiki, free_port, start_wiki  # type: ignore[no-redef]
+    from localwiki import (  # type: ignore[no-redef]
+        LocalWiki,
+        default_mediawiki,
+        free_port,
+        start_wiki,
+    )
 
 pytestmark = pytest.mark.wiki
 
@@ -92,9 +99,54 @@ def test_two_wikis_side_by_side(local_wiki: LocalWiki, fresh_wiki: LocalWiki) ->
 def test_stop_stops_the_server(tmp_path_factory: pytest.TempPathFactory) -> None:
     wiki = start_wiki(tmp_path_factory.mktemp("stop_wiki"), free_port())
     assert wiki.is_running()
+    pid = int((wiki.dir / "server.pid").read_text())
+    # A 1.43 wiki's bind mounts live in its own mount namespace, never in the host's.
+    assert str(wiki.dir) not in Path("/proc/mounts").read_text()
     wiki.stop()
     assert not wiki.is_running()
     assert not (wiki.dir / "server.pid").exists()
+    with contextlib.suppress(FileNotFoundError):  # gone, or a zombie waiting to be reaped
+        assert ") Z " in Path(f"/proc/{pid}/stat").read_text()
+    assert str(wiki.dir) not in Path("/proc/mounts").read_text()
     with pytest.raises(requests.ConnectionError):
         requests.get(wiki.api_url, timeout=5)
     wiki.stop()  # stopping a stopped wiki is harmless
+
+
+LUA_MODULE = """local p = {}
+function p.hello(frame)
+    return _VERSION .. ' says ' .. frame.args[1] .. ' ' .. string.upper('ok')
+end
+return p
+"""
+
+
+def test_version_extensions_and_lua(fresh_wiki: LocalWiki) -> None:
+    assert fresh_wiki.mediawiki == default_mediawiki()
+    query = api(fresh_wiki, action="query", meta="siteinfo", siprop="general|extensions")["query"]
+    assert query["general"]["generator"].startswith(f"MediaWiki {fresh_wiki.mediawiki}.")
+    assert {"ParserFunctions", "TemplateData", "Cite", "InputBox", "Scribunto"} <= {
+        ext["name"] for ext in query["extensions"]
+    }
+    # Scribunto runs Lua in Debian's lua5.1 (LuaStandalone) on every version.
+    fresh_wiki.maint("edit", "--user", fresh_wiki.admin[0], "Module:Hello", input=LUA_MODULE)
+    parsed = api(fresh_wiki, action="parse", text="{{#invoke:Hello|hello|wiki}}",
+                 contentmodel="wikitext", prop="text")
+    assert "Lua 5.1 says wiki OK" in parsed["parse"]["text"]
+
+
+def test_both_versions_side_by_side(local_wiki: LocalWiki,
+                                    tmp_path_factory: pytest.TempPathFactory) -> None:
+    if local_wiki.mediawiki == "1.39":
+        pytest.skip("runs when the tests' wikis are 1.43 (a 1.39 wiki needs no chroot)")
+    old = start_wiki(tmp_path_factory.mktemp("old_wiki"), mediawiki="1.39")
+    try:
+        for wiki, series in ((old, "1.39"), (local_wiki, local_wiki.mediawiki)):
+            general = api(wiki, action="query", meta="siteinfo")["query"]["general"]
+            assert general["generator"].startswith(f"MediaWiki {series}.")
+            assert wiki.mediawiki == series
+        old.maint("edit", "--user", old.admin[0], "Only old", input="Hello.")
+        assert "missing" not in api(old, action="query", titles="Only old")["query"]["pages"][0]
+        assert api(local_wiki, action="query", titles="Only old")["query"]["pages"][0]["missing"]
+    finally:
+        old.stop()
