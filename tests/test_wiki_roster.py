@@ -360,3 +360,26 @@ def test_a_long_roster_is_split_and_undone_without_stale_pages(bot, tmp_path) ->
         assert "{|" not in text and "[[:Advocacy Hub/Advocates" in text, part
     assert all(u in bot.text(ROSTER) for u in names)
     assert not [t for t in state(bot)["pages"] if "/All/" in t]
+
+
+def test_accounts_ride_along_with_the_per_user_look_ups(bot) -> None:
+    """users.last_edits: K look-ups carry the next batches of accounts; the batches left
+    are read on their own. Every account comes back, blocked ones with their block."""
+    from bots.jobs.context import job_context
+    from bots.wiki import users
+    from bots.wiki.session import RequestCounter
+
+    names = [f"Rider {i}" for i in range(5)]
+    for name in names:
+        bot.person(name).edit(f"User:{name}", "hello", "first edit")
+    admin = bot.admin()
+    admin.call("POST", action="block", user="Rider 3", expiry="infinite", reason="spam",
+               token=admin.token())
+    with job_context("probe", bot.profile()) as ctx:
+        counter = RequestCounter()
+        looked, accounts = users.last_edits(ctx.site, names[:2], accounts_of=names, batch=2)
+        assert counter.count == 3  # two look-ups with two accounts each, one batch alone
+        counter.close()
+    assert set(looked) == set(names[:2]) and all(e.timestamp for e in looked.values())
+    assert set(accounts) == set(names)
+    assert "blockid" in accounts["Rider 3"] and "blockid" not in accounts["Rider 1"]

@@ -79,25 +79,31 @@ def current_advocates(records: list[Record], renames: Mapping[str, str],
 
 # -- activity -------------------------------------------------------------------------------
 
-def activity(ctx: JobContext, names: list[str], infos: Mapping[str, dict],
+def activity(ctx: JobContext, names: list[str], infos: dict[str, dict],
              recent: Mapping[str, str], state: RosterState,
              cfg: RosterConfig) -> dict[str, Decision]:
-    """The state machine's decision for every advocate: accounts and recent changes were read
-    in bulk; only advocates not seen in recent changes get a per-user look-up."""
+    """The state machine's decision for every advocate: accounts and recent changes are read
+    in bulk; only advocates not seen in recent changes get a per-user look-up, and the
+    accounts not read yet (``infos`` has the first batch) ride along with those look-ups."""
     site = ctx.site
     now = ctx.now()
     centralauth = site.has_extension("CentralAuth")
+    unread = [n for n in names if n not in infos]
     lookup, cached = [], []
     for name in names:
-        acct = account_from_api(infos.get(name))
-        if name in recent or not acct.exists or acct.blocked:
+        if name in recent:
             continue
-        if acct.editcount > 0 or centralauth:  # never edited: nothing to look up (but locks)
-            if needs_lookup(state.advocates.get(name), now, cfg, locks=centralauth):
-                lookup.append(name)
-            else:
-                cached.append(name)
-    looked = users.last_edits(site, lookup, centralauth=centralauth)
+        if name in infos:  # known already: no look-up for a missing or blocked account
+            acct = account_from_api(infos[name])
+            if not acct.exists or acct.blocked or not (acct.editcount > 0 or centralauth):
+                continue
+        if needs_lookup(state.advocates.get(name), now, cfg, locks=centralauth):
+            lookup.append(name)
+        else:
+            cached.append(name)
+    looked, more = users.last_edits(site, lookup, centralauth=centralauth, accounts_of=unread,
+                                    batch=ctx.wiki.batch_size)
+    infos.update(more)
     log.info("roster activity: %d advocates, %d seen in recent changes, %d looked up, %d "
              "known from an earlier look-up", len(names), sum(n in recent for n in names),
              len(lookup), len(cached))
@@ -106,6 +112,8 @@ def activity(ctx: JobContext, names: list[str], infos: Mapping[str, dict],
         found = looked.get(name)
         entry = state.advocates.get(name)
         acct = account_from_api(infos.get(name), found.global_info if found else None)
+        if found is not None and (not acct.exists or acct.blocked):
+            found = None  # looked up before its account was read: the account decides
         known = entry.last_edit if entry is not None and name in cached else ""
         last = parse_time(recent.get(name) or (found.timestamp if found else "") or known)
         decision = decide(name, acct, last, entry, now, cfg)
@@ -220,7 +228,6 @@ def run(ctx: JobContext) -> RosterState:
     names = sorted(advocates)
     ctx.stats.records = len(names)
     infos = {n: survey.accounts[n] for n in names if n in survey.accounts}
-    infos.update(users.accounts(ctx.site, [n for n in names if n not in infos], batch))
 
     decisions = activity(ctx, names, infos, survey.recent, state, cfg)
     noticed_now = send_notices(ctx, decisions, advocates, cfg)

@@ -1,11 +1,12 @@
 """What the wiki knows about accounts, read in bulk.
 
-For N advocates of whom K did not edit within the recent-changes window, a roster run costs:
-one multi-module request for recent changes (5,000 changes a request for a bot), the rename
-log and the first 500 accounts (blocks, edit counts, registration); ceil(N/500) - 1 more for
-the other accounts; and K per-user look-ups of the last edit (none for accounts that never
-edited or are blocked). Where the wiki has CentralAuth, the per-user look-up also asks for the
-global lock, in the same request.
+For N advocates of whom K need a look-up of their last edit (not seen in the recent-changes
+window, and not remembered from an earlier look-up), a roster run costs: one multi-module
+request for recent changes (5,000 changes a request for a bot), the rename log and the first
+500 accounts; K per-user look-ups of the last edit, each carrying the next 500 accounts
+(list=users in the same request); and one request per 500 accounts left when the look-ups
+are done: max(K, ceil(N/500) - 1) after the first. Where the wiki has CentralAuth, the
+per-user look-up also asks for the global lock, in the same request.
 """
 
 from __future__ import annotations
@@ -120,22 +121,38 @@ class LastEdit:
 
 
 def last_edits(site: pywikibot.site.APISite, names: Sequence[str], *,
-               centralauth: bool = False) -> dict[str, LastEdit]:
-    """The newest edit of each user: one request per user (the API sorts several users'
-    contributions together, so a batch cannot say who edited last), with the global lock in
-    the same request where the wiki has CentralAuth."""
+               centralauth: bool = False, accounts_of: Sequence[str] = (), batch: int = 500,
+               ) -> tuple[dict[str, LastEdit], dict[str, dict]]:
+    """The newest edit of each user in ``names``: one request per user (the API sorts several
+    users' contributions together, so a batch cannot say who edited last), with the global
+    lock in the same request where the wiki has CentralAuth. The accounts of
+    ``accounts_of`` ride along, ``batch`` a request (list=users in the same query), and
+    those left when the look-ups are done are read on their own: (last edits, name as given
+    -> list=users' answer)."""
     out: dict[str, LastEdit] = {}
+    chunks = [list(accounts_of[i:i + batch]) for i in range(0, len(accounts_of), batch)]
+    answers: dict[str, dict] = {}
+    normalized: dict[str, str] = {}
+    carried: list[str] = []
     for name in names:
         params: dict[str, Any] = {"list": "usercontribs", "ucuser": name, "uclimit": 1,
                                   "ucprop": "timestamp"}
         if centralauth:
             params.update(meta="globaluserinfo", guiuser=name)
-        data = site.simple_request(action="query", formatversion=2, **params).submit()
-        q = data.get("query", {})
-        contribs = q.get("usercontribs", [])
-        out[name] = LastEdit(contribs[0]["timestamp"] if contribs else "",
-                             q.get("globaluserinfo") if centralauth else None)
-    return out
+        if chunks:
+            carried += chunks[0]
+            params.update(list="usercontribs|users", ususers=chunks.pop(0), usprop=USPROP)
+        for q in query_all(site, **params):
+            _collect_users(q, answers, normalized)
+            if name in out:
+                continue  # a continuation of list=users only
+            contribs = q.get("usercontribs", [])
+            out[name] = LastEdit(contribs[0]["timestamp"] if contribs else "",
+                                 q.get("globaluserinfo") if centralauth else None)
+    found = _by_given_name(carried, answers, normalized)
+    for chunk in chunks:
+        found.update(accounts(site, chunk, batch))
+    return out, found
 
 
 def revisions_between(site: pywikibot.site.APISite, title: str, after_revid: int,
