@@ -48,9 +48,10 @@ def test_labels_read_well() -> None:
     assert _segment("Sale of data", 2) == "Sa"
     assert _segment("S", 2) == "S-"
     assert _segment("2019 reform", 1) == "2"
-    assert _segment("中文", 1) == OTHER
-    parts = split(["b", "a", "中"], [10, 10, 10], 15)
-    assert [p.label for p in parts] == ["A", "B", OTHER]
+    assert _segment("中文", 1) == "中" and _segment("Дело", 2) == "Де"  # any script
+    assert _segment("«Quoted»", 1) == OTHER and _segment("📚 case", 1) == OTHER
+    parts = split(["b", "a", "中", "«x»"], [10, 10, 10, 10], 15)
+    assert [p.label for p in parts] == ["A", "B", "中", OTHER]
 
 
 def test_below_the_budget_nothing_changes() -> None:

@@ -161,3 +161,16 @@ def test_any_mix_of_markup_characters_is_inert_and_reads_as_typed(value: str) ->
     out = escape(value, None)
     _assert_inert(out)
     assert html.unescape(out) == " ".join(value.split())
+
+
+@pytest.mark.parametrize("protocol", ["bitcoin:", "ftp://", "ftps://", "geo:", "git://",
+                                      "gopher://", "http://", "https://", "irc://", "ircs://",
+                                      "magnet:", "mailto:", "matrix:", "mms://", "news:",
+                                      "nntp://", "redis://", "sftp://", "sip:", "sips:", "sms:",
+                                      "ssh://", "svn://", "tel:", "telnet://", "urn:",
+                                      "worldwind://", "xmpp:"])
+def test_no_protocol_of_mediawiki_becomes_a_free_link(protocol: str) -> None:
+    """MediaWiki's default $wgUrlProtocols (1.39 and 1.43): none survives as "proto:"."""
+    out = escape(f"call {protocol}example.org now")
+    assert f"{protocol.split(':')[0]}:" not in out.lower()
+    assert html.unescape(out) == f"call {protocol}example.org now"

@@ -154,8 +154,11 @@ class Snapshot:
             "delta": {p: [r.to_json() for r in recs] for p, recs in sorted(self.delta.items())},
         })
 
-    def shard_payloads(self) -> list[str]:
-        """The records of ``base`` as tables, split into shards by count and size."""
+    def shard_payloads(self, max_bytes: int | None = None) -> list[str]:
+        """The records of ``base`` as tables, split into shards by count and by size (at
+        most ``max_bytes`` stored, SHARD_MAX_BYTES by default, but for a single record
+        longer than that)."""
+        max_bytes = SHARD_MAX_BYTES if max_bytes is None else max_bytes
         records = [rec for page in sorted(self.base) for rec in self.base[page]]
         fields = sorted({name for rec in records for name in rec.fields})
         header = {"version": VERSION, "description": SHARD_DESCRIPTION,
@@ -167,7 +170,7 @@ class Snapshot:
             row = _row(rec, fields)
             length = stored_size(row, depth=2) + 2  # the row's indentation, comma and newline
             if shards[-1] and (len(shards[-1]) >= SHARD_MAX_RECORDS
-                               or size + length > SHARD_MAX_BYTES):
+                               or size + length > max_bytes):
                 shards.append([])
                 size = empty
             shards[-1].append(row)

@@ -22,10 +22,11 @@ from urllib.parse import quote
 _UNSAFE = re.compile(r"[\[\]{}|<>]|(['~_=!])\1+|^['~_=!]|['~_=!]$")
 _SPACE = re.compile(r"[\s\u2028\u2029]+")
 ELLIPSIS = "…"
-# Free external links (MediaWiki links a bare "https://…" or "mailto:…") and magic links
+# Free external links (MediaWiki links a bare "https://…" or "mailto:…": every protocol of
+# MediaWiki's default $wgUrlProtocols) and magic links
 # (ISBN, RFC, PMID): the colon or the space after the word is written as a reference.
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftps?|sftp|mailto|irc|ircs|news|nntp|telnet|gopher|"
-                       r"ssh|svn|git|mms|xmpp|sips?|tel|urn|geo|magnet|bitcoin|matrix|"
+                       r"ssh|svn|git|mms|xmpp|sips?|sms|tel|urn|geo|magnet|bitcoin|matrix|"
                        r"worldwind|redis)(:)|\b(ISBN|RFC|PMID)(\s)")
 
 

@@ -20,7 +20,7 @@ import pywikibot
 from bots.core.parse import find_records
 from bots.core.records import Problem, Record
 from bots.core.schema import Schema
-from bots.core.snapshot import EMPTY_SHARD, Snapshot, sha1
+from bots.core.snapshot import EMPTY_SHARD, SHARD_MAX_BYTES, Snapshot, sha1
 from bots.core.times import parse_time
 from bots.core.wikitemplates import RECORD_MARKER
 from bots.jobs.context import JobContext
@@ -28,6 +28,7 @@ from bots.paths import CONFIG_DIR
 from bots.progress import progress
 from bots.wiki.pages import (
     PageText,
+    StateDamaged,
     fetch_texts,
     prefetched,
     template_redirects,
@@ -73,7 +74,14 @@ def parse_head(head: PageText) -> Snapshot | None:
 
 
 def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None]:
-    head = ctx.wiki.read_one(ctx.profile.state_page(HEAD))
+    """The head, and the snapshot it describes (None: none yet, or a head whose parts are
+    damaged, which the full harvest this leads to rebuilds)."""
+    title = ctx.profile.state_page(HEAD)
+    try:
+        head = ctx.wiki.read_one(title)
+    except StateDamaged as exc:
+        log.error("%s: rebuilding the snapshot", exc)
+        return ctx.wiki.read_one(title, join=False), None
     return head, parse_head(head)
 
 
@@ -235,14 +243,16 @@ def incremental_harvest(ctx: JobContext, snap: Snapshot) -> bool:
 def write_snapshot(ctx: JobContext, head: PageText, snap: Snapshot, *, shards: bool) -> None:
     summary = ctx.summary("advocacyhub-summary-snapshot", len(snap.revids))
     if shards:
-        payloads = snap.shard_payloads()
+        # Below the page budget (a lower one than the default too): never stored in parts.
+        payloads = snap.shard_payloads(min(SHARD_MAX_BYTES, ctx.wiki.page_budget * 95 // 100))
         titles = [shard_title(ctx, i + 1) for i in range(len(payloads))]
         hashes = [sha1(p) for p in payloads]
         stale = [t for i, t in enumerate(titles)
                  if i >= len(snap.shard_sha1) or snap.shard_sha1[i] != hashes[i]
                  or snap.shard_titles[i:i + 1] != [t]]
         known = set(snap.shard_titles)  # pages that exist already; the rest are created
-        current = ctx.wiki.read([t for t in stale if t in known])
+        # Shards are rebuilt whole: a damaged one (its parts) is overwritten, not read.
+        current = ctx.wiki.read([t for t in stale if t in known], join=False)
         current.update({t: ctx.wiki.missing(t) for t in stale if t not in known})
         for title, payload in zip(titles, payloads, strict=True):
             if title in current:
@@ -284,12 +294,19 @@ def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
             dirty = False
         if dirty:
             if snap.needs_compaction():
-                whole = load_snapshot(ctx)
-                whole.delta.update(snap.delta)
-                # what this run learnt (the shards are as of the last full harvest)
-                whole.revids, whole.counts = snap.revids, snap.counts
-                whole.rc_from, whole.last_rcid = snap.rc_from, snap.last_rcid
-                snap = whole.compacted()
+                try:
+                    whole: Snapshot | None = load_snapshot(ctx)
+                except StateDamaged as exc:  # a shard's parts: rebuild all from the wiki
+                    log.error("%s: rebuilding the snapshot", exc)
+                    whole = None
+                if whole is None:
+                    snap = full_harvest(ctx, old)
+                else:
+                    whole.delta.update(snap.delta)
+                    # what this run learnt (the shards are as of the last full harvest)
+                    whole.revids, whole.counts = snap.revids, snap.counts
+                    whole.rc_from, whole.last_rcid = snap.rc_from, snap.last_rcid
+                    snap = whole.compacted()
                 write_snapshot(ctx, head, snap, shards=True)
             else:
                 write_snapshot(ctx, head, snap, shards=False)

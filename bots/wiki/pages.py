@@ -25,6 +25,7 @@ from pywikibot.data import api
 from bots.config import Profile
 from bots.core import markers
 from bots.core.exclusion import bot_may_edit
+from bots.core.snapshot import stored_size
 from bots.core.stats import RunStats
 
 log = logging.getLogger(__name__)
@@ -95,15 +96,16 @@ def json_parts(title: str, text: str | None) -> dict | None:
 
 
 def split_json_text(text: str, budget: int) -> list[str]:
-    """``text`` as JSON strings of at most ``budget`` bytes each (a JSON page must hold valid
-    JSON; escaping can double a character's bytes, so each piece is measured)."""
+    """``text`` as JSON strings of at most ``budget`` bytes each as MediaWiki stores them (a
+    JSON page must hold valid JSON; escaping, and MediaWiki's own \u003C for <, > and &, can
+    make a character six bytes, so each piece is measured in its stored form)."""
     pieces, i = [], 0
     step = max(1, budget // 2)
     while i < len(text):
         n = step
         while True:
             piece = json.dumps(text[i:i + n], ensure_ascii=False)
-            if len(piece.encode()) <= budget or n == 1:
+            if stored_size(text[i:i + n]) <= budget or n == 1:
                 break
             n //= 2
         pieces.append(piece)
@@ -280,7 +282,7 @@ class WikiClient:
             self._edits_since_check += 1
             return
         seen, self._shutoff_seen = self._shutoff_seen, None
-        if seen is not None and time.monotonic() - seen[0] < 60:
+        if seen is not None and time.monotonic() - seen[0] < self.shutoff_seconds:
             page = seen[1]  # read moments ago, with the job's first batch of pages
         else:
             page = self.read_one(self.shutoff_page)
@@ -304,7 +306,7 @@ class WikiClient:
     def page(self, title: str) -> pywikibot.Page:
         return pywikibot.Page(self.site, title)
 
-    def read(self, titles: Iterable[str]) -> dict[str, PageText]:
+    def read(self, titles: Iterable[str], *, join: bool = True) -> dict[str, PageText]:
         """Current text of many pages, ``batch_size`` titles a request (missing pages included,
         with ``text=None``). Keys are the titles as given."""
         wanted = {self.page(t).title(): t for t in dict.fromkeys(titles)}
@@ -334,15 +336,21 @@ class WikiClient:
             if page.page.title() in self.overlay:
                 result[given] = PageText(page.title, self.overlay[page.page.title()],
                                          page.revid, page.timestamp, page.page)
-        self._join_parts(result)
+        self._join_parts(result, join)
         return result
 
-    def _join_parts(self, result: dict[str, PageText]) -> None:
+    def _join_parts(self, result: dict[str, PageText], join: bool = True) -> None:
         """A long JSON state page is a head naming its parts (see :meth:`save`): read the
-        parts of every such page of a batch together, and give each page its whole text."""
+        parts of every such page of a batch together, and give each page its whole text.
+        Without ``join``, the head's own text and the titles of its parts (for a writer that
+        replaces the whole text: a damaged part does not stop it)."""
         heads = {given: parts for given, page in result.items()
                  if (parts := json_parts(page.title, page.text)) is not None}
         if not heads:
+            return
+        if not join:
+            for given, parts in heads.items():
+                result[given].parts = tuple(parts["titles"])
             return
         texts = self.read([t for parts in heads.values() for t in parts["titles"]])
         for given, parts in heads.items():
@@ -350,7 +358,8 @@ class WikiClient:
             whole = "".join(json.loads(p) for p in pieces) if None not in pieces else None
             if whole is None or sha1(whole) != parts["sha1"]:
                 raise StateDamaged(f"[[{result[given].title}]]: its parts {parts['titles']} "
-                                   "are missing or were edited; restore them from the history")
+                                   "are missing or were edited; restore them from the history (the "
+                                   "snapshot: `run harvest --full` rebuilds it)")
             head = result[given]
             result[given] = PageText(head.title, whole, head.revid, head.timestamp, head.page,
                                      tuple(parts["titles"]))
@@ -383,11 +392,13 @@ class WikiClient:
         """A page known not to exist (no request made to confirm it)."""
         return PageText(title, None, 0, "", self.page(title))
 
-    def read_one(self, title: str) -> PageText:
-        return self.read([title])[title]
+    def read_one(self, title: str, *, join: bool = True) -> PageText:
+        return self.read([title], join=join)[title]
 
-    def save(self, current: PageText, new_text: str, summary: str) -> bool:
-        """Write ``new_text`` over ``current``; True when the wiki made a new revision."""
+    def save(self, current: PageText, new_text: str, summary: str, *,
+             plain: bool = False) -> bool:
+        """Write ``new_text`` over ``current``; True when the wiki made a new revision.
+        ``plain``: never as parts (a part itself, or the head naming them)."""
         title = current.page.title()
         if not (self.profile.may_write(title) or title in self.also_allowed):
             raise WriteRefused(
@@ -396,7 +407,7 @@ class WikiClient:
         if same_content(title, old, new_text):
             return False
         if title.endswith(".json") and len(new_text.encode()) > self.page_budget \
-                and not self.dry_run:
+                and not self.dry_run and not plain:
             return self._save_parts(current, new_text, summary)
         if not bot_may_edit(current.text, self.site.username()):
             raise ExcludedByTemplate(f"[[{title}]] excludes this bot ({{{{bots}}}}/{{{{nobots}}}})")
@@ -461,17 +472,22 @@ class WikiClient:
         text's SHA-1. Parts alternate between two sets (``a1``, ``a2`` ... and ``b1`` ...):
         a run killed while writing them leaves the head, and the set it names, as they were."""
         title = current.page.title()
+        if not current.exists:  # assumed missing by the caller: know which set it names
+            fresh = self.read_one(title, join=False)
+            if fresh.exists:
+                current.text, current.revid, current.parts = (fresh.text, fresh.revid,
+                                                              fresh.parts)
         slot = "b" if current.parts and current.parts[0].endswith(("/a1.json", "-a1.json")) \
             else "a"
         pieces = split_json_text(new_text, self.page_budget)
         titles = [f"{title[:-len('.json')]}/part-{slot}{i}.json" for i in range(1, len(pieces) + 1)]
-        existing = self.read(titles)  # one request for every part
+        existing = self.read(titles, join=False)  # one request for every part
         for part_title, piece in zip(titles, pieces, strict=True):
-            self.save(existing[part_title], piece, summary)
+            self.save(existing[part_title], piece, summary, plain=True)
         head = json.dumps({PARTS_KEY: {"titles": titles, "sha1": sha1(new_text)}})
         bare = PageText(current.title, current.text, current.revid, current.timestamp,
                         current.page)
-        saved = self.save(bare, head, summary)
+        saved = self.save(bare, head, summary, plain=True)
         current.text, current.revid, current.parts = new_text, bare.revid, tuple(titles)
         return saved
 

@@ -2,11 +2,12 @@
 
 A generated page over the budget (512 KiB by default; MediaWiki refuses 2 MiB, and a page of
 megabytes is slow to save and to read) is split by the first character of each item's key
-(``A``, ``B`` ... ``0`` ... ``Other``), and a part still over the budget by its next character
-(``Sa``, ``Se`` ...). The split is decided by the keys alone, never by positions: adding one
-item changes only the sub-page it falls in (and the overview's counts), so edits do not churn.
-A part whose keys cannot be told apart further is cut into numbered pieces, the one place
-where positions count.
+(``A``, ``B`` ... ``0`` ... ``Д``, ``中`` ... ``Other`` for keys that start with neither a
+letter nor a digit), and a part still over the budget by its next character (``Sa``,
+``Se``). The split is decided by the keys alone, never by positions: adding one item changes
+only the sub-page it falls in (and the overview's counts), so edits do not churn. A part
+whose keys cannot be told apart further is cut into numbered pieces, the one place where
+positions count.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 
 PAGE_BUDGET = 512 * 1024  # bytes of wikitext per generated page
 OTHER = "Other"  # the part for keys that do not start with a Latin letter or a digit
-MAX_DEPTH = 32  # characters; deeper than any title prefix shared by many cases
+MAX_DEPTH = 100  # characters: deeper than any title prefix shared by many cases, and a
+# sub-page's title stays within MediaWiki's 255 bytes
 
 
 def size(text: str) -> int:
@@ -31,13 +33,15 @@ def fold(key: str) -> str:
 
 
 def _segment(key: str, depth: int) -> str:
-    """The bucket label of ``key`` at ``depth`` characters."""
+    """The bucket label of ``key`` at ``depth`` characters: letters and digits of any script
+    as they are (``Д``, ``中`` ...), anything else as ``-``; keys that start with neither are
+    ``Other``."""
     folded = fold(key)
-    if not folded or not (folded[0].isascii() and folded[0].isalnum()):
+    if not folded or not folded[0].isalnum():
         return OTHER if depth == 1 else OTHER + "-" * (depth - 1)
     out = []
     for ch in folded[:depth]:
-        out.append(ch if ch.isascii() and ch.isalnum() else "-")
+        out.append(ch if ch.isalnum() else "-")
     out += ["-"] * (depth - len(out))
     label = "".join(out)
     return label[:1].upper() + label[1:]
