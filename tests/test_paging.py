@@ -186,3 +186,18 @@ def test_a_long_delivery_log_is_split_by_username() -> None:
     assert log.pages_of(small, 5, 20_000) == {"": log.text(small, 5)}
     assert fitting(["a" * 10, "b" * 10, "c" * 10], 25) == ["a" * 10, "b" * 10]
     assert fitting(["a" * 100], 25) == ["a" * 100]  # the newest is always there
+
+
+def test_an_issue_lists_at_most_max_items_of_each_kind_and_counts_the_rest() -> None:
+    from bots.core.newsletter import IssueItems, IssueRenderer
+
+    items = IssueItems(new_cases=cases(3000))
+    issue = IssueRenderer(SCHEMA, Messages("en"), max_items=50,
+                          more="[[:Advocacy Hub/Cases|the case index]]")
+    text = issue.generated(items, "2026-12")
+    assert text.count("\n* [[:Advocacy Hub/Cases/") == 50
+    assert "…and 2950 more: see [[:Advocacy Hub/Cases|the case index]]." in text
+    assert size(text) < 64_000  # a month of 3,000 new cases is still a short issue
+    few = IssueRenderer(SCHEMA, Messages("en"), max_items=50).generated(
+        IssueItems(new_cases=cases(3)), "2026-12")
+    assert "more:" not in few and few.count("\n* [[:") == 3

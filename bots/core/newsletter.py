@@ -111,12 +111,28 @@ def items_since(records: Sequence[Record], baseline: dict, now: datetime,
     return items
 
 
+MAX_ITEMS = 50  # entries a list of an issue or digest shows; the rest are counted
+
+
 class IssueRenderer:
-    def __init__(self, schema: Schema, msgs: Messages) -> None:
+    """An issue's (or a digest's) generated lists. Each shows at most ``max_items`` entries
+    and then how many more there are, with ``more`` (a link to the case index): a month
+    with thousands of new cases still makes a readable issue of bounded size."""
+
+    def __init__(self, schema: Schema, msgs: Messages, *, max_items: int = MAX_ITEMS,
+                 more: str = "") -> None:
         self.schema = schema
         self.msgs = msgs
         self.cells = CellRenderer(schema, msgs)
         self.case = schema.kinds["case"]
+        self.max_items = max_items
+        self.more = more
+
+    def _more(self, total: int) -> list[str]:
+        left = total - self.max_items
+        if left <= 0:
+            return []
+        return ["* ''" + self.msgs("advocacyhub-newsletter-more", left, self.more or "–") + "''"]
 
     def _case_line(self, r: Record) -> str:
         where = ", ".join(self.cells.value_label(self.case.fields["jurisdiction"], j)
@@ -143,14 +159,15 @@ class IssueRenderer:
             return m("advocacyhub-newsletter-nothing", period)
         if items.new_cases:
             out.append(heading(m("advocacyhub-newsletter-new-cases", len(items.new_cases))))
-            for pillar, cases in self._by_pillar(items.new_cases).items():
+            for pillar, cases in self._by_pillar(items.new_cases[:self.max_items]).items():
                 out.append(heading(m(f"advocacyhub-pillar-{pillar}"), 3))
                 out += [self._case_line(r) for r in cases]
+            out += self._more(len(items.new_cases))
         if items.changed_cases:
             out.append(heading(m("advocacyhub-newsletter-changed-cases",
                                  len(items.changed_cases))))
             status, outcome = self.case.fields["status"], self.case.fields["outcome"]
-            for r, before in items.changed_cases:
+            for r, before in items.changed_cases[:self.max_items]:
                 change = []
                 for fld, key in ((status, "status"), (outcome, "outcome")):
                     if before.get(key) != r.get(key):
@@ -160,23 +177,28 @@ class IssueRenderer:
                                         self.cells.value_label(fld, r.get(key) or "-")))
                 out.append(f"* {page_link(r.page, r.get('title') or r.page)}: "
                            f"{escape('; '.join(change))}")
+            out += self._more(len(items.changed_cases))
         if items.new_advocates:
             out.append(heading(m("advocacyhub-newsletter-new-advocates",
                                  len(items.new_advocates))))
-            out.append(", ".join(user_link(r.get("user")) for r in items.new_advocates))
+            out.append(", ".join(user_link(r.get("user"))
+                                 for r in items.new_advocates[:self.max_items]))
+            out += self._more(len(items.new_advocates))
         if items.upcoming_events:
             out.append(heading(m("advocacyhub-newsletter-events", len(items.upcoming_events))))
-            for r in items.upcoming_events:
+            for r in items.upcoming_events[:self.max_items]:
                 where = m("advocacyhub-newsletter-online") if r.get("online") == "yes" \
                     else r.get("place")
                 out.append(f"* {escape(r.get('start').replace('T', ' '))} – "
                            f"{page_link(r.page, r.get('title'))} ({escape(where)})")
+            out += self._more(len(items.upcoming_events))
         if items.new_resources:
             out.append(heading(m("advocacyhub-newsletter-resources", len(items.new_resources))))
             kind = self.schema.kinds["resource"].fields["kind"]
-            for r in items.new_resources:
+            for r in items.new_resources[:self.max_items]:
                 out.append(f"* {page_link(r.page, r.get('title'))} "
                            f"({escape(self.cells.value_label(kind, r.get('kind')))})")
+            out += self._more(len(items.new_resources))
         return "\n".join(out)
 
     def skeleton(self, period: str) -> str:

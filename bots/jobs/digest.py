@@ -24,7 +24,7 @@ from bots.core.digest import (
 )
 from bots.core.matching import suggest
 from bots.core.messages import Messages
-from bots.core.newsletter import IssueRenderer, for_delivery, items_since, period_of, summarise
+from bots.core.newsletter import for_delivery, items_since, period_of, summarise
 from bots.core.plan import Recipient
 from bots.core.records import Record
 from bots.core.render.deliverylog import fitting
@@ -38,6 +38,7 @@ from bots.jobs.deliver import log_page, write_log
 from bots.jobs.harvest import load_snapshot
 from bots.jobs.index import page_set
 from bots.jobs.messaging import post_to_page, send
+from bots.jobs.newsletter import issue_renderer
 
 log = logging.getLogger(__name__)
 STATE = "Digest.json"
@@ -184,7 +185,7 @@ class Digest:
         threads = discussions(changes, ctx.profile.root)
         documents = document_changes(changes, list(self.cfg.get("living_documents", [])))
         body = [msgs("advocacyhub-digest-intro", pending["since"][:10], pending["until"][:10])]
-        generated = IssueRenderer(ctx.schema, msgs).generated(items, pending["period"])
+        generated = issue_renderer(ctx, msgs).generated(items, pending["period"])
         body.append(for_delivery(generated) if not items.empty
                     else msgs("advocacyhub-digest-nothing"))
         if threads:
@@ -222,7 +223,7 @@ class Digest:
             langs = [lang for lang in adv.get_list("languages")
                      if lang in self.ctx.profile.languages]
             msgs = Messages(langs[0] if langs else self.ctx.profile.language)
-            generated = IssueRenderer(self.ctx.schema, msgs).generated(mine, pending["period"])
+            generated = issue_renderer(self.ctx, msgs).generated(mine, pending["period"])
             body = "\n".join([msgs("advocacyhub-digest-personal-intro", pending["since"][:10],
                                    pending["until"][:10]), for_delivery(generated)])
             messages[user] = (msgs("advocacyhub-digest-personal-heading", pending["period"]),

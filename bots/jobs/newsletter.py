@@ -20,6 +20,7 @@ from bots.core.newsletter import (
     period_of,
     summarise,
 )
+from bots.core.wikitext import page_link
 from bots.jobs.context import JobContext
 from bots.jobs.harvest import load_snapshot
 
@@ -30,6 +31,17 @@ SECTION = "newsletter"
 
 def settings(ctx: JobContext) -> dict:
     return ctx.profile.data.get("newsletter", {})
+
+
+def issue_renderer(ctx: JobContext, msgs: Messages) -> IssueRenderer:
+    """The renderer of issues and digests: lists capped at ``[newsletter] max_items``, the
+    rest counted, with a link to the case index in the reader's language."""
+    from bots.jobs.index import page_set  # the hub's page titles
+
+    lang = msgs.lang if msgs.lang in ctx.profile.languages else ctx.profile.language
+    index = page_link(page_set(ctx).title("cases", lang), msgs("advocacyhub-newsletter-index-link"))
+    return IssueRenderer(ctx.schema, msgs, max_items=int(settings(ctx).get("max_items", 50)),
+                         more=index)
 
 
 def issue_title(ctx: JobContext, period: str, lang: str | None = None) -> str:
@@ -61,7 +73,7 @@ def run(ctx: JobContext) -> None:
         log.info("issue %s is %s: not regenerated", period, status)
     else:
         for lang, title in zip(langs, titles, strict=True):
-            renderer = IssueRenderer(ctx.schema, Messages(lang))
+            renderer = issue_renderer(ctx, Messages(lang))
             body = renderer.generated(items, period)
             page = pages[title]
             if not page.exists:
