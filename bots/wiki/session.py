@@ -66,6 +66,11 @@ class ApiWarnings(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.seen: list[str] = []
+        # pywikibot clears its logger's handlers when it sets up its logging, on its first
+        # message if nobody did before (bots.logsetup does): set up first, then listen.
+        import pywikibot.bot
+
+        pywikibot.bot.init_handlers()
         self._logger = logging.getLogger("pywiki")
         self._logger.addHandler(self)
 
