@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pywikibot
@@ -214,11 +214,23 @@ def execute(wiki: WikiClient, plan: Plan, message: Message, budget: PostBudget,
     delivery's hidden marker. Only users' talk pages, or the one ``allowed_page`` the caller
     names from its configuration."""
     done = Executed(list(plan.outcomes))
+    posts = list(plan.posts)
+    bar = iter(progress(range(len(posts)), len(posts), "posts"))
+    try:
+        return _execute(wiki, posts, message, budget, optout_category, allowed_page, done,
+                        bar)
+    finally:
+        if posts and done.stopped == "":
+            next(bar, None)  # the last post counted: the bar ends at N/N
+        bar.close()  # type: ignore[attr-defined]
+
+
+def _execute(wiki: WikiClient, posts: list[Post], message: Message, budget: PostBudget,
+             optout_category: str, allowed_page: str | None, done: Executed,
+             bar: Iterator[int]) -> Executed:
     site = wiki.site
     bot = site.username()
     limit = titles_limit(site)
-    posts = list(plan.posts)
-    bar = iter(progress(range(len(posts)), len(posts), "posts"))
     posted, posting_seconds = 0, 0.0
     i = 0
     while i < len(posts):
