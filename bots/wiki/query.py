@@ -26,29 +26,29 @@ def titles_limit(site: pywikibot.site.APISite) -> int:
     return 500 if site.has_right("apihighlimits") else 50
 
 
-def latest_revids(site: pywikibot.site.APISite, titles: list[str], batch: int = 500,
-                  ) -> dict[str, int]:
-    """title -> the id of its latest revision (0: the page does not exist), ``batch`` titles
-    a request, no page text."""
-    out: dict[str, int] = {}
+def page_info(site: pywikibot.site.APISite, titles: list[str], batch: int = 500,
+              ) -> dict[str, tuple[int, int]]:
+    """title -> (the id of its latest revision, its length in bytes), both 0 for a page that
+    does not exist, or -1 as the length; ``batch`` titles a request, no page text."""
+    out: dict[str, tuple[int, int]] = {}
     for i in range(0, len(titles), batch):
         for q in query_all(site, prop="info", titles=titles[i:i + batch]):
             normalized = {n["to"]: n["from"] for n in q.get("normalized", [])}
             for page in q.get("pages", []):
                 title = normalized.get(page["title"], page["title"])
-                out[title] = int(page.get("lastrevid") or 0)
+                missing = bool(page.get("missing"))
+                out[title] = (int(page.get("lastrevid") or 0),
+                              -1 if missing else int(page.get("length") or 0))
     return out
+
+
+def latest_revids(site: pywikibot.site.APISite, titles: list[str], batch: int = 500,
+                  ) -> dict[str, int]:
+    """title -> the id of its latest revision (0: the page does not exist)."""
+    return {t: revid for t, (revid, _) in page_info(site, titles, batch).items()}
 
 
 def page_lengths(site: pywikibot.site.APISite, titles: list[str], batch: int = 500,
                  ) -> dict[str, int]:
-    """title -> its length in bytes (-1: the page does not exist), ``batch`` titles a
-    request, no page text."""
-    out: dict[str, int] = {}
-    for i in range(0, len(titles), batch):
-        for q in query_all(site, prop="info", titles=titles[i:i + batch]):
-            normalized = {n["to"]: n["from"] for n in q.get("normalized", [])}
-            for page in q.get("pages", []):
-                title = normalized.get(page["title"], page["title"])
-                out[title] = -1 if page.get("missing") else int(page.get("length") or 0)
-    return out
+    """title -> its length in bytes (-1: the page does not exist)."""
+    return {t: length for t, (_, length) in page_info(site, titles, batch).items()}

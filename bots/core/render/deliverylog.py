@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from bots.core.delivery import ALREADY, DELIVERED, FAILED, SKIPPED, DeliveryReport
 from bots.core.messages import Messages
 from bots.core.render.pages import PageSet, PartLinks
-from bots.core.render.paging import PAGE_BUDGET, Layout, Part, size
+from bots.core.render.paging import PAGE_BUDGET, Layout, size
 from bots.core.render.tables import table_parts
 from bots.core.wikitext import escape, page_link
 
@@ -58,17 +58,11 @@ class DeliveryLog(PartLinks):
         layout = Layout(budget, solo=True)
         names, (head, blocks, end) = self._rows(report)
         self.measure_list(layout, "rows", blocks, head)
-        parts, pages = self.parted(LOG, layout, "rows", names, blocks, "", self._intro_part,
+        parts, pages = self.parted(LOG, layout, "rows", names, blocks, "", self.list_intro,
                                    head=head, end=end)
         return {"": "\n".join([*self._intro(report, total), "",
                                self.msgs("advocacyhub-list-parts", len(pages)), "", parts]),
                 **pages}
-
-    def _intro_part(self, part: Part) -> str:
-        if not part.label:
-            return self.msgs("advocacyhub-list-all", len(part.items))
-        return self.msgs("advocacyhub-list-part-intro", self.part_label(part.label),
-                         len(part.items))
 
 
 def fitting(texts: Sequence[str], budget: int) -> list[str]:

@@ -132,6 +132,13 @@ class PartLinks:
                                       [(names[p.items[0]], names[p.items[-1]]) for p in parts])
         return table_text, out
 
+    def list_intro(self, part: Part) -> str:
+        """The top of a sub-page of a long list (the whole list, when ``part.label`` is "")."""
+        if not part.label:
+            return self.msgs("advocacyhub-list-all", len(part.items))
+        return self.msgs("advocacyhub-list-part-intro", self.part_label(part.label),
+                         len(part.items))
+
     @staticmethod
     def measure_list(layout: Layout, layout_key: str, blocks: Sequence[str],
                      head: str = "") -> None:
@@ -414,17 +421,11 @@ class KnowledgeBase(PartLinks):
             head, blocks, end = tables[name]
             parts, more = self.parted("events", layout, f"events:{name}",
                                       [r.get("start") for r in recs], blocks, f"{name}/",
-                                      self._list_intro, head=head, end=end)
+                                      self.list_intro, head=head, end=end)
             out += ["", heading(self.msgs(message, len(recs))),
                     parts or self.msgs("advocacyhub-events-none")]
             pages.update(more)
         return {"": "\n".join(out), **pages}
-
-    def _list_intro(self, part: Part) -> str:
-        if not part.label:
-            return self.msgs("advocacyhub-list-all", len(part.items))
-        return self.msgs("advocacyhub-list-part-intro", self.part_label(part.label),
-                         len(part.items))
 
     def resources_pages(self, records: Sequence[Record],
                         layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
@@ -443,7 +444,7 @@ class KnowledgeBase(PartLinks):
             return {"": single}
         parts, pages = self.parted("resources", layout, "resources:all",
                                    [r.get("title") or r.page for r in items], blocks, "All/",
-                                   self._list_intro, head=head, end=end)
+                                   self.list_intro, head=head, end=end)
         topics = kind.fields["topics"]
         count = Counter(t for rec in items for t in rec.get_list("topics") or ["-"])
 

@@ -336,16 +336,10 @@ class RosterRenderer(PartLinks):
             return {"": single}
         parts, pages = self.parted(
             "roster_log", layout, "roster_log:rows", [e.get("at", "")[:10] for e in ordered],
-            blocks, "", self._list_intro, head=head, end=end)
+            blocks, "", self.list_intro, head=head, end=end)
         return {"": "\n".join([*self._log_intro(entries),
                                self.msgs("advocacyhub-list-parts", len(pages)), "", parts]),
                 **pages}
-
-    def _list_intro(self, part: Part) -> str:
-        if not part.label:
-            return self.msgs("advocacyhub-list-all", len(part.items))
-        return self.msgs("advocacyhub-list-part-intro", self.part_label(part.label),
-                         len(part.items))
 
     # -- matchmaking ----------------------------------------------------------------------
     def _reason_label(self, kind: str, value: str) -> str:
@@ -433,7 +427,7 @@ class RosterRenderer(PartLinks):
         if layout.fits("help_wanted"):
             return {"": single}
         parts, pages = self.parted("help_wanted", layout, "help_wanted:cases", names, blocks,
-                                   "", self._list_intro)
+                                   "", self.list_intro)
         return {"": "\n".join([*self._help_intro(items), "",
                                self.msgs("advocacyhub-list-parts", len(pages)), "", parts]),
                 **pages}
