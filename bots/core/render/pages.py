@@ -139,6 +139,18 @@ class PartLinks:
         return self.msgs("advocacyhub-list-part-intro", self.part_label(part.label),
                          len(part.items))
 
+    def measured(self, layout: Layout, key: str, single: str,
+                 lists: dict[str, tuple[Sequence[str], str]]) -> dict[str, str] | None:
+        """Measure page ``key`` as one text and its long ``lists`` (layout key -> blocks,
+        table head): {} while the layout still measures, the page as one text when it fits,
+        None when it must be split."""
+        layout.measure(key, size(single), [])
+        for list_key, (blocks, head) in lists.items():
+            self.measure_list(layout, list_key, blocks, head)
+        if not layout.frozen:
+            return {}
+        return {"": single} if layout.fits(key) else None
+
     @staticmethod
     def measure_list(layout: Layout, layout_key: str, blocks: Sequence[str],
                      head: str = "") -> None:
@@ -407,13 +419,10 @@ class KnowledgeBase(PartLinks):
         upcoming, past, fields = self._events_split(records, now)
         lists = {"Upcoming": upcoming, "Past": past}
         tables = {name: self._table_blocks(kind, recs, fields) for name, recs in lists.items()}
-        layout.measure("events", size(single), [])
-        for name, (head, blocks, _) in tables.items():
-            self.measure_list(layout, f"events:{name}", blocks, head)
-        if not layout.frozen:
-            return {}
-        if layout.fits("events"):
-            return {"": single}
+        early = self.measured(layout, "events", single, {
+            f"events:{name}": (blocks, head) for name, (head, blocks, _) in tables.items()})
+        if early is not None:
+            return early
         out = [self.pages.language_bar("events", self.lang), self.msgs("advocacyhub-events-intro")]
         pages: dict[str, str] = {}
         for (name, recs), message in zip(lists.items(), ("advocacyhub-events-upcoming",
@@ -436,12 +445,9 @@ class KnowledgeBase(PartLinks):
         single = self.resources(records)
         items = sorted(_valid(records, "resource"), key=lambda r: r.get("title").lower())
         head, blocks, end = self._table_blocks(kind, items)
-        layout.measure("resources", size(single), [])
-        self.measure_list(layout, "resources:all", blocks, head)
-        if not layout.frozen:
-            return {}
-        if layout.fits("resources"):
-            return {"": single}
+        early = self.measured(layout, "resources", single, {"resources:all": (blocks, head)})
+        if early is not None:
+            return early
         parts, pages = self.parted("resources", layout, "resources:all",
                                    [r.get("title") or r.page for r in items], blocks, "All/",
                                    self.list_intro, head=head, end=end)

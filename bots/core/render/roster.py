@@ -16,7 +16,7 @@ from bots.core.places import language_autonym, load_geography
 from bots.core.records import Record
 from bots.core.render.cells import CellRenderer
 from bots.core.render.pages import PageSet, PartLinks, as_layout
-from bots.core.render.paging import PAGE_BUDGET, Layout, Part, size
+from bots.core.render.paging import PAGE_BUDGET, Layout, Part
 from bots.core.render.tables import table, table_parts
 from bots.core.roster import (
     ACTIVE,
@@ -229,13 +229,10 @@ class RosterRenderer(PartLinks):
         single = self.roster(advocates)
         a_head, a_blocks, a_end = self._active_table(active)
         i_head, i_blocks, i_end = self._inactive_table(inactive)
-        layout.measure("roster", size(single), [])
-        self.measure_list(layout, "roster:active", a_blocks, a_head)
-        self.measure_list(layout, "roster:inactive", i_blocks, i_head)
-        if not layout.frozen:
-            return {}
-        if layout.fits("roster"):
-            return {"": single}
+        early = self.measured(layout, "roster", single, {"roster:active": (a_blocks, a_head),
+                                                         "roster:inactive": (i_blocks, i_head)})
+        if early is not None:
+            return early
 
         def intro(key: str, whole: str) -> Callable[[Part], str]:
             def say(part: Part) -> str:
@@ -328,12 +325,9 @@ class RosterRenderer(PartLinks):
         layout = as_layout(layout)
         single = self.log(entries)
         ordered, (head, blocks, end) = self._log_table(entries)
-        layout.measure("roster_log", size(single), [])
-        self.measure_list(layout, "roster_log:rows", blocks, head)
-        if not layout.frozen:
-            return {}
-        if layout.fits("roster_log"):
-            return {"": single}
+        early = self.measured(layout, "roster_log", single, {"roster_log:rows": (blocks, head)})
+        if early is not None:
+            return early
         parts, pages = self.parted(
             "roster_log", layout, "roster_log:rows", [e.get("at", "")[:10] for e in ordered],
             blocks, "", self.list_intro, head=head, end=end)
@@ -420,12 +414,9 @@ class RosterRenderer(PartLinks):
         layout = as_layout(layout)
         single = self.help_wanted(items)
         names, blocks = self._help_blocks(items)
-        layout.measure("help_wanted", size(single), [])
-        self.measure_list(layout, "help_wanted:cases", blocks)
-        if not layout.frozen:
-            return {}
-        if layout.fits("help_wanted"):
-            return {"": single}
+        early = self.measured(layout, "help_wanted", single, {"help_wanted:cases": (blocks, "")})
+        if early is not None:
+            return early
         parts, pages = self.parted("help_wanted", layout, "help_wanted:cases", names, blocks,
                                    "", self.list_intro)
         return {"": "\n".join([*self._help_intro(items), "",
