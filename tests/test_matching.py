@@ -31,7 +31,7 @@ def advocate(user: str, **fields) -> Record:
 
 
 def active(*records: Record) -> dict[str, str]:
-    return {r.get("user"): "active" for r in records}
+    return {r.value("user"): "active" for r in records}
 
 
 def test_which_cases_ask_for_help() -> None:
@@ -121,5 +121,5 @@ def test_help_wanted_lists_every_case_asking() -> None:
              case(title="C", help_wanted="", alert="yes")]
     adv = advocate("Helper", topics=["copyright"])
     got = help_wanted([*cases, adv], {"Helper": "active"}, limit=5)
-    assert [c.get("title") for c, _ in got] == ["A", "C"]
+    assert [c.value("title") for c, _ in got] == ["A", "C"]
     assert all([s.user for s in sugg] == ["Helper"] for _, sugg in got)

@@ -118,9 +118,9 @@ def test_consent_only_from_the_persons_own_line(history, split) -> None:
         # the line is on the page now, names the person, and the person's own edit added it
         assert sub.line.text in current
         assert (sub.line.text, person) in added_by
-        assert canonical_user(sub.record.get("user")) == person
+        assert canonical_user(sub.record.value("user")) == person
         # their options are those of that line
-        assert f"language={sub.record.get('language')}" in sub.line.text
+        assert f"language={sub.record.value('language')}" in sub.line.text
     assert len(subs.people) == len(set(subs.people))
 
 
@@ -140,7 +140,7 @@ def test_every_own_line_counts_with_the_newest_options(history) -> None:
     assert set(subs.people) == set(newest)
     for person, (lang, fmt) in newest.items():
         rec = subs.people[person].record
-        assert (rec.get("language"), rec.get("format")) == (lang, fmt)
+        assert (rec.value("language"), rec.value("format")) == (lang, fmt)
 
 
 def test_forged_line_above_a_real_one() -> None:
@@ -150,7 +150,7 @@ def test_forged_line_above_a_real_one() -> None:
     revs = [Revision(1, "Eve", own), Revision(2, "Mallory", forged + "\n" + own)]
     subs = subscribers(attribute(Attribution(), revs, SCHEMA), SCHEMA, PAGE)
     assert list(subs.people) == ["Eve"]
-    assert subs.people["Eve"].record.get("language") == "en"
+    assert subs.people["Eve"].record.value("language") == "en"
     assert [(f.user, f.author) for f in subs.forged] == [("Eve", "Mallory")]
 
 
@@ -322,7 +322,7 @@ def test_a_name_registered_again_after_a_rename_is_not_the_subscriber() -> None:
          line("Quinn", "zh", "summary")]), "2026-04-01T00:00:00Z")], SCHEMA)
     subs = subscribers(later, SCHEMA, PAGE, {}, log)  # the new Quinn subscribes themselves
     assert sorted(subs.people) == ["Newcomer", "Quinn", "Quinn Two"]
-    assert subs.people["Quinn"].record.get("language") == "zh"
+    assert subs.people["Quinn"].record.value("language") == "zh"
 
 
 @given(st.text(max_size=60))

@@ -31,18 +31,18 @@ def _shares(a: Sequence[str], b: Sequence[str]) -> bool:
 
 def personal_items(items: IssueItems, advocate: Record) -> IssueItems:
     """The part of ``items`` that matches one advocate (a private message: places count)."""
-    topics, languages = advocate.get_list("topics"), advocate.get_list("languages")
+    topics, languages = advocate.values("topics"), advocate.values("languages")
     return IssueItems(
         new_cases=[c for c in items.new_cases if match(c, advocate)],
         changed_cases=[(c, b) for c, b in items.changed_cases if match(c, advocate)],
         new_advocates=[a for a in items.new_advocates
-                       if a.get("user") != advocate.get("user")
-                       and _shares(a.get_list("topics"), topics)],
+                       if a.value("user") != advocate.value("user")
+                       and _shares(a.values("topics"), topics)],
         upcoming_events=[e for e in items.upcoming_events
-                         if _shares(e.get_list("topics"), topics)
-                         or _shares(e.get_list("languages"), languages)],
+                         if _shares(e.values("topics"), topics)
+                         or _shares(e.values("languages"), languages)],
         new_resources=[r for r in items.new_resources
-                       if _shares(r.get_list("topics"), topics)],
+                       if _shares(r.values("topics"), topics)],
     )
 
 

@@ -53,8 +53,8 @@ class Suggestion:
 
 
 def needs_help(case: Record) -> bool:
-    return case.kind == "case" and (bool(case.get("help_wanted").strip())
-                                    or case.get("alert") == "yes")
+    return case.kind == "case" and (bool(case.value("help_wanted").strip())
+                                    or case.value("alert") == "yes")
 
 
 @cache
@@ -69,7 +69,7 @@ def _official(code: str) -> tuple[str, ...]:
 
 def case_languages(case: Record) -> list[str]:
     out: list[str] = []
-    for code in case.get_list("jurisdiction"):
+    for code in case.values("jurisdiction"):
         for lang in _official(code):
             if lang not in out:
                 out.append(lang)
@@ -83,18 +83,18 @@ def _base(lang: str) -> str:
 def match(case: Record, advocate: Record, *, places: bool = True) -> list[Reason]:
     """Why ``advocate`` could help with ``case`` (empty: they could not)."""
     reasons: list[Reason] = []
-    topics = set(advocate.get_list("topics"))
-    reasons += [Reason(TOPIC, t) for t in case.get_list("topics") if t in topics]
+    topics = set(advocate.values("topics"))
+    reasons += [Reason(TOPIC, t) for t in case.values("topics") if t in topics]
     if places:
-        jurisdictions = set(advocate.get_list("jurisdictions"))
-        shared = [j for j in case.get_list("jurisdiction") if j in jurisdictions]
+        jurisdictions = set(advocate.values("jurisdictions"))
+        shared = [j for j in case.values("jurisdiction") if j in jurisdictions]
         reasons += [Reason(JURISDICTION, j) for j in shared]
         if not shared:
-            regions = set(advocate.get_list("regions"))
-            reasons += [Reason(REGION, r) for r in case.get_list("region") if r in regions]
+            regions = set(advocate.values("regions"))
+            reasons += [Reason(REGION, r) for r in case.values("region") if r in regions]
     if not reasons:
         return []  # a shared language alone is not a match
-    spoken = {_base(code): code for code in advocate.get_list("languages")}
+    spoken = {_base(code): code for code in advocate.values("languages")}
     reasons += [Reason(LANGUAGE, lang) for lang in case_languages(case) if _base(lang) in spoken]
     return reasons
 
@@ -113,21 +113,21 @@ def suggest(case: Record, advocates: Iterable[Record], statuses: Mapping[str, st
     if not needs_help(case):
         return []
     renames = renames or {}
-    contacts = {c.strip().lower() for c in case.get_list("contacts")}
+    contacts = {c.strip().lower() for c in case.values("contacts")}
     found: dict[str, Suggestion] = {}
     for adv in advocates:
-        if adv.kind != "advocate" or not adv.get("user"):
+        if adv.kind != "advocate" or not adv.value("user"):
             continue
-        user = _current(adv.get("user"), renames)
+        user = _current(adv.value("user"), renames)
         if statuses.get(user) != ACTIVE or user.lower() in contacts or \
-                adv.get("user").lower() in contacts:
+                adv.value("user").lower() in contacts:
             continue
-        places = private_places or adv.get("profile") != "low"
+        places = private_places or adv.value("profile") != "low"
         reasons = match(case, adv, places=places)
         if not reasons:
             continue
         score = sum(WEIGHTS[r.kind] for r in reasons)
-        role = adv.get("role") or "member"
+        role = adv.value("role") or "member"
         if user not in found or score > found[user].score:
             found[user] = Suggestion(user, score, tuple(reasons), role)
     ranked = sorted(found.values(), key=lambda s: (-s.score, ROLE_ORDER.get(s.role, 9),

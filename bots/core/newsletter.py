@@ -52,9 +52,9 @@ def summarise(records: Sequence[Record]) -> dict:
     out: dict[str, dict] = {"cases": {}, "advocates": [], "resources": [], "events": []}
     for r in records:
         if r.kind == "case":
-            out["cases"][r.page] = {"status": r.get("status"), "outcome": r.get("outcome")}
+            out["cases"][r.page] = {"status": r.value("status"), "outcome": r.value("outcome")}
         elif r.kind == "advocate":
-            out["advocates"].append(r.get("user"))
+            out["advocates"].append(r.value("user"))
         elif r.kind == "resource":
             out["resources"].append(f"{r.page}#{r.index}")
         elif r.kind == "event":
@@ -90,24 +90,24 @@ def items_since(records: Sequence[Record], baseline: dict, now: datetime,
     today = now.strftime("%Y-%m-%dT%H:%M")
     known_advocates = set(baseline.get("advocates", []))
     known_resources = set(baseline.get("resources", []))
-    for r in sorted(records, key=lambda r: (r.get("title") or r.get("user")).lower()):
+    for r in sorted(records, key=lambda r: (r.value("title") or r.value("user")).lower()):
         if not r.valid:
             continue
         if r.kind == "case":
             before = baseline.get("cases", {}).get(r.page)
             if before is None:
                 items.new_cases.append(r)
-            elif (before.get("status"), before.get("outcome")) != (r.get("status"),
-                                                                   r.get("outcome")):
+            elif (before.value("status"), before.value("outcome")) != (r.value("status"),
+                                                                   r.value("outcome")):
                 items.changed_cases.append((r, before))
-        elif r.kind == "advocate" and r.get("user") not in known_advocates:
-            if r.get("profile") != "low":  # low-profile advocates are not announced
+        elif r.kind == "advocate" and r.value("user") not in known_advocates:
+            if r.value("profile") != "low":  # low-profile advocates are not announced
                 items.new_advocates.append(r)
         elif r.kind == "resource" and f"{r.page}#{r.index}" not in known_resources:
             items.new_resources.append(r)
-        elif r.kind == "event" and today <= (r.get("start") or "") <= horizon:
+        elif r.kind == "event" and today <= (r.value("start") or "") <= horizon:
             items.upcoming_events.append(r)
-    items.upcoming_events.sort(key=lambda r: r.get("start"))
+    items.upcoming_events.sort(key=lambda r: r.value("start"))
     return items
 
 
@@ -124,7 +124,7 @@ class IssueRenderer:
         self.schema = schema
         self.msgs = msgs
         self.cells = CellRenderer(schema, msgs)
-        self.case = schema.kinds["case"]
+        self.case = schema.kind("case")
         self.max_items = max_items
         self.more = more
 
@@ -135,19 +135,19 @@ class IssueRenderer:
         return ["* ''" + self.msgs("advocacyhub-newsletter-more", left, self.more or "–") + "''"]
 
     def _case_line(self, r: Record) -> str:
-        where = ", ".join(self.cells.value_label(self.case.fields["jurisdiction"], j)
-                          for j in r.get_list("jurisdiction"))
-        summary = r.get("summary")
+        where = ", ".join(self.cells.value_label(self.case.field("jurisdiction"), j)
+                          for j in r.values("jurisdiction"))
+        summary = r.value("summary")
         if len(summary) > 280:
             summary = summary[:279].rsplit(" ", 1)[0] + "…"
-        return (f"* {page_link(r.page, r.get('title') or r.page)} ({escape(where)}; "
+        return (f"* {page_link(r.page, r.value('title') or r.page)} ({escape(where)}; "
                 f"{escape(years(r))}) – {escape(summary, 300)}")
 
     def _by_pillar(self, cases: Sequence[Record]) -> dict[str, list[Record]]:
         groups: dict[str, list[Record]] = {}
         pillars = pillar_of_topic()
         for r in cases:
-            topics = r.get_list("topics")
+            topics = r.values("topics")
             pillar = pillars.get(topics[0], "model") if topics else "model"
             groups.setdefault(pillar, []).append(r)
         return {p: groups[p] for p in ("model", "people", "values") if p in groups}
@@ -166,38 +166,38 @@ class IssueRenderer:
         if items.changed_cases:
             out.append(heading(m("advocacyhub-newsletter-changed-cases",
                                  len(items.changed_cases))))
-            status, outcome = self.case.fields["status"], self.case.fields["outcome"]
+            status, outcome = self.case.field("status"), self.case.field("outcome")
             for r, before in items.changed_cases[:self.max_items]:
                 change = []
                 for fld, key in ((status, "status"), (outcome, "outcome")):
-                    if before.get(key) != r.get(key):
+                    if before.value(key) != r.value(key):
                         change.append(m("advocacyhub-newsletter-change",
                                         m.field_label(key),
-                                        self.cells.value_label(fld, before.get(key) or "-"),
-                                        self.cells.value_label(fld, r.get(key) or "-")))
-                out.append(f"* {page_link(r.page, r.get('title') or r.page)}: "
+                                        self.cells.value_label(fld, before.value(key) or "-"),
+                                        self.cells.value_label(fld, r.value(key) or "-")))
+                out.append(f"* {page_link(r.page, r.value('title') or r.page)}: "
                            f"{escape('; '.join(change))}")
             out += self._more(len(items.changed_cases))
         if items.new_advocates:
             out.append(heading(m("advocacyhub-newsletter-new-advocates",
                                  len(items.new_advocates))))
-            out.append(", ".join(user_link(r.get("user"))
+            out.append(", ".join(user_link(r.value("user"))
                                  for r in items.new_advocates[:self.max_items]))
             out += self._more(len(items.new_advocates))
         if items.upcoming_events:
             out.append(heading(m("advocacyhub-newsletter-events", len(items.upcoming_events))))
             for r in items.upcoming_events[:self.max_items]:
-                where = m("advocacyhub-newsletter-online") if r.get("online") == "yes" \
-                    else r.get("place")
-                out.append(f"* {escape(r.get('start').replace('T', ' '))} – "
-                           f"{page_link(r.page, r.get('title'))} ({escape(where)})")
+                where = m("advocacyhub-newsletter-online") if r.value("online") == "yes" \
+                    else r.value("place")
+                out.append(f"* {escape(r.value('start').replace('T', ' '))} – "
+                           f"{page_link(r.page, r.value('title'))} ({escape(where)})")
             out += self._more(len(items.upcoming_events))
         if items.new_resources:
             out.append(heading(m("advocacyhub-newsletter-resources", len(items.new_resources))))
-            kind = self.schema.kinds["resource"].fields["kind"]
+            kind = self.schema.kind("resource").field("kind")
             for r in items.new_resources[:self.max_items]:
-                out.append(f"* {page_link(r.page, r.get('title'))} "
-                           f"({escape(self.cells.value_label(kind, r.get('kind')))})")
+                out.append(f"* {page_link(r.page, r.value('title'))} "
+                           f"({escape(self.cells.value_label(kind, r.value('kind')))})")
             out += self._more(len(items.new_resources))
         return "\n".join(out)
 

@@ -193,7 +193,7 @@ def normalise_record(kind: RecordKind, page: str, raw: dict[str, str], schema: S
 
     start, end = fields.get("start"), fields.get("end")
     if isinstance(start, str) and isinstance(end, str) and end[: len(start)] < start[: len(end)]:
-        problem(kind.fields["end"], "end-before-start", end)
+        problem(kind.field("end"), "end-before-start", end)
     return fields, problems
 
 

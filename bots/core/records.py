@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bots.errors import UnknownField
+
 Value = str | list[str]
+
+# Field names each kind declares, filled by bots.core.schema as schemas are parsed. A record
+# holds only the fields it has values for, so without this a misspelt name would read as an
+# empty value. "page" records carry a page-level problem and no fields.
+_DECLARED: dict[str, frozenset[str]] = {"page": frozenset()}
+
+
+def declare(kind: str, names: Iterable[str]) -> None:
+    """Record that ``kind`` has the fields ``names`` (called once per parsed schema; a test's
+    own schema adds to what the real one declares)."""
+    _DECLARED[kind] = _DECLARED.get(kind, frozenset()) | frozenset(names)
 
 
 @dataclass(frozen=True)
@@ -54,13 +68,25 @@ class Record:
     def valid(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
 
-    def get(self, name: str) -> str:
-        value = self.fields.get(name, "")
+    def _missing(self, name: str) -> None:
+        if name not in _DECLARED.get(self.kind, ()):
+            raise UnknownField(self.kind, name)
+
+    def value(self, name: str) -> str:
+        """The field's value as text (a list joined with "; "); "" when it has none.
+        A name the kind does not declare raises :class:`UnknownField`."""
+        value = self.fields.get(name)
+        if value is None:
+            self._missing(name)
+            return ""
         return value if isinstance(value, str) else "; ".join(value)
 
-    def get_list(self, name: str) -> list[str]:
+    def values(self, name: str) -> list[str]:
+        """The field's values as a list (one item for a single value); [] when it has none."""
         value = self.fields.get(name)
         if value is None or value == "":
+            if value is None:
+                self._missing(name)
             return []
         return [value] if isinstance(value, str) else list(value)
 

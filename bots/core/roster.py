@@ -325,14 +325,14 @@ class Advocate:
 
     @property
     def low_profile(self) -> bool:
-        return self.record.get("profile") == "low"
+        return self.record.value("profile") == "low"
 
     @property
     def role(self) -> str:
-        return self.record.get("role") or DEFAULT_ROLE
+        return self.record.value("role") or DEFAULT_ROLE
 
     def values(self, name: str) -> list[str]:
-        return self.record.get_list(name)
+        return self.record.values(name)
 
 
 def advocate_records(records: Iterable[Record]) -> dict[str, Record]:
@@ -347,7 +347,7 @@ def advocate_records(records: Iterable[Record]) -> dict[str, Record]:
     for rec in records:
         if rec.kind != "advocate":
             continue
-        user = rec.get("user").strip()
+        user = rec.value("user").strip()
         if not user:
             continue
         if user not in best or rank(rec, user) > rank(best[user], user):
@@ -401,7 +401,7 @@ def role_changes(current: Mapping[str, Record], state: RosterState) -> list[Role
         return []
     changes = []
     for user, rec in sorted(current.items()):
-        role = rec.get("role") or DEFAULT_ROLE
+        role = rec.value("role") or DEFAULT_ROLE
         entry = state.advocates.get(user)
         if entry is None or not entry.role:
             if role != DEFAULT_ROLE:

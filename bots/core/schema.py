@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 
+from bots.core.records import declare
 from bots.core.vocab import Vocabulary, load_vocabularies, suggest
+from bots.errors import UnknownField, UnknownKind
 from bots.paths import CONFIG_DIR
 
 FIELD_TYPES = frozenset(
@@ -78,6 +80,13 @@ class RecordKind:
     label_field: str
     fields: dict[str, Field]
 
+    def field(self, name: str) -> Field:
+        """The declared field ``name``; a name the kind does not declare raises."""
+        try:
+            return self.fields[name]
+        except KeyError:
+            raise UnknownField(self.name, name) from None
+
     @property
     def columns(self) -> list[Field]:
         return [f for f in self.fields.values() if f.column]
@@ -103,6 +112,13 @@ class Schema:
     vocabularies: dict[str, Vocabulary]
     # Other names of the record templates (redirects on the wiki): template key -> kind name.
     aliases: dict[str, str] = field(default_factory=dict)
+
+    def kind(self, name: str) -> RecordKind:
+        """The declared kind ``name``; a kind the schema does not declare raises."""
+        try:
+            return self.kinds[name]
+        except KeyError:
+            raise UnknownKind(name, list(self.kinds)) from None
 
     def kind_for_template(self, name: str) -> RecordKind | None:
         key = template_key(name)
@@ -169,6 +185,7 @@ def parse_schema(schema_data: dict, vocab_data: dict) -> Schema:
             label_field=spec["label_field"],
             fields=fields,
         )
+        declare(kind_name, fields)
     return Schema(kinds=kinds, vocabularies=vocabularies)
 
 

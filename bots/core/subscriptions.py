@@ -76,7 +76,7 @@ class Attribution:
 def subscriber_lines(text: str, schema: Schema) -> list[tuple[str, str]]:
     """(exact wikitext, canonical user named) of every subscriber template call on one page
     revision, in page order; ``schema`` knows the template's redirects too."""
-    kind = schema.kinds["subscription"]
+    kind = schema.kind("subscription")
     out: list[tuple[str, str]] = []
     for tpl, name in shown_templates(text):  # in a <div> too, as the harvest reads them
         if schema.kind_for_template(name) is not kind:
@@ -163,7 +163,7 @@ def subscribers(state: Attribution, schema: Schema, page: str,
     ``log``: the rename log, (old, new, timestamp) oldest first."""
     renames = renames or {}
     log = log or []
-    kind = schema.kinds["subscription"]
+    kind = schema.kind("subscription")
     people: dict[str, Subscriber] = {}
     forged: list[Line] = []
     unnamed: list[Line] = []

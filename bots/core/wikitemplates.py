@@ -121,7 +121,7 @@ def template_source(kind: RecordKind) -> str:
             f"| {title_expr}",
         ]
         if "alert" in kind.fields:
-            alert = param_expr(kind.fields["alert"])
+            alert = param_expr(kind.field("alert"))
             rows.append(
                 f"{{{{#switch:{{{{lc:{alert}}}}}|yes|y|true|1=\n{{{{!}}}}-\n"
                 f'{{{{!}}}} colspan="2" style="background:#fee7e6; font-weight:bold;" '
@@ -129,7 +129,7 @@ def template_source(kind: RecordKind) -> str:
             )
         long_fields = [f for f in kind.fields.values()
                        if f.type == "text" and (f.max_length or 0) > 500]
-        profile = param_expr(kind.fields["profile"]) if "profile" in kind.fields else ""
+        profile = param_expr(kind.field("profile")) if "profile" in kind.fields else ""
         for fld in kind.fields.values():
             if fld is label_fld or fld in long_fields or fld.name == "alert":
                 continue

@@ -231,8 +231,8 @@ def run(ctx: JobContext) -> None:
             report.paused = reason
     else:
         recipients = [Recipient(person, did, "newsletter", {
-            "language": sub.record.get("language") or ctx.profile.language,
-            "format": sub.record.get("format") or "full"})
+            "language": sub.record.value("language") or ctx.profile.language,
+            "format": sub.record.value("format") or "full"})
             for did in reports for person, sub in sorted(people.items())
             if known[did].get(person, Outcome("", "", FAILED)).result not in FINAL]
         by_title = {issue_id(i): i for i in issues}

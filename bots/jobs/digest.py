@@ -68,7 +68,7 @@ class Digest:
             self.statuses, self.renames = roster_state.statuses(), roster_state.renames
         else:  # the roster never ran: nobody is known to be inactive yet
             log.warning("no roster state yet: every advocate counts as active")
-            self.statuses = {a.get("user"): "active" for a in self.advocates}
+            self.statuses = {a.value("user"): "active" for a in self.advocates}
             self.renames = {}
         self.state_page = pages[state_title]
         self.log_page = pages[self.log_title]
@@ -100,7 +100,7 @@ class Digest:
         # A case whose record is invalid for a while (vandalism, then a revert) keeps its
         # alert: only alert != yes lowers it, so the revert does not alert anyone twice.
         raised = {r.page: r for r in self.records
-                  if r.kind == "case" and r.get("alert") == "yes"}
+                  if r.kind == "case" and r.value("alert") == "yes"}
         changed = False
         for page in list(alerts):
             if page not in raised:  # lowered: a later raise is a new alert
@@ -119,7 +119,7 @@ class Digest:
             if alert["done"]:
                 continue
             case = raised[page]
-            summary = self.ctx.summary("advocacyhub-summary-alert", case.get("title"))
+            summary = self.ctx.summary("advocacyhub-summary-alert", case.value("title"))
             for s in suggest(case, self.advocates, self.statuses, limit=limit,
                              renames=self.renames, private_places=True):
                 recipients.append(Recipient(s.user, alert["id"], "advocacy-alert"))
@@ -132,18 +132,18 @@ class Digest:
                 alert["done"] = True
 
     def alert_message(self, case: Record, suggestion) -> tuple[str, str]:
-        adv = next((a for a in self.advocates if a.get("user") == suggestion.user), None)
-        lang = (adv.get_list("languages") or [self.ctx.profile.language])[0] if adv else \
+        adv = next((a for a in self.advocates if a.value("user") == suggestion.user), None)
+        lang = (adv.values("languages") or [self.ctx.profile.language])[0] if adv else \
             self.ctx.profile.language
         msgs = Messages(lang if lang in self.ctx.profile.languages else "en")
         renderer = RosterRenderer(self.ctx.schema, msgs, page_set(self.ctx),
                                   roster.config(self.ctx))
         why = "; ".join(renderer.reason_text(r.kind, r.value) for r in suggestion.reasons)
-        title = case.get("title") or case.page
+        title = case.value("title") or case.page
         lines = [msgs("advocacyhub-alert-intro", page_link(case.page, title)),
-                 f"* {escape(case.get('summary'), 400)}"]
-        if case.get("help_wanted"):
-            lines.append(f"* {escape(msgs('advocacyhub-alert-help', case.get('help_wanted')))}")
+                 f"* {escape(case.value('summary'), 400)}"]
+        if case.value("help_wanted"):
+            lines.append(f"* {escape(msgs('advocacyhub-alert-help', case.value('help_wanted')))}")
         lines += [f"* {escape(msgs('advocacyhub-alert-why', why))}", "",
                   f"''{msgs('advocacyhub-alert-footer')}''"]
         return msgs("advocacyhub-alert-heading", escape(title, 150)), "\n".join(lines)
@@ -213,14 +213,14 @@ class Digest:
                                          "digest"))
 
     def personal_digests(self, kind: str, pending: dict, items) -> bool:
-        wanted = [a for a in self.advocates if a.get("digest") == kind]
+        wanted = [a for a in self.advocates if a.value("digest") == kind]
         messages: dict[str, tuple[str, str]] = {}
         for adv in wanted:
             mine = personal_items(items, adv)
             if mine.empty:
                 continue  # nothing matches: nothing is posted
-            user = adv.get("user")
-            langs = [lang for lang in adv.get_list("languages")
+            user = adv.value("user")
+            langs = [lang for lang in adv.values("languages")
                      if lang in self.ctx.profile.languages]
             msgs = Messages(langs[0] if langs else self.ctx.profile.language)
             generated = issue_renderer(self.ctx, msgs).generated(mine, pending["period"])

@@ -126,7 +126,7 @@ def activity(ctx: JobContext, names: list[str], infos: dict[str, dict],
 
 def _notice_language(ctx: JobContext, record: Record) -> str:
     have = set(available_languages())
-    for code in record.get_list("languages"):
+    for code in record.values("languages"):
         for candidate in (code, code.split("-")[0]):
             if candidate in have:
                 return candidate
@@ -173,8 +173,8 @@ def send_notices(ctx: JobContext, decisions: dict[str, Decision],
 def _role_in(text: str, page: str, user: str, ctx: JobContext,
              renames: Mapping[str, str]) -> str | None:
     for rec in find_records(text, page, ctx.schema):
-        if rec.kind == "advocate" and follow_renames(rec.get("user"), renames) == user:
-            return rec.get("role") or DEFAULT_ROLE
+        if rec.kind == "advocate" and follow_renames(rec.value("user"), renames) == user:
+            return rec.value("role") or DEFAULT_ROLE
     return None
 
 
@@ -238,7 +238,7 @@ def run(ctx: JobContext) -> RosterState:
     for name in names:
         rec = advocates[name]
         entries[name] = replace(noticed_now.get(name) or decisions[name].entry,
-                                role=rec.get("role") or DEFAULT_ROLE, page=rec.page)
+                                role=rec.value("role") or DEFAULT_ROLE, page=rec.page)
     new_state = RosterState(
         advocates=entries, renames=state.renames, renames_read_to=state.renames_read_to,
         page_revids={rec.page: rec.revid for rec in advocates.values()},

@@ -48,15 +48,15 @@ class CellRenderer:
 
     def cell(self, kind: RecordKind, record: Record, fld: Field) -> str:
         if fld.name == kind.label_field:
-            label = record.get(fld.name) or record.page
+            label = record.value(fld.name) or record.page
             return page_link(record.page, label) if kind.name != "advocate" else user_link(label)
         if fld.name == "start" and "end" in kind.fields and fld.type == "date":
             return escape(years(record))
-        return ", ".join(self.one(fld, v) for v in record.get_list(fld.name))
+        return ", ".join(self.one(fld, v) for v in record.values(fld.name))
 
     def sort_key(self, kind: RecordKind, record: Record, fld: Field) -> str:
         """What a sortable column sorts by (dates as ISO, labels as shown)."""
-        values = record.get_list(fld.name)
+        values = record.values(fld.name)
         if not values:
             return ""
         if fld.type in ("date", "datetime"):
@@ -65,10 +65,10 @@ class CellRenderer:
 
 
 def years(record: Record) -> str:
-    start, end = record.get("start")[:4], record.get("end")[:4]
+    start, end = record.value("start")[:4], record.value("end")[:4]
     if not start:
         return ""
-    if record.get("status") in ("active", "monitoring") and not end:
+    if record.value("status") in ("active", "monitoring") and not end:
         return f"{start}–"
     if not end or end == start:
         return start

@@ -63,9 +63,9 @@ def _valid(records: Sequence[Record], kind: str) -> list[Record]:
 
 def facet_values(record: Record, fld: Field) -> list[str]:
     if fld.facet == YEAR_FACET:
-        year = year_of(record.get(fld.name))
+        year = year_of(record.value(fld.name))
         return [str(year)] if year else []
-    return record.get_list(fld.name)
+    return record.values(fld.name)
 
 
 class PartLinks:
@@ -165,7 +165,7 @@ class KnowledgeBase(PartLinks):
         self.msgs = msgs
         self.pages = pages
         self.cells = CellRenderer(schema, msgs)
-        self.case = schema.kinds["case"]
+        self.case = schema.kind("case")
 
     def _records_table(self, kind: RecordKind, records: Sequence[Record],
                        fields: Sequence[Field] | None = None) -> str:
@@ -184,7 +184,7 @@ class KnowledgeBase(PartLinks):
 
     # -- pages ----------------------------------------------------------------------------
     def case_index(self, records: Sequence[Record]) -> str:
-        cases = sorted(_valid(records, "case"), key=lambda r: r.get("title").lower())
+        cases = sorted(_valid(records, "case"), key=lambda r: r.value("title").lower())
         return "\n".join([
             self.pages.language_bar("cases", self.lang),
             self.msgs("advocacyhub-index-intro", len(cases)),
@@ -207,7 +207,7 @@ class KnowledgeBase(PartLinks):
         overview), ``Index/<part>`` its sub-pages by the first letters of the titles. With a
         shared layout that is not frozen yet: measures, and returns nothing."""
         layout = as_layout(layout)
-        cases = sorted(_valid(records, "case"), key=lambda r: r.get("title").lower())
+        cases = sorted(_valid(records, "case"), key=lambda r: r.value("title").lower())
         single = self.case_index(cases)
         kind = self.case
         cols = list(kind.columns)
@@ -217,7 +217,7 @@ class KnowledgeBase(PartLinks):
             headers, [[self.cells.cell(kind, r, f) for f in cols] for r in cases],
             [[self.cells.sort_key(kind, r, f) for f in cols] for r in cases],
             css=f"advocacy-{kind.name}-index")
-        titles = [r.get("title") or r.page for r in cases]
+        titles = [r.value("title") or r.page for r in cases]
         layout.measure("cases", size(single), [size(b) + 1 for b in blocks], size(head))
         if not layout.frozen:
             return {}
@@ -252,7 +252,7 @@ class KnowledgeBase(PartLinks):
         groups, order, label = self._facet_groups(records, fld)
         layout.measure(f"facet:{facet}", size(single), [])
         for value in order:
-            members = sorted(groups[value], key=lambda r: r.get("title").lower())
+            members = sorted(groups[value], key=lambda r: r.value("title").lower())
             items = [self._facet_item(rec) for rec in members]
             layout.measure(f"facet:{facet}:{value}", sum(size(i) + 1 for i in items) + 1024,
                            [size(i) + 1 for i in items])
@@ -270,9 +270,9 @@ class KnowledgeBase(PartLinks):
             table([self.msgs.field_label(fld.name), self.msgs("advocacyhub-count")], rows,
                   [[label(v).lower(), f"{len(groups[v]):06d}"] for v in order])])}
         for value in order:
-            members = sorted(groups[value], key=lambda r: r.get("title").lower())
+            members = sorted(groups[value], key=lambda r: r.value("title").lower())
             items = [self._facet_item(rec) for rec in members]
-            titles = [r.get("title") or r.page for r in members]
+            titles = [r.value("title") or r.page for r in members]
             parts = layout.parts(f"facet:{facet}:{value}", titles, _room(layout.budget, ""))
             base = f"{facet}/{value}"
             title_line = heading(f"{label(value)} ({len(members)})")
@@ -309,9 +309,9 @@ class KnowledgeBase(PartLinks):
         return groups, order, label
 
     def _facet_item(self, rec: Record) -> str:
-        where = ", ".join(self.cells.value_label(self.case.fields["jurisdiction"], j)
-                          for j in rec.get_list("jurisdiction"))
-        return (f"* {page_link(rec.page, rec.get('title') or rec.page)} "
+        where = ", ".join(self.cells.value_label(self.case.field("jurisdiction"), j)
+                          for j in rec.values("jurisdiction"))
+        return (f"* {page_link(rec.page, rec.value('title') or rec.page)} "
                 f"({escape(years(rec))}; {escape(where)})")
 
     def facet_page(self, records: Sequence[Record], fld: Field) -> str:
@@ -331,18 +331,18 @@ class KnowledgeBase(PartLinks):
         for value in order:
             out += ["", heading(f"{label(value)} ({len(groups[value])})")]
             out += [self._facet_item(rec)
-                    for rec in sorted(groups[value], key=lambda r: r.get("title").lower())]
+                    for rec in sorted(groups[value], key=lambda r: r.value("title").lower())]
         return "\n".join(out)
 
     def statistics(self, records: Sequence[Record]) -> str:
         cases = _valid(records, "case")
-        per_year = Counter(y for r in cases for y in facet_values(r, self.case.fields["start"]))
-        regions = self.case.fields["region"]
-        topics = self.case.fields["topics"]
-        outcome = self.case.fields["outcome"]
-        per_region = Counter(v for r in cases for v in r.get_list("region"))
-        per_topic = Counter(v for r in cases for v in r.get_list("topics"))
-        per_outcome = Counter(r.get("outcome") or "unknown" for r in cases)
+        per_year = Counter(y for r in cases for y in facet_values(r, self.case.field("start")))
+        regions = self.case.field("region")
+        topics = self.case.field("topics")
+        outcome = self.case.field("outcome")
+        per_region = Counter(v for r in cases for v in r.values("region"))
+        per_topic = Counter(v for r in cases for v in r.values("topics"))
+        per_outcome = Counter(r.value("outcome") or "unknown" for r in cases)
         vocab = self.schema.vocabularies
         if per_year:
             first, last = min(map(int, per_year)), max(map(int, per_year))
@@ -374,23 +374,23 @@ class KnowledgeBase(PartLinks):
 
     def _events_split(self, records: Sequence[Record], now: datetime,
                       ) -> tuple[list[Record], list[Record], list]:
-        kind = self.schema.kinds["event"]
+        kind = self.schema.kind("event")
         today = now.strftime("%Y-%m-%dT%H:%M")
         events = _valid(records, "event")
 
         def ends(r: Record) -> str:
-            end = r.get("end") or r.get("start")
+            end = r.value("end") or r.value("start")
             return end if "T" in end else end + "T23:59"
 
-        upcoming = sorted((r for r in events if ends(r) >= today), key=lambda r: r.get("start"))
-        past = sorted((r for r in events if ends(r) < today), key=lambda r: r.get("start"),
+        upcoming = sorted((r for r in events if ends(r) >= today), key=lambda r: r.value("start"))
+        past = sorted((r for r in events if ends(r) < today), key=lambda r: r.value("start"),
                       reverse=True)
         fields = [kind.fields[n] for n in ("start", "title", "online", "place", "topics",
                                            "languages")]
         return upcoming, past, fields
 
     def events(self, records: Sequence[Record], now: datetime) -> str:
-        kind = self.schema.kinds["event"]
+        kind = self.schema.kind("event")
         upcoming, past, fields = self._events_split(records, now)
         out = [self.pages.language_bar("events", self.lang), self.msgs("advocacyhub-events-intro"),
                "", heading(self.msgs("advocacyhub-events-upcoming", len(upcoming)))]
@@ -414,7 +414,7 @@ class KnowledgeBase(PartLinks):
         """suffix -> text: the events page while it fits, else an overview and sub-pages of
         the upcoming and the past events by their start date (``Past/2024`` ...)."""
         layout = as_layout(layout)
-        kind = self.schema.kinds["event"]
+        kind = self.schema.kind("event")
         single = self.events(records, now)
         upcoming, past, fields = self._events_split(records, now)
         lists = {"Upcoming": upcoming, "Past": past}
@@ -429,7 +429,7 @@ class KnowledgeBase(PartLinks):
                                                          "advocacyhub-events-past"), strict=True):
             head, blocks, end = tables[name]
             parts, more = self.parted("events", layout, f"events:{name}",
-                                      [r.get("start") for r in recs], blocks, f"{name}/",
+                                      [r.value("start") for r in recs], blocks, f"{name}/",
                                       self.list_intro, head=head, end=end)
             out += ["", heading(self.msgs(message, len(recs))),
                     parts or self.msgs("advocacyhub-events-none")]
@@ -441,18 +441,18 @@ class KnowledgeBase(PartLinks):
         """suffix -> text: the resources page while it fits, else an overview (counts by
         topic) and sub-pages of the table by the first letters of the titles."""
         layout = as_layout(layout)
-        kind = self.schema.kinds["resource"]
+        kind = self.schema.kind("resource")
         single = self.resources(records)
-        items = sorted(_valid(records, "resource"), key=lambda r: r.get("title").lower())
+        items = sorted(_valid(records, "resource"), key=lambda r: r.value("title").lower())
         head, blocks, end = self._table_blocks(kind, items)
         early = self.measured(layout, "resources", single, {"resources:all": (blocks, head)})
         if early is not None:
             return early
         parts, pages = self.parted("resources", layout, "resources:all",
-                                   [r.get("title") or r.page for r in items], blocks, "All/",
+                                   [r.value("title") or r.page for r in items], blocks, "All/",
                                    self.list_intro, head=head, end=end)
-        topics = kind.fields["topics"]
-        count = Counter(t for rec in items for t in rec.get_list("topics") or ["-"])
+        topics = kind.field("topics")
+        count = Counter(t for rec in items for t in rec.values("topics") or ["-"])
 
         def label(v: str) -> str:
             return self.msgs("advocacyhub-resources-no-topic") if v == "-" else \
@@ -468,16 +468,16 @@ class KnowledgeBase(PartLinks):
             heading(self.msgs("advocacyhub-resources-by-topic")), by_topic]), **pages}
 
     def resources(self, records: Sequence[Record]) -> str:
-        kind = self.schema.kinds["resource"]
-        items = sorted(_valid(records, "resource"), key=lambda r: r.get("title").lower())
-        topics = kind.fields["topics"]
+        kind = self.schema.kind("resource")
+        items = sorted(_valid(records, "resource"), key=lambda r: r.value("title").lower())
+        topics = kind.field("topics")
         out = [self.pages.language_bar("resources", self.lang),
                self.msgs("advocacyhub-resources-intro", len(items)), "",
                self._records_table(kind, items), "",
                heading(self.msgs("advocacyhub-resources-by-topic"))]
         by_topic: dict[str, list[Record]] = {}
         for rec in items:
-            for t in rec.get_list("topics") or ["-"]:
+            for t in rec.values("topics") or ["-"]:
                 by_topic.setdefault(t, []).append(rec)
         for t in sorted(by_topic, key=lambda v: self.cells.value_label(topics, v).lower()):
             name = self.msgs("advocacyhub-resources-no-topic") if t == "-" else \
@@ -485,9 +485,9 @@ class KnowledgeBase(PartLinks):
             out.append(heading(f"{name} ({len(by_topic[t])})", 3))
             for rec in by_topic[t]:
                 detail = ", ".join(
-                    [self.cells.value_label(kind.fields["kind"], rec.get("kind"))]
-                    + [language_autonym(code) for code in rec.get_list("languages")])
-                out.append(f"* {page_link(rec.page, rec.get('title') or rec.page)} "
+                    [self.cells.value_label(kind.field("kind"), rec.value("kind"))]
+                    + [language_autonym(code) for code in rec.values("languages")])
+                out.append(f"* {page_link(rec.page, rec.value('title') or rec.page)} "
                            f"({escape(detail)})")
         return "\n".join(out)
 

@@ -42,8 +42,8 @@ class RosterRenderer(PartLinks):
         self.pages = pages
         self.config = config
         self.cells = CellRenderer(schema, msgs)
-        self.kind = schema.kinds["advocate"]
-        self.case = schema.kinds["case"]
+        self.kind = schema.kind("advocate")
+        self.case = schema.kind("case")
 
     @property
     def lang(self) -> str:
@@ -340,7 +340,7 @@ class RosterRenderer(PartLinks):
         if kind == TOPIC:
             return self._label("topics", value)
         if kind == JURISDICTION:
-            return self.cells.value_label(self.case.fields["jurisdiction"], value)
+            return self.cells.value_label(self.case.field("jurisdiction"), value)
         if kind == REGION:
             return self._label("regions", value)
         if kind == LANGUAGE:
@@ -372,24 +372,24 @@ class RosterRenderer(PartLinks):
     def _help_blocks(self, items: Sequence[tuple[Record, Sequence[Suggestion]]],
                      ) -> tuple[list[str], list[str]]:
         """(each case's title, its block), alerts first."""
-        ordered = sorted(items, key=lambda it: (it[0].get("alert") != "yes",
-                                                it[0].get("title").lower()))
+        ordered = sorted(items, key=lambda it: (it[0].value("alert") != "yes",
+                                                it[0].value("title").lower()))
         names, blocks = [], []
         for case, suggestions in ordered:
-            title = case.get("title") or case.page
-            where = ", ".join(self.cells.value_label(self.case.fields["jurisdiction"], j)
-                              for j in case.get_list("jurisdiction"))
-            topics = ", ".join(self.cells.value_label(self.case.fields["topics"], t)
-                               for t in case.get_list("topics"))
+            title = case.value("title") or case.page
+            where = ", ".join(self.cells.value_label(self.case.field("jurisdiction"), j)
+                              for j in case.values("jurisdiction"))
+            topics = ", ".join(self.cells.value_label(self.case.field("topics"), t)
+                               for t in case.values("topics"))
             out = ["", heading(title, 3)]
             line = page_link(case.page, title)
-            if case.get("alert") == "yes":
+            if case.value("alert") == "yes":
                 line = f"'''{escape(self.msgs('advocacyhub-match-alert'))}''' · " + line
             detail = " · ".join(x for x in (where, topics) if x)
             out.append(line + (f" ({escape(detail)})" if detail else ""))
-            if case.get("help_wanted"):
+            if case.value("help_wanted"):
                 out += ["", f"{escape(self.msgs('advocacyhub-match-help-wanted'))} "
-                            f"{isolate(case.get('help_wanted'), 500)}"]
+                            f"{isolate(case.value('help_wanted'), 500)}"]
             out.append("")
             if suggestions:
                 out.append(escape(self.msgs("advocacyhub-match-suggested", len(suggestions))))
