@@ -90,7 +90,7 @@ def items_since(records: Sequence[Record], baseline: dict, now: datetime,
     today = now.strftime("%Y-%m-%dT%H:%M")
     known_advocates = set(baseline.get("advocates", []))
     known_resources = set(baseline.get("resources", []))
-    for r in sorted(records, key=lambda r: (r.value("title") or r.value("user")).lower()):
+    for r in sorted(records, key=lambda r: r.label.lower()):
         if not r.valid:
             continue
         if r.kind == "case":

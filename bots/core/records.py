@@ -14,12 +14,14 @@ Value = str | list[str]
 # holds only the fields it has values for, so without this a misspelt name would read as an
 # empty value. "page" records carry a page-level problem and no fields.
 _DECLARED: dict[str, frozenset[str]] = {"page": frozenset()}
+_LABEL_FIELD: dict[str, str] = {}
 
 
-def declare(kind: str, names: Iterable[str]) -> None:
-    """Record that ``kind`` has the fields ``names`` (called once per parsed schema; a test's
-    own schema adds to what the real one declares)."""
+def declare(kind: str, names: Iterable[str], label_field: str) -> None:
+    """Record that ``kind`` has the fields ``names`` and is named by ``label_field`` (called
+    once per parsed schema; a test's own schema adds to what the real one declares)."""
     _DECLARED[kind] = _DECLARED.get(kind, frozenset()) | frozenset(names)
+    _LABEL_FIELD[kind] = label_field
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,12 @@ class Record:
             self._missing(name)
             return ""
         return value if isinstance(value, str) else "; ".join(value)
+
+    @property
+    def label(self) -> str:
+        """The value that names the record (its kind's ``label_field``: a title, a user)."""
+        name = _LABEL_FIELD.get(self.kind)
+        return self.value(name) if name else ""
 
     def values(self, name: str) -> list[str]:
         """The field's values as a list (one item for a single value); [] when it has none."""

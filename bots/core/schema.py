@@ -185,7 +185,7 @@ def parse_schema(schema_data: dict, vocab_data: dict) -> Schema:
             label_field=spec["label_field"],
             fields=fields,
         )
-        declare(kind_name, fields)
+        declare(kind_name, fields, spec["label_field"])
     return Schema(kinds=kinds, vocabularies=vocabularies)
 
 
