@@ -255,11 +255,13 @@ def adv(user: str, status: str = ACTIVE, **fields) -> Advocate:
 def test_grouping_by_place_sets_low_profile_advocates_apart() -> None:
     people = [adv("Public", regions=["LAC"]), adv("Quiet", regions=["MENA"], profile="low"),
               adv("Nowhere")]
-    groups, without, hidden = group(people, "regions", public_places=True)
+    groups, without, hidden = group(people, "regions")
     assert list(groups) == ["LAC"] and [a.user for a in hidden] == ["Quiet"]
     assert [a.user for a in without] == ["Nowhere"]
-    groups, _, hidden = group(people, "regions")
-    assert "MENA" in groups and hidden == []
+    # Topics are not private: the same advocate is grouped by them like anyone else.
+    people[1] = adv("Quiet", regions=["MENA"], topics=["copyright"], profile="low")
+    groups, _, hidden = group(people, "topics")
+    assert [a.user for a in groups["copyright"]] == ["Quiet"] and hidden == []
 
 
 def renderer(lang: str = "en") -> RosterRenderer:
@@ -398,7 +400,7 @@ def test_a_split_roster_hides_low_profile_places_too() -> None:
     people = many(200)
     pages = renderer().roster_pages(people, 20_000)
     assert len(pages) > 3
-    quiet = [a.user for a in people if a.low_profile]
+    quiet = [a.user for a in people if a.hides_private]
     for text in pages.values():
         for row in text.split("\n|-\n"):
             if any(f"[[:User:{q}|" in row for q in quiet):

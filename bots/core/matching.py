@@ -122,7 +122,7 @@ def suggest(case: Record, advocates: Iterable[Record], statuses: Mapping[str, st
         if statuses.get(user) != ACTIVE or user.lower() in contacts or \
                 adv.value("user").lower() in contacts:
             continue
-        places = private_places or adv.value("profile") != "low"
+        places = private_places or not adv.hides_private
         reasons = match(case, adv, places=places)
         if not reasons:
             continue

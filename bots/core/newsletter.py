@@ -101,7 +101,7 @@ def items_since(records: Sequence[Record], baseline: dict, now: datetime,
                                                                    r.value("outcome")):
                 items.changed_cases.append((r, before))
         elif r.kind == "advocate" and r.value("user") not in known_advocates:
-            if r.value("profile") != "low":  # low-profile advocates are not announced
+            if not r.hides_private:  # an advocate who keeps a low profile is not announced
                 items.new_advocates.append(r)
         elif r.kind == "resource" and f"{r.page}#{r.index}" not in known_resources:
             items.new_resources.append(r)

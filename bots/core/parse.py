@@ -55,7 +55,7 @@ def parse_template(tpl: Template, kind: RecordKind, page: str) -> tuple[dict[str
         names[key] = value
     raw: dict[str, str] = {}
     for field_name, names in given.items():
-        fld = kind.fields[field_name]
+        fld = kind.field(field_name)
         shown = [names[param_key(n)] for n in fld.param_names
                  if names.get(param_key(n))]
         raw[field_name] = shown[0] if shown else ""

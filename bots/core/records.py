@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bots.errors import UnknownField
 
 Value = str | list[str]
 
-# Field names each kind declares, filled by bots.core.schema as schemas are parsed. A record
-# holds only the fields it has values for, so without this a misspelt name would read as an
-# empty value. "page" records carry a page-level problem and no fields.
-_DECLARED: dict[str, frozenset[str]] = {"page": frozenset()}
-_LABEL_FIELD: dict[str, str] = {}
+# What each kind declares, filled by bots.core.schema as schemas are parsed. A record holds only
+# the fields it has values for, so without this a misspelt name would read as an empty value.
+# "page" records carry a page-level problem and no fields.
+@dataclass(frozen=True)
+class Declared:
+    fields: frozenset[str] = frozenset()
+    label_field: str = ""
+    private: frozenset[str] = frozenset()  # fields hidden when the record asks for it
+    private_when: tuple[str, str] | None = None  # (field, value): the record asks for it
 
 
-def declare(kind: str, names: Iterable[str], label_field: str) -> None:
-    """Record that ``kind`` has the fields ``names`` and is named by ``label_field`` (called
-    once per parsed schema; a test's own schema adds to what the real one declares)."""
-    _DECLARED[kind] = _DECLARED.get(kind, frozenset()) | frozenset(names)
-    _LABEL_FIELD[kind] = label_field
+_DECLARED: dict[str, Declared] = {"page": Declared()}
+
+
+def declare(kind: str, declared: Declared) -> None:
+    """Record what ``kind`` declares (once per parsed schema). The field names of a kind
+    declared twice (a test's own schema) add up; its other keys are the latest's."""
+    before = _DECLARED.get(kind)
+    fields = declared.fields | (before.fields if before else frozenset())
+    _DECLARED[kind] = replace(declared, fields=fields)
 
 
 @dataclass(frozen=True)
@@ -70,8 +77,15 @@ class Record:
     def valid(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
 
+    @property
+    def declared(self) -> Declared:
+        try:
+            return _DECLARED[self.kind]
+        except KeyError:
+            raise UnknownField(self.kind, "") from None
+
     def _missing(self, name: str) -> None:
-        if name not in _DECLARED.get(self.kind, ()):
+        if name not in self.declared.fields:
             raise UnknownField(self.kind, name)
 
     def value(self, name: str) -> str:
@@ -86,8 +100,20 @@ class Record:
     @property
     def label(self) -> str:
         """The value that names the record (its kind's ``label_field``: a title, a user)."""
-        name = _LABEL_FIELD.get(self.kind)
+        name = self.declared.label_field
         return self.value(name) if name else ""
+
+    @property
+    def hides_private(self) -> bool:
+        """Whether the record asks for its private fields to stay off public pages (an
+        advocate's low profile): the one privacy rule, for templates, roster, matching and
+        newsletters alike."""
+        when = self.declared.private_when
+        return when is not None and self.value(when[0]).lower() == when[1]
+
+    def shows(self, name: str) -> bool:
+        """Whether a public page may show field ``name`` of this record."""
+        return not (name in self.declared.private and self.hides_private)
 
     def values(self, name: str) -> list[str]:
         """The field's values as a list (one item for a single value); [] when it has none."""

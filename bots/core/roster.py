@@ -324,8 +324,8 @@ class Advocate:
     former_name: str = ""  # the name the record gives, when the account was renamed since
 
     @property
-    def low_profile(self) -> bool:
-        return self.record.value("profile") == "low"
+    def hides_private(self) -> bool:
+        return self.record.hides_private
 
     @property
     def role(self) -> str:
@@ -355,17 +355,18 @@ def advocate_records(records: Iterable[Record]) -> dict[str, Record]:
     return best
 
 
-def group(advocates: Sequence[Advocate], name: str, *, public_places: bool = False,
+def group(advocates: Sequence[Advocate], name: str,
           ) -> tuple[dict[str, list[Advocate]], list[Advocate], list[Advocate]]:
     """Advocates grouped by the values of field ``name``: (groups, without a value, hidden).
 
-    With ``public_places`` (a grouping by place: regions, jurisdictions) low-profile advocates
-    are never put in a group: they are returned apart, to be shown by username only."""
+    An advocate whose record hides the field (a private field, such as a place, of a
+    low-profile advocate) is never put in a group: they are returned apart, to be shown by
+    username only."""
     groups: dict[str, list[Advocate]] = {}
     without: list[Advocate] = []
     hidden: list[Advocate] = []
     for adv in advocates:
-        if public_places and adv.low_profile:
+        if not adv.record.shows(name):
             hidden.append(adv)
             continue
         values = adv.values(name)

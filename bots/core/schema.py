@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 
-from bots.core.records import declare
+from bots.core.records import Declared, declare
 from bots.core.vocab import Vocabulary, load_vocabularies, suggest
-from bots.errors import UnknownField, UnknownKind
+from bots.errors import SchemaError, UnknownField, UnknownKind
 from bots.paths import CONFIG_DIR
 
 FIELD_TYPES = frozenset(
@@ -59,17 +59,21 @@ class Field:
     required: bool = False
     default: str | None = None
     derive: str | None = None
-    column: bool = False
     facet: str | None = None
     max_length: int | None = None
     aliases: tuple[str, ...] = ()
-    suggested: bool = False
-    private: bool = False  # hidden when the record's profile is "low"
+    suggested: bool = False  # TemplateData marks it "suggested" (VisualEditor offers it)
+    private: bool = False  # hidden where the record asks for it (the kind's private_when)
 
     @property
     def param_names(self) -> tuple[str, ...]:
         """Every parameter name that fills this field, canonical name first."""
         return (self.name, *self.aliases)
+
+
+LAYOUTS = frozenset({"infobox", "card", "line"})
+_KIND_KEYS = frozenset({"template", "category", "label_field", "fields", "columns", "layout",
+                        "colour", "private_when", "directory"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +83,16 @@ class RecordKind:
     category: str
     label_field: str
     fields: dict[str, Field]
+    column_names: tuple[str, ...] = ()  # the index table's columns, in order
+    layout: str = "card"  # how the template shows a record (bots.core.wikitemplates)
+    colour: str = "#eaecf0"
+    # (field, value): a record whose field has this value hides its private fields on every
+    # page (the template, the roster, matching, newsletters): where an advocate works can be
+    # dangerous to publish.
+    private_when: tuple[str, str] | None = None
+    # A directory of this kind's records (an index table and a page per facet) at
+    # <hub root>/<directory>; kinds with pages of their own (cases, the roster ...) have none.
+    directory: str | None = None
 
     def field(self, name: str) -> Field:
         """The declared field ``name``; a name the kind does not declare raises."""
@@ -89,7 +103,12 @@ class RecordKind:
 
     @property
     def columns(self) -> list[Field]:
-        return [f for f in self.fields.values() if f.column]
+        return [self.fields[n] for n in self.column_names]
+
+    @property
+    def private_fields(self) -> list[Field]:
+        return [f for f in self.fields.values() if f.private]
+
 
     @property
     def facets(self) -> list[Field]:
@@ -145,9 +164,9 @@ class Schema:
 def _field(name: str, spec: dict) -> Field:
     unknown = set(spec) - set(Field.__dataclass_fields__)
     if unknown:
-        raise ValueError(f"field {name}: unknown keys {sorted(unknown)}")
+        raise SchemaError(f"field {name}: unknown keys {sorted(unknown)}")
     if spec["type"] not in FIELD_TYPES:
-        raise ValueError(f"field {name}: unknown type {spec['type']!r}")
+        raise SchemaError(f"field {name}: unknown type {spec['type']!r}")
     facet = spec.get("facet")
     return Field(
         name=name,
@@ -157,13 +176,39 @@ def _field(name: str, spec: dict) -> Field:
         required=bool(spec.get("required", False)),
         default=spec.get("default"),
         derive=spec.get("derive"),
-        column=bool(spec.get("column", False)),
         facet=(name if facet is True else facet) or None,
         max_length=spec.get("max_length"),
         aliases=tuple(spec.get("aliases", ())),
         suggested=bool(spec.get("suggested", False)),
         private=bool(spec.get("private", False)),
     )
+
+
+def _kind(name: str, spec: dict, fields: dict[str, Field]) -> RecordKind:
+    unknown = set(spec) - _KIND_KEYS
+    if unknown:
+        raise SchemaError(f"kind {name}: unknown keys {sorted(unknown)}")
+    if spec["label_field"] not in fields:
+        raise SchemaError(f"{name}: label_field is not a field")
+    columns = tuple(spec.get("columns", ()))
+    for col in columns:
+        if col not in fields:
+            raise SchemaError(f"{name}: column {col!r} is not a field")
+    layout = spec.get("layout", "card")
+    if layout not in LAYOUTS:
+        raise SchemaError(f"{name}: layout {layout!r} is not one of {sorted(LAYOUTS)}")
+    private_when = None
+    if "private_when" in spec:
+        ((when_field, when_value),) = spec["private_when"].items()
+        if when_field not in fields:
+            raise SchemaError(f"{name}: private_when names no field ({when_field!r})")
+        private_when = (when_field, str(when_value).lower())
+    elif any(f.private for f in fields.values()):
+        raise SchemaError(f"{name}: private fields, but no private_when says when")
+    return RecordKind(name=name, template=spec["template"], category=spec["category"],
+                      label_field=spec["label_field"], fields=fields, column_names=columns,
+                      layout=layout, colour=spec.get("colour", "#eaecf0"),
+                      private_when=private_when, directory=spec.get("directory"))
 
 
 def parse_schema(schema_data: dict, vocab_data: dict) -> Schema:
@@ -173,19 +218,14 @@ def parse_schema(schema_data: dict, vocab_data: dict) -> Schema:
         fields = {name: _field(name, fspec) for name, fspec in spec["fields"].items()}
         for fld in fields.values():
             if fld.type == "enum" and fld.vocabulary not in vocabularies:
-                raise ValueError(f"{kind_name}.{fld.name}: unknown vocabulary {fld.vocabulary!r}")
+                raise SchemaError(f"{kind_name}.{fld.name}: unknown vocabulary {fld.vocabulary!r}")
             if fld.derive and fld.derive not in fields:
-                raise ValueError(f"{kind_name}.{fld.name}: derives from unknown {fld.derive!r}")
-        if spec["label_field"] not in fields:
-            raise ValueError(f"{kind_name}: label_field is not a field")
-        kinds[kind_name] = RecordKind(
-            name=kind_name,
-            template=spec["template"],
-            category=spec["category"],
-            label_field=spec["label_field"],
-            fields=fields,
-        )
-        declare(kind_name, fields, spec["label_field"])
+                raise SchemaError(f"{kind_name}.{fld.name}: derives from unknown {fld.derive!r}")
+        kind = kinds[kind_name] = _kind(kind_name, spec, fields)
+        declare(kind_name, Declared(
+            fields=frozenset(fields), label_field=kind.label_field,
+            private=frozenset(f.name for f in kind.private_fields),
+            private_when=kind.private_when))
     return Schema(kinds=kinds, vocabularies=vocabularies)
 
 

@@ -34,6 +34,7 @@ class Vocabulary:
     values: tuple[str, ...]
     synonyms: Mapping[str, str] = field(default_factory=dict)
     uppercase: bool = False
+    ordered: bool = False  # the roster's groupings keep this order instead of sorting by label
 
     def __post_init__(self) -> None:
         for target in self.synonyms.values():
@@ -72,5 +73,6 @@ def load_vocabularies(data: Mapping[str, Mapping]) -> dict[str, Vocabulary]:
             values=tuple(spec["values"]),
             synonyms=synonyms,
             uppercase=bool(spec.get("uppercase", False)),
+            ordered=bool(spec.get("ordered", False)),
         )
     return vocabs

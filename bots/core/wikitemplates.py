@@ -20,15 +20,12 @@ _TD_TYPES = {
     "page": "wiki-page-name", "url": "url", "enum": "string", "bool": "string",
     "jurisdiction": "string", "language": "string", "timezone": "string",
 }
-# How each kind shows on its page: an infobox on the case's own page, cards on shared pages
-# (the sign-up page holds many advocates), one line per subscriber.
-_LAYOUT = {"case": "infobox", "advocate": "card", "event": "card", "resource": "card",
-           "subscription": "line"}
+# How a kind shows on its page (its schema `layout`): an infobox on a record's own page, cards
+# on shared pages (the sign-up page holds many advocates), one line per subscriber.
 _BOX_STYLE = {
     "infobox": "float:right; clear:right; width:24em; margin:0 0 1em 1em;",
     "card": "display:inline-table; vertical-align:top; width:22em; margin:0 1em 1em 0;",
 }
-_COLOURS = {"case": "#cfe3ff", "advocate": "#d5f5e3", "event": "#fdebd0", "resource": "#e8daef"}
 
 
 def param_expr(fld: Field, default: str = "") -> str:
@@ -65,7 +62,7 @@ def templatedata(kind: RecordKind, schema: Schema) -> dict:
         }
         if fld.required:
             param["required"] = True
-        elif fld.suggested or fld.column:
+        elif fld.suggested:
             param["suggested"] = True
         if fld.aliases:
             param["aliases"] = list(fld.aliases)
@@ -98,8 +95,8 @@ def _row(fld: Field, label: str) -> str:
 
 def template_source(kind: RecordKind) -> str:
     msgs = Messages("en")
-    layout = _LAYOUT[kind.name]
-    label_fld = kind.fields[kind.label_field]
+    layout = kind.layout
+    label_fld = kind.field(kind.label_field)
     missing = " ".join(
         f"{{{{#if:{param_expr(f)}||[[Category:{MISSING_CATEGORY}]]}}}}"
         for f in kind.fields.values() if f.required
@@ -117,7 +114,7 @@ def template_source(kind: RecordKind) -> str:
         title_expr = param_expr(label_fld, "{{PAGENAME}}")
         rows = [
             f'{{| class="advocacy-{kind.name}" style="{style}"',
-            f'|+ style="background:{_COLOURS[kind.name]}; font-weight:bold; padding:0.3em;" '
+            f'|+ style="background:{kind.colour}; font-weight:bold; padding:0.3em;" '
             f"| {title_expr}",
         ]
         if "alert" in kind.fields:
@@ -129,13 +126,13 @@ def template_source(kind: RecordKind) -> str:
             )
         long_fields = [f for f in kind.fields.values()
                        if f.type == "text" and (f.max_length or 0) > 500]
-        profile = param_expr(kind.field("profile")) if "profile" in kind.fields else ""
         for fld in kind.fields.values():
             if fld is label_fld or fld in long_fields or fld.name == "alert":
                 continue
             row = _row(fld, msgs.field_label(fld.name))
-            if fld.private and profile:  # never shown for a low-profile record
-                row = f"{{{{#ifeq:{{{{lc:{profile}}}}}|low||{row}}}}}"
+            if fld.private and kind.private_when:  # never shown when the record says so
+                when, value = kind.private_when
+                row = f"{{{{#ifeq:{{{{lc:{param_expr(kind.field(when))}}}}}|{value}||{row}}}}}"
             rows.append(row)
         rows.append("|}")
         body = "\n".join(rows)

@@ -385,9 +385,7 @@ class KnowledgeBase(PartLinks):
         upcoming = sorted((r for r in events if ends(r) >= today), key=lambda r: r.value("start"))
         past = sorted((r for r in events if ends(r) < today), key=lambda r: r.value("start"),
                       reverse=True)
-        fields = [kind.fields[n] for n in ("start", "title", "online", "place", "topics",
-                                           "languages")]
-        return upcoming, past, fields
+        return upcoming, past, kind.columns
 
     def events(self, records: Sequence[Record], now: datetime) -> str:
         kind = self.schema.kind("event")
@@ -451,44 +449,48 @@ class KnowledgeBase(PartLinks):
         parts, pages = self.parted("resources", layout, "resources:all",
                                    [r.value("title") or r.page for r in items], blocks, "All/",
                                    self.list_intro, head=head, end=end)
-        topics = kind.field("topics")
-        count = Counter(t for rec in items for t in rec.values("topics") or ["-"])
-
-        def label(v: str) -> str:
-            return self.msgs("advocacyhub-resources-no-topic") if v == "-" else \
-                self.cells.value_label(topics, v)
-        order = sorted(count, key=lambda v: label(v).lower())
-        by_topic = table([self.msgs.field_label("topics"), self.msgs("advocacyhub-count")],
-                         [[escape(label(v)), str(count[v])] for v in order],
-                         [[label(v).lower(), f"{count[v]:07d}"] for v in order])
+        groupings = [line for fld in kind.facets for line in self._resource_counts(fld, items)]
         return {"": "\n".join([
             self.pages.language_bar("resources", self.lang),
             self.msgs("advocacyhub-resources-intro", len(items)), "",
-            self.msgs("advocacyhub-list-parts", len(pages)), "", parts, "",
-            heading(self.msgs("advocacyhub-resources-by-topic")), by_topic]), **pages}
+            self.msgs("advocacyhub-list-parts", len(pages)), "", parts, *groupings]), **pages}
+
+    def _resource_label(self, fld: Field, value: str) -> str:
+        if value == "-":
+            return self.msgs(f"advocacyhub-resources-no-{fld.facet}")
+        return self.cells.value_label(fld, value)
+
+    def _resource_counts(self, fld: Field, items: Sequence[Record]) -> list[str]:
+        """How many resources each value of facet ``fld`` has (the long library's overview)."""
+        count = Counter(v for rec in items for v in rec.values(fld.name) or ["-"])
+        order = sorted(count, key=lambda v: self._resource_label(fld, v).lower())
+        return ["", heading(self.msgs(f"advocacyhub-resources-by-{fld.facet}")),
+                table([self.msgs.field_label(fld.name), self.msgs("advocacyhub-count")],
+                      [[escape(self._resource_label(fld, v)), str(count[v])] for v in order],
+                      [[self._resource_label(fld, v).lower(), f"{count[v]:07d}"]
+                       for v in order])]
 
     def resources(self, records: Sequence[Record]) -> str:
         kind = self.schema.kind("resource")
         items = sorted(_valid(records, "resource"), key=lambda r: r.value("title").lower())
-        topics = kind.field("topics")
         out = [self.pages.language_bar("resources", self.lang),
                self.msgs("advocacyhub-resources-intro", len(items)), "",
-               self._records_table(kind, items), "",
-               heading(self.msgs("advocacyhub-resources-by-topic"))]
-        by_topic: dict[str, list[Record]] = {}
-        for rec in items:
-            for t in rec.values("topics") or ["-"]:
-                by_topic.setdefault(t, []).append(rec)
-        for t in sorted(by_topic, key=lambda v: self.cells.value_label(topics, v).lower()):
-            name = self.msgs("advocacyhub-resources-no-topic") if t == "-" else \
-                self.cells.value_label(topics, t)
-            out.append(heading(f"{name} ({len(by_topic[t])})", 3))
-            for rec in by_topic[t]:
-                detail = ", ".join(
-                    [self.cells.value_label(kind.field("kind"), rec.value("kind"))]
-                    + [language_autonym(code) for code in rec.values("languages")])
-                out.append(f"* {page_link(rec.page, rec.value('title') or rec.page)} "
-                           f"({escape(detail)})")
+               self._records_table(kind, items)]
+        for fld in kind.facets:
+            out += ["", heading(self.msgs(f"advocacyhub-resources-by-{fld.facet}"))]
+            groups: dict[str, list[Record]] = {}
+            for rec in items:
+                for value in rec.values(fld.name) or ["-"]:
+                    groups.setdefault(value, []).append(rec)
+            for value in sorted(groups, key=lambda v: self.cells.value_label(fld, v).lower()):
+                name = self._resource_label(fld, value)
+                out.append(heading(f"{name} ({len(groups[value])})", 3))
+                for rec in groups[value]:
+                    detail = ", ".join(
+                        [self.cells.value_label(kind.field("kind"), rec.value("kind"))]
+                        + [language_autonym(code) for code in rec.values("languages")])
+                    out.append(f"* {page_link(rec.page, rec.label or rec.page)} "
+                               f"({escape(detail)})")
         return "\n".join(out)
 
     def maintenance(self, records: Sequence[Record], bot_problems: Sequence[Problem]) -> str:

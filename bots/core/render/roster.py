@@ -27,11 +27,8 @@ from bots.core.roster import (
     RosterConfig,
     group,
 )
-from bots.core.schema import Schema
+from bots.core.schema import Field, Schema
 from bots.core.wikitext import escape, heading, isolate, page_link, user_link
-
-PLACE_FIELDS = ("regions", "jurisdictions")
-TABLE_FIELDS = ("role", "regions", "jurisdictions", "topics", "languages", "skills")
 
 
 class RosterRenderer(PartLinks):
@@ -64,21 +61,21 @@ class RosterRenderer(PartLinks):
         return out
 
     def _label(self, field: str, value: str) -> str:
-        return self.cells.value_label(self.kind.fields[field], value)
+        return self.cells.value_label(self.kind.field(field), value)
 
     def _cell(self, adv: Advocate, field: str) -> str:
-        if field in PLACE_FIELDS and adv.low_profile:
+        if not adv.record.shows(field):
             return f"<small>{escape(self.msgs('advocacyhub-roster-place-not-shown'))}</small>"
         if field == "role":
             return escape(self._label("role", adv.role))
-        return self.cells.cell(self.kind, adv.record, self.kind.fields[field])
+        return self.cells.cell(self.kind, adv.record, self.kind.field(field))
 
     def _sort_key(self, adv: Advocate, field: str) -> str:
-        if field in PLACE_FIELDS and adv.low_profile:
+        if not adv.record.shows(field):
             return ""
         if field == "role":
             return self._label("role", adv.role).lower()
-        return self.cells.sort_key(self.kind, adv.record, self.kind.fields[field])
+        return self.cells.sort_key(self.kind, adv.record, self.kind.field(field))
 
     def nav(self) -> str:
         links = [page_link(self.pages.title("roster", self.lang),
@@ -97,7 +94,7 @@ class RosterRenderer(PartLinks):
         items = []
         for adv in sorted(advocates, key=lambda a: a.user.lower()):
             item = self._advocate(adv, talk=False)
-            if region and not adv.low_profile:
+            if region and adv.record.shows("jurisdictions"):
                 places = [self._label("jurisdictions", j) for j in adv.values("jurisdictions")
                           if region in geo.regions(j)]
                 if places:
@@ -105,10 +102,14 @@ class RosterRenderer(PartLinks):
             items.append(item)
         return " · ".join(items)
 
+    def _order(self, fld: Field) -> Sequence[str] | None:
+        """Groups in the order of an ``ordered`` vocabulary (regions); others by label."""
+        vocab = self.schema.vocabularies.get(fld.vocabulary or "")
+        return vocab.values if vocab is not None and vocab.ordered else None
+
     def _grouped(self, advocates: Sequence[Advocate], field: str, *, level: int = 3,
                  order: Sequence[str] | None = None) -> list[str]:
-        places = field in PLACE_FIELDS
-        groups, without, hidden = group(advocates, field, public_places=places)
+        groups, without, hidden = group(advocates, field)
         if field == "languages":
             def label(v: str) -> str:
                 return language_autonym(v)
@@ -143,7 +144,7 @@ class RosterRenderer(PartLinks):
         return active, inactive
 
     def _intro(self, active: Sequence[Advocate], inactive: Sequence[Advocate]) -> list[str]:
-        public = [a for a in active if not a.low_profile]
+        public = [a for a in active if a.record.shows("regions")]
         regions = {r for a in public for r in a.values("regions")}
         languages = {lang for a in active for lang in a.values("languages")}
         return [self.pages.language_bar("roster", self.lang),
@@ -152,9 +153,9 @@ class RosterRenderer(PartLinks):
                 "", self.nav(), ""]
 
     def _active_table(self, active: Sequence[Advocate]) -> tuple[str, list[str], str]:
-        fields = [self.kind.fields[f] for f in TABLE_FIELDS]
-        headers = [self.msgs.field_label("user")] + [self.msgs.field_label(f.name)
-                                                     for f in fields]
+        fields = [f for f in self.kind.columns if f.name != self.kind.label_field]
+        headers = [self.msgs.field_label(self.kind.label_field)] + [
+            self.msgs.field_label(f.name) for f in fields]
         rows = [[self._advocate(a)] + [self._cell(a, f.name) for f in fields] for a in active]
         keys = [[a.user.lower()] + [self._sort_key(a, f.name) for f in fields] for a in active]
         return table_parts(headers, rows, keys, css="advocacy-roster")
@@ -182,13 +183,9 @@ class RosterRenderer(PartLinks):
             out.append("\n".join([head, *blocks, end]))
         else:
             out.append(self.msgs("advocacyhub-roster-none"))
-        regions_order = self.schema.vocabularies["regions"].values
-        out += ["", heading(self.msgs("advocacyhub-roster-by-region"))]
-        out += self._grouped(active, "regions", order=regions_order)
-        out += ["", heading(self.msgs("advocacyhub-roster-by-topic"))]
-        out += self._grouped(active, "topics")
-        out += ["", heading(self.msgs("advocacyhub-roster-by-language"))]
-        out += self._grouped(active, "languages")
+        for fld in self.kind.facets:
+            out += ["", heading(self.msgs(f"advocacyhub-roster-by-{fld.facet}"))]
+            out += self._grouped(active, fld.name, order=self._order(fld))
         out += ["", *self._inactive_intro(inactive)]
         if inactive:
             head, blocks, end = self._inactive_table(inactive)
@@ -198,8 +195,7 @@ class RosterRenderer(PartLinks):
     def _counts(self, advocates: Sequence[Advocate], field: str,
                 order: Sequence[str] | None = None) -> str:
         """How many advocates each value has (the long roster's overview: no names)."""
-        places = field in PLACE_FIELDS
-        groups, without, hidden = group(advocates, field, public_places=places)
+        groups, without, hidden = group(advocates, field)
 
         def label(v: str) -> str:
             return language_autonym(v) if field == "languages" else self._label(field, v)
@@ -248,18 +244,14 @@ class RosterRenderer(PartLinks):
             "roster", layout, "roster:inactive", [a.user for a in inactive], i_blocks,
             "Inactive/", intro("advocacyhub-roster-inactive-part-intro",
                                "advocacyhub-roster-inactive"), head=i_head, end=i_end)
-        regions_order = self.schema.vocabularies["regions"].values
         out = [*self._intro(active, inactive),
                heading(self.msgs("advocacyhub-roster-all", len(active))),
                self.msgs("advocacyhub-roster-parts", len(active), len(a_pages)) if active
-               else self.msgs("advocacyhub-roster-none"), "", a_parts,
-               "", heading(self.msgs("advocacyhub-roster-by-region")),
-               self._counts(active, "regions", regions_order),
-               "", heading(self.msgs("advocacyhub-roster-by-topic")),
-               self._counts(active, "topics"),
-               "", heading(self.msgs("advocacyhub-roster-by-language")),
-               self._counts(active, "languages"),
-               "", *self._inactive_intro(inactive), "", i_parts]
+               else self.msgs("advocacyhub-roster-none"), "", a_parts]
+        for fld in self.kind.facets:
+            out += ["", heading(self.msgs(f"advocacyhub-roster-by-{fld.facet}")),
+                    self._counts(active, fld.name, self._order(fld))]
+        out += ["", *self._inactive_intro(inactive), "", i_parts]
         return {"": "\n".join(out), **a_pages, **i_pages}
 
     def reason(self, adv: Advocate) -> str:
