@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from bots.core.messages import Messages
 from bots.core.records import Record
-from bots.core.render.pages import KnowledgeBase, PageSet
+from bots.core.render.pages import KnowledgeBase
 from bots.core.render.paging import OTHER, _segment, size, split
+from bots.core.render.partlinks import PageSet
 from bots.core.schema import load_schema
 
 TITLES = st.text(alphabet=st.sampled_from(list("abcdeSsTtÉé 0123-中文")),

@@ -15,7 +15,7 @@ from bots.core import delivery
 from bots.core.matching import Reason, Suggestion
 from bots.core.messages import Messages
 from bots.core.records import Record
-from bots.core.render.pages import PageSet
+from bots.core.render.partlinks import PageSet
 from bots.core.render.roster import RosterRenderer
 from bots.core.roster import (
     ACTIVE,

@@ -10,10 +10,12 @@ import json
 
 from bots.core.messages import Messages, available_languages
 from bots.core.schema import Field, RecordKind, Schema
+from bots.paths import TEMPLATES_DIR
 
 RECORD_MARKER = "Advocacy record"
 TEMPLATE_CATEGORY = "Advocacy Hub templates"
 MISSING_CATEGORY = "Advocacy Hub records with missing fields"
+MODULE = "Module:Advocacy"  # the templates' Lua helpers (wikitemplates/Module_Advocacy.lua)
 
 _TD_TYPES = {
     "text": "string", "date": "date", "datetime": "date", "username": "wiki-user-name",
@@ -90,6 +92,8 @@ def _row(fld: Field, label: str) -> str:
         shown = f"[{value} {label}]"
     elif fld.type == "page" and not fld.multiple:
         shown = f"[[{value}]]"
+    elif fld.type == "page":  # several pages: Module:Advocacy splits them as the bot does
+        shown = f"{{{{#invoke:{MODULE.removeprefix('Module:')}|links|{value}}}}}"
     return f"{{{{#if:{value}|\n{{{{!}}}}-\n! {label}\n{{{{!}}}} {shown}\n}}}}"
 
 
@@ -216,7 +220,13 @@ def newsletter_source() -> str:
             f"[[Category:{TEMPLATE_CATEGORY}]]</noinclude>")
 
 
+def module_file(title: str) -> str:
+    return title.replace(":", "_").replace("/", "__") + ".lua"
+
+
 def file_name(title: str) -> str:
+    if title.startswith("Module:"):
+        return module_file(title)
     return title.removeprefix("Template:").replace(" ", "_").replace("/", "__") + ".wikitext"
 
 
@@ -224,7 +234,8 @@ def template_pages(schema: Schema) -> dict[str, str]:
     """Every template page the hub needs: title -> wikitext, in the order to install them
     (documentation first: the template's TemplateData is read from its /doc when the template
     page itself is saved)."""
-    pages = {f"Template:{RECORD_MARKER}": marker_source()}
+    pages = {f"Template:{RECORD_MARKER}": marker_source(),
+             MODULE: (TEMPLATES_DIR / module_file(MODULE)).read_text(encoding="utf-8")}
     for kind in schema.kinds.values():
         pages[f"Template:{kind.template}/doc"] = doc_source(kind, schema)
     for kind in schema.kinds.values():

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from bots.core.markers import MarkerError
 from bots.core.messages import Messages
 from bots.core.records import Problem, Record
-from bots.core.render.pages import KnowledgeBase, PageSet
+from bots.core.render.directory import Directory, directory_titles
+from bots.core.render.pages import KnowledgeBase
 from bots.core.render.paging import PAGE_BUDGET, Layout
+from bots.core.render.partlinks import PageSet
 from bots.core.wikitext import page_link
 from bots.jobs.context import JobContext
 from bots.jobs.deliver import SUBSCRIBERS
@@ -26,7 +28,8 @@ STATE = "Index.json"  # what the last run wrote: its inputs' key and each page's
 
 
 def page_set(ctx: JobContext) -> PageSet:
-    return PageSet(titles=dict(ctx.profile.hub["pages"]), base_lang=ctx.profile.language,
+    titles = {**ctx.profile.hub["pages"], **directory_titles(ctx.schema, ctx.profile.root)}
+    return PageSet(titles=titles, base_lang=ctx.profile.language,
                    languages=ctx.profile.languages)
 
 
@@ -59,6 +62,14 @@ def render_all(ctx: JobContext, records: list[Record],
                            ("resources", kb.resources_pages(records, layout))):
             for suffix, body in sorted(paged.items(), key=lambda item: item[0] == ""):
                 out[pages.title(key, lang, suffix)] = (key, body)
+        # Every kind that declares a directory (config/schema.toml): its index and facets.
+        for kind in ctx.schema.kinds.values():
+            if kind.directory:
+                directory = Directory(ctx.schema, Messages(lang), pages, kind)
+                for key, suffix, body in directory.pages_of(records, layout).values():
+                    section = kind.name if key == kind.name else \
+                        f"{kind.name}-facet-{suffix.split('/')[0]}"
+                    out[pages.title(key, lang, suffix)] = (section, body)
     for lang in ctx.profile.languages:
         kb = KnowledgeBase(ctx.schema, Messages(lang), pages)
         for suffix, body in sorted(kb.case_index_pages(records, layout).items(),

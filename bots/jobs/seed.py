@@ -28,9 +28,11 @@ CASE_KEYS = ("title", "summary", "jurisdiction", "topics", "tactics", "actors", 
 
 
 def load_demo(directory: Path = DEMO_DIR) -> dict[str, list[dict]]:
+    """Every bots/demo/*.toml: arrays of records by their name (``cases``, ``advocates`` …,
+    or a kind's own name for a kind with a directory, e.g. ``partner``)."""
     data: dict[str, list[dict]] = {}
-    for name in ("cases", "people"):
-        with open(directory / f"{name}.toml", "rb") as fh:
+    for path in sorted(directory.glob("*.toml")):
+        with open(path, "rb") as fh:
             data.update(tomllib.load(fh))
     return data
 
@@ -131,6 +133,13 @@ def seed_demo(ctx: JobContext) -> None:
             title = f"{profile.hub_page(prefix)}/{item['title']}"
             _put(author, title, build_template(kinds[kind_name].template, item) + "\n",
                  summary, ctx)
+            ctx.stats.records += 1
+
+    # Records of kinds with a directory (config/schema.toml): one page each, under it.
+    for kind in kinds.values():
+        for item in data.get(kind.name, []) if kind.directory else []:
+            title = f"{profile.root}/{kind.directory}/{item[kind.label_field]}"
+            _put(admin, title, build_template(kind.template, item) + "\n", summary, ctx)
             ctx.stats.records += 1
 
     subscribers = profile.hub_page("subscribers")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bots.config import Profile
+from bots.core.render.directory import directory_titles
+from bots.core.schema import load_schema
 from bots.core.stats import RunStats
 from bots.core.wikitemplates import RECORD_MARKER
 from bots.jobs.harvest import HEAD, parse_head
@@ -17,7 +19,8 @@ def _client(profile: Profile, job: str) -> WikiClient:
 def generated_titles(profile: Profile) -> list[str]:
     """The hub pages the jobs write (with their translations), and the bot's state pages."""
     titles = []
-    for title in profile.hub["pages"].values():
+    directories = directory_titles(load_schema(), profile.root)
+    for title in [*profile.hub["pages"].values(), *directories.values()]:
         titles.append(title)
         titles += [f"{title}/{lang}" for lang in profile.languages if lang != profile.language]
     return titles

@@ -49,7 +49,7 @@ class CellRenderer:
     def cell(self, kind: RecordKind, record: Record, fld: Field) -> str:
         if fld.name == kind.label_field:
             label = record.value(fld.name) or record.page
-            return page_link(record.page, label) if kind.name != "advocate" else user_link(label)
+            return user_link(label) if fld.type == "username" else page_link(record.page, label)
         if fld.name == "start" and "end" in kind.fields and fld.type == "date":
             return escape(years(record))
         return ", ".join(self.one(fld, v) for v in record.values(fld.name))

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from bots.core.delivery import ALREADY, DELIVERED, FAILED, SKIPPED, DeliveryReport
 from bots.core.messages import Messages
-from bots.core.render.pages import PageSet, PartLinks
 from bots.core.render.paging import PAGE_BUDGET, Layout, size
+from bots.core.render.partlinks import PageSet, PartLinks
 from bots.core.render.tables import table_parts
 from bots.core.wikitext import escape, page_link
 

@@ -4,159 +4,23 @@ the maintenance report. Pure functions of records, messages and the clock."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 
-from bots.core.dates import year_of
 from bots.core.messages import Messages
 from bots.core.places import language_autonym
 from bots.core.records import Problem, Record
-from bots.core.render.cells import CellRenderer, years
-from bots.core.render.paging import OTHER, PAGE_BUDGET, Layout, Part, size
+from bots.core.render.cells import CellRenderer
+from bots.core.render.directory import Directory, facet_values
+from bots.core.render.paging import PAGE_BUDGET, Layout, size
+from bots.core.render.partlinks import PageSet, PartLinks, as_layout, room
 from bots.core.render.tables import bar_chart, share_bar, table, table_parts
 from bots.core.schema import Field, RecordKind, Schema
 from bots.core.wikitext import escape, heading, page_link
 
-YEAR_FACET = "year"
-OVERHEAD = 4 * 1024  # bytes a sub-page spends outside its rows (language bar, navigation ...)
-INDEX_PARTS = "Index"  # the case index's sub-pages: <cases>/Index/<letter>
-BOLD = "\'\'\'"
-
-
-@dataclass
-class PageSet:
-    """Where the generated pages are, so they can link to each other in every language."""
-
-    titles: dict[str, str]  # hub page key -> base title
-    base_lang: str
-    languages: Sequence[str]
-
-    def title(self, key: str, lang: str, suffix: str = "") -> str:
-        base = self.titles[key] + (f"/{suffix}" if suffix else "")
-        return base if lang == self.base_lang else f"{base}/{lang}"
-
-    def language_bar(self, key: str, lang: str, suffix: str = "") -> str:
-        if len(self.languages) < 2:
-            return ""  # a page written in one language only (a delivery log)
-        links = []
-        for code in self.languages:
-            name = escape(language_autonym(code))
-            links.append(f"'''{name}'''" if code == lang else
-                         page_link(self.title(key, code, suffix), language_autonym(code)))
-        return '<div class="advocacy-languages" style="float:right;">' + " · ".join(links) + \
-            "</div>"
-
-
-def as_layout(layout: Layout | int) -> Layout:
-    return layout if isinstance(layout, Layout) else Layout(layout, solo=True)
-
-
-def _room(budget: int, head: str) -> int:
-    """Bytes left for the rows of a sub-page of ``budget`` bytes, whose table has ``head``."""
-    return budget - min(OVERHEAD, budget // 10) - size(head)
-
 
 def _valid(records: Sequence[Record], kind: str) -> list[Record]:
     return [r for r in records if r.kind == kind]
-
-
-def facet_values(record: Record, fld: Field) -> list[str]:
-    if fld.facet == YEAR_FACET:
-        year = year_of(record.value(fld.name))
-        return [str(year)] if year else []
-    return record.values(fld.name)
-
-
-class PartLinks:
-    """Sub-pages of a page too long for one (bots.core.render.paging): their labels, the
-    links between them and the overview's table of them. For renderers with ``msgs``,
-    ``pages`` and ``lang``."""
-
-    msgs: Messages
-    pages: PageSet
-
-    @property
-    def lang(self) -> str:
-        return self.msgs.lang
-
-    def part_label(self, label: str) -> str:
-        if label.startswith(OTHER):
-            return self.msgs("advocacyhub-part-other") + label[len(OTHER):]
-        return label
-
-    def part_nav(self, key: str, parts: Sequence[Part], i: int, prefix: str,
-                 up: str = "") -> str:
-        """Links from sub-page ``i``: the overview, the previous and the next part."""
-        links = [page_link(self.pages.title(key, self.lang, up),
-                           self.msgs("advocacyhub-part-overview"))]
-        if i > 0:
-            links.append(page_link(self.pages.title(key, self.lang, prefix + parts[i - 1].label),
-                                   "← " + self.part_label(parts[i - 1].label)))
-        if i + 1 < len(parts):
-            links.append(page_link(self.pages.title(key, self.lang, prefix + parts[i + 1].label),
-                                   self.part_label(parts[i + 1].label) + " →"))
-        return BOLD + " · ".join(links) + BOLD
-
-    def parts_table(self, key: str, parts: Sequence[Part], prefix: str,
-                    first_last: Sequence[tuple[str, str]]) -> str:
-        rows = [[page_link(self.pages.title(key, self.lang, prefix + p.label),
-                           self.part_label(p.label)), str(len(p.items)),
-                 escape(f"{a} – {b}" if a != b else a, 200)]
-                for p, (a, b) in zip(parts, first_last, strict=True)]
-        return table([self.msgs("advocacyhub-part"), self.msgs("advocacyhub-count"),
-                      self.msgs("advocacyhub-part-range")], rows)
-
-    def parted(self, key: str, layout: Layout, layout_key: str, names: Sequence[str],
-               blocks: Sequence[str], prefix: str, intro: Callable[[Part], str], *,
-               head: str = "", end: str = "") -> tuple[str, dict[str, str]]:
-        """A long list of page ``key`` as sub-pages ``prefix<label>`` (measured under
-        ``layout_key``, see :meth:`measure_list`): the overview's table of the parts, and
-        suffix -> text of each sub-page (``intro`` says what a part holds). A list that fits
-        one sub-page is ``prefix`` without its slash."""
-        parts = layout.parts(layout_key, names, _room(layout.budget, ""))
-        if not names:
-            return "", {}
-        whole = parts[0].label == ""  # intro() is then told the part's label is ""
-        if whole:
-            parts = [Part(prefix.rstrip("/"), parts[0].items)]
-            prefix = ""
-        out = {}
-        for i, part in enumerate(parts):
-            nav = self.part_nav(key, parts, i, prefix)
-            out[prefix + part.label] = "\n".join([
-                self.pages.language_bar(key, self.lang, prefix + part.label),
-                intro(Part("", part.items) if whole else part), "", nav, "", head,
-                *(blocks[j] for j in part.items), end, "", nav])
-        table_text = self.parts_table(key, parts, prefix,
-                                      [(names[p.items[0]], names[p.items[-1]]) for p in parts])
-        return table_text, out
-
-    def list_intro(self, part: Part) -> str:
-        """The top of a sub-page of a long list (the whole list, when ``part.label`` is "")."""
-        if not part.label:
-            return self.msgs("advocacyhub-list-all", len(part.items))
-        return self.msgs("advocacyhub-list-part-intro", self.part_label(part.label),
-                         len(part.items))
-
-    def measured(self, layout: Layout, key: str, single: str,
-                 lists: dict[str, tuple[Sequence[str], str]]) -> dict[str, str] | None:
-        """Measure page ``key`` as one text and its long ``lists`` (layout key -> blocks,
-        table head): {} while the layout still measures, the page as one text when it fits,
-        None when it must be split."""
-        layout.measure(key, size(single), [])
-        for list_key, (blocks, head) in lists.items():
-            self.measure_list(layout, list_key, blocks, head)
-        if not layout.frozen:
-            return {}
-        return {"": single} if layout.fits(key) else None
-
-    @staticmethod
-    def measure_list(layout: Layout, layout_key: str, blocks: Sequence[str],
-                     head: str = "") -> None:
-        """Measure a list that :meth:`parted` may split."""
-        rows = [size(b) + 1 for b in blocks]
-        layout.measure(layout_key, sum(rows) + size(head) + OVERHEAD, rows, size(head))
 
 
 class KnowledgeBase(PartLinks):
@@ -166,173 +30,31 @@ class KnowledgeBase(PartLinks):
         self.pages = pages
         self.cells = CellRenderer(schema, msgs)
         self.case = schema.kind("case")
+        self.cases = Directory(schema, msgs, pages, self.case, index_key="cases",
+                               facets_key="facets", scope="advocacyhub-")
 
     def _records_table(self, kind: RecordKind, records: Sequence[Record],
                        fields: Sequence[Field] | None = None) -> str:
         cols = list(fields or kind.columns)
-        headers = [self.msgs.field_label("years" if f.name == "start" and kind is self.case
-                                         else f.name) for f in cols]
+        headers = [self.msgs.field_label(f.name) for f in cols]
         rows = [[self.cells.cell(kind, r, f) for f in cols] for r in records]
         keys = [[self.cells.sort_key(kind, r, f) for f in cols] for r in records]
         return table(headers, rows, keys, css=f"advocacy-{kind.name}-index")
 
-    def facet_nav(self) -> str:
-        links = [page_link(self.pages.title("facets", self.lang, f.facet or f.name),
-                           self.msgs(f"advocacyhub-facet-title-{f.facet}"))
-                 for f in self.case.facets]
-        return self.msgs("advocacyhub-facets-nav") + " " + " · ".join(links)
-
-    # -- pages ----------------------------------------------------------------------------
+    # -- the case index and its facets: the case kind's directory --------------------------
     def case_index(self, records: Sequence[Record]) -> str:
-        cases = sorted(_valid(records, "case"), key=lambda r: r.value("title").lower())
-        return "\n".join([
-            self.pages.language_bar("cases", self.lang),
-            self.msgs("advocacyhub-index-intro", len(cases)),
-            "",
-            self.facet_nav(),
-            "",
-            self._records_table(self.case, cases),
-        ])
-
-    # -- pages that stay small (bots.core.render.paging) ----------------------------------
-    def search_box(self) -> str:
-        """MediaWiki's InputBox, searching the case pages by their title prefix."""
-        prefix = self.pages.titles["cases"] + "/"
-        return (f"<inputbox>\ntype=fulltext\nprefix={prefix}\nbreak=no\nwidth=40\n"
-                f"searchbuttonlabel={self.msgs('advocacyhub-search-cases')}\n</inputbox>")
+        return self.cases.index(records)
 
     def case_index_pages(self, records: Sequence[Record],
                          layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
-        """suffix -> text: ``""`` the case index (one page while it fits the budget, else an
-        overview), ``Index/<part>`` its sub-pages by the first letters of the titles. With a
-        shared layout that is not frozen yet: measures, and returns nothing."""
-        layout = as_layout(layout)
-        cases = sorted(_valid(records, "case"), key=lambda r: r.value("title").lower())
-        single = self.case_index(cases)
-        kind = self.case
-        cols = list(kind.columns)
-        headers = [self.msgs.field_label("years" if f.name == "start" else f.name)
-                   for f in cols]
-        head, blocks, end = table_parts(
-            headers, [[self.cells.cell(kind, r, f) for f in cols] for r in cases],
-            [[self.cells.sort_key(kind, r, f) for f in cols] for r in cases],
-            css=f"advocacy-{kind.name}-index")
-        titles = [r.value("title") or r.page for r in cases]
-        layout.measure("cases", size(single), [size(b) + 1 for b in blocks], size(head))
-        if not layout.frozen:
-            return {}
-        parts = layout.parts("cases", titles, _room(layout.budget, ""))
-        if parts[0].label == "":
-            return {"": single}
-        prefix = INDEX_PARTS + "/"
-        out = {"": "\n".join([
-            self.pages.language_bar("cases", self.lang),
-            self.msgs("advocacyhub-index-intro", len(cases)), "",
-            self.facet_nav(), "", self.search_box(), "",
-            self.msgs("advocacyhub-index-parts", len(cases), len(parts)), "",
-            self.parts_table("cases", parts, prefix,
-                             [(titles[p.items[0]], titles[p.items[-1]]) for p in parts])])}
-        for i, part in enumerate(parts):
-            nav = self.part_nav("cases", parts, i, prefix)
-            out[prefix + part.label] = "\n".join([
-                self.pages.language_bar("cases", self.lang, prefix + part.label),
-                # No total here: a new case then changes only its own part.
-                self.msgs("advocacyhub-index-part-intro", self.part_label(part.label),
-                          len(part.items)), "", nav, "",
-                head, *(blocks[j] for j in part.items), end, "", nav])
-        return out
+        return self.cases.index_pages(records, layout)
+
+    def facet_page(self, records: Sequence[Record], fld: Field) -> str:
+        return self.cases.facet_page(records, fld)
 
     def facet_pages(self, records: Sequence[Record], fld: Field,
                     layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
-        """suffix -> text: the facet page while it fits, else an overview of its values and
-        one sub-page per value (split further by letters when one value is too big)."""
-        layout = as_layout(layout)
-        facet = fld.facet or fld.name
-        single = self.facet_page(records, fld)
-        groups, order, label = self._facet_groups(records, fld)
-        layout.measure(f"facet:{facet}", size(single), [])
-        for value in order:
-            members = sorted(groups[value], key=lambda r: r.value("title").lower())
-            items = [self._facet_item(rec) for rec in members]
-            layout.measure(f"facet:{facet}:{value}", sum(size(i) + 1 for i in items) + 1024,
-                           [size(i) + 1 for i in items])
-        if not layout.frozen:
-            return {}
-        if layout.fits(f"facet:{facet}"):
-            return {facet: single}
-        cases = _valid(records, "case")
-        rows = [[page_link(self.pages.title("facets", self.lang, f"{facet}/{v}"), label(v)),
-                 str(len(groups[v]))] for v in order]
-        out = {facet: "\n".join([
-            self.pages.language_bar("facets", self.lang, facet),
-            self.msgs("advocacyhub-facet-intro", len(cases), len(groups)), "",
-            self.facet_nav(), "",
-            table([self.msgs.field_label(fld.name), self.msgs("advocacyhub-count")], rows,
-                  [[label(v).lower(), f"{len(groups[v]):06d}"] for v in order])])}
-        for value in order:
-            members = sorted(groups[value], key=lambda r: r.value("title").lower())
-            items = [self._facet_item(rec) for rec in members]
-            titles = [r.value("title") or r.page for r in members]
-            parts = layout.parts(f"facet:{facet}:{value}", titles, _room(layout.budget, ""))
-            base = f"{facet}/{value}"
-            title_line = heading(f"{label(value)} ({len(members)})")
-            up = page_link(self.pages.title("facets", self.lang, facet),
-                           self.msgs("advocacyhub-part-overview"))
-            if parts[0].label == "":
-                out[base] = "\n".join([self.pages.language_bar("facets", self.lang, base), up,
-                                       title_line, *items])
-                continue
-            out[base] = "\n".join([
-                self.pages.language_bar("facets", self.lang, base), up, title_line,
-                self.parts_table("facets", parts, base + "/",
-                                 [(titles[p.items[0]], titles[p.items[-1]]) for p in parts])])
-            for i, part in enumerate(parts):
-                nav = self.part_nav("facets", parts, i, base + "/", up=base)
-                suffix = f"{base}/{part.label}"
-                out[suffix] = "\n".join([
-                    self.pages.language_bar("facets", self.lang, suffix),
-                    heading(f"{label(value)}: {self.part_label(part.label)} "
-                            f"({len(part.items)})"), nav, "",
-                    *(items[j] for j in part.items), "", nav])
-        return out
-
-    def _facet_groups(self, records: Sequence[Record], fld: Field):
-        groups: dict[str, list[Record]] = {}
-        for rec in _valid(records, "case"):
-            for value in facet_values(rec, fld):
-                groups.setdefault(value, []).append(rec)
-
-        def label(value: str) -> str:
-            return value if fld.facet == YEAR_FACET else self.cells.value_label(fld, value)
-
-        order = sorted(groups, key=lambda v: (v if fld.facet == YEAR_FACET else label(v).lower()))
-        return groups, order, label
-
-    def _facet_item(self, rec: Record) -> str:
-        where = ", ".join(self.cells.value_label(self.case.field("jurisdiction"), j)
-                          for j in rec.values("jurisdiction"))
-        return (f"* {page_link(rec.page, rec.value('title') or rec.page)} "
-                f"({escape(years(rec))}; {escape(where)})")
-
-    def facet_page(self, records: Sequence[Record], fld: Field) -> str:
-        cases = _valid(records, "case")
-        groups, order, label = self._facet_groups(records, fld)
-        summary = table([self.msgs.field_label(fld.name), self.msgs("advocacyhub-count")],
-                        [[escape(label(v)), str(len(groups[v]))] for v in order],
-                        [[label(v).lower(), f"{len(groups[v]):06d}"] for v in order])
-        out = [
-            self.pages.language_bar("facets", self.lang, fld.facet or fld.name),
-            self.msgs("advocacyhub-facet-intro", len(cases), len(groups)),
-            "",
-            self.facet_nav(),
-            "",
-            summary,
-        ]
-        for value in order:
-            out += ["", heading(f"{label(value)} ({len(groups[value])})")]
-            out += [self._facet_item(rec)
-                    for rec in sorted(groups[value], key=lambda r: r.value("title").lower())]
-        return "\n".join(out)
+        return self.cases.facet_pages(records, fld, layout)
 
     def statistics(self, records: Sequence[Record]) -> str:
         cases = _valid(records, "case")
@@ -519,7 +241,7 @@ class KnowledgeBase(PartLinks):
         if not layout.frozen:
             return {}
         pages = [p.page for p in problems]
-        parts = layout.parts("maintenance", pages, _room(layout.budget, ""))
+        parts = layout.parts("maintenance", pages, room(layout.budget, ""))
         if parts[0].label == "":
             return {"": single}
         out = {"": "\n".join([*intro, "", self.parts_table(

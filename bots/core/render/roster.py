@@ -15,8 +15,8 @@ from bots.core.messages import Messages
 from bots.core.places import language_autonym, load_geography
 from bots.core.records import Record
 from bots.core.render.cells import CellRenderer
-from bots.core.render.pages import PageSet, PartLinks, as_layout
 from bots.core.render.paging import PAGE_BUDGET, Layout, Part
+from bots.core.render.partlinks import PageSet, PartLinks, as_layout
 from bots.core.render.tables import table, table_parts
 from bots.core.roster import (
     ACTIVE,
