@@ -24,7 +24,8 @@ KINDS = {*SCHEMA.kinds, "page"}  # "page": a page-level problem, no fields
 # named like fields: their .get is not a record's.
 DICT_RECEIVERS = {"c", "change", "data", "tpl", "item", "self.wiki", "data['wiki']", "fields",
                   "raw", "spec", "e", "entry", "info", "answers", "params", "rc", "row", "meta",
-                  "page", "result", "state", "cfg", "parts"}
+                  "page", "result", "state", "cfg", "parts",
+                  "was"}  # was: a case as the last issue saw it (a dict of the baseline)
 ACCESSORS = {"value", "values", "field"}
 
 

@@ -94,12 +94,12 @@ def items_since(records: Sequence[Record], baseline: dict, now: datetime,
         if not r.valid:
             continue
         if r.kind == "case":
-            before = baseline.get("cases", {}).get(r.page)
-            if before is None:
+            was = baseline.get("cases", {}).get(r.page)
+            if was is None:
                 items.new_cases.append(r)
-            elif (before.value("status"), before.value("outcome")) != (r.value("status"),
+            elif (was.get("status"), was.get("outcome")) != (r.value("status"),
                                                                    r.value("outcome")):
-                items.changed_cases.append((r, before))
+                items.changed_cases.append((r, was))
         elif r.kind == "advocate" and r.value("user") not in known_advocates:
             if not r.hides_private:  # an advocate who keeps a low profile is not announced
                 items.new_advocates.append(r)
@@ -167,13 +167,13 @@ class IssueRenderer:
             out.append(heading(m("advocacyhub-newsletter-changed-cases",
                                  len(items.changed_cases))))
             status, outcome = self.case.field("status"), self.case.field("outcome")
-            for r, before in items.changed_cases[:self.max_items]:
+            for r, was in items.changed_cases[:self.max_items]:
                 change = []
                 for fld, key in ((status, "status"), (outcome, "outcome")):
-                    if before.value(key) != r.value(key):
+                    if was.get(key) != r.value(key):
                         change.append(m("advocacyhub-newsletter-change",
                                         m.field_label(key),
-                                        self.cells.value_label(fld, before.value(key) or "-"),
+                                        self.cells.value_label(fld, was.get(key) or "-"),
                                         self.cells.value_label(fld, r.value(key) or "-")))
                 out.append(f"* {page_link(r.page, r.value('title') or r.page)}: "
                            f"{escape('; '.join(change))}")

@@ -160,7 +160,8 @@ def doc_source(kind: RecordKind, schema: Schema) -> str:
     )
     rows = []
     for fld in kind.fields.values():
-        desc = msgs(_field_desc_key(kind, fld, msgs))
+        key = _field_desc_key(kind, fld, msgs)
+        desc = msgs(key) if msgs.has(key) else ""  # a new kind may not be described yet
         names = ", ".join(f"<code>{a}</code>" for a in fld.aliases)
         flags = []
         if fld.required:
@@ -173,7 +174,8 @@ def doc_source(kind: RecordKind, schema: Schema) -> str:
                     f" || {'; '.join(flags)} || {names}")
     td = json.dumps(templatedata(kind, schema), ensure_ascii=False, indent="\t")
     return "\n".join([
-        msgs(f"advocacyhub-template-desc-{kind.name}"),
+        msgs(f"advocacyhub-template-desc-{kind.name}")
+        if msgs.has(f"advocacyhub-template-desc-{kind.name}") else kind.category,
         "",
         "== Usage ==",
         f"<pre>{example}</pre>",

@@ -1,0 +1,121 @@
+"""A record kind by declaration only: a throw-away kind in a temporary schema gets its template,
+TemplateData, directory index and facet pages with no code of its own."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bots.core.messages import Messages
+from bots.core.normalise import make_record
+from bots.core.render.directory import Directory, directory_titles
+from bots.core.render.partlinks import PageSet
+from bots.core.schema import parse_schema
+from bots.core.wikitemplates import template_pages
+from bots.errors import SchemaError
+from bots.paths import CONFIG_DIR
+
+ROOT = "Advocacy Hub"
+GADGET = {
+    "template": "Advocacy gadget",
+    "category": "Advocacy gadgets",
+    "label_field": "name",
+    "columns": ["name", "colour", "regions"],
+    "directory": "Gadgets",
+    "colour": "#fafad2",
+    "fields": {
+        "name": {"type": "text", "required": True, "max_length": 100},
+        "colour": {"type": "enum", "vocabulary": "shades", "facet": True},
+        "regions": {"type": "enum", "vocabulary": "regions", "multiple": True, "facet": "area"},
+        "maker": {"type": "username"},
+    },
+}
+
+
+def _schema(extra: dict | None = None):
+    schema_data = tomllib.loads((CONFIG_DIR / "schema.toml").read_text())
+    vocab = tomllib.loads((CONFIG_DIR / "vocabularies.toml").read_text())
+    vocab["shades"] = {"values": ["red", "green"], "synonyms": {"verde": "green"}}
+    schema_data["gadget"] = extra or GADGET
+    return parse_schema(schema_data, vocab)
+
+
+SCHEMA = _schema()
+KIND = SCHEMA.kind("gadget")
+PAGES = PageSet(titles=directory_titles(SCHEMA, ROOT), base_lang="en", languages=["en", "es"])
+
+
+def gadget(name: str, colour: str = "red", regions: str = "LAC", page: str = "") -> object:
+    raw = {"name": name, "colour": colour, "regions": regions}
+    return make_record(KIND, page or f"{ROOT}/Gadgets/{name}", raw, SCHEMA)
+
+
+def test_its_template_and_templatedata_come_from_the_declaration() -> None:
+    pages = template_pages(SCHEMA)
+    assert "Template:Advocacy gadget" in pages and "Template:Advocacy gadget/doc" in pages
+    source = pages["Template:Advocacy gadget"]
+    assert "[[Category:Advocacy gadgets]]" in source and "#fafad2" in source
+    doc = pages["Template:Advocacy gadget/doc"]
+    data = json.loads(re.search(r"<templatedata>\s*(.*?)\s*</templatedata>", doc, re.S)[1])
+    assert data["paramOrder"] == ["name", "colour", "regions", "maker"]
+    assert data["params"]["name"]["required"] is True
+    assert data["params"]["colour"]["suggestedvalues"] == ["red", "green"]
+    assert data["params"]["maker"]["type"] == "wiki-user-name"
+
+
+def test_its_directory_index_and_facet_pages_come_from_the_declaration() -> None:
+    assert directory_titles(SCHEMA, ROOT) == {"gadget": f"{ROOT}/Gadgets",
+                                              "gadget-facets": f"{ROOT}/Gadgets/By"}
+    records = [gadget("Zeta", "verde", "NWE"), gadget("Alpha"), gadget("Mid", "red", "LAC; SSA")]
+    directory = Directory(SCHEMA, Messages("en"), PAGES, KIND)
+    pages = directory.pages_of(records)
+    keys = [(key, suffix) for key, suffix, _ in pages.values()]
+    # facets first (the index links to them), by their declared names; the index last
+    assert keys == [("gadget-facets", "colour"), ("gadget-facets", "area"), ("gadget", "")]
+    index = pages["gadget|"][2]
+    assert index.index("Alpha") < index.index("Mid") < index.index("Zeta")
+    assert "3 entries" in index and f"[[:{ROOT}/Gadgets/By/area|" in index
+    colour = pages["gadget-facets|colour"][2]
+    assert "== green (1) ==" in colour and "== red (2) ==" in colour  # the synonym resolved
+    area = pages["gadget-facets|area"][2]
+    assert "(2)" in area and "Latin America" in area  # LAC's label, from the messages
+
+
+def test_a_long_directory_is_split_like_the_case_index() -> None:
+    records = [gadget(f"Gadget {i:04d}") for i in range(400)]
+    pages = Directory(SCHEMA, Messages("en"), PAGES, KIND).index_pages(records, 20_000)
+    assert len(pages) > 3 and all(len(t.encode()) <= 20_000 for t in pages.values())
+    assert sum(t.count(f"[[:{ROOT}/Gadgets/Gadget ") for s, t in pages.items() if s) == 400
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=30).filter(str.strip), min_size=1, max_size=12,
+                unique=True))
+def test_every_record_is_listed_once_and_hostile_names_stay_text(names: list[str]) -> None:
+    records = [gadget(n, page=f"{ROOT}/Gadgets/G{i}") for i, n in enumerate(names)]
+    index = Directory(SCHEMA, Messages("es"), PAGES, KIND).index(records)
+    for i in range(len(names)):
+        assert index.count(f"[[:{ROOT}/Gadgets/G{i}|") == 1
+    assert "{{" not in index.replace("{{PLURAL", "") and "[[Category:" not in index
+
+
+@pytest.mark.parametrize(("change", "error"), [
+    ({"columns": ["name", "nope"]}, "column 'nope'"),
+    ({"layout": "poster"}, "layout"),
+    ({"directoy": "Typo"}, "unknown keys"),
+    ({"private_when": {"nope": "low"}}, "private_when"),
+])
+def test_a_kind_declared_wrong_is_a_schema_error(change: dict, error: str) -> None:
+    with pytest.raises(SchemaError, match=error):
+        _schema({**GADGET, **change})
+
+
+def test_private_fields_need_a_rule_that_says_when() -> None:
+    fields = {**GADGET["fields"], "maker": {"type": "username", "private": True}}
+    with pytest.raises(SchemaError, match="private_when"):
+        _schema({**GADGET, "fields": fields})
