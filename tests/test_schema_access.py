@@ -55,11 +55,13 @@ def findings(source: str, where: str = "<snippet>") -> list[str]:
             elif (attr in ("get", "get_list") and len(node.args) == 1
                   and receiver not in DICT_RECEIVERS and _near_field(lit)):
                 out.append(f"{at}: {receiver}.{attr}({lit!r}): read a record with .value/.values")
-        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute | ast.Name):
             lit = _literal(node.slice)
-            if lit is not None and node.value.attr in ("fields", "kinds"):
-                out.append(f"{at}: .{node.value.attr}[{lit!r}]: use .field()/.kind(), which "
-                           "check the name")
+            name = node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id
+            if lit is not None and name in ("fields", "kinds") and (
+                    isinstance(node.value, ast.Attribute) or lit in KINDS | FIELDS):
+                out.append(f"{at}: {name}[{lit!r}]: use .field()/.kind(), which check the "
+                           "name")
         elif isinstance(node, ast.Compare) and len(node.ops) == 1:
             left, right = node.left, node.comparators[0]
             if isinstance(left, ast.Attribute) and left.attr == "kind":
@@ -86,6 +88,7 @@ def test_the_code_names_only_declared_fields_and_kinds() -> None:
     'case.values("jurisdictons")',
     'kind.fields["jurisdiction"]',
     'schema.kinds["case"]',
+    'kinds["case"]',
     'schema.kind("cases")',
     'r.kind == "advocat"',
 ])

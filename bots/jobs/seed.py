@@ -22,9 +22,6 @@ from bots.wiki.actor import Actor
 
 log = logging.getLogger(__name__)
 
-CASE_KEYS = ("title", "summary", "jurisdiction", "topics", "tactics", "actors", "contacts",
-             "start", "end", "status", "outcome", "lessons", "sources", "related",
-             "help_wanted", "alert")
 
 
 def load_demo(directory: Path = DEMO_DIR) -> dict[str, list[dict]]:
@@ -103,22 +100,24 @@ def seed_demo(ctx: JobContext) -> None:
          f"Advocates]] · [[{profile.hub_page('signup')}|Sign up]] · "
          f"[[{profile.hub_page('subscribers')}|Subscribe to the newsletter]]\n", summary, ctx)
 
+    case_kind = ctx.schema.kind("case")
     for case in data["cases"]:
-        fields = {k: case[k] for k in CASE_KEYS if k in case}
+        fields = {k: v for k, v in case.items() if k in case_kind.fields}
         title = hub["cases_prefix"] + case["title"]
-        _put(admin, title, build_template(kinds["case"].template, fields) + "\n", summary, ctx)
+        _put(admin, title, build_template(case_kind.template, fields) + "\n", summary, ctx)
         ctx.stats.records += 1
 
     signup = profile.hub_page("signup")
     if admin.text(signup) is None:
+        template = ctx.schema.kind("advocate").template
         admin.edit(signup, "Sign up as a Wikimedia advocate: add a line "
-                   f"<code><nowiki>{{{{{kinds['advocate'].template}|user=...}}}}</nowiki></code> "
+                   f"<code><nowiki>{{{{{template}|user=...}}}}</nowiki></code> "
                    "below (or put it on your own user page).\n", summary)
         ctx.stats.edits += 1
     for adv in data["advocates"]:
         user = adv["user"]
         fields = {k: v for k, v in adv.items() if k != "signup"}
-        line = build_template(kinds["advocate"].template, fields)
+        line = build_template(ctx.schema.kind("advocate").template, fields)
         actor = people.actor(user)
         if adv.get("signup") == "userpage":
             _put(actor, f"User:{user}", f"Hello, I am {user}.\n\n{line}\n", summary, ctx)
@@ -145,10 +144,10 @@ def seed_demo(ctx: JobContext) -> None:
     subscribers = profile.hub_page("subscribers")
     if admin.text(subscribers) is None:
         admin.edit(subscribers, "To receive the Advocacy Hub newsletter on your talk page, add "
-                   f"<code><nowiki>{{{{{kinds['subscription'].template}|user=Your name|"
+                   f"<code><nowiki>{{{{{ctx.schema.kind('subscription').template}|user=Your name|"
                    "language=en}}</nowiki></code> below yourself.\n", summary)
         ctx.stats.edits += 1
     for sub in data["subscribers"]:
-        line = build_template(kinds["subscription"].template, sub)
+        line = build_template(ctx.schema.kind("subscription").template, sub)
         _add_line(people.actor(sub["user"]), subscribers, line, sub["user"], summary, ctx)
         ctx.stats.records += 1
