@@ -12,17 +12,7 @@ configuring a wiki directory), ``server`` (PHP's web server), ``cli`` (the comma
 ``client`` (the Python API).
 """
 
-from .client import (
-    DEFAULT_MEDIAWIKI,
-    LOCALWIKI_SCRIPT,
-    MEDIAWIKI_VERSIONS,
-    LocalWiki,
-    LocalWikiError,
-    default_mediawiki,
-    free_port,
-    load_wiki,
-    start_wiki,
-)
+from __future__ import annotations
 
 __all__ = [
     "DEFAULT_MEDIAWIKI",
@@ -35,3 +25,13 @@ __all__ = [
     "load_wiki",
     "start_wiki",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The client API on first use: `scripts/localwiki` (every maint, every status) does not
+    # pay for importing it.
+    if name in __all__:
+        from . import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

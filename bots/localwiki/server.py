@@ -10,8 +10,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from .deps import tail
@@ -60,10 +58,12 @@ def port_in_use(port: str) -> bool:
 
 def http_get(url: str) -> str | None:
     """The body of a 2xx answer, else None."""
+    import urllib.request  # here: only `start` needs it (saves each command 15 ms)
+
     try:
         with urllib.request.urlopen(url, timeout=10) as resp:
             return resp.read().decode("utf-8", errors="replace")
-    except (OSError, urllib.error.URLError, ValueError):
+    except (OSError, ValueError):  # URLError and HTTPError are OSErrors
         return None
 
 
