@@ -154,7 +154,12 @@ class PhpCommand:
             if then is not None:
                 then()
             if view is not None:
-                view.enter()
+                try:
+                    view.enter()
+                except OSError as exc:
+                    # The parent only learns "Exception occurred in preexec_fn": say what.
+                    os.write(2, f"localwiki: cannot enter the trixie root: {exc}\n".encode())
+                    raise
 
         return preexec
 
