@@ -142,8 +142,7 @@ class PhpCommand:
 
     argv: list[str]
     env: dict[str, str]
-    view: View | None = None
-    cwd: str | None = None  # None: the caller's (1.39)
+    view: View | None = None  # None: on the host, in the caller's working directory
 
     def _preexec(self, then: Callable[[], None] | None = None) -> Callable[[], None] | None:
         view = self.view
@@ -163,8 +162,8 @@ class PhpCommand:
 
         return preexec
 
-    def run(self, *, stdout: IO[Any] | int | None = None, stderr: IO[Any] | int | None = None,
-            ) -> int:
+    def run(self, *, stdout: IO[Any] | int | None = None,
+            stderr: IO[Any] | int | None = None) -> int:
         """Run it to the end; its exit status."""
         return self.popen(stdout=stdout, stderr=stderr).wait()
 
@@ -174,7 +173,7 @@ class PhpCommand:
               then: Callable[[], None] | None = None) -> subprocess.Popen[bytes]:
         try:
             return subprocess.Popen(
-                self.argv, env=self.env, cwd=self.cwd, stdin=stdin, stdout=stdout,
+                self.argv, env=self.env, stdin=stdin, stdout=stdout,
                 stderr=stderr, start_new_session=new_session, preexec_fn=self._preexec(then),
             )
         except (OSError, subprocess.SubprocessError) as exc:
@@ -187,8 +186,6 @@ class PhpCommand:
                 self.view.enter()
             except OSError as exc:
                 raise Fatal(f"cannot enter the trixie root: {exc}") from exc
-        elif self.cwd is not None:
-            os.chdir(self.cwd)
         try:
             os.execvpe(self.argv[0], self.argv, self.env)
         except OSError as exc:
