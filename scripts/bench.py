@@ -35,7 +35,7 @@ def verdict(label: str, met: bool) -> str:
         MISSED.append(label)
     return "met" if met else "MISSED"
 
-from tests.localwiki import LocalWiki, start_wiki  # noqa: E402
+from bots.localwiki import LocalWiki, start_wiki  # noqa: E402
 
 TOPICS = ["copyright", "freedom-of-panorama", "platform-regulation", "privacy-surveillance",
           "censorship-blocking", "ai", "open-licences"]

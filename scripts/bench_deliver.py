@@ -30,9 +30,9 @@ import requests
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from bots.localwiki import LocalWiki, start_wiki  # noqa: E402
 from scripts.bench import bot, verdict  # noqa: E402 (the same runner and verdicts)
 from scripts.bench_roster import create_accounts  # noqa: E402
-from tests.localwiki import LocalWiki, start_wiki  # noqa: E402
 
 SUBSCRIBERS = "Advocacy Hub/Newsletter/Subscribers"
 

@@ -31,8 +31,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from bots.localwiki import LocalWiki, start_wiki  # noqa: E402
 from scripts.bench import bot, verdict  # noqa: E402 (the same runner and verdicts)
-from tests.localwiki import LocalWiki, start_wiki  # noqa: E402
 
 TOPICS = ["copyright", "freedom-of-panorama", "platform-regulation", "privacy-surveillance",
           "censorship-blocking", "ai", "open-licences", "public-domain"]
