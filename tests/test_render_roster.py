@@ -103,6 +103,13 @@ def test_the_groupings_count_each_value_and_list_names() -> None:
         "Deutsch (1)", "español (1)", "português (1)", "فارسی (1)"]
 
 
+def test_names_in_a_group_are_in_alphabetical_order_whatever_their_case() -> None:
+    text = renderer().roster([adv("bea", topics=["copyright"]), adv("Al", topics=["copyright"]),
+                              adv("Carl", topics=["copyright"])])
+    group = text.split("=== Copyright (3) ===\n")[1].split("\n")[0]
+    assert group == "[[:User:Al|Al]] · [[:User:bea|bea]] · [[:User:Carl|Carl]]"
+
+
 def test_the_roster_is_written_in_the_pages_language() -> None:
     es = renderer("es").roster(PEOPLE)
     assert "'''español'''" in es and "[[:Advocacy Hub/Advocates|English]]" in es
