@@ -215,8 +215,9 @@ def test_each_list_shows_at_most_max_items_and_counts_the_rest(n, limit) -> None
         assert text == "Nothing new on the hub in 2026-06 so far."
         return
     assert text.count("[[:User:") == min(n, limit)
-    more = re.findall(r"…and (\d+) more: see \[\[:X\|all\]\]", text)
-    assert more == ([str(n - limit)] if n > limit else [])
+    more = re.findall(r"…and (one|\d+) more: see \[\[:X\|all\]\]", text)
+    left = n - limit
+    assert more == ([] if left <= 0 else ["one"] if left == 1 else [str(left)])
 
 
 # -- the issue page -------------------------------------------------------------------------
