@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,11 +31,6 @@ SCHEMA = load_schema()
 
 # Found when rebasing on main: commit f56ed48 (Record.get -> Record.value) also renamed the
 # calls on the baseline's entries, which are plain dicts ({"status": ..., "outcome": ...}):
-# items_since and IssueRenderer.generated raise AttributeError for every case that is already
-# in the baseline, so `run newsletter` and `run digest` fail once a period has a baseline.
-BASELINE_REGRESSION = pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
-    "bots/core/newsletter.py calls before.value(...) on the baseline's dict entries "
-    "(items_since line 100, generated line 173) since f56ed48"))
 
 
 def case(title: str, **raw: str) -> Record:
@@ -141,7 +135,6 @@ def test_a_personal_digest_is_a_part_of_everything_in_the_same_order(topics, pla
         assert not mine.new_resources and not mine.new_advocates
 
 
-@BASELINE_REGRESSION
 def test_a_monthly_digest_covers_what_changed_since_the_previous_months_baseline() -> None:
     """The job keeps, per period, the baseline taken at its first run (summarise) and, at
     the first run of the next month, asks what changed since (items_since)."""

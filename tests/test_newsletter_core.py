@@ -33,11 +33,6 @@ SCHEMA = load_schema()
 
 # Found when rebasing on main: commit f56ed48 (Record.get -> Record.value) also renamed the
 # calls on the baseline's entries, which are plain dicts ({"status": ..., "outcome": ...}):
-# items_since and IssueRenderer.generated raise AttributeError for every case that is already
-# in the baseline, so `run newsletter` and `run digest` fail once a period has a baseline.
-BASELINE_REGRESSION = pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
-    "bots/core/newsletter.py calls before.value(...) on the baseline's dict entries "
-    "(items_since line 100, generated line 173) since f56ed48"))
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
@@ -102,7 +97,6 @@ def test_the_baseline_remembers_cases_advocates_resources_and_events() -> None:
                     "events": ["Events/E#0"]}
 
 
-@BASELINE_REGRESSION
 def test_items_since_tells_new_changed_and_unchanged_apart() -> None:
     before = [case("Same"), case("Moved"), case("Won later"), advocate("Known"), resource("R0")]
     base = summarise(before)
@@ -130,7 +124,6 @@ def test_upcoming_events_are_those_starting_within_the_horizon_by_start() -> Non
         ["Now", "Soon"]
 
 
-@BASELINE_REGRESSION
 @settings(max_examples=60, deadline=None)
 @given(st.permutations(range(7)))
 def test_nothing_is_new_against_a_baseline_of_the_same_records_in_any_order(order) -> None:
@@ -170,7 +163,6 @@ def test_new_cases_are_grouped_by_pillar_of_their_first_topic_in_pillar_order() 
                      "* [[:Advocacy Hub/Cases/Lies|Lies]] (Brazil; 2021–) – S."]
 
 
-@BASELINE_REGRESSION
 def test_changes_events_advocates_and_resources_read_as_sentences() -> None:
     items = IssueItems(
         changed_cases=[(case("Old", status="concluded", outcome="won"),
