@@ -84,15 +84,17 @@ class Directory(PartLinks):
             return self.msgs.field_label("years")  # the cell shows start–end (cells.years)
         return self.msgs.field_label(fld.name)
 
-    def item(self, rec: Record) -> str:
-        """One record in a facet page's list: its link, then what tells it apart."""
+    def item(self, rec: Record, facet: Field | None = None) -> str:
+        """One record in a facet page's list: its link, then what tells it apart (not the
+        value it is listed under)."""
         link = page_link(rec.page, rec.label or rec.page)
         if self.key == "cases":
             where = ", ".join(self.cells.value_label(self.kind.field("jurisdiction"), j)
                               for j in rec.values("jurisdiction"))
             return f"* {link} ({escape(years(rec))}; {escape(where)})"
         details = [", ".join(self.cells.value_label(f, v) for v in rec.values(f.name))
-                   for f in self.kind.columns if f.name != self.kind.label_field]
+                   for f in self.kind.columns
+                   if f.name != self.kind.label_field and f is not facet]
         details = [d for d in details if d][:2]
         return f"* {link}" + (f" ({escape('; '.join(details))})" if details else "")
 
@@ -112,7 +114,7 @@ class Directory(PartLinks):
         links = [page_link(self.pages.title(self.facets_key, self.lang, f.facet or f.name),
                            self.facet_title(f))
                  for f in self.kind.facets]
-        return self.msgs("advocacyhub-facets-nav") + " " + " · ".join(links)
+        return self.message("facets-nav") + " " + " · ".join(links)
 
     def search_box(self) -> str:
         """MediaWiki's InputBox, searching the records' pages by their title prefix."""
@@ -188,7 +190,7 @@ class Directory(PartLinks):
     def facet_page(self, records: Sequence[Record], fld: Field) -> str:
         members = [r for r in records if r.kind == self.kind.name]
         groups, order, label = self._facet_groups(records, fld)
-        summary = table([self.msgs.field_label(fld.name), self.msgs("advocacyhub-count")],
+        summary = table([self.msgs.field_label(fld.name), self.message("count")],
                         [[escape(label(v)), str(len(groups[v]))] for v in order],
                         [[label(v).lower(), f"{len(groups[v]):06d}"] for v in order])
         out = [
@@ -201,7 +203,7 @@ class Directory(PartLinks):
         ]
         for value in order:
             out += ["", heading(f"{label(value)} ({len(groups[value])})")]
-            out += [self.item(rec)
+            out += [self.item(rec, fld)
                     for rec in sorted(groups[value], key=lambda r: r.label.lower())]
         return "\n".join(out)
 
@@ -217,7 +219,7 @@ class Directory(PartLinks):
         layout.measure(key, size(single), [])
         for value in order:
             members = sorted(groups[value], key=lambda r: r.label.lower())
-            items = [self.item(rec) for rec in members]
+            items = [self.item(rec, fld) for rec in members]
             layout.measure(f"{key}:{value}", sum(size(i) + 1 for i in items) + 1024,
                            [size(i) + 1 for i in items])
         if not layout.frozen:
@@ -231,11 +233,11 @@ class Directory(PartLinks):
             self.pages.language_bar(self.facets_key, self.lang, facet),
             self.message("facet-intro", count, len(groups)), "",
             self.facet_nav(), "",
-            table([self.msgs.field_label(fld.name), self.msgs("advocacyhub-count")], rows,
+            table([self.msgs.field_label(fld.name), self.message("count")], rows,
                   [[label(v).lower(), f"{len(groups[v]):06d}"] for v in order])])}
         for value in order:
             members = sorted(groups[value], key=lambda r: r.label.lower())
-            items = [self.item(rec) for rec in members]
+            items = [self.item(rec, fld) for rec in members]
             titles = [r.label or r.page for r in members]
             parts = layout.parts(f"{key}:{value}", titles, room(layout.budget, ""))
             base = f"{facet}/{value}"
