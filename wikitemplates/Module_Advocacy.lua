@@ -4,8 +4,9 @@
 local p = {}
 
 -- {{#invoke:Advocacy|links|A; B/C; ...}}: one link per page title, separated as the bot reads
--- a field of several pages (";" or a new line), each shown by its last subpage name. A value
--- that is not a valid title is shown as text, never as markup.
+-- a field of several pages (";" or a new line), each shown by the part of its title after the
+-- last "/" (whether or not the namespace has subpages). A value that is not a valid title is
+-- shown as text, never as markup.
 function p.links(frame)
 	local value = frame.args[1] or ''
 	local out = {}
@@ -14,7 +15,10 @@ function p.links(frame)
 		if item ~= '' then
 			local title = mw.title.new(item)
 			if title then
-				local label = title.subpageText
+				local label = title.text:match('([^/]*)$')
+				if label == '' then
+					label = title.text
+				end
 				table.insert(out, '[[:' .. title.prefixedText .. '|' .. mw.text.nowiki(label) .. ']]')
 			else
 				table.insert(out, mw.text.nowiki(item))

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def load_demo(directory: Path = DEMO_DIR) -> dict[str, list[dict]]:
     """Every bots/demo/*.toml: arrays of records by their name (``cases``, ``advocates`` …,
-    or a kind's own name for a kind with a directory, e.g. ``partner``)."""
+    or a kind's own name for a kind that declares a directory)."""
     data: dict[str, list[dict]] = {}
     for path in sorted(directory.glob("*.toml")):
         with open(path, "rb") as fh:
