@@ -20,13 +20,14 @@ def _raw_config() -> tuple[dict, dict]:
     return schema_data, vocab_data
 
 
-def test_schema_declares_the_five_record_kinds_of_the_brief() -> None:
+def test_schema_declares_the_record_kinds_of_the_brief_and_partners() -> None:
     assert {k: v.template for k, v in SCHEMA.kinds.items()} == {
         "case": "Advocacy case",
         "advocate": "Advocate",
         "event": "Advocacy event",
         "resource": "Advocacy resource",
         "subscription": "Advocacy subscriber",
+        "partner": "Advocacy partner",
     }
 
 
@@ -34,7 +35,7 @@ def test_case_fields_follow_the_brief() -> None:
     case = SCHEMA.kinds["case"]
     expected = ["title", "summary", "jurisdiction", "region", "topics", "tactics", "actors",
                 "contacts", "start", "end", "status", "outcome", "lessons", "sources",
-                "related", "help_wanted", "alert"]
+                "related", "help_wanted", "partners", "alert"]
     assert list(case.fields) == expected
     assert case.fields["jurisdiction"].multiple
     assert case.fields["region"].derive == "jurisdiction"
