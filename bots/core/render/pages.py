@@ -187,7 +187,7 @@ class KnowledgeBase(PartLinks):
         count = Counter(v for rec in items for v in rec.values(fld.name) or ["-"])
         order = sorted(count, key=lambda v: self._resource_label(fld, v).lower())
         return ["", heading(self.msgs(f"advocacyhub-resources-by-{fld.facet}")),
-                table([self.msgs.field_label(fld.name), self.msgs("advocacyhub-count")],
+                table([self.msgs.field_label(fld.name), self.msgs("advocacyhub-resources-count")],
                       [[escape(self._resource_label(fld, v)), str(count[v])] for v in order],
                       [[self._resource_label(fld, v).lower(), f"{count[v]:07d}"]
                        for v in order])]

@@ -85,7 +85,7 @@ class PartLinks:
                            self.part_label(p.label)), str(len(p.items)),
                  escape(f"{a} – {b}" if a != b else a, 200)]
                 for p, (a, b) in zip(parts, first_last, strict=True)]
-        return table([self.msgs("advocacyhub-part"), self.msgs("advocacyhub-count"),
+        return table([self.msgs("advocacyhub-part"), self.msgs("advocacyhub-part-count"),
                       self.msgs("advocacyhub-part-range")], rows)
 
     def parted(self, key: str, layout: Layout, layout_key: str, names: Sequence[str],
