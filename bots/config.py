@@ -13,11 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bots.errors import ConfigError
 from bots.paths import CONFIG_DIR, REPO_ROOT
-
-
-class ConfigError(RuntimeError):
-    pass
 
 
 @dataclass(frozen=True)

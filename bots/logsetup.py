@@ -199,7 +199,11 @@ def _adopt_pywikibot() -> None:
     try:
         importlib.import_module("bots.wiki")  # pywikibot's environment, before its import
         import pywikibot.bot
-    except Exception as exc:  # pywikibot unusable: the command that needs it will say why
+    # pywikibot unusable: the command that needs it will say why. Not installed (ImportError);
+    # its config refused to load (RuntimeError: no user-config.py or base directory; OSError);
+    # user-config.py could not read the profile (a ConfigError is caught there; ValueError or
+    # KeyError from a damaged credentials.json).
+    except (ImportError, RuntimeError, OSError, ValueError, KeyError) as exc:
         logging.getLogger(__name__).debug("pywikibot logging left alone: %s", exc)
         return
     pywikibot.bot.init_handlers()

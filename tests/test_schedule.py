@@ -26,7 +26,8 @@ try:
 except ModuleNotFoundError:
     from profiletools import write_profile  # type: ignore[no-redef]
 
-from bots.config import ConfigError, Profile, load_profile
+from bots.config import Profile, load_profile
+from bots.errors import ConfigError
 from bots.jobs import schedule
 from bots.jobs.schedule import Scheduler, crontab_weekdays, job_specs, parse_cron
 

@@ -11,19 +11,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
+import pywikibot
+import requests
+
 from bots.config import Profile
 from bots.core.messages import Messages
 from bots.core.schema import Schema, load_schema
 from bots.core.stats import RunStats
+from bots.errors import AdvocacyError, ApiWarningsSeen, ShutoffEngaged, Terminated
 from bots.wiki.pages import WikiClient
 from bots.wiki.session import ApiWarnings, RequestCounter, connect
 from bots.wiki.talkpages import PostBudget
 
 log = logging.getLogger(__name__)
-
-
-class ApiWarningsSeen(RuntimeError):
-    """The wiki warned about requests of this run (``ADVOCACY_API_WARNINGS=fail``)."""
 
 
 @dataclass
@@ -82,11 +82,6 @@ def update_status(ctx: JobContext, result: str, message: str) -> None:
         ctx.stats.edits = edits
 
 
-class Terminated(BaseException):
-    """The process was asked to stop (SIGTERM: the scheduler's or Toolforge's time limit).
-    Not an Exception: pywikibot retries a request on any Exception, and would swallow it."""
-
-
 def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated(f"terminated by signal {signum}")
 
@@ -100,7 +95,6 @@ def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
     go). Returns the counts and the result (ok, failed, stopped, paused or partial). A wiki
     that cannot be reached at all is a failure like any other: one log line, no traceback."""
     from bots.core.status import FAILED, OK, PARTIAL, PAUSED, STOPPED
-    from bots.wiki.pages import ShutoffEngaged
 
     result, message = OK, ""
     if on_terminate:  # a SIGTERM ends the job like any failure: cleanly, on the status page
@@ -131,7 +125,13 @@ def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
                     update_status(ctx, result, message)
                 except ShutoffEngaged:
                     result = STOPPED
-                except Exception as exc:  # the status page must never fail a run
+                # The status page must never fail a run: the wiki failed or refused the edit
+                # (pywikibot's Error, network errors; SaveFailed, EditConflict, MarkerError,
+                # ExcludedByTemplate, WriteRefused: AdvocacyErrors), or an editor damaged the
+                # page's data (JSON of another shape: ValueError, KeyError, TypeError,
+                # AttributeError from bots.core.status). Anything else fails the run below.
+                except (AdvocacyError, pywikibot.exceptions.Error, requests.RequestException,
+                        OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                     log.error("could not update the status page: %s: %s",
                               type(exc).__name__, exc)
     except (Exception, Terminated) as exc:  # connecting failed: the wiki is down, refused

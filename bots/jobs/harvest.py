@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 import pywikibot
+from mwparserfromhell.parser import ParserError
 
 from bots.core.parse import find_records
 from bots.core.records import Problem, Record
@@ -23,12 +24,12 @@ from bots.core.schema import Schema
 from bots.core.snapshot import EMPTY_SHARD, SHARD_MAX_BYTES, Snapshot, sha1
 from bots.core.times import parse_time
 from bots.core.wikitemplates import RECORD_MARKER
+from bots.errors import AliasesChanged, StateDamaged
 from bots.jobs.context import JobContext
 from bots.paths import CONFIG_DIR
 from bots.progress import progress
 from bots.wiki.pages import (
     PageText,
-    StateDamaged,
     fetch_texts,
     prefetched,
     template_redirects,
@@ -52,7 +53,11 @@ def page_records(title: str, text: str, revid: int, timestamp: str,
                  schema: Schema) -> list[Record]:
     try:
         return find_records(text, title, schema, revid=revid, timestamp=timestamp)
-    except Exception as exc:  # a page the parser cannot read must not stop the harvest
+    # A page the parser cannot read must not stop the harvest: mwparserfromhell's ParserError
+    # (its own bug, it says) or RecursionError (markup nested too deep), and what normalising
+    # an odd value can raise (ValueError, and SchemaError, a ValueError; KeyError, IndexError,
+    # TypeError on a shape the normaliser did not expect).
+    except (ParserError, RecursionError, ValueError, KeyError, IndexError, TypeError) as exc:
         log.exception("cannot parse [[%s]]", title)
         problem = Problem(title, "page", "", "unparsable", str(exc)[:200])
         return [Record(kind="page", page=title, fields={}, revid=revid, problems=[problem])]
@@ -196,10 +201,6 @@ def _with_marker(ctx: JobContext, titles: list[str]) -> set[str]:
             if page.get("templates"):
                 found.add(page["title"])
     return found
-
-
-class AliasesChanged(Exception):
-    """A redirect to a record template came or went: only a full harvest finds its pages."""
 
 
 def incremental_harvest(ctx: JobContext, snap: Snapshot) -> bool:

@@ -8,7 +8,6 @@ import json
 import logging
 from collections.abc import Sequence
 
-from bots.core.markers import MarkerError
 from bots.core.messages import Messages
 from bots.core.records import Problem, Record
 from bots.core.render.directory import Directory, directory_titles
@@ -16,11 +15,11 @@ from bots.core.render.pages import KnowledgeBase
 from bots.core.render.paging import PAGE_BUDGET, Layout
 from bots.core.render.partlinks import PageSet
 from bots.core.wikitext import page_link
+from bots.errors import ExcludedByTemplate, MarkerError, SaveFailed
 from bots.jobs.context import JobContext
 from bots.jobs.deliver import SUBSCRIBERS
 from bots.jobs.harvest import HEAD, load_snapshot, schema_hash
 from bots.paths import PACKAGE_DIR
-from bots.wiki.pages import ExcludedByTemplate, SaveFailed
 from bots.wiki.query import latest_revids, page_lengths
 
 log = logging.getLogger(__name__)

@@ -16,6 +16,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 
+import pywikibot
+import requests
+
 from bots.core.delivery import ALREADY, DELIVERED, SKIPPED
 from bots.core.matching import help_wanted
 from bots.core.messages import Messages, available_languages
@@ -188,7 +191,10 @@ def attribute(ctx: JobContext, change: RoleChange, advocates: Mapping[str, Recor
     after = state.page_revids.get(page, 0)
     try:
         revisions = users.revisions_between(ctx.site, page, after, until)
-    except Exception as exc:  # the change is still logged, without its author
+    # The change is still logged, without its author: the wiki failed or refused the query
+    # (pywikibot's Error, network errors), or answered with revisions missing a field
+    # (KeyError: a suppressed revision).
+    except (pywikibot.exceptions.Error, requests.RequestException, OSError, KeyError) as exc:
         log.warning("history of [[%s]] unreadable: %s", page, exc)
         revisions = []
     roles = [(revid, author, ts, _role_in(text, page, change.user, ctx, state.renames))

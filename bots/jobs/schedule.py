@@ -60,8 +60,9 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bots.config import ConfigError, Profile
+from bots.config import Profile
 from bots.core.status import RESULT_OF_EXIT
+from bots.errors import ConfigError
 from bots.locks import FileLock
 from bots.statedir import state_dir
 

@@ -14,8 +14,9 @@ import secrets
 import tomllib
 from pathlib import Path
 
-from bots.config import ConfigError, local_wiki_dir
+from bots.config import local_wiki_dir
 from bots.core.parse import build_template
+from bots.errors import ConfigError
 from bots.jobs.context import JobContext
 from bots.paths import DEMO_DIR
 from bots.wiki.actor import Actor

@@ -27,6 +27,14 @@ from bots.core import markers
 from bots.core.exclusion import bot_may_edit
 from bots.core.snapshot import stored_size
 from bots.core.stats import RunStats
+from bots.errors import (
+    EditConflict,
+    ExcludedByTemplate,
+    SaveFailed,
+    ShutoffEngaged,
+    StateDamaged,
+    WriteRefused,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -72,10 +80,6 @@ def same_content(title: str, old: str, new: str) -> bool:
 
 
 PARTS_KEY = "advocacy-bot:parts"  # a JSON state page that is the head of its parts
-
-
-class StateDamaged(RuntimeError):
-    """A long JSON state page's parts are missing or do not add up to what its head says."""
 
 
 def sha1(text: str) -> str:
@@ -191,35 +195,6 @@ def fetch_texts(site: pywikibot.site.APISite, pageids: list[int],
             rev = revs[0]
             text = rev.get("slots", {}).get("main", {}).get("*", rev.get("*", ""))
             yield Fetched(page["title"], int(rev["revid"]), rev["timestamp"], text)
-
-
-class EditConflict(pywikibot.exceptions.EditConflictError):
-    """The page changed after the bot read it; ``fresh`` is the page as it is now."""
-
-    def __init__(self, fresh: PageText) -> None:
-        super().__init__(fresh.page, "the page changed after it was read")
-        self.fresh = fresh
-
-
-class WriteRefused(RuntimeError):
-    """The bot was asked to write outside its configured prefixes."""
-
-
-class ShutoffEngaged(RuntimeError):
-    """The shutoff page says stop: no job edits until a maintainer sets it back."""
-
-
-class ExcludedByTemplate(RuntimeError):
-    """The page opts out of this bot with {{bots}} or {{nobots}}."""
-
-
-class SaveFailed(RuntimeError):
-    """The wiki refused to save a page (too big, protected, a filter ...): nothing was saved.
-    The job reports it and goes on with its other pages."""
-
-    def __init__(self, title: str, code: str, info: str) -> None:
-        super().__init__(f"[[{title}]] was not saved: {code}: {info}")
-        self.title, self.code, self.info = title, code, info
 
 
 @dataclass
