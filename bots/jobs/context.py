@@ -14,6 +14,7 @@ from typing import TextIO
 import pywikibot
 import requests
 
+from bots import statepages
 from bots.config import Profile
 from bots.core.messages import Messages
 from bots.core.schema import Schema, load_schema
@@ -63,8 +64,8 @@ def update_status(ctx: JobContext, result: str, message: str) -> None:
     """The job's line on the bot's status page (not counted in the job's own edits)."""
     from bots.core import status
 
-    title = ctx.profile.state_page(ctx.profile.limits.get("status_page", "Status"))
-    heartbeat = timedelta(hours=float(ctx.profile.limits.get("status_heartbeat_hours", 6)))
+    title = statepages.status(ctx.profile)
+    heartbeat = timedelta(hours=ctx.profile.limits.status_heartbeat_hours)
     page = ctx.wiki.read_later(title)
     ctx.measure()  # the counts so far: the job's own work (this status edit is not in them)
     new = status.entry(ctx.stats, result, message, ctx.now())
@@ -138,7 +139,7 @@ def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
         result = FAILED
         stats.errors += 1
         log.error("%s failed: cannot work with the wiki at %s: %s: %s", job,
-                  profile.api_url or profile.wiki.get("code", "?"), type(exc).__name__,
+                  profile.api_url or profile.wiki.code or "?", type(exc).__name__,
                   str(exc).splitlines()[0][:300] if str(exc) else "")
     return stats, result
 

@@ -18,6 +18,7 @@ from datetime import timedelta
 import pywikibot
 from mwparserfromhell.parser import ParserError
 
+from bots import statepages
 from bots.core.parse import find_records
 from bots.core.records import Problem, Record
 from bots.core.schema import Schema
@@ -38,7 +39,6 @@ from bots.wiki.pages import (
 
 log = logging.getLogger(__name__)
 
-HEAD = "Snapshot.json"
 FULL_EVERY = timedelta(days=30)  # recent changes are kept 90 days; re-read everything well before
 
 
@@ -65,7 +65,7 @@ def page_records(title: str, text: str, revid: int, timestamp: str,
 
 def shard_title(ctx: JobContext, n: int) -> str:
     """The title of the snapshot's ``n``-th shard (from 1)."""
-    return ctx.profile.state_page(f"Snapshot/{n}.json")
+    return ctx.profile.state_page(statepages.snapshot_shard(n))
 
 
 def parse_head(head: PageText) -> Snapshot | None:
@@ -81,7 +81,7 @@ def parse_head(head: PageText) -> Snapshot | None:
 def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None]:
     """The head, and the snapshot it describes (None: none yet, or a head whose parts are
     damaged, which the full harvest this leads to rebuilds)."""
-    title = ctx.profile.state_page(HEAD)
+    title = ctx.profile.state_page(statepages.SNAPSHOT)
     try:
         head = ctx.wiki.read_one(title)
     except StateDamaged as exc:
@@ -95,7 +95,7 @@ def load_snapshot(ctx: JobContext, head: PageText | None = None,
     """The whole snapshot (head and shards), for the jobs that read records. Pages a job has
     read already (the ``head``, shards in ``have``) are not read again."""
     if head is None:
-        head = ctx.wiki.read_one(ctx.profile.state_page(HEAD))
+        head = ctx.wiki.read_one(ctx.profile.state_page(statepages.SNAPSHOT))
     snap = parse_head(head)
     if snap is None:
         raise RuntimeError(f"no snapshot at [[{head.title}]]: run the harvest job first")

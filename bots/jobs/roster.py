@@ -19,6 +19,7 @@ from dataclasses import replace
 import pywikibot
 import requests
 
+from bots import statepages
 from bots.core.delivery import ALREADY, DELIVERED, SKIPPED
 from bots.core.matching import help_wanted
 from bots.core.messages import Messages, available_languages
@@ -46,7 +47,7 @@ from bots.core.roster import (
 )
 from bots.core.times import iso, parse_time
 from bots.jobs.context import JobContext
-from bots.jobs.harvest import HEAD, load_snapshot, shard_title
+from bots.jobs.harvest import load_snapshot, shard_title
 from bots.jobs.index import page_budget, page_set, retire_parts, write_changed
 from bots.jobs.messaging import send
 from bots.wiki import users
@@ -54,13 +55,12 @@ from bots.wiki.query import latest_revids
 
 log = logging.getLogger(__name__)
 
-STATE = "Roster.json"
 MESSAGE_KIND = "roster"  # {{bots|optout=roster}} refuses the inactivity notice
 GENERATED = ("roster", "roster_log", "help_wanted")
 
 
 def config(ctx: JobContext) -> RosterConfig:
-    return RosterConfig.from_profile(ctx.profile.data)
+    return RosterConfig.from_settings(ctx.profile.roster)
 
 
 def current_advocates(records: list[Record], renames: Mapping[str, str],
@@ -212,8 +212,8 @@ def run(ctx: JobContext) -> RosterState:
     cfg = config(ctx)
     pages = page_set(ctx)
     langs = ctx.profile.languages
-    state_title = ctx.profile.state_page(STATE)
-    head_title = ctx.profile.state_page(HEAD)
+    state_title = ctx.profile.state_page(statepages.ROSTER)
+    head_title = ctx.profile.state_page(statepages.SNAPSHOT)
     # The first shard, read with the head: a snapshot of up to 5,000 records costs no request
     # of its own.
     shard = shard_title(ctx, 1)
