@@ -10,8 +10,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bots.config import ConfigError, load_profile
+from bots.config import load_profile
 from bots.core.stats import RunStats, write_all
+from bots.errors import ConfigError
 
 log = logging.getLogger("bots")
 

@@ -28,12 +28,13 @@ import logging.handlers
 import os
 import re
 import sys
-import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from bots import progress
+from bots.config import LoggingSettings, read_section
+from bots.errors import ConfigError
 from bots.paths import REPO_ROOT
 from bots.statedir import state_dir
 
@@ -119,39 +120,36 @@ class _TerminalHandler(logging.StreamHandler):
         super().emit(record)
 
 
-def _profile_data(profile: str | os.PathLike[str] | None) -> dict[str, Any]:
-    """The profile's TOML, read without loading credentials; {} if there is none (the command
-    reports that itself)."""
-    from bots.config import ConfigError, _resolve
-
+def _profile_settings(profile: str | os.PathLike[str] | None) -> tuple[LoggingSettings, str]:
+    """The profile's [logging] and [schedule] state_dir, read without loading credentials;
+    the defaults if there is no valid profile (the command reports that itself)."""
     try:
-        with open(_resolve(profile), "rb") as fh:
-            return tomllib.load(fh)
-    except (ConfigError, OSError, tomllib.TOMLDecodeError):
-        return {}
+        return read_section(profile, "logging"), read_section(profile, "schedule").state_dir
+    except (ConfigError, OSError):
+        return LoggingSettings(), ""
 
 
-def log_file(profile_data: dict[str, Any] | None = None) -> Path | None:
+def log_file(settings: LoggingSettings | None = None, configured_dir: str = "") -> Path | None:
+    """The log file: $ADVOCACY_LOG_FILE, else [logging] file, else in the state directory
+    (``configured_dir``: [schedule] state_dir). None: no log file."""
     setting = os.environ.get("ADVOCACY_LOG_FILE")
-    if setting is None:
-        setting = (profile_data or {}).get("logging", {}).get("file")
+    if setting is None and settings is not None:
+        setting = settings.file
     if setting is not None:
         if setting.strip().lower() in ("", "-", "none", "off"):
             return None
         path = Path(setting).expanduser()
         return path if path.is_absolute() else REPO_ROOT / path
-    return state_dir(profile_data) / "logs" / "advocacy-bot.log"
+    return state_dir(configured_dir) / "logs" / "advocacy-bot.log"
 
 
 def setup_logging(*, verbose: bool = False, profile: str | os.PathLike[str] | None = None,
                   stream: TextIO | None = None, adopt_pywikibot: bool = True) -> Path | None:
     """Install the bot's handlers on the root logger (again: replacing those it installed
     before). Returns the log file's path, or None when logging to a file is off."""
-    data = _profile_data(profile)
-    settings = data.get("logging", {})
-    fmt = os.environ.get("ADVOCACY_LOG_FORMAT") or settings.get("format", "kv")
-    level = logging.DEBUG if verbose else \
-        logging.getLevelName(str(settings.get("level", "INFO")).upper())
+    settings, configured_dir = _profile_settings(profile)
+    fmt = os.environ.get("ADVOCACY_LOG_FORMAT") or settings.format
+    level = logging.DEBUG if verbose else logging.getLevelName(settings.level.upper())
     if not isinstance(level, int):
         level = logging.INFO
     # The terminal is quiet: warnings (and the progress bars and each job's summary line,
@@ -169,13 +167,13 @@ def setup_logging(*, verbose: bool = False, profile: str | os.PathLike[str] | No
         handler.close()
     handlers: list[logging.Handler] = [_TerminalHandler(stream if stream is not None
                                                         else sys.stderr)]
-    path = log_file(data)
+    path = log_file(settings, configured_dir)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handlers.append(logging.handlers.RotatingFileHandler(
-                path, maxBytes=int(settings.get("max_bytes", 5_000_000)),
-                backupCount=int(settings.get("backups", 5)), encoding="utf-8"))
+                path, maxBytes=settings.max_bytes, backupCount=settings.backups,
+                encoding="utf-8"))
         except OSError as exc:
             print(f"advocacy-bot: cannot write the log file {path}: {exc}", file=sys.stderr)
             path = None
@@ -199,7 +197,11 @@ def _adopt_pywikibot() -> None:
     try:
         importlib.import_module("bots.wiki")  # pywikibot's environment, before its import
         import pywikibot.bot
-    except Exception as exc:  # pywikibot unusable: the command that needs it will say why
+    # pywikibot unusable: the command that needs it will say why. Not installed (ImportError);
+    # its config refused to load (RuntimeError: no user-config.py or base directory; OSError);
+    # user-config.py could not read the profile (a ConfigError is caught there; ValueError or
+    # KeyError from a damaged credentials.json).
+    except (ImportError, RuntimeError, OSError, ValueError, KeyError) as exc:
         logging.getLogger(__name__).debug("pywikibot logging left alone: %s", exc)
         return
     pywikibot.bot.init_handlers()

@@ -9,16 +9,14 @@ state_dir`` (relative paths are relative to the repository), else ``.state/`` in
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from bots.paths import REPO_ROOT
 
 
-def state_dir(profile_data: Mapping[str, Any] | None = None) -> Path:
-    configured = os.environ.get("ADVOCACY_STATE_DIR") or \
-        (profile_data or {}).get("schedule", {}).get("state_dir")
+def state_dir(configured_dir: str = "") -> Path:
+    """The directory (created); ``configured_dir``: the profile's [schedule] state_dir."""
+    configured = os.environ.get("ADVOCACY_STATE_DIR") or configured_dir
     path = Path(configured) if configured else REPO_ROOT / ".state"
     if not path.is_absolute():
         path = REPO_ROOT / path

@@ -64,10 +64,7 @@ class BotHarness:
         os.environ.pop("ADVOCACY_PROFILE", None)
         from bots.config import load_profile
 
-        profile = load_profile("local")
-        for section, values in self.overrides.items():
-            profile.data.setdefault(section, {}).update(values)
-        return profile
+        return load_profile("local").with_overrides(self.overrides)
 
     def run(self, job: str | Callable, *, dry_run: bool = False,
             now: datetime | None = None, **kwargs: Any):

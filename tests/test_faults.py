@@ -145,7 +145,9 @@ def bot_pages(harness: BotHarness) -> list[str]:
         data = harness.api(action="query", list="allpages", apnamespace=ns, apprefix=prefix,
                            aplimit="max")
         titles += [p["title"] for p in data["query"]["allpages"]]
-    status = harness.profile().state_page(harness.profile().limits.get("status_page", "Status"))
+    from bots import statepages
+
+    status = statepages.status(harness.profile())
     return sorted(t for t in titles if t != status)
 
 

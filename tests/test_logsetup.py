@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bots import progress
+from bots.config import LimitsSettings
 from bots.logsetup import RetryTracebackFilter, StructuredFormatter, setup_logging
 from bots.wiki.pwbconfig import retry_plan
 
@@ -182,14 +183,14 @@ def test_log_lines_clear_the_bar(monkeypatch: pytest.MonkeyPatch, clean_root) ->
 
 
 def test_retry_plan_is_bounded() -> None:
-    meta = retry_plan({"max_retries": 8, "retry_wait": 5})
+    meta = retry_plan(LimitsSettings(max_retries=8, retry_wait=5))
     assert meta.waits == [5, 10, 20, 40, 60, 60, 60, 60]  # doubling, capped at retry_max
     assert meta.worst_case < 20 * 60
     # A profile asking for absurd retries is cut down to the waiting budget (600 s).
-    greedy = retry_plan({"max_retries": 100, "retry_wait": 5, "retry_max": 120})
+    greedy = retry_plan(LimitsSettings(max_retries=100, retry_wait=5, retry_max=120))
     assert greedy.waits == [5, 10, 20, 40, 80, 120, 120, 120]
     assert sum(greedy.waits) <= 600 < sum(greedy.waits) + 120  # one more would not fit
-    local = retry_plan({"max_retries": 5, "retry_wait": 1})
+    local = retry_plan(LimitsSettings(max_retries=5, retry_wait=1))
     assert local.waits == [1, 2, 4, 8, 16]
 
 

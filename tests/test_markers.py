@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bots.core.markers import BEGIN, END, MarkerError, extract, splice, wrap
+from bots.core.markers import BEGIN, END, extract, splice, wrap
+from bots.errors import MarkerError
 
 NAME = "case-index"
 B = BEGIN.format(name=NAME)

@@ -123,3 +123,11 @@ def test_help_wanted_lists_every_case_asking() -> None:
     got = help_wanted([*cases, adv], {"Helper": "active"}, limit=5)
     assert [c.value("title") for c, _ in got] == ["A", "C"]
     assert all([s.user for s in sugg] == ["Helper"] for _, sugg in got)
+
+
+def test_an_unknown_territory_has_no_official_language() -> None:
+    from bots.core.matching import _official
+
+    # babel answers () for a territory it does not know: _official needs no try
+    assert _official("ZZ") == ()
+    assert "de" in _official("DE")

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bots.config import RosterSettings, parse_config
 from bots.core import delivery
 from bots.core.matching import Reason, Suggestion
 from bots.core.messages import Messages
@@ -59,7 +60,7 @@ def ago(days: float) -> datetime:
 def test_profiles_configure_the_roster(name: str) -> None:
     with open(CONFIG_DIR / f"{name}.toml", "rb") as fh:
         data = tomllib.load(fh)
-    cfg = RosterConfig.from_profile(data)
+    cfg = RosterConfig.from_settings(parse_config(data, name).roster)
     assert (cfg.inactive_after, cfg.grace, cfg.max_suggestions) == (
         timedelta(days=365), timedelta(days=30), 5)
     pages = data["hub"]["pages"]
@@ -68,8 +69,8 @@ def test_profiles_configure_the_roster(name: str) -> None:
 
 
 def test_config_defaults_and_overrides() -> None:
-    assert RosterConfig.from_profile({}) == RosterConfig()
-    cfg = RosterConfig.from_profile({"roster": {"inactive_after_days": 90, "grace_days": 7}})
+    assert RosterConfig.from_settings(RosterSettings()) == RosterConfig()
+    cfg = RosterConfig.from_settings(RosterSettings(inactive_after_days=90, grace_days=7))
     assert cfg.inactive_after == timedelta(days=90) and cfg.grace == timedelta(days=7)
 
 

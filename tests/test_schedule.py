@@ -26,7 +26,8 @@ try:
 except ModuleNotFoundError:
     from profiletools import write_profile  # type: ignore[no-redef]
 
-from bots.config import ConfigError, Profile, load_profile
+from bots.config import Profile, load_profile
+from bots.errors import ConfigError
 from bots.jobs import schedule
 from bots.jobs.schedule import Scheduler, crontab_weekdays, job_specs, parse_cron
 
@@ -124,10 +125,10 @@ def test_crontab_weekdays_follow_crontab_not_apscheduler() -> None:
 
 
 def test_cron_expressions_and_settings(caplog: pytest.LogCaptureFixture) -> None:
-    data = load_profile("meta").data | {"schedule": {
+    data = load_profile("meta").config.to_data() | {"schedule": {
         "harvest": "*/15 * * * *", "index": "5,20,35,50 * * * *", "no_such_job": "0 * * * *",
         "misfire_grace_time": 42}}
-    profile = Profile(name="t", path=Path("t.toml"), data=data)
+    profile = Profile.from_data("t", Path("t.toml"), data)
     now = datetime(2025, 1, 1, 0, 0, 30, tzinfo=UTC)
     with caplog.at_level(logging.INFO, logger="bots.jobs.schedule"):
         specs = {s.name: s for s in job_specs(profile, now)}
@@ -140,16 +141,16 @@ def test_cron_expressions_and_settings(caplog: pytest.LogCaptureFixture) -> None
     assert schedule.settings(profile).misfire_grace_time == 42
 
     data["schedule"] = {"harvest": "0 * * * *", "index": "*/2 * * * * *", "timeout": 77}
-    specs = {s.name: s for s in job_specs(Profile("t", Path("t.toml"), data), now)}
+    specs = {s.name: s for s in job_specs(Profile.from_data("t", Path("t.toml"), data), now)}
     assert specs["index"].interval == timedelta(seconds=2)  # a seconds field, for tests
     assert specs["harvest"].timeout == specs["index"].timeout == 77  # configured: as is
 
     data["schedule"] = {"harvest": "0 0 * *"}
     with pytest.raises(ConfigError, match="expected 5 fields"):
-        job_specs(Profile("t", Path("t.toml"), data))
+        job_specs(Profile.from_data("t", Path("t.toml"), data))
     data["schedule"] = {"harvest": "61 * * * *"}
     with pytest.raises(ConfigError, match="bad cron expression"):
-        job_specs(Profile("t", Path("t.toml"), data))
+        job_specs(Profile.from_data("t", Path("t.toml"), data))
 
 
 def test_every_registered_job_is_scheduled_in_both_profiles() -> None:

@@ -73,7 +73,7 @@ def test_missing_required_field_puts_page_in_maintenance_category(bot) -> None:
 
 
 def test_bot_refuses_to_write_outside_its_prefixes(bot) -> None:
-    from bots.wiki.pages import WriteRefused
+    from bots.errors import WriteRefused
 
     def write_elsewhere(ctx) -> None:
         page = ctx.wiki.read_one("Main Page")
@@ -85,7 +85,7 @@ def test_bot_refuses_to_write_outside_its_prefixes(bot) -> None:
 
 
 def test_bot_honours_nobots_on_its_own_pages(bot) -> None:
-    from bots.wiki.pages import ExcludedByTemplate
+    from bots.errors import ExcludedByTemplate
 
     bot.admin().edit("Advocacy Hub/Guarded", "{{nobots}} human text", "t")
 

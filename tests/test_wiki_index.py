@@ -196,7 +196,7 @@ def test_a_json_state_page_saved_twice_from_the_same_base(bot) -> None:
 
     import pytest as _pytest
 
-    from bots.wiki.pages import EditConflict
+    from bots.errors import EditConflict
 
     title = f"User:{bot.wiki.bot[0]}/Conflict.json"
     results: dict = {}

@@ -125,7 +125,7 @@ def test_urls_lists_the_generated_pages_and_a_sample_of_cases(bot) -> None:
 def _write_many(bot, n: int, flip_after: int | None = None) -> tuple[int, bool]:
     """An in-process job writing ``n`` pages; an admin sets the shutoff page to "stop"
     after ``flip_after`` of them. Returns (pages written, stopped)."""
-    from bots.wiki.pages import ShutoffEngaged
+    from bots.errors import ShutoffEngaged
 
     admin = bot.admin()
     written = 0
@@ -158,7 +158,7 @@ def test_quick_edits_read_the_shutoff_page_once_per_ten_seconds(bot) -> None:
     bot.admin().edit(SHUTOFF, "run", "on")
     written, stopped = _write_many(bot, 30, flip_after=5)  # 30 quick edits: a few seconds
     assert not stopped and written == 30  # the stop is seen by the next reading, not here
-    from bots.wiki.pages import ShutoffEngaged
+    from bots.errors import ShutoffEngaged
 
     with pytest.raises(ShutoffEngaged):  # the next run's first reading stops it
         bot.run(lambda ctx: ctx.wiki.save(ctx.wiki.read_one("Advocacy Hub/Shutoff test/x"),
@@ -170,7 +170,7 @@ def test_a_deprecated_api_parameter_fails_the_run(bot) -> None:
     """The guard against deprecated API use: the tests run with ADVOCACY_API_WARNINGS=fail,
     and a request the wiki warns about fails the job (here rvprop=content without rvslots,
     deprecated since MediaWiki 1.32, and a parameter no module knows)."""
-    from bots.jobs.context import ApiWarningsSeen
+    from bots.errors import ApiWarningsSeen
 
     def deprecated(ctx):
         ctx.site.simple_request(action="query", prop="revisions", titles="Main Page",

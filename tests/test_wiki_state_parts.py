@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from bots.wiki.pages import PARTS_KEY, StateDamaged
+from bots.errors import StateDamaged
+from bots.wiki.pages import PARTS_KEY
 
 pytestmark = pytest.mark.wiki
 TITLE = "User:AdvocacyBot/Parts test.json"

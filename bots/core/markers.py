@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bots.errors import MarkerError
+
 BEGIN = "<!-- advocacy-bot:begin {name} (generated; edits inside are replaced) -->"
 END = "<!-- advocacy-bot:end {name} -->"
 _ANY_BEGIN = re.compile(r"<!--\s*advocacy-bot:begin\s+([\w.-]+)[^>]*-->")
@@ -13,15 +15,6 @@ _ANY_END = re.compile(r"<!--\s*advocacy-bot:end\s+([\w.-]+)\s*-->")
 # (wrapping it in <nowiki> is a common way), so it is damaged, not the bot's to write into.
 _INERT = re.compile(r"<(nowiki|pre|syntaxhighlight|source)\b[^>]*(?<!/)>"
                     r".*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
-
-
-class MarkerError(ValueError):
-    """Markers are missing or damaged: the page must not be overwritten."""
-
-    def __init__(self, code: str, name: str) -> None:
-        super().__init__(f"{code}: {name}")
-        self.code = code
-        self.name = name
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bots.core.records import Record
 from bots.core.times import iso, parse_time
 from bots.core.usernames import follow_renames
+
+if TYPE_CHECKING:
+    from bots.config import RosterSettings
 
 ACTIVE = "active"
 NOTICED = "noticed"
@@ -53,13 +56,13 @@ class RosterConfig:
     max_suggestions: int = 5
 
     @classmethod
-    def from_profile(cls, data: Mapping[str, Any]) -> RosterConfig:
-        section = data.get("roster", {})
+    def from_settings(cls, section: RosterSettings) -> RosterConfig:
+        """From the profile's [roster] (its defaults are bots.config.RosterSettings')."""
         return cls(
-            inactive_after=timedelta(days=float(section.get("inactive_after_days", 365))),
-            grace=timedelta(days=float(section.get("grace_days", 30))),
-            recent=timedelta(days=float(section.get("recent_days", 30))),
-            max_suggestions=int(section.get("max_suggestions", 5)),
+            inactive_after=timedelta(days=section.inactive_after_days),
+            grace=timedelta(days=section.grace_days),
+            recent=timedelta(days=section.recent_days),
+            max_suggestions=section.max_suggestions,
         )
 
 

@@ -11,19 +11,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
+import pywikibot
+import requests
+
+from bots import statepages
 from bots.config import Profile
 from bots.core.messages import Messages
 from bots.core.schema import Schema, load_schema
 from bots.core.stats import RunStats
+from bots.errors import AdvocacyError, ApiWarningsSeen, ShutoffEngaged, Terminated
 from bots.wiki.pages import WikiClient
 from bots.wiki.session import ApiWarnings, RequestCounter, connect
 from bots.wiki.talkpages import PostBudget
 
 log = logging.getLogger(__name__)
-
-
-class ApiWarningsSeen(RuntimeError):
-    """The wiki warned about requests of this run (``ADVOCACY_API_WARNINGS=fail``)."""
 
 
 @dataclass
@@ -63,8 +64,8 @@ def update_status(ctx: JobContext, result: str, message: str) -> None:
     """The job's line on the bot's status page (not counted in the job's own edits)."""
     from bots.core import status
 
-    title = ctx.profile.state_page(ctx.profile.limits.get("status_page", "Status"))
-    heartbeat = timedelta(hours=float(ctx.profile.limits.get("status_heartbeat_hours", 6)))
+    title = statepages.status(ctx.profile)
+    heartbeat = timedelta(hours=ctx.profile.limits.status_heartbeat_hours)
     page = ctx.wiki.read_later(title)
     ctx.measure()  # the counts so far: the job's own work (this status edit is not in them)
     new = status.entry(ctx.stats, result, message, ctx.now())
@@ -82,11 +83,6 @@ def update_status(ctx: JobContext, result: str, message: str) -> None:
         ctx.stats.edits = edits
 
 
-class Terminated(BaseException):
-    """The process was asked to stop (SIGTERM: the scheduler's or Toolforge's time limit).
-    Not an Exception: pywikibot retries a request on any Exception, and would swallow it."""
-
-
 def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated(f"terminated by signal {signum}")
 
@@ -100,7 +96,6 @@ def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
     go). Returns the counts and the result (ok, failed, stopped, paused or partial). A wiki
     that cannot be reached at all is a failure like any other: one log line, no traceback."""
     from bots.core.status import FAILED, OK, PARTIAL, PAUSED, STOPPED
-    from bots.wiki.pages import ShutoffEngaged
 
     result, message = OK, ""
     if on_terminate:  # a SIGTERM ends the job like any failure: cleanly, on the status page
@@ -131,14 +126,20 @@ def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
                     update_status(ctx, result, message)
                 except ShutoffEngaged:
                     result = STOPPED
-                except Exception as exc:  # the status page must never fail a run
+                # The status page must never fail a run: the wiki failed or refused the edit
+                # (pywikibot's Error, network errors; SaveFailed, EditConflict, MarkerError,
+                # ExcludedByTemplate, WriteRefused: AdvocacyErrors), or an editor damaged the
+                # page's data (JSON of another shape: ValueError, KeyError, TypeError,
+                # AttributeError from bots.core.status). Anything else fails the run below.
+                except (AdvocacyError, pywikibot.exceptions.Error, requests.RequestException,
+                        OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                     log.error("could not update the status page: %s: %s",
                               type(exc).__name__, exc)
     except (Exception, Terminated) as exc:  # connecting failed: the wiki is down, refused
         result = FAILED
         stats.errors += 1
         log.error("%s failed: cannot work with the wiki at %s: %s: %s", job,
-                  profile.api_url or profile.wiki.get("code", "?"), type(exc).__name__,
+                  profile.api_url or profile.wiki.code or "?", type(exc).__name__,
                   str(exc).splitlines()[0][:300] if str(exc) else "")
     return stats, result
 

@@ -16,6 +16,7 @@ import re
 
 import pywikibot
 
+from bots import statepages
 from bots.core.delivery import (
     ALREADY,
     DELIVERED,
@@ -41,15 +42,12 @@ from bots.core.subscriptions import (
 )
 from bots.core.usernames import renamed_after
 from bots.jobs.context import JobContext
-from bots.jobs.harvest import HEAD, parse_head, use_aliases
+from bots.jobs.harvest import parse_head, use_aliases
 from bots.jobs.messaging import send, survey_people
-from bots.jobs.newsletter import settings
 from bots.wiki import users
 from bots.wiki.pages import PageText
 
 log = logging.getLogger(__name__)
-DELIVERIES = "Deliveries.json"
-SUBSCRIBERS = "Subscribers.json"
 
 
 def _ready_issues(ctx: JobContext) -> list[PageText]:
@@ -191,13 +189,14 @@ def run(ctx: JobContext) -> None:
     if not issues:
         log.info("no issue is marked ready")
         return
-    cfg = settings(ctx)
+    cfg = ctx.profile.newsletter
     # The subscribers page, the bot's two state pages and the logs: one batched read.
     subscribers_title = ctx.profile.hub_page("subscribers")
-    subs_state = ctx.profile.state_page(SUBSCRIBERS)
-    deliveries = ctx.profile.state_page(DELIVERIES)
+    subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
+    deliveries = ctx.profile.state_page(statepages.DELIVERIES)
     logs = {issue.title: f"{issue.title}/Delivery log" for issue in issues}
-    head = ctx.profile.state_page(HEAD)  # for the template redirects ({{Subscriber}} ...)
+    # the snapshot's head: for the template redirects ({{Subscriber}} ...)
+    head = ctx.profile.state_page(statepages.SNAPSHOT)
     pages = ctx.wiki.read([subscribers_title, subs_state, deliveries, head, *logs.values()])
     use_aliases(ctx, parse_head(pages[head]))
     attribution = check_subscriptions(ctx, pages[subscribers_title], pages[subs_state])
@@ -220,9 +219,8 @@ def run(ctx: JobContext) -> None:
                            if known[did].get(o.user, o).result not in (DELIVERED, ALREADY)})
 
     previous = int(state.get("last_count", 0))
-    confirmed = int(cfg.get("confirm_subscribers", 0)) == len(people)
-    tripped = breaker_tripped(previous, len(people), growth=float(cfg.get("breaker_growth",
-                                                                          0.5)))
+    confirmed = cfg.confirm_subscribers == len(people)
+    tripped = breaker_tripped(previous, len(people), growth=cfg.breaker_growth)
     if tripped and not confirmed:
         reason = ctx.messages()("advocacyhub-breaker", previous, len(people))
         log.error("delivery paused: %s", reason)

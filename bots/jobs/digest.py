@@ -15,6 +15,7 @@ from datetime import datetime
 
 import pywikibot
 
+from bots import statepages
 from bots.core.delivery import DeliveryReport, Outcome
 from bots.core.digest import (
     alert_id,
@@ -41,12 +42,7 @@ from bots.jobs.messaging import post_to_page, send
 from bots.jobs.newsletter import issue_renderer
 
 log = logging.getLogger(__name__)
-STATE = "Digest.json"
 KEEP_REPORTS = 20
-
-
-def settings(ctx: JobContext) -> dict:
-    return ctx.profile.data.get("digest", {})
 
 
 class Digest:
@@ -54,14 +50,14 @@ class Digest:
 
     def __init__(self, ctx: JobContext) -> None:
         self.ctx = ctx
-        self.cfg = settings(ctx)
+        self.cfg = ctx.profile.digest
         self.now = ctx.now()
         self.records = load_snapshot(ctx).records()
         self.advocates = [r for r in self.records if r.kind == "advocate" and r.valid]
         # The digest's and the roster's state and the digest log: one batched read.
-        state_title = ctx.profile.state_page(STATE)
+        state_title = ctx.profile.state_page(statepages.DIGEST)
         self.log_title = ctx.profile.hub_page("digest_log")
-        roster_title = ctx.profile.state_page(roster.STATE)
+        roster_title = ctx.profile.state_page(statepages.ROSTER)
         pages = ctx.wiki.read([state_title, roster_title, self.log_title])
         roster_state = RosterState.from_json(pages[roster_title].text)
         if roster_state.exists:
@@ -112,7 +108,7 @@ class Digest:
                 changed = True
         if changed:
             self.save_state()  # what is due is recorded before anything is delivered
-        limit = int(self.cfg.get("alert_limit", 10))
+        limit = self.cfg.alert_limit
         recipients: list[Recipient] = []
         messages: dict[tuple[str, str], tuple[str, str, str]] = {}
         for page, alert in alerts.items():
@@ -170,7 +166,7 @@ class Digest:
     def window_changes(self, since: str, until: str) -> list[dict]:
         """Recent changes on talk pages and living documents in the window (the bot's own
         edits left out)."""
-        documents = list(self.cfg.get("living_documents", []))
+        documents = list(self.cfg.living_documents)
         namespaces = {1} | {pywikibot.Page(self.ctx.site, d).namespace().id for d in documents}
         return list(self.ctx.site.recentchanges(
             start=pywikibot.Timestamp.fromISOformat(since),
@@ -183,7 +179,7 @@ class Digest:
         msgs = ctx.messages()
         changes = self.window_changes(pending["since"], pending["until"])
         threads = discussions(changes, ctx.profile.root)
-        documents = document_changes(changes, list(self.cfg.get("living_documents", [])))
+        documents = document_changes(changes, list(self.cfg.living_documents))
         body = [msgs("advocacyhub-digest-intro", pending["since"][:10], pending["until"][:10])]
         generated = issue_renderer(ctx, msgs).generated(items, pending["period"])
         body.append(for_delivery(generated) if not items.empty
@@ -204,7 +200,7 @@ class Digest:
                 body.append(f"* {page_link(d.page)} – "
                             f"{escape(msgs('advocacyhub-digest-document', d.edits))} "
                             f"({page_link(diff, msgs('advocacyhub-digest-diff'))})")
-        talk = self.cfg.get("hub_talk_page", f"Talk:{ctx.profile.root}")
+        talk = self.cfg.hub_talk_page
         delivery_id = f"digest:hub:{pending['period']}"
         heading = msgs("advocacyhub-digest-heading", pending["period"])
         summary = ctx.summary("advocacyhub-summary-digest", pending["period"])

@@ -16,19 +16,21 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 import pywikibot
+from mwparserfromhell.parser import ParserError
 
+from bots import statepages
 from bots.core.parse import find_records
 from bots.core.records import Problem, Record
 from bots.core.schema import Schema
 from bots.core.snapshot import EMPTY_SHARD, SHARD_MAX_BYTES, Snapshot, sha1
 from bots.core.times import parse_time
 from bots.core.wikitemplates import RECORD_MARKER
+from bots.errors import AliasesChanged, StateDamaged
 from bots.jobs.context import JobContext
 from bots.paths import CONFIG_DIR
 from bots.progress import progress
 from bots.wiki.pages import (
     PageText,
-    StateDamaged,
     fetch_texts,
     prefetched,
     template_redirects,
@@ -37,7 +39,6 @@ from bots.wiki.pages import (
 
 log = logging.getLogger(__name__)
 
-HEAD = "Snapshot.json"
 FULL_EVERY = timedelta(days=30)  # recent changes are kept 90 days; re-read everything well before
 
 
@@ -52,7 +53,11 @@ def page_records(title: str, text: str, revid: int, timestamp: str,
                  schema: Schema) -> list[Record]:
     try:
         return find_records(text, title, schema, revid=revid, timestamp=timestamp)
-    except Exception as exc:  # a page the parser cannot read must not stop the harvest
+    # A page the parser cannot read must not stop the harvest: mwparserfromhell's ParserError
+    # (its own bug, it says) or RecursionError (markup nested too deep), and what normalising
+    # an odd value can raise (ValueError, and SchemaError, a ValueError; KeyError, IndexError,
+    # TypeError on a shape the normaliser did not expect).
+    except (ParserError, RecursionError, ValueError, KeyError, IndexError, TypeError) as exc:
         log.exception("cannot parse [[%s]]", title)
         problem = Problem(title, "page", "", "unparsable", str(exc)[:200])
         return [Record(kind="page", page=title, fields={}, revid=revid, problems=[problem])]
@@ -60,7 +65,7 @@ def page_records(title: str, text: str, revid: int, timestamp: str,
 
 def shard_title(ctx: JobContext, n: int) -> str:
     """The title of the snapshot's ``n``-th shard (from 1)."""
-    return ctx.profile.state_page(f"Snapshot/{n}.json")
+    return ctx.profile.state_page(statepages.snapshot_shard(n))
 
 
 def parse_head(head: PageText) -> Snapshot | None:
@@ -76,7 +81,7 @@ def parse_head(head: PageText) -> Snapshot | None:
 def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None]:
     """The head, and the snapshot it describes (None: none yet, or a head whose parts are
     damaged, which the full harvest this leads to rebuilds)."""
-    title = ctx.profile.state_page(HEAD)
+    title = ctx.profile.state_page(statepages.SNAPSHOT)
     try:
         head = ctx.wiki.read_one(title)
     except StateDamaged as exc:
@@ -90,7 +95,7 @@ def load_snapshot(ctx: JobContext, head: PageText | None = None,
     """The whole snapshot (head and shards), for the jobs that read records. Pages a job has
     read already (the ``head``, shards in ``have``) are not read again."""
     if head is None:
-        head = ctx.wiki.read_one(ctx.profile.state_page(HEAD))
+        head = ctx.wiki.read_one(ctx.profile.state_page(statepages.SNAPSHOT))
     snap = parse_head(head)
     if snap is None:
         raise RuntimeError(f"no snapshot at [[{head.title}]]: run the harvest job first")
@@ -196,10 +201,6 @@ def _with_marker(ctx: JobContext, titles: list[str]) -> set[str]:
             if page.get("templates"):
                 found.add(page["title"])
     return found
-
-
-class AliasesChanged(Exception):
-    """A redirect to a record template came or went: only a full harvest finds its pages."""
 
 
 def incremental_harvest(ctx: JobContext, snap: Snapshot) -> bool:

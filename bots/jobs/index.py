@@ -8,33 +8,32 @@ import json
 import logging
 from collections.abc import Sequence
 
-from bots.core.markers import MarkerError
+from bots import statepages
+from bots.config import section_data
 from bots.core.messages import Messages
 from bots.core.records import Problem, Record
 from bots.core.render.directory import Directory, directory_titles
 from bots.core.render.pages import KnowledgeBase
-from bots.core.render.paging import PAGE_BUDGET, Layout
+from bots.core.render.paging import Layout
 from bots.core.render.partlinks import PageSet
 from bots.core.wikitext import page_link
+from bots.errors import ExcludedByTemplate, MarkerError, SaveFailed
 from bots.jobs.context import JobContext
-from bots.jobs.deliver import SUBSCRIBERS
-from bots.jobs.harvest import HEAD, load_snapshot, schema_hash
+from bots.jobs.harvest import load_snapshot, schema_hash
 from bots.paths import PACKAGE_DIR
-from bots.wiki.pages import ExcludedByTemplate, SaveFailed
 from bots.wiki.query import latest_revids, page_lengths
 
 log = logging.getLogger(__name__)
-STATE = "Index.json"  # what the last run wrote: its inputs' key and each page's text hash
 
 
 def page_set(ctx: JobContext) -> PageSet:
-    titles = {**ctx.profile.hub["pages"], **directory_titles(ctx.schema, ctx.profile.root)}
+    titles = {**ctx.profile.hub.pages.titles(), **directory_titles(ctx.schema, ctx.profile.root)}
     return PageSet(titles=titles, base_lang=ctx.profile.language,
                    languages=ctx.profile.languages)
 
 
 def page_budget(ctx: JobContext) -> int:
-    return int(ctx.profile.limits.get("page_bytes", PAGE_BUDGET))
+    return ctx.profile.limits.page_bytes
 
 
 def render_all(ctx: JobContext, records: list[Record],
@@ -142,7 +141,8 @@ def _code_hash(ctx: JobContext) -> str:
     sources = [*(PACKAGE_DIR / "core").rglob("*.py"), *(PACKAGE_DIR / "i18n").glob("*.json")]
     for path in sorted(sources):
         digest.update(path.read_bytes())
-    digest.update(json.dumps([ctx.profile.hub, page_budget(ctx)], sort_keys=True).encode())
+    digest.update(json.dumps([section_data(ctx.profile.hub), page_budget(ctx)],
+                             sort_keys=True).encode())
     return digest.hexdigest()[:16]
 
 
@@ -152,8 +152,9 @@ def run(ctx: JobContext) -> None:
     job's findings, the code nor the day changed and no generated page has a revision newer
     than the bot's, it reads three pages in one request and the generated pages' latest
     revision ids (one request per 500 pages), and stops there."""
-    head_title, state_title = ctx.profile.state_page(HEAD), ctx.profile.state_page(STATE)
-    subs_state = ctx.profile.state_page(SUBSCRIBERS)
+    head_title, state_title = ctx.profile.state_page(statepages.SNAPSHOT), \
+        ctx.profile.state_page(statepages.INDEX)
+    subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
     first = ctx.wiki.read([head_title, state_title, subs_state])
     try:
         state = json.loads(first[state_title].text or "{}")

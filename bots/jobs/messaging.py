@@ -27,19 +27,17 @@ from bots.wiki.talkpages import (
 )
 
 log = logging.getLogger(__name__)
-OPTOUT_DEFAULT = "Opted-out of message delivery"  # MassMessage's opt-out category
 
 
 def optout_category(ctx: JobContext) -> str:
-    return str(ctx.profile.data.get("newsletter", {}).get("optout_category", OPTOUT_DEFAULT))
+    return ctx.profile.newsletter.optout_category  # MassMessage's opt-out category
 
 
 def budget(ctx: JobContext) -> PostBudget:
     """The run's posting budget (made at the first post of the run, shared by all)."""
     if ctx.post_budget is None:
-        cap = int(ctx.profile.data.get("newsletter", {}).get("max_deliveries_per_run", 200))
-        seconds = float(ctx.profile.limits.get("delivery_seconds", 1200))
-        ctx.post_budget = PostBudget(cap, seconds)
+        ctx.post_budget = PostBudget(ctx.profile.newsletter.max_deliveries_per_run,
+                                     ctx.profile.limits.delivery_seconds)
     return ctx.post_budget
 
 
@@ -50,7 +48,8 @@ def posting_lock(ctx: JobContext) -> bool:
     if ctx.dry_run:
         return True
     if ctx.posting_lock is None:
-        lock = FileLock(state_dir(ctx.profile.data) / f"posting-{ctx.profile.name}.lock")
+        lock = FileLock(state_dir(ctx.profile.schedule.state_dir)
+                        / f"posting-{ctx.profile.name}.lock")
         if not lock.acquire():
             log.warning("another run of the bot (pid %s) is posting: this one leaves its "
                         "posts to the next run", lock.holder())

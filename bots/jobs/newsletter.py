@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 
+from bots import statepages
 from bots.core import markers
 from bots.core.messages import Messages
 from bots.core.newsletter import (
@@ -25,12 +26,7 @@ from bots.jobs.context import JobContext
 from bots.jobs.harvest import load_snapshot
 
 log = logging.getLogger(__name__)
-STATE = "Newsletter.json"
 SECTION = "newsletter"
-
-
-def settings(ctx: JobContext) -> dict:
-    return ctx.profile.data.get("newsletter", {})
 
 
 def issue_renderer(ctx: JobContext, msgs: Messages) -> IssueRenderer:
@@ -40,7 +36,7 @@ def issue_renderer(ctx: JobContext, msgs: Messages) -> IssueRenderer:
 
     lang = msgs.lang if msgs.lang in ctx.profile.languages else ctx.profile.language
     index = page_link(page_set(ctx).title("cases", lang), msgs("advocacyhub-newsletter-index-link"))
-    return IssueRenderer(ctx.schema, msgs, max_items=int(settings(ctx).get("max_items", 50)),
+    return IssueRenderer(ctx.schema, msgs, max_items=ctx.profile.newsletter.max_items,
                          more=index)
 
 
@@ -50,12 +46,12 @@ def issue_title(ctx: JobContext, period: str, lang: str | None = None) -> str:
 
 
 def run(ctx: JobContext) -> None:
-    cfg = settings(ctx)
-    period = period_of(ctx.now(), cfg.get("period", "monthly"))
+    cfg = ctx.profile.newsletter
+    period = period_of(ctx.now(), cfg.period)
     records = load_snapshot(ctx).records()
     ctx.stats.records = len(records)
     langs = ctx.profile.languages
-    state_title = ctx.profile.state_page(STATE)
+    state_title = ctx.profile.state_page(statepages.NEWSLETTER)
     titles = [issue_title(ctx, period, lang) for lang in langs]
     pages = ctx.wiki.read([state_title, *titles])
     state = json.loads(pages[state_title].text or "{}")
@@ -66,7 +62,7 @@ def run(ctx: JobContext) -> None:
                                                  "resources": [], "events": []})
     state["latest"] = summarise(records)
     items = items_since(records, baselines[period], ctx.now(),
-                        int(cfg.get("events_horizon_days", 45)))
+                        cfg.events_horizon_days)
     status = issue_status(pages[titles[0]].text)
     summary = ctx.summary("advocacyhub-summary-newsletter", period)
     if status in (READY, DELIVERED):

@@ -16,6 +16,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 
+import pywikibot
+import requests
+
+from bots import statepages
 from bots.core.delivery import ALREADY, DELIVERED, SKIPPED
 from bots.core.matching import help_wanted
 from bots.core.messages import Messages, available_languages
@@ -43,7 +47,7 @@ from bots.core.roster import (
 )
 from bots.core.times import iso, parse_time
 from bots.jobs.context import JobContext
-from bots.jobs.harvest import HEAD, load_snapshot, shard_title
+from bots.jobs.harvest import load_snapshot, shard_title
 from bots.jobs.index import page_budget, page_set, retire_parts, write_changed
 from bots.jobs.messaging import send
 from bots.wiki import users
@@ -51,13 +55,12 @@ from bots.wiki.query import latest_revids
 
 log = logging.getLogger(__name__)
 
-STATE = "Roster.json"
 MESSAGE_KIND = "roster"  # {{bots|optout=roster}} refuses the inactivity notice
 GENERATED = ("roster", "roster_log", "help_wanted")
 
 
 def config(ctx: JobContext) -> RosterConfig:
-    return RosterConfig.from_profile(ctx.profile.data)
+    return RosterConfig.from_settings(ctx.profile.roster)
 
 
 def current_advocates(records: list[Record], renames: Mapping[str, str],
@@ -188,7 +191,10 @@ def attribute(ctx: JobContext, change: RoleChange, advocates: Mapping[str, Recor
     after = state.page_revids.get(page, 0)
     try:
         revisions = users.revisions_between(ctx.site, page, after, until)
-    except Exception as exc:  # the change is still logged, without its author
+    # The change is still logged, without its author: the wiki failed or refused the query
+    # (pywikibot's Error, network errors), or answered with revisions missing a field
+    # (KeyError: a suppressed revision).
+    except (pywikibot.exceptions.Error, requests.RequestException, OSError, KeyError) as exc:
         log.warning("history of [[%s]] unreadable: %s", page, exc)
         revisions = []
     roles = [(revid, author, ts, _role_in(text, page, change.user, ctx, state.renames))
@@ -206,8 +212,8 @@ def run(ctx: JobContext) -> RosterState:
     cfg = config(ctx)
     pages = page_set(ctx)
     langs = ctx.profile.languages
-    state_title = ctx.profile.state_page(STATE)
-    head_title = ctx.profile.state_page(HEAD)
+    state_title = ctx.profile.state_page(statepages.ROSTER)
+    head_title = ctx.profile.state_page(statepages.SNAPSHOT)
     # The first shard, read with the head: a snapshot of up to 5,000 records costs no request
     # of its own.
     shard = shard_title(ctx, 1)

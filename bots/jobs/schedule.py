@@ -43,6 +43,7 @@ How it behaves:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -60,15 +61,16 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bots.config import ConfigError, Profile
+from bots.config import Profile, ScheduleSettings
 from bots.core.status import RESULT_OF_EXIT
+from bots.errors import ConfigError
 from bots.locks import FileLock
 from bots.statedir import state_dir
 
 log = logging.getLogger(__name__)
 
-SETTINGS = {"misfire_grace_time", "timeout", "shutdown_grace", "timezone", "state_dir",
-            "command", "kill_after"}
+# [schedule]'s settings; its other keys are the jobs' cron expressions (bots.config).
+SETTINGS = {f.name for f in dataclasses.fields(ScheduleSettings) if not f.metadata.get("rest")}
 EXIT_LOCKED = 3
 MAX_TIMEOUT = 3000.0
 MIN_TIMEOUT = 60.0
@@ -177,18 +179,17 @@ class Settings:
 
 def settings(profile: Profile) -> Settings:
     table = profile.schedule
-    command = table.get("command") or [sys.executable, "-m", "bots"]
+    command = table.command or [sys.executable, "-m", "bots"]
     if isinstance(command, str):
         command = command.split()
-    timeout = table.get("timeout")
     return Settings(
-        misfire_grace_time=int(table.get("misfire_grace_time", 300)),
-        shutdown_grace=float(table.get("shutdown_grace", 120)),
-        kill_after=float(table.get("kill_after", 10)),
-        timezone=str(table.get("timezone", "UTC")),
-        command=[str(c) for c in command],
-        state_dir=state_dir(profile.data),
-        timeout=float(timeout) if timeout is not None else None,
+        misfire_grace_time=table.misfire_grace_time,
+        shutdown_grace=table.shutdown_grace,
+        kill_after=table.kill_after,
+        timezone=table.timezone,
+        command=list(command),
+        state_dir=state_dir(table.state_dir),
+        timeout=table.timeout,
     )
 
 
@@ -199,10 +200,8 @@ def job_specs(profile: Profile, now: datetime | None = None) -> list[JobSpec]:
     from bots.jobs import registry
 
     conf = settings(profile)
-    table = {k: v for k, v in profile.schedule.items() if k not in SETTINGS}
-    for name, expr in table.items():
-        if not isinstance(expr, str):
-            raise ConfigError(f"[schedule] {name} = {expr!r}: expected a cron expression")
+    table = profile.schedule.jobs  # cron expressions, strings (checked by bots.config)
+    for name in table:
         if name not in registry.JOBS:
             log.warning("[schedule] names %r, which is not a job (jobs: %s); not scheduled",
                         name, ", ".join(registry.ORDER))

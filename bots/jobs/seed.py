@@ -14,8 +14,9 @@ import secrets
 import tomllib
 from pathlib import Path
 
-from bots.config import ConfigError, local_wiki_dir
+from bots.config import local_wiki_dir
 from bots.core.parse import build_template
+from bots.errors import ConfigError
 from bots.jobs.context import JobContext
 from bots.paths import DEMO_DIR
 from bots.wiki.actor import Actor
@@ -82,7 +83,6 @@ def seed_demo(ctx: JobContext) -> None:
     people = DemoPeople(profile.api_url, admin)
     data = load_demo()
     summary = ctx.summary("advocacyhub-summary-seed")
-    hub = profile.hub
     kinds = ctx.schema.kinds
 
     # The bot's off switch, in its own user space: "run" lets it edit (see README).
@@ -103,7 +103,7 @@ def seed_demo(ctx: JobContext) -> None:
     case_kind = ctx.schema.kind("case")
     for case in data["cases"]:
         fields = {k: v for k, v in case.items() if k in case_kind.fields}
-        title = hub["cases_prefix"] + case["title"]
+        title = profile.hub.cases_prefix + case["title"]
         _put(admin, title, build_template(case_kind.template, fields) + "\n", summary, ctx)
         ctx.stats.records += 1
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from bots import statepages
 from bots.config import Profile
 from bots.core.render.directory import directory_titles
 from bots.core.schema import load_schema
 from bots.core.stats import RunStats
 from bots.core.wikitemplates import RECORD_MARKER
-from bots.jobs.harvest import HEAD, parse_head
+from bots.jobs.harvest import parse_head
 from bots.wiki.pages import WikiClient
 from bots.wiki.session import connect
 
@@ -20,7 +21,7 @@ def generated_titles(profile: Profile) -> list[str]:
     """The hub pages the jobs write (with their translations), and the bot's state pages."""
     titles = []
     directories = directory_titles(load_schema(), profile.root)
-    for title in [*profile.hub["pages"].values(), *directories.values()]:
+    for title in [*profile.hub.pages.titles().values(), *directories.values()]:
         titles.append(title)
         titles += [f"{title}/{lang}" for lang in profile.languages if lang != profile.language]
     return titles
@@ -34,12 +35,12 @@ def print_urls(profile: Profile, *, titles_only: bool = False) -> int:
 
     issue = f"{profile.hub_page('newsletter')}/{period_of(datetime.now(UTC))}"
     seeded = [profile.root, f"Template:{RECORD_MARKER}", issue, f"Talk:{profile.root}"]
-    head_title = profile.state_page(HEAD)
+    head_title = profile.state_page(statepages.SNAPSHOT)
     titles = [*seeded, *generated_titles(profile), head_title]
     pages = wiki.read(titles)
     snap = parse_head(pages[head_title])
     harvested = snap.revids if snap else {}
-    cases = sorted(t for t in harvested if t.startswith(profile.hub["cases_prefix"]))[:3]
+    cases = sorted(t for t in harvested if t.startswith(profile.hub.cases_prefix))[:3]
     found = [(t, pages[t].page) for t in titles if pages[t].exists]
     found += [(t, wiki.page(t)) for t in cases]
     width = max((len(title) for title, _ in found), default=0)
@@ -56,7 +57,7 @@ def print_status(profile: Profile) -> int:
     wiki = _client(profile, "status")
     print(f"profile   {profile.name} ({profile.path})")
     print(f"wiki      {wiki.site} {wiki.site.siteinfo['server']} as {wiki.site.username()}")
-    snap = parse_head(wiki.read_one(profile.state_page(HEAD)))
+    snap = parse_head(wiki.read_one(profile.state_page(statepages.SNAPSHOT)))
     if snap is not None:
         print(f"snapshot  {len(snap.revids)} pages with records; last full harvest "
               f"{snap.full_at}; recent changes read up to {snap.rc_from}")

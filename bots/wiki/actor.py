@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-
-class ActorError(RuntimeError):
-    pass
+from bots.errors import ActorError
 
 
 @dataclass

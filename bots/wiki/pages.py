@@ -22,11 +22,20 @@ from typing import TextIO, TypeVar
 import pywikibot
 from pywikibot.data import api
 
+from bots import statepages
 from bots.config import Profile
 from bots.core import markers
 from bots.core.exclusion import bot_may_edit
 from bots.core.snapshot import stored_size
 from bots.core.stats import RunStats
+from bots.errors import (
+    EditConflict,
+    ExcludedByTemplate,
+    SaveFailed,
+    ShutoffEngaged,
+    StateDamaged,
+    WriteRefused,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -72,10 +81,6 @@ def same_content(title: str, old: str, new: str) -> bool:
 
 
 PARTS_KEY = "advocacy-bot:parts"  # a JSON state page that is the head of its parts
-
-
-class StateDamaged(RuntimeError):
-    """A long JSON state page's parts are missing or do not add up to what its head says."""
 
 
 def sha1(text: str) -> str:
@@ -193,35 +198,6 @@ def fetch_texts(site: pywikibot.site.APISite, pageids: list[int],
             yield Fetched(page["title"], int(rev["revid"]), rev["timestamp"], text)
 
 
-class EditConflict(pywikibot.exceptions.EditConflictError):
-    """The page changed after the bot read it; ``fresh`` is the page as it is now."""
-
-    def __init__(self, fresh: PageText) -> None:
-        super().__init__(fresh.page, "the page changed after it was read")
-        self.fresh = fresh
-
-
-class WriteRefused(RuntimeError):
-    """The bot was asked to write outside its configured prefixes."""
-
-
-class ShutoffEngaged(RuntimeError):
-    """The shutoff page says stop: no job edits until a maintainer sets it back."""
-
-
-class ExcludedByTemplate(RuntimeError):
-    """The page opts out of this bot with {{bots}} or {{nobots}}."""
-
-
-class SaveFailed(RuntimeError):
-    """The wiki refused to save a page (too big, protected, a filter ...): nothing was saved.
-    The job reports it and goes on with its other pages."""
-
-    def __init__(self, title: str, code: str, info: str) -> None:
-        super().__init__(f"[[{title}]] was not saved: {code}: {info}")
-        self.title, self.code, self.info = title, code, info
-
-
 @dataclass
 class PageText:
     title: str
@@ -255,22 +231,21 @@ class WikiClient:
         # A dry run's "saved" pages: title -> text, read back by the later jobs of the same
         # dry run (`run all --dry-run` shows what each job would do after the ones before).
         self.overlay: dict[str, str] = overlay if overlay is not None else {}
-        self.batch_size = int(profile.limits.get("batch_size", 500))
+        self.batch_size = profile.limits.batch_size
         # The largest page the bot writes (bots.core.render.paging.PAGE_BUDGET by default).
-        self.page_budget = int(profile.limits.get("page_bytes", 512 * 1024))
+        self.page_budget = profile.limits.page_bytes
         # Exact titles a job may write besides the prefixes (the template pages it installs).
         self.also_allowed: set[str] = set()
-        self.shutoff_page = profile.state_page(profile.limits.get("shutoff_page", "Shutoff"))
-        self.shutoff_every = int(profile.limits.get("shutoff_check_every", 10))
+        self.shutoff_page = statepages.shutoff(profile)
+        self.shutoff_every = profile.limits.shutoff_check_every
         # ... and not sooner than this after the last reading: a fast wiki (no throttle)
         # would otherwise spend a request on it for every ten edits of a few seconds.
-        self.shutoff_seconds = float(profile.limits.get("shutoff_check_seconds", 10))
+        self.shutoff_seconds = profile.limits.shutoff_check_seconds
         self._edits_since_check: int | None = None  # None: not checked yet in this run
         self._checked_at = 0.0
         self._shutoff_seen: tuple[float, PageText] | None = None  # read with a batch
         # Pages every run ends with (the status page): fetched along with the first batch.
-        self.piggyback: dict[str, PageText | None] = {
-            profile.state_page(profile.limits.get("status_page", "Status")): None}
+        self.piggyback: dict[str, PageText | None] = {statepages.status(profile): None}
 
     def check_shutoff(self) -> None:
         """Read the shutoff page before the first edit of a run and again after every
@@ -291,7 +266,7 @@ class WikiClient:
     def saw_shutoff(self, text: str | None, *, first: bool = False) -> None:
         """Judge the shutoff page's text, read just now (alone, or with a batch of pages):
         anything but the agreed value raises ShutoffEngaged."""
-        expected = str(self.profile.limits.get("shutoff_value", "run")).strip().lower()
+        expected = self.profile.limits.shutoff_value.strip().lower()
         value = (text or "").strip().lower()
         if text is not None and value != expected:  # exactly "run", or it stops
             log.error("shutoff: [[%s]] says %r (not %r): no edits", self.shutoff_page,

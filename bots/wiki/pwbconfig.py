@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bots import __version__
-from bots.config import Profile, load_profile, local_wiki_dir
+from bots.config import LimitsSettings, Profile, load_profile, local_wiki_dir
 from bots.paths import REPO_ROOT
 
 USER_AGENT_TOOL = "AdvocacyHubBot"
@@ -68,7 +68,7 @@ def apply_profile(ns: dict[str, Any], profile: Profile | None = None) -> Profile
         if not os.environ.get(f"ADVOCACY_OAUTH_{key.upper()}"):
             break
     else:
-        host = profile.wiki.get("host", "meta.wikimedia.org")
+        host = profile.wiki.host
         ns["authenticate"][host] = tuple(
             os.environ[f"ADVOCACY_OAUTH_{k.upper()}"]
             for k in ("consumer_token", "consumer_secret", "access_token", "access_secret")
@@ -77,12 +77,11 @@ def apply_profile(ns: dict[str, Any], profile: Profile | None = None) -> Profile
     # then the framework (pywikibot adds the account and the wiki it talks to).
     ns["user_agent_format"] = (f"{USER_AGENT_TOOL}/{__version__} ({{script_comments}}) {{pwb}} "
                                "({revision}) {python} {http_backend}")
-    ns["user_agent_description"] = str(profile.wiki.get(
-        "contact", "https://meta.wikimedia.org/wiki/Advocacy_Hub"))
+    ns["user_agent_description"] = profile.wiki.contact
     limits = profile.limits
-    ns["write_maxlag"] = int(limits.get("maxlag", 5))
-    ns["read_maxlag"] = int(limits.get("read_maxlag", 30))
-    ns["put_throttle"] = limits.get("put_throttle", 10)
+    ns["write_maxlag"] = limits.maxlag
+    ns["read_maxlag"] = limits.read_maxlag
+    ns["put_throttle"] = limits.put_throttle
     ns["minthrottle"] = 0
     plan = retry_plan(limits)
     ns["max_retries"] = plan.max_retries
@@ -144,14 +143,14 @@ class RetryPlan:
         return sum(self.waits) + attempts * (self.connect_timeout + self.read_timeout)
 
 
-def retry_plan(limits: dict[str, Any]) -> RetryPlan:
-    retry_wait = max(1, int(limits.get("retry_wait", 5)))
-    retry_max = max(retry_wait, int(limits.get("retry_max", 60)))
-    budget = float(limits.get("retry_budget", 600))
-    max_retries = max(0, int(limits.get("max_retries", 5)))
+def retry_plan(limits: LimitsSettings) -> RetryPlan:
+    retry_wait = max(1, limits.retry_wait)
+    retry_max = max(retry_wait, limits.retry_max)
+    budget = limits.retry_budget
+    max_retries = max(0, limits.max_retries)
     while max_retries > 1 and sum(min(retry_wait * 2 ** i, retry_max)
                                   for i in range(max_retries)) > budget:
         max_retries -= 1
     return RetryPlan(max_retries=max_retries, retry_wait=retry_wait, retry_max=retry_max,
-                     connect_timeout=float(limits.get("connect_timeout", 6.05)),
-                     read_timeout=float(limits.get("read_timeout", 75)))
+                     connect_timeout=limits.connect_timeout,
+                     read_timeout=limits.read_timeout)

@@ -25,6 +25,7 @@ from bots.core.delivery import DELIVERED, FAILED, Outcome, delivered_ids, marker
 from bots.core.plan import AccountInfo, PageInfo, Plan, Post, recheck
 from bots.core.roster import hard_block
 from bots.core.usernames import canonical_user
+from bots.errors import RateLimited
 from bots.progress import progress
 from bots.wiki import users
 from bots.wiki.pages import WikiClient
@@ -152,10 +153,6 @@ def survey(wiki: WikiClient, people: Iterable[str], optout_category: str,
     live = [n for n, a in accounts.items() if a.exists]
     pages = read_pages(wiki, [f"{ns}:{n}" for n in live], optout_category)
     return Survey(accounts, pages, renames)
-
-
-class RateLimited(pywikibot.exceptions.Error):
-    """The wiki refused the edit for its rate limit: nothing was posted."""
 
 
 class _PostRequest(api.Request):

@@ -1,0 +1,38 @@
+"""The bot's state pages, in one registry: every job names them from here.
+
+They live under the profile's state root (``[hub] state_root``, by default ``User:<bot>``):
+``profile.state_page(SNAPSHOT)`` is ``User:<bot>/Snapshot.json``. The JSON pages are the
+bot's memory between runs (README: "Reusing the snapshot"); the status and shutoff pages are
+for people, and their names are settings (``[limits] status_page``, ``shutoff_page``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bots.config import Profile
+
+SNAPSHOT = "Snapshot.json"  # harvest: the snapshot's head (watermark, revisions, delta)
+SNAPSHOT_SHARDS = "Snapshot/"  # harvest: the shards, Snapshot/<n>.json
+INDEX = "Index.json"  # index: its inputs' key and each generated page's text hash
+SUBSCRIBERS = "Subscribers.json"  # deliver: the subscriber list as last read, and its history
+DELIVERIES = "Deliveries.json"  # deliver: every delivery made, by id
+NEWSLETTER = "Newsletter.json"  # newsletter: what each issue listed
+ROSTER = "Roster.json"  # roster: advocates' last activity, notices, roles, renames, the log
+DIGEST = "Digest.json"  # digest: alerts sent, the last weekly digest
+
+
+def snapshot_shard(n: int) -> str:
+    """The snapshot's ``n``-th shard (from 1)."""
+    return f"{SNAPSHOT_SHARDS}{n}.json"
+
+
+def status(profile: Profile) -> str:
+    """The status page's title: each job's last run."""
+    return profile.state_page(profile.limits.status_page)
+
+
+def shutoff(profile: Profile) -> str:
+    """The shutoff page's title: anything but ``[limits] shutoff_value`` stops the bot."""
+    return profile.state_page(profile.limits.shutoff_page)

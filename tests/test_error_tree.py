@@ -1,0 +1,79 @@
+"""One error module: every exception class of the bot is in bots/errors.py, under AdvocacyError;
+``except Exception`` only in the job runner, which must catch everything."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+
+from bots import errors
+from bots.paths import PACKAGE_DIR
+
+RUNNER = PACKAGE_DIR / "jobs" / "context.py"
+
+
+def _modules() -> list[tuple[str, ast.Module]]:
+    """The bot's modules. Not bots/localwiki: dev tooling that runs on the system's python3
+    with nothing of bots but bots.paths, with its own two errors (Fatal, LocalWikiError)."""
+    return [(str(p.relative_to(PACKAGE_DIR.parent)), ast.parse(p.read_text()))
+            for p in sorted(PACKAGE_DIR.rglob("*.py"))
+            if "localwiki" not in p.relative_to(PACKAGE_DIR).parts]
+
+
+def test_every_exception_class_is_in_bots_errors() -> None:
+    names = {n for n, obj in vars(errors).items() if isinstance(obj, type)}
+    elsewhere = []
+    for path, tree in _modules():
+        if path == "bots/errors.py":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                bases = {ast.unparse(b).rsplit(".", 1)[-1] for b in node.bases}
+                if bases & (names | {"Exception", "BaseException", "RuntimeError", "ValueError",
+                                     "KeyError", "Error", "EditConflictError"}):
+                    elsewhere.append(f"{path}: {node.name}")
+    assert not elsewhere
+
+
+def test_the_tree() -> None:
+    classes = [obj for _, obj in inspect.getmembers(errors, inspect.isclass)
+               if obj.__module__ == errors.__name__]
+    for cls in classes:
+        if cls is errors.Terminated:  # SIGTERM: must get past every `except Exception`
+            assert not issubclass(cls, Exception) and issubclass(cls, BaseException)
+        else:
+            assert issubclass(cls, errors.AdvocacyError), cls
+        assert cls.__name__ in errors.__doc__, f"{cls.__name__} is not in the docstring's tree"
+    # what callers catch them as
+    assert issubclass(errors.ConfigError, RuntimeError)
+    assert issubclass(errors.MarkerError, ValueError)
+    assert issubclass(errors.UnknownField, KeyError)
+    assert "pywikibot" not in {m.split(".")[0] for m in _imports(ast.parse(
+        (PACKAGE_DIR / "errors.py").read_text()))}
+
+
+def _imports(tree: ast.Module) -> set[str]:
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+    return out
+
+
+def test_except_exception_only_in_the_job_runner() -> None:
+    found = []
+    for path, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ExceptHandler):
+                caught = node.type
+                names = [] if caught is None else \
+                    [ast.unparse(e) for e in (caught.elts if isinstance(caught, ast.Tuple)
+                                              else [caught])]
+                # (bots.wiki.pages.prefetched catches BaseException in its producer thread to
+                # raise it again in the consumer: nothing is swallowed there.)
+                if caught is None or "Exception" in names:
+                    found.append(f"{path}:{node.lineno}")
+    assert all(f.startswith("bots/jobs/context.py:") for f in found), found
+    assert len(found) == 2  # the job's failure, and a connection that failed
