@@ -212,7 +212,8 @@ class RosterRenderer(PartLinks):
             rows.append([escape(self.msgs("advocacyhub-roster-not-given", len(without))),
                          str(len(without))])
             sort.append(["~~", f"{len(without):07d}"])
-        return table([self.msgs.field_label(field), self.msgs("advocacyhub-roster-count")], rows, sort)
+        return table([self.msgs.field_label(field), self.msgs("advocacyhub-roster-count")],
+                     rows, sort)
 
     def roster_pages(self, advocates: Sequence[Advocate],
                      layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
