@@ -268,10 +268,6 @@ def test_headings_go_one_level_down_but_not_below_six() -> None:
     assert for_delivery("===== Five =====\ntext") == "====== Five ======\ntext"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "for_delivery keeps the heading of an editorial section whose only content is an empty "
-    "subsection: the section is judged before its subsection's heading is removed, so the "
-    "talk page gets a bare '=== Community news ===' (bots/core/newsletter.py for_delivery)"))
 def test_a_section_with_only_an_empty_subsection_is_dropped_too() -> None:
     page = "== News ==\nstuff\n== Community news ==\n=== From the regions ===\n<!-- hint -->\n"
     assert for_delivery(page) == "=== News ===\nstuff"

@@ -244,10 +244,6 @@ def test_the_pages_do_not_depend_on_the_order_of_the_records(order, lang) -> Non
         assert render(shuffled) == render(records)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "statistics() orders the per-topic bars by Counter.most_common(): topics with the same "
-    "count come in the order the records happen to come in, not by label, so the page "
-    "depends on the input order (bots/core/render/pages.py statistics)"))
 def test_topics_with_the_same_count_are_in_the_same_order_whatever_the_records_order() -> None:
     records = [case("A", topics="privacy-surveillance"), case("B", topics="ai")]
     assert kb().statistics(records) == kb().statistics(records[::-1])
@@ -339,11 +335,6 @@ def test_no_events_says_so_twice() -> None:
     assert "== Eventos pasados (0) ==" in text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "events are split into upcoming and past by comparing their local times (the event's "
-    "`timezone`, 'IANA time zone of the times given') with the run's UTC clock as text: an "
-    "event at 10:00 in America/Santiago (13:00 UTC) is listed as past at 12:30 UTC, before "
-    "it has begun (bots/core/render/pages.py _events_split; newsletter.items_since too)"))
 def test_an_event_in_another_timezone_is_upcoming_until_it_is_over() -> None:
     santiago = event("Santiago meet-up", "2026-06-01T10:00", timezone="America/Santiago")
     assert santiago.valid

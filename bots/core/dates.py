@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+import zoneinfo
+from datetime import UTC, date, datetime
 
 _DATE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::\d{2})?Z?)?$")
@@ -50,3 +51,18 @@ def year_of(value: str | None) -> int | None:
 def sort_key(value: str | None) -> str:
     """Sortable form: partial dates sort as the start of their period."""
     return value or ""
+
+
+def utc_of(local: str, timezone: str, *, end_of_day: bool = False) -> str:
+    """An event's YYYY-MM-DD[THH:MM], given in its IANA ``timezone``, as UTC YYYY-MM-DDTHH:MM
+    (a day alone stands for its first minute, or with ``end_of_day`` its last). Events are
+    compared with the run's UTC clock: 10:00 in Santiago has not begun at 12:30 UTC."""
+    if not local:
+        return ""
+    text = local if "T" in local else local + ("T23:59" if end_of_day else "T00:00")
+    try:
+        zone = zoneinfo.ZoneInfo(timezone or "UTC")
+        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M").replace(tzinfo=zone)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return text  # a value the harvest reported as invalid: taken as UTC
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 MARKER = "<!-- advocacy-bot:delivery {id} -->"
 _MARKER_RE = re.compile(r"<!--\s*advocacy-bot:delivery\s+(\S+)\s*-->")
@@ -79,4 +80,5 @@ def breaker_tripped(previous: int, current: int, *, growth: float = 0.5,
     the list was vandalised (small lists may grow by up to ``floor`` freely)."""
     if previous <= 0:
         return False
-    return current - previous > max(floor, previous * growth)
+    # Exact arithmetic: 100 * 0.29 is 28.999… in floating point, so 129 would trip.
+    return current - previous > max(floor, previous * Fraction(str(growth)))

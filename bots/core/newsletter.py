@@ -17,6 +17,7 @@ from functools import cache
 
 import mwparserfromhell
 
+from bots.core.dates import utc_of
 from bots.core.messages import Messages
 from bots.core.records import Record
 from bots.core.render.cells import CellRenderer, years
@@ -105,7 +106,8 @@ def items_since(records: Sequence[Record], baseline: dict, now: datetime,
                 items.new_advocates.append(r)
         elif r.kind == "resource" and f"{r.page}#{r.index}" not in known_resources:
             items.new_resources.append(r)
-        elif r.kind == "event" and today <= (r.value("start") or "") <= horizon:
+        elif r.kind == "event" and today <= utc_of(r.value("start"), r.value("timezone"),
+                                                    end_of_day=True) <= horizon:
             items.upcoming_events.append(r)
     items.upcoming_events.sort(key=lambda r: r.value("start"))
     return items
@@ -251,11 +253,18 @@ def for_delivery(text: str) -> str:
             code.remove(tpl)
     for comment in code.filter_comments():
         code.remove(comment)
-    for section in code.get_sections(include_lead=False):  # a heading and its subsections
-        heading = section.filter_headings(recursive=False)[0]
-        if not str(section)[len(str(heading)):].strip():  # an editorial section nobody wrote
-            with contextlib.suppress(ValueError):
-                code.remove(heading)
-    for heading in code.filter_headings():
-        heading.level = min(6, heading.level + 1)
+    # Editorial sections nobody wrote go, innermost first: a section whose only content was
+    # an empty subsection is empty once that one has gone.
+    for _ in range(len(code.filter_headings(recursive=False))):
+        empty = []
+        for section in code.get_sections(include_lead=False):
+            head = section.filter_headings(recursive=False)[0]
+            if not str(section)[len(str(head)):].strip():
+                empty.append(head)
+        if not empty:
+            break
+        with contextlib.suppress(ValueError):  # already gone with an enclosing node
+            code.remove(empty[-1])  # the innermost, last one: its parent is judged again
+    for head in code.filter_headings():
+        head.level = min(6, head.level + 1)
     return re.sub(r"\n{3,}", "\n\n", str(code)).strip()

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
+from bots.core.dates import utc_of
 from bots.core.messages import Messages
 from bots.core.places import language_autonym
 from bots.core.records import Problem, Record
@@ -85,7 +86,8 @@ class KnowledgeBase(PartLinks):
             "",
             heading(self.msgs("advocacyhub-stats-per-topic")),
             bar_chart([(escape(self.cells.value_label(topics, v)), n)
-                       for v, n in per_topic.most_common()],
+                       for v, n in sorted(per_topic.items(), key=lambda vn: (
+                           -vn[1], self.cells.value_label(topics, vn[0]).lower()))],
                       self.msgs("advocacyhub-stats-per-topic"), "#6b4ba1"),
             "",
             heading(self.msgs("advocacyhub-stats-outcomes")),
@@ -101,12 +103,14 @@ class KnowledgeBase(PartLinks):
         events = _valid(records, "event")
 
         def ends(r: Record) -> str:
-            end = r.value("end") or r.value("start")
-            return end if "T" in end else end + "T23:59"
+            return utc_of(r.value("end") or r.value("start"), r.value("timezone"),
+                          end_of_day=True)
 
-        upcoming = sorted((r for r in events if ends(r) >= today), key=lambda r: r.value("start"))
-        past = sorted((r for r in events if ends(r) < today), key=lambda r: r.value("start"),
-                      reverse=True)
+        def starts(r: Record) -> str:
+            return utc_of(r.value("start"), r.value("timezone"))
+
+        upcoming = sorted((r for r in events if ends(r) >= today), key=starts)
+        past = sorted((r for r in events if ends(r) < today), key=starts, reverse=True)
         return upcoming, past, kind.columns
 
     def events(self, records: Sequence[Record], now: datetime) -> str:
