@@ -468,32 +468,40 @@ function p.cases(frame)
 
 	local titleCol, pageCol = col[kind.label_field], col.page
 	local total, found = 0, {}
+	local function consider(row)
+		total = total + 1
+		for _, filter in ipairs(filters) do
+			local hit = false
+			local value = row[filter.index]
+			if filter.year then
+				hit = filter.wanted[(value or ''):sub(1, 4)] or false
+			else
+				for _, v in ipairs(asList(value)) do
+					if filter.wanted[v] then
+						hit = true
+						break
+					end
+				end
+			end
+			if not hit then
+				return
+			end
+		end
+		found[#found + 1] = { sortKey(row), asciiLower(row[titleCol]), row[pageCol], row }
+	end
+	-- The parts' rows, but for the pages changed since (the head's delta holds their rows).
+	local delta = head.delta or {}
 	for _, partTitle in ipairs(head.parts) do
 		local part = load(partTitle)
 		for _, row in ipairs(part and part.rows or {}) do
-			total = total + 1
-			local ok = true
-			for _, filter in ipairs(filters) do
-				local hit = false
-				local value = row[filter.index]
-				if filter.year then
-					hit = filter.wanted[(value or ''):sub(1, 4)] or false
-				else
-					for _, v in ipairs(asList(value)) do
-						if filter.wanted[v] then
-							hit = true
-							break
-						end
-					end
-				end
-				if not hit then
-					ok = false
-					break
-				end
+			if delta[row[pageCol]] == nil then
+				consider(row)
 			end
-			if ok then
-				found[#found + 1] = { sortKey(row), asciiLower(row[titleCol]), row[pageCol], row }
-			end
+		end
+	end
+	for _, rows in pairs(delta) do
+		for _, row in ipairs(rows) do
+			consider(row)
 		end
 	end
 	table.sort(found, function(u, v)
@@ -560,7 +568,7 @@ function p.cases(frame)
 				end
 			end
 			if key and key ~= '' then
-				table.insert(out, '| data-sort-value="' .. mw.text.encode(key) .. '" | ' .. cell)
+				table.insert(out, '| data-sort-value="' .. nowiki(key) .. '" | ' .. cell)
 			else
 				table.insert(out, '| ' .. cell)
 			end

@@ -16,12 +16,11 @@ the head alone. The module loads each page with ``mw.loadJsonData``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bots.core.messages import Messages
-from bots.core.places import load_geography
 from bots.core.records import Record
 from bots.core.render.cells import CellRenderer
 from bots.core.schema import RecordKind, Schema
@@ -69,26 +68,32 @@ def delta_rows(delta: Mapping[str, Sequence[Record]], schema: Schema) -> dict[st
             for page, recs in sorted(delta.items())}
 
 
-def labels(schema: Schema, columns: Sequence[str], lang: str) -> dict[str, Any]:
-    """Column headers, the labels of every value a column can hold (rows changed later need
-    them too), the count line: in ``lang``."""
+def _labelled(kind: RecordKind, name: str) -> bool:
+    return name != "page" and kind.field(name).type in ("enum", "jurisdiction", "language", "bool")
+
+
+def used_values(schema: Schema, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                ) -> dict[str, set[str]]:
+    """field -> the values ``rows`` hold, for the fields whose values have labels."""
+    kind = schema.kind(KIND)
+    used: dict[str, set[str]] = {n: set() for n in columns if _labelled(kind, n)}
+    for row in rows:
+        for i, name in enumerate(columns):
+            if name in used:
+                used[name].update(v for v in (row[i] if isinstance(row[i], list) else [row[i]])
+                                  if v)
+    return used
+
+
+def labels(schema: Schema, columns: Sequence[str], lang: str,
+           used: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+    """Column headers, the labels of the ``used`` values, the count line: in ``lang``."""
     kind = schema.kind(KIND)
     msgs = Messages(lang)
     cells = CellRenderer(schema, msgs)
     headers = {name: msgs.field_label(name) for name in columns if name != "page"}
-    values: dict[str, dict[str, str]] = {}
-    for name in columns:
-        if name == "page" or kind.field(name).type not in ("enum", "jurisdiction", "language",
-                                                             "bool"):
-            continue
-        fld = kind.field(name)
-        if fld.type == "enum":
-            every: Sequence[str] = schema.vocabularies[fld.vocabulary or ""].values
-        elif fld.type == "jurisdiction":
-            every = sorted(load_geography().region_of)
-        else:
-            every = ("yes", "no") if fld.type == "bool" else ()
-        values[name] = {v: cells.value_label(fld, v) for v in every}
+    values = {name: {v: cells.value_label(kind.field(name), v) for v in sorted(vals)}
+              for name, vals in used.items()}
     return {"headers": headers, "values": values, "count": msgs.raw(COUNT_MESSAGE),
             "shown": msgs.raw(SHOWN_MESSAGE)}
 
@@ -112,10 +117,15 @@ class CaseTable:
 
 
 def case_table(records: Sequence[Record], schema: Schema, langs: Sequence[str],
-               max_bytes: int) -> CaseTable:
+               max_bytes: int, also: Mapping[str, Iterable[str]] | None = None) -> CaseTable:
+    """The table of the cases among ``records``, labelled for their values and ``also``
+    (field -> values: those of rows kept elsewhere, as an incremental run's delta)."""
     columns, rows = case_rows(records, schema)
+    used = used_values(schema, columns, rows)
+    for name, values in (also or {}).items():
+        used.setdefault(name, set()).update(values)
     head = {"version": VERSION, "description": DESCRIPTION, "columns": columns,
-            "labels": {lang: labels(schema, columns, lang) for lang in langs}}
+            "labels": {lang: labels(schema, columns, lang, used) for lang in langs}}
     empty = stored_size({"rows": []})
     parts: list[list[list[Any]]] = [[]]
     size = empty

@@ -19,7 +19,7 @@ import pywikibot
 from mwparserfromhell.parser import ParserError
 
 from bots import statepages
-from bots.core.casetable import case_table, delta_rows
+from bots.core.casetable import case_table, delta_rows, table_columns, used_values
 from bots.core.parse import find_records
 from bots.core.records import Problem, Record
 from bots.core.schema import Schema
@@ -287,9 +287,15 @@ def write_case_table(ctx: JobContext, snap: Snapshot, *, shards: bool) -> None:
     old_parts, old_hashes = list(old.get("parts", [])), list(old.get("sha1", []))
     budget = min(SHARD_MAX_BYTES, ctx.wiki.page_budget * 95 // 100)
     if not shards and old_parts and old.get("version") == 1:
-        table = case_table([], ctx.schema, ctx.profile.languages, budget)  # labels only
-        ctx.wiki.save(head, table.head_json(old_parts, old_hashes,
-                                            delta_rows(snap.delta, ctx.schema)), summary)
+        # The head alone: the labels of the parts' values (as they were) and the delta's.
+        delta = delta_rows(snap.delta, ctx.schema)
+        also = used_values(ctx.schema, table_columns(ctx.schema.kind("case")),
+                           [row for rows in delta.values() for row in rows])
+        for values in old.get("labels", {}).values():
+            for name, labelled in values.get("values", {}).items():
+                also.setdefault(name, set()).update(labelled)
+        table = case_table([], ctx.schema, ctx.profile.languages, budget, also)
+        ctx.wiki.save(head, table.head_json(old_parts, old_hashes, delta), summary)
         return
     # The parts as of the shards (a head missing or outdated: from the shards read now).
     base = snap.base if shards else _whole(ctx, snap)
