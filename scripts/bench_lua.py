@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import bot, write_dump  # noqa: E402  (scripts/bench.py: the case generator)
+from bench import bot, write_dump
 
-from bots.localwiki import start_wiki  # noqa: E402
+from bots.localwiki import start_wiki
 
 QUERY = ("{{Advocacy cases|topics=copyright|status=active}}\n"
          "{{Advocacy cases|region=LAC; NWE|sort=start|order=desc|limit=500}}")

@@ -122,7 +122,8 @@ def test_the_table_is_cut_into_parts_within_the_budget_and_the_delta_replaces_ro
 def test_the_generated_json_carries_what_the_module_needs() -> None:
     data = schema_data(SCHEMA)
     assert [f["name"] for f in data["kinds"]["case"]["fields"]] == list(KIND.fields)
-    assert "DE" in data["jurisdictions"]["codes"] and data["jurisdictions"]["lookup"]["germany"] == "DE"
+    assert "DE" in data["jurisdictions"]["codes"]
+    assert data["jurisdictions"]["lookup"]["germany"] == "DE"
     for lang in ("en", "es", "zh"):
         assert "advocacyhub-problem-unknown-value" in data["messages"][lang]
     vocabs = vocabularies_data(SCHEMA)["vocabularies"]

@@ -31,8 +31,8 @@ def test_committed_template_files_are_current() -> None:
 
 def test_every_generated_page_has_a_committed_file() -> None:
     expected = {file_name(title) for title in template_pages(SCHEMA)}
-    committed = {p.name for p in TEMPLATES_DIR.glob("*.wikitext")} | {
-        p.name for p in TEMPLATES_DIR.glob("*.lua")} | {p.name for p in TEMPLATES_DIR.glob("*.json")}
+    committed = {p.name for pattern in ("*.wikitext", "*.lua", "*.json")
+                 for p in TEMPLATES_DIR.glob(pattern)}
     assert expected <= committed
     # The record marker, the Lua module and its Schema.json and Vocabularies.json, a template
     # and its doc per kind, the newsletter status line, and {{Advocacy cases}} with its doc.
