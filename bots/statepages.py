@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 SNAPSHOT = "Snapshot.json"  # harvest: the snapshot's head (watermark, revisions, delta)
 SNAPSHOT_SHARDS = "Snapshot/"  # harvest: the shards, Snapshot/<n>.json
+# harvest: the compact case table Module:Advocacy reads ({{Advocacy cases}}), parts Cases/<n>.json
+CASES = "Cases.json"
+CASES_PARTS = "Cases/"
 INDEX = "Index.json"  # index: its inputs' key and each generated page's text hash
 SUBSCRIBERS = "Subscribers.json"  # deliver: the subscriber list as last read, and its history
 DELIVERIES = "Deliveries.json"  # deliver: every delivery made, by id
@@ -26,6 +29,11 @@ DIGEST = "Digest.json"  # digest: alerts sent, the last weekly digest
 def snapshot_shard(n: int) -> str:
     """The snapshot's ``n``-th shard (from 1)."""
     return f"{SNAPSHOT_SHARDS}{n}.json"
+
+
+def case_table_part(n: int) -> str:
+    """The case table's ``n``-th part (from 1)."""
+    return f"{CASES_PARTS}{n}.json"
 
 
 def status(profile: Profile) -> str:

@@ -31,12 +31,12 @@ def test_committed_template_files_are_current() -> None:
 
 def test_every_generated_page_has_a_committed_file() -> None:
     expected = {file_name(title) for title in template_pages(SCHEMA)}
-    committed = {p.name for p in TEMPLATES_DIR.glob("*.wikitext")} | {
-        p.name for p in TEMPLATES_DIR.glob("*.lua")}
+    committed = {p.name for pattern in ("*.wikitext", "*.lua", "*.json")
+                 for p in TEMPLATES_DIR.glob(pattern)}
     assert expected <= committed
-    # The record marker, the Lua module, a template and its doc per kind, and the newsletter
-    # status line.
-    assert len(expected) == 2 + 2 * len(SCHEMA.kinds) + 1
+    # The record marker, the Lua module and its Schema.json and Vocabularies.json, a template
+    # and its doc per kind, the newsletter status line, and {{Advocacy cases}} with its doc.
+    assert len(expected) == 4 + 2 * len(SCHEMA.kinds) + 1 + 2
     assert committed == expected  # no stale file left behind
 
 

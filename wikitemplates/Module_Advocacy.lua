@@ -1,7 +1,38 @@
 -- Module:Advocacy: helpers for the Advocacy Hub's record templates (installed with them by
 -- `advocacy-bot templates install`; the source is wikitemplates/Module_Advocacy.lua in the
 -- bot's repository).
+--
+-- It reads JSON pages (mw.loadJsonData): Module:Advocacy/Schema.json (generated from the bot's
+-- config/schema.toml: kinds, fields, jurisdictions, messages), Module:Advocacy/Vocabularies.json
+-- (the community's vocabularies) and the compact case table the bot's harvest writes (its title
+-- in Module:Advocacy/Config.json). The query and the checks follow the bot's Python code
+-- (bots/core/casequery.py, bots/core/normalise.py, bots/core/vocab.py): keep them in step.
 local p = {}
+
+local SCHEMA = 'Module:Advocacy/Schema.json'
+local VOCABULARIES = 'Module:Advocacy/Vocabularies.json'
+local CONFIG = 'Module:Advocacy/Config.json'
+local DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+
+local ustring = mw.ustring
+local nowiki = mw.text.nowiki
+local trim = mw.text.trim
+
+local function load(title)
+	local ok, data = pcall(mw.loadJsonData, title)
+	if ok then
+		return data
+	end
+	return nil
+end
+
+-- $1, $2 ... of a message; values are inserted as they are (escape them first).
+local function format(text, ...)
+	local values = { ... }
+	return (text:gsub('%$(%d)', function(n)
+		return values[tonumber(n)] or ('$' .. n)
+	end))
+end
 
 -- {{#invoke:Advocacy|links|A; B/C; ...}}: one link per page title, separated as the bot reads
 -- a field of several pages (";" or a new line), each shown by the part of its title after the
@@ -11,7 +42,7 @@ function p.links(frame)
 	local value = frame.args[1] or ''
 	local out = {}
 	for item in mw.text.gsplit(value, '[;\n]') do
-		item = mw.text.trim(item)
+		item = trim(item)
 		if item ~= '' then
 			local title = mw.title.new(item)
 			if title then
@@ -19,13 +50,738 @@ function p.links(frame)
 				if label == '' then
 					label = title.text
 				end
-				table.insert(out, '[[:' .. title.prefixedText .. '|' .. mw.text.nowiki(label) .. ']]')
+				table.insert(out, '[[:' .. title.prefixedText .. '|' .. nowiki(label) .. ']]')
 			else
-				table.insert(out, mw.text.nowiki(item))
+				table.insert(out, nowiki(item))
 			end
 		end
 	end
 	return table.concat(out, ' · ')
+end
+
+-- -- Matching and "did you mean" (bots/core/vocab.py) ------------------------------------------
+
+-- How editors' spellings are compared: case-insensitive, spaces/underscores as hyphens.
+local function canonKey(raw)
+	local key = ustring.lower(trim(raw))
+	key = ustring.gsub(key, '[%s_]+', '-')
+	key = key:gsub('^%-+', ''):gsub('%-+$', '')
+	return key
+end
+
+local function codepoints(s)
+	local out, n = {}, 0
+	for cp in ustring.gcodepoint(s) do
+		out[n] = cp
+		n = n + 1
+	end
+	return out, n
+end
+
+-- difflib.SequenceMatcher(None, a, b).ratio(), without junk (the strings are short): the sum
+-- of the matching blocks found by repeated longest matches, as difflib finds them.
+local function ratio(a, la, b, lb)
+	if la + lb == 0 then
+		return 1.0
+	end
+	local b2j = {}
+	for j = 0, lb - 1 do
+		local list = b2j[b[j]]
+		if not list then
+			list = {}
+			b2j[b[j]] = list
+		end
+		list[#list + 1] = j
+	end
+	local function longest(alo, ahi, blo, bhi)
+		local besti, bestj, bestsize = alo, blo, 0
+		local j2len = {}
+		for i = alo, ahi - 1 do
+			local newj2len = {}
+			for _, j in ipairs(b2j[a[i]] or {}) do
+				if j >= blo then
+					if j >= bhi then
+						break
+					end
+					local k = (j2len[j - 1] or 0) + 1
+					newj2len[j] = k
+					if k > bestsize then
+						besti, bestj, bestsize = i - k + 1, j - k + 1, k
+					end
+				end
+			end
+			j2len = newj2len
+		end
+		return besti, bestj, bestsize
+	end
+	local matched = 0
+	local queue = { { 0, la, 0, lb } }
+	while #queue > 0 do
+		local q = table.remove(queue)
+		local alo, ahi, blo, bhi = q[1], q[2], q[3], q[4]
+		local i, j, k = longest(alo, ahi, blo, bhi)
+		if k > 0 then
+			matched = matched + k
+			if alo < i and blo < j then
+				queue[#queue + 1] = { alo, i, blo, j }
+			end
+			if i + k < ahi and j + k < bhi then
+				queue[#queue + 1] = { i + k, ahi, j + k, bhi }
+			end
+		end
+	end
+	return 2.0 * matched / (la + lb)
+end
+
+-- difflib.get_close_matches(word, possibilities, n, cutoff): best score first, ties by the
+-- larger string (heapq.nlargest on (score, x)).
+local function closeMatches(word, possibilities, n, cutoff)
+	local b, lb = codepoints(word)
+	local scored = {}
+	for _, x in ipairs(possibilities) do
+		local a, la = codepoints(x)
+		local score = ratio(a, la, b, lb)
+		if score >= cutoff then
+			scored[#scored + 1] = { score, x }
+		end
+	end
+	table.sort(scored, function(u, v)
+		if u[1] ~= v[1] then
+			return u[1] > v[1]
+		end
+		return u[2] > v[2]
+	end)
+	local out = {}
+	for i = 1, math.min(n, #scored) do
+		out[i] = scored[i][2]
+	end
+	return out
+end
+
+-- bots.core.vocab.suggest: close matches (cutoff 0.6), then prefix matches, at most three.
+local function suggest(raw, candidates, limit)
+	limit = limit or 3
+	local keys, byKey = {}, {}
+	for _, cand in ipairs(candidates) do
+		local k = canonKey(cand)
+		if byKey[k] == nil then
+			byKey[k] = cand
+			keys[#keys + 1] = k
+		end
+	end
+	local key = canonKey(raw)
+	local hits = closeMatches(key, keys, limit, 0.6)
+	if ustring.len(key) >= 3 then
+		local seen = {}
+		for _, h in ipairs(hits) do
+			seen[h] = true
+		end
+		for _, k in ipairs(keys) do
+			if not seen[k] and k:sub(1, #key) == key then
+				hits[#hits + 1] = k
+			end
+		end
+	end
+	local out = {}
+	for i = 1, math.min(limit, #hits) do
+		out[i] = byKey[hits[i]]
+	end
+	return out
+end
+
+-- One vocabulary of Vocabularies.json, as lookup tables.
+local vocabCache = {}
+local function vocabulary(name)
+	if vocabCache[name] then
+		return vocabCache[name]
+	end
+	local data = load(VOCABULARIES)
+	local spec = data and data.vocabularies and data.vocabularies[name]
+	if not spec then
+		return nil
+	end
+	local v = { byKey = {}, pool = {}, poolKeys = {} }
+	for _, value in ipairs(spec.values) do
+		v.byKey[canonKey(value)] = v.byKey[canonKey(value)] or value
+		v.poolKeys[#v.poolKeys + 1] = value
+		v.pool[value] = value
+	end
+	v.synonyms = {}
+	for _, pair in ipairs(spec.synonyms or {}) do
+		v.synonyms[canonKey(pair[1])] = pair[2]
+		if v.pool[pair[1]] == nil then
+			v.poolKeys[#v.poolKeys + 1] = pair[1]
+		end
+		v.pool[pair[1]] = pair[2]
+	end
+	vocabCache[name] = v
+	return v
+end
+
+-- Vocabulary.lookup: the canonical value, or nil.
+local function lookup(vocab, raw)
+	local key = canonKey(raw)
+	return vocab.byKey[key] or vocab.synonyms[key]
+end
+
+-- Vocabulary.suggest: canonical values that raw may have meant (synonyms resolved).
+local function suggestValue(vocab, raw)
+	local out, seen = {}, {}
+	for _, hit in ipairs(suggest(raw, vocab.poolKeys)) do
+		local target = vocab.pool[hit] or hit
+		if not seen[target] then
+			seen[target] = true
+			out[#out + 1] = target
+		end
+	end
+	return out
+end
+
+-- Geography.normalise: a jurisdiction code for a code, alias, alpha-3 or country name.
+local function jurisdiction(schema, raw)
+	local j = schema.jurisdictions
+	local text = trim(raw)
+	local lower = ustring.lower(text)
+	for _, code in ipairs(j.supranational) do
+		if lower == ustring.lower(code) then
+			return code
+		end
+	end
+	local alias = j.aliases[ustring.upper(text)] or j.aliases[lower]
+	if alias then
+		return alias
+	end
+	if ustring.len(text) == 2 then
+		local upper = ustring.upper(text)
+		for _, code in ipairs(j.codes) do
+			if code == upper then
+				return upper
+			end
+		end
+	end
+	return j.lookup[lower]
+end
+
+local function suggestJurisdiction(schema, raw)
+	local j = schema.jurisdictions
+	local pool, code = {}, {}
+	for _, c in ipairs(j.supranational) do
+		pool[#pool + 1] = c
+	end
+	for _, pair in ipairs(j.names) do
+		pool[#pool + 1] = pair[1]
+		code[pair[1]] = pair[2]
+	end
+	local out = {}
+	for _, hit in ipairs(suggest(raw, pool)) do
+		out[#out + 1] = code[hit] or hit
+	end
+	return out
+end
+
+-- {{#invoke:Advocacy|suggest|VOCABULARY|typo}} (or "jurisdiction", or "fields:KIND"): the
+-- suggestions, separated by ";" (the tests compare them with the bot's).
+function p.suggest(frame)
+	local what, raw = frame.args[1] or '', frame.args[2] or ''
+	local schema = load(SCHEMA)
+	local out
+	if what == 'jurisdiction' then
+		out = suggestJurisdiction(schema, raw)
+	elseif what:sub(1, 7) == 'fields:' then
+		local names = {}
+		for _, f in ipairs(schema.kinds[what:sub(8)].fields) do
+			names[#names + 1] = f.name
+		end
+		out = suggest(raw, names)
+	else
+		out = suggestValue(vocabulary(what), raw)
+	end
+	return nowiki(table.concat(out, ';'))
+end
+
+-- -- Languages ---------------------------------------------------------------------------------
+
+-- lang= if given, else the page's language: a /xx subpage, then the page's own language; then
+-- the first of these with messages (MediaWiki's fallbacks), then English.
+local function pageLanguage(explicit, available)
+	local tried = {}
+	local function pick(code)
+		if not code or code == '' then
+			return nil
+		end
+		code = ustring.lower(code)
+		table.insert(tried, code)
+		if available(code) then
+			return code
+		end
+		for _, fb in ipairs(mw.language.getFallbacksFor(code) or {}) do
+			if available(fb) then
+				return fb
+			end
+		end
+		return nil
+	end
+	local found = pick(explicit and trim(explicit))
+	if found then
+		return found
+	end
+	local title = mw.title.getCurrentTitle()
+	local suffix = title.text:match('/([%a%-]+)$')
+	if suffix and mw.language.isKnownLanguageTag(suffix) then
+		found = pick(suffix)
+		if found then
+			return found
+		end
+	end
+	local ok, lang = pcall(function()
+		return title.pageLang
+	end)
+	if ok and lang then
+		found = pick(lang:getCode())
+	end
+	found = found or pick(mw.language.getContentLanguage():getCode())
+	return found or 'en'
+end
+
+-- -- {{Advocacy cases}} ------------------------------------------------------------------------
+
+local function asList(value)
+	if type(value) == 'string' then
+		if value == '' then
+			return {}
+		end
+		return { value }
+	end
+	return value or {}
+end
+
+local function asciiLower(s)
+	return string.lower(s or '')
+end
+
+local function years(row, col)
+	local start = (row[col.start] or ''):sub(1, 4)
+	local finish = col['end'] and (row[col['end']] or ''):sub(1, 4) or ''
+	if start == '' then
+		return ''
+	end
+	local status = col.status and row[col.status] or ''
+	if (status == 'active' or status == 'monitoring') and finish == '' then
+		return start .. '–'
+	end
+	if finish == '' or finish == start then
+		return start
+	end
+	return start .. '–' .. finish
+end
+
+function p.cases(frame)
+	local args = frame:getParent() and frame:getParent().args or frame.args
+	local schema = load(SCHEMA)
+	local config = load(CONFIG)
+	local head = config and config.cases and load(config.cases)
+	local kind = schema.kinds.case
+	local function hasMessages(code)
+		return schema.messages[code] ~= nil
+	end
+	if not head or not head.parts then
+		local lang = pageLanguage(args.lang, hasMessages)
+		return '<span class="error">' .. schema.messages[lang]['advocacyhub-cases-query-unavailable']
+			.. '</span>'
+	end
+	local lang = pageLanguage(args.lang, function(code)
+		return head.labels[code] ~= nil
+	end)
+	local labels = head.labels[lang] or head.labels.en
+	local col = {}
+	for i, name in ipairs(head.columns) do
+		col[name] = i
+	end
+	local fields = {}
+	for _, f in ipairs(kind.fields) do
+		fields[f.name] = f
+	end
+
+	-- The filters: facet name -> the values its parameter stands for.
+	local filters = {}
+	for _, f in ipairs(kind.fields) do
+		if f.facet and col[f.name] then
+			local raw = args[f.facet] or ''
+			local wanted, any = {}, false
+			for item in mw.text.gsplit(raw, '[,;]') do
+				item = trim(item)
+				if item ~= '' then
+					any = true
+					local value
+					if f.type == 'enum' then
+						local vocab = vocabulary(f.vocabulary)
+						value = vocab and lookup(vocab, item)
+					elseif f.type == 'jurisdiction' then
+						value = jurisdiction(schema, item)
+					elseif f.type == 'date' then
+						value = item:match('^%d%d%d%d$')
+					else
+						value = item
+					end
+					if value then
+						wanted[value] = true
+					end
+				end
+			end
+			if any then
+				filters[#filters + 1] = { index = col[f.name], wanted = wanted, year = f.type == 'date' }
+			end
+		end
+	end
+
+	-- The sort: a column by field or facet name, else the title.
+	local sortName = ustring.lower(trim(args.sort or ''))
+	for _, f in ipairs(kind.fields) do
+		if f.facet == sortName then
+			sortName = f.name
+		end
+	end
+	local isColumn = false
+	for _, c in ipairs(kind.columns) do
+		isColumn = isColumn or c == sortName
+	end
+	if not isColumn then
+		sortName = kind.label_field
+	end
+	local sortField = fields[sortName]
+	local valueLabels = labels.values or {}
+	local function sortKey(row)
+		local value = row[col[sortName]]
+		if sortField.type == 'date' or sortField.type == 'datetime' then
+			return value or ''
+		end
+		if sortName == kind.label_field then
+			return asciiLower(value)
+		end
+		local first = asList(value)[1]
+		if not first then
+			return ''
+		end
+		local names = valueLabels[sortName]
+		return asciiLower(names and names[first] or first)
+	end
+
+	local titleCol, pageCol = col[kind.label_field], col.page
+	local total, found = 0, {}
+	local function consider(row)
+		total = total + 1
+		for _, filter in ipairs(filters) do
+			local hit = false
+			local value = row[filter.index]
+			if filter.year then
+				hit = filter.wanted[(value or ''):sub(1, 4)] or false
+			else
+				for _, v in ipairs(asList(value)) do
+					if filter.wanted[v] then
+						hit = true
+						break
+					end
+				end
+			end
+			if not hit then
+				return
+			end
+		end
+		found[#found + 1] = { sortKey(row), asciiLower(row[titleCol]), row[pageCol], row }
+	end
+	-- The parts' rows, but for the pages changed since (the head's delta holds their rows).
+	local delta = head.delta or {}
+	for _, partTitle in ipairs(head.parts) do
+		local part = load(partTitle)
+		for _, row in ipairs(part and part.rows or {}) do
+			if delta[row[pageCol]] == nil then
+				consider(row)
+			end
+		end
+	end
+	for _, rows in pairs(delta) do
+		for _, row in ipairs(rows) do
+			consider(row)
+		end
+	end
+	table.sort(found, function(u, v)
+		if u[1] ~= v[1] then
+			return u[1] < v[1]
+		end
+		if u[2] ~= v[2] then
+			return u[2] < v[2]
+		end
+		return u[3] < v[3]
+	end)
+	local descending = ustring.lower(trim(args.order or '')) == 'desc'
+	local limit = tonumber(trim(args.limit or '')) or DEFAULT_LIMIT
+	limit = math.max(0, math.min(MAX_LIMIT, math.floor(limit)))
+	local shown = math.min(limit, #found)
+
+	local out = {}
+	local count = format(labels.count, tostring(#found), tostring(total))
+	if shown < #found then
+		count = count .. ' ' .. format(labels.shown, tostring(shown))
+	end
+	table.insert(out, '<div class="advocacy-cases-count">' .. frame:preprocess(count) .. '</div>')
+	if shown == 0 then
+		return table.concat(out, '\n')
+	end
+	table.insert(out, '{| class="wikitable sortable advocacy-case-index advocacy-cases-query" '
+		.. 'style="width:100%;"')
+	for _, name in ipairs(kind.columns) do
+		table.insert(out, '! ' .. nowiki(labels.headers[name] or name))
+	end
+	local showYears = col.start and col['end'] and fields.start.type == 'date'
+	for n = 1, shown do
+		local item = found[descending and (#found - n + 1) or n]
+		local row = item[4]
+		table.insert(out, '|-')
+		for _, name in ipairs(kind.columns) do
+			local f = fields[name]
+			local value = row[col[name]]
+			local cell, key
+			if name == kind.label_field then
+				local page = row[pageCol]
+				local label = (value ~= '' and value) or page
+				local title = mw.title.new(page)
+				if title then
+					cell = '[[:' .. title.prefixedText .. '|' .. nowiki(label) .. ']]'
+				else
+					cell = nowiki(page)
+				end
+				key = asciiLower(label)
+			elseif name == 'start' and showYears then
+				cell = nowiki(years(row, col))
+				key = value
+			else
+				local parts = {}
+				local names = valueLabels[name] or {}
+				for _, v in ipairs(asList(value)) do
+					parts[#parts + 1] = nowiki(names[v] or v)
+				end
+				cell = table.concat(parts, ', ')
+				local first = asList(value)[1]
+				if first then
+					key = (f.type == 'date' or f.type == 'datetime') and first
+						or ustring.lower(names[first] or first)
+				end
+			end
+			if key and key ~= '' then
+				table.insert(out, '| data-sort-value="' .. nowiki(key) .. '" | ' .. cell)
+			else
+				table.insert(out, '| ' .. cell)
+			end
+		end
+	end
+	table.insert(out, '|}')
+	return table.concat(out, '\n')
+end
+
+-- -- Feedback while editing: {{#invoke:Advocacy|check|kind=case}} in every record template --------
+
+local TRUE = { yes = true, y = true, ['true'] = true, ['1'] = true, on = true, x = true,
+	['sí'] = true, si = true, ['是'] = true }
+local FALSE = { no = true, n = true, ['false'] = true, ['0'] = true, off = true, ['否'] = true }
+local CODE_TYPES = { enum = true, jurisdiction = true, language = true }
+
+local function paramKey(name)
+	local key = ustring.lower(trim(name))
+	return (ustring.gsub(key, '[%s%-]+', '_'))
+end
+
+-- normalise.split_values: codes split on "," too; list bullets dropped.
+local function splitValues(raw, f)
+	local pattern = CODE_TYPES[f.type] and '[;,\n]' or '[;\n]'
+	local out = {}
+	for part in mw.text.gsplit(raw, pattern) do
+		local item = ustring.gsub(trim(part), '^[%*#•·%-]%s*', '')
+		item = trim(item)
+		if item ~= '' then
+			out[#out + 1] = item
+		end
+	end
+	return out
+end
+
+local function daysIn(year, month)
+	local days = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+	if month == 2 and (year % 4 == 0 and (year % 100 ~= 0 or year % 400 == 0)) then
+		return 29
+	end
+	return days[month]
+end
+
+local function validDay(y, m, d)
+	y, m, d = tonumber(y), tonumber(m), tonumber(d)
+	return m >= 1 and m <= 12 and d >= 1 and d <= daysIn(y, m)
+end
+
+-- dates.normalise_date: YYYY, YYYY-MM or YYYY-MM-DD ("/" and "." too), a real day.
+local function isDate(raw)
+	local text = trim(raw)
+	local y = text:match('^(%d%d%d%d)$')
+	if y then
+		return tonumber(y) >= 1000
+	end
+	local m
+	y, m = text:match('^(%d%d%d%d)[-/.](%d%d?)$')
+	if y then
+		return tonumber(y) >= 1000 and tonumber(m) >= 1 and tonumber(m) <= 12
+	end
+	local d
+	y, m, d = text:match('^(%d%d%d%d)[-/.](%d%d?)[-/.](%d%d?)$')
+	return y ~= nil and tonumber(y) >= 1000 and validDay(y, m, d)
+end
+
+-- dates.normalise_datetime: YYYY-MM-DD, optionally with THH:MM[:SS][Z].
+local function isDatetime(raw)
+	local y, m, d, rest = trim(raw):match('^(%d%d%d%d)%-(%d%d?)%-(%d%d?)(.*)$')
+	if not y or not validDay(y, m, d) then
+		return false
+	end
+	if rest == '' then
+		return true
+	end
+	local hh, mm, tail = rest:match('^[T ](%d%d?):(%d%d)(.*)$')
+	if not hh then
+		return false
+	end
+	tail = tail:gsub('^:%d%d', ''):gsub('^Z', '')
+	return tail == '' and tonumber(hh) <= 23 and tonumber(mm) <= 59
+end
+
+-- The problems of one value, as the bot's FieldNormaliser finds them: code, suggestions.
+local function checkValue(schema, f, item)
+	if f.type == 'enum' then
+		local vocab = vocabulary(f.vocabulary)
+		if vocab and not lookup(vocab, item) then
+			return 'unknown-value', suggestValue(vocab, item)
+		end
+	elseif f.type == 'date' then
+		if not isDate(item) then
+			return 'bad-date', {}
+		end
+	elseif f.type == 'datetime' then
+		if not isDatetime(item) then
+			return 'bad-datetime', {}
+		end
+	elseif f.type == 'jurisdiction' then
+		if not jurisdiction(schema, item) then
+			return 'unknown-jurisdiction', suggestJurisdiction(schema, item)
+		end
+	elseif f.type == 'bool' then
+		local key = ustring.lower(trim(item))
+		if not TRUE[key] and not FALSE[key] then
+			return 'bad-bool', { 'yes', 'no' }
+		end
+	end
+	return nil
+end
+
+function p.check(frame)
+	local schema = load(SCHEMA)
+	local kind = schema and schema.kinds[frame.args.kind or '']
+	if not kind then
+		return ''
+	end
+	local parent = frame:getParent()
+	local args = parent and parent.args or {}
+	local byParam, names = {}, {}
+	for _, f in ipairs(kind.fields) do
+		names[#names + 1] = f.name
+		byParam[paramKey(f.name)] = f
+		for _, alias in ipairs(f.aliases or {}) do
+			byParam[paramKey(alias)] = f
+		end
+	end
+
+	local problems = {}
+	local function problem(field, code, value, suggestions)
+		problems[#problems + 1] = { field = field, code = code, value = value or '',
+			suggestions = suggestions or {} }
+	end
+	-- Parameters: positional values, unknown names (with the names they may have meant).
+	local given = {}
+	for name, value in pairs(args) do
+		if type(name) == 'number' then
+			if trim(value) ~= '' then
+				problem(tostring(name), 'positional', trim(value))
+			end
+		else
+			local f = byParam[paramKey(name)]
+			if f == nil then
+				problem(name, 'unknown-field', trim(value), suggest(name, names))
+			else
+				given[f.name] = given[f.name] or {}
+				given[f.name][paramKey(name)] = trim(value)
+			end
+		end
+	end
+	-- Values: each field by the first of its names given (as the bot reads it).
+	for _, f in ipairs(kind.fields) do
+		local text = ''
+		local fieldNames = { f.name }
+		for _, alias in ipairs(f.aliases or {}) do
+			fieldNames[#fieldNames + 1] = alias
+		end
+		for _, name in ipairs(fieldNames) do
+			local v = given[f.name] and given[f.name][paramKey(name)]
+			if v and v ~= '' then
+				text = v
+				break
+			end
+		end
+		if text == '' and f.default then
+			text = f.default
+		end
+		local valid = false
+		if text ~= '' then
+			local items = f.multiple and splitValues(text, f) or { text }
+			for _, item in ipairs(items) do
+				local code, suggestions = checkValue(schema, f, item)
+				if code then
+					problem(f.name, code, item, suggestions)
+				else
+					valid = true
+				end
+			end
+		end
+		if f.required and not valid then
+			local known = false
+			for _, pr in ipairs(problems) do
+				known = known or pr.field == f.name
+				for _, s in ipairs(pr.suggestions) do
+					known = known or s == f.name
+				end
+			end
+			if not known then
+				problem(f.name, 'missing')
+			end
+		end
+	end
+	if #problems == 0 then
+		return ''
+	end
+
+	local lang = pageLanguage(nil, function(code)
+		return schema.messages[code] ~= nil
+	end)
+	local msgs = schema.messages[lang]
+	for _, pr in ipairs(problems) do
+		local text = format(msgs['advocacyhub-problem-' .. pr.code] or pr.code,
+			nowiki(pr.field), nowiki(ustring.sub(pr.value, 1, 200)))
+		if #pr.suggestions > 0 then
+			local safe = {}
+			for i, s in ipairs(pr.suggestions) do
+				safe[i] = nowiki(s)
+			end
+			text = text .. ' ' .. format(msgs['advocacyhub-did-you-mean'], table.concat(safe, ', '))
+		end
+		mw.addWarning(format(msgs['advocacyhub-check-warning'], nowiki(kind.template), text))
+	end
+	local content = schema.messages[mw.language.getContentLanguage():getCode()] or schema.messages.en
+	return '[[Category:' .. content['advocacyhub-category-problems'] .. ']]'
 end
 
 return p

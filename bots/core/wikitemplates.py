@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+from bots.core.casequery import facet_params
+from bots.core.luadata import SCHEMA_PAGE, VOCABULARIES_PAGE, schema_json, vocabularies_json
 from bots.core.messages import Messages, available_languages
 from bots.core.schema import Field, RecordKind, Schema
 from bots.paths import TEMPLATES_DIR
@@ -16,6 +18,9 @@ RECORD_MARKER = "Advocacy record"
 TEMPLATE_CATEGORY = "Advocacy Hub templates"
 MISSING_CATEGORY = "Advocacy Hub records with missing fields"
 MODULE = "Module:Advocacy"  # the templates' Lua helpers (wikitemplates/Module_Advocacy.lua)
+CASES_TEMPLATE = "Advocacy cases"  # {{Advocacy cases|topics=…}}: a query of the case table
+# Pages `templates install` creates only when missing: the wiki's page is the community's.
+CREATE_ONLY = frozenset({VOCABULARIES_PAGE})
 
 _TD_TYPES = {
     "text": "string", "date": "date", "datetime": "date", "username": "wiki-user-name",
@@ -147,6 +152,8 @@ def template_source(kind: RecordKind) -> str:
         # The marker only where the template is used, so template pages are not listed as
         # records (and a full harvest lists exactly the record pages).
         f"{body}<includeonly>{{{{{RECORD_MARKER}}}}}[[Category:{kind.category}]]{missing}"
+        # Warnings at the top of a preview, and a tracking category (Module:Advocacy).
+        f"{{{{#invoke:{MODULE.removeprefix('Module:')}|check|kind={kind.name}}}}}"
         f"</includeonly><noinclude>\n{{{{{kind.template}/doc}}}}\n</noinclude>"
     )
 
@@ -222,11 +229,80 @@ def newsletter_source() -> str:
             f"[[Category:{TEMPLATE_CATEGORY}]]</noinclude>")
 
 
+def cases_templatedata(schema: Schema) -> dict:
+    kind = schema.kind("case")
+    langs = available_languages()
+    params: dict[str, dict] = {}
+    for name, fld in facet_params(kind).items():
+        if fld.type == "date":
+            desc = _translations("advocacyhub-casesparam-year", langs)
+        else:
+            desc = {lang: Messages(lang)("advocacyhub-casesparam-facet",
+                                         Messages(lang).field_label(fld.name))
+                    for lang in langs}
+        param: dict = {"label": _translations(f"advocacyhub-field-{fld.name}", langs),
+                       "description": desc, "type": "string"}
+        if fld.type == "enum":
+            param["suggestedvalues"] = list(schema.vocabularies[fld.vocabulary or ""].values)
+        params[name] = param
+    columns = ", ".join(kind.column_names)
+    params["sort"] = {"description": {lang: Messages(lang)("advocacyhub-casesparam-sort", columns)
+                                      for lang in langs},
+                      "type": "string", "default": kind.label_field,
+                      "suggestedvalues": list(kind.column_names)}
+    params["order"] = {"description": _translations("advocacyhub-casesparam-order", langs),
+                       "type": "string", "default": "asc", "suggestedvalues": ["asc", "desc"]}
+    params["limit"] = {"description": _translations("advocacyhub-casesparam-limit", langs),
+                       "type": "number", "default": "50"}
+    params["lang"] = {"description": _translations("advocacyhub-casesparam-lang", langs),
+                      "type": "string", "suggestedvalues": langs}
+    return {"description": _translations("advocacyhub-template-desc-cases", langs),
+            "params": params, "paramOrder": list(params), "format": "inline"}
+
+
+def cases_source() -> str:
+    return (f"{{{{#invoke:{MODULE.removeprefix('Module:')}|cases}}}}"
+            f"<noinclude>\n{{{{{CASES_TEMPLATE}/doc}}}}\n</noinclude>")
+
+
+def cases_doc_source(schema: Schema) -> str:
+    msgs = Messages("en")
+    kind = schema.kind("case")
+    td = json.dumps(cases_templatedata(schema), ensure_ascii=False, indent="\t")
+    facets = ", ".join(f"<code>{name}</code>" for name in facet_params(kind))
+    return "\n".join([
+        msgs("advocacyhub-template-desc-cases"),
+        "",
+        "== Usage ==",
+        f"<pre>{{{{{CASES_TEMPLATE}|topics=copyright|region=LAC|status=active|sort=start"
+        "|order=desc|limit=50}}</pre>",
+        "",
+        f"Filters: {facets}. Each takes one value or several separated by <code>,</code> or "
+        "<code>;</code> (a case matches one of them); a case is shown when it matches every "
+        "filter given. Values are read as on the case pages: vocabulary values or their "
+        "synonyms in any case, spaces or underscores for hyphens, country codes or names, "
+        "years. <code>sort</code> takes a column, <code>order</code> asc or desc, "
+        "<code>limit</code> at most 500 (50 by default), <code>lang</code> a language "
+        "(the page's by default).",
+        "",
+        "The table is read by [[Module:Advocacy]] from the case table the Advocacy Hub bot "
+        "writes after every harvest; its columns are those of the case index. This "
+        "documentation and the TemplateData below are generated from the bot's schema "
+        "(config/schema.toml); change the schema, not this page.",
+        "",
+        "== TemplateData ==",
+        f"<templatedata>\n{td}\n</templatedata>",
+        f"<includeonly>[[Category:{TEMPLATE_CATEGORY}]]</includeonly>",
+    ]) + "\n"
+
+
 def module_file(title: str) -> str:
     return title.replace(":", "_").replace("/", "__") + ".lua"
 
 
 def file_name(title: str) -> str:
+    if title.endswith(".json"):
+        return title.replace(":", "_").replace("/", "__")
     if title.startswith("Module:"):
         return module_file(title)
     return title.removeprefix("Template:").replace(" ", "_").replace("/", "__") + ".wikitext"
@@ -237,10 +313,14 @@ def template_pages(schema: Schema) -> dict[str, str]:
     (documentation first: the template's TemplateData is read from its /doc when the template
     page itself is saved)."""
     pages = {f"Template:{RECORD_MARKER}": marker_source(),
+             SCHEMA_PAGE: schema_json(schema),
+             VOCABULARIES_PAGE: vocabularies_json(schema),
              MODULE: (TEMPLATES_DIR / module_file(MODULE)).read_text(encoding="utf-8")}
     for kind in schema.kinds.values():
         pages[f"Template:{kind.template}/doc"] = doc_source(kind, schema)
     for kind in schema.kinds.values():
         pages[f"Template:{kind.template}"] = template_source(kind)
     pages["Template:Advocacy newsletter"] = newsletter_source()
+    pages[f"Template:{CASES_TEMPLATE}/doc"] = cases_doc_source(schema)
+    pages[f"Template:{CASES_TEMPLATE}"] = cases_source()
     return pages

@@ -19,6 +19,7 @@ import pywikibot
 from mwparserfromhell.parser import ParserError
 
 from bots import statepages
+from bots.core.casetable import case_table, delta_rows, table_columns, used_values
 from bots.core.parse import find_records
 from bots.core.records import Problem, Record
 from bots.core.schema import Schema
@@ -263,6 +264,53 @@ def write_snapshot(ctx: JobContext, head: PageText, snap: Snapshot, *, shards: b
     ctx.wiki.save(head, snap.head_json(), summary)
 
 
+def _whole(ctx: JobContext, snap: Snapshot) -> dict[str, list[Record]]:
+    """Every page's records: the shards (read) with the delta on top."""
+    if snap.base or not snap.shard_titles:
+        return snap.pages()
+    shards = ctx.wiki.read(snap.shard_titles)
+    whole = Snapshot()
+    whole.add_shards(shards[t].text or EMPTY_SHARD for t in snap.shard_titles)
+    return {p: r for p, r in {**whole.base, **snap.delta}.items() if r}
+
+
+def write_case_table(ctx: JobContext, snap: Snapshot, *, shards: bool) -> None:
+    """The compact case table, kept like the snapshot: its parts are written with the shards
+    (those whose hash changed), its head (labels, parts, the delta's rows) with the head."""
+    summary = ctx.summary("advocacyhub-summary-snapshot", len(snap.revids))
+    title = ctx.profile.state_page(statepages.CASES)
+    head = ctx.wiki.read_one(title, join=False)
+    try:
+        old = json.loads(head.text or "{}") if head.exists else {}
+    except ValueError:
+        old = {}
+    old_parts, old_hashes = list(old.get("parts", [])), list(old.get("sha1", []))
+    budget = min(SHARD_MAX_BYTES, ctx.wiki.page_budget * 95 // 100)
+    if not shards and old_parts and old.get("version") == 1:
+        # The head alone: the labels of the parts' values (as they were) and the delta's.
+        delta = delta_rows(snap.delta, ctx.schema)
+        also = used_values(ctx.schema, table_columns(ctx.schema.kind("case")),
+                           [row for rows in delta.values() for row in rows])
+        for values in old.get("labels", {}).values():
+            for name, labelled in values.get("values", {}).items():
+                also.setdefault(name, set()).update(labelled)
+        table = case_table([], ctx.schema, ctx.profile.languages, budget, also)
+        ctx.wiki.save(head, table.head_json(old_parts, old_hashes, delta), summary)
+        return
+    # The parts as of the shards (a head missing or outdated: from the shards read now).
+    base = snap.base if shards else _whole(ctx, snap)
+    table = case_table([r for page in sorted(base) for r in base[page]], ctx.schema,
+                       ctx.profile.languages, budget)
+    titles = [ctx.profile.state_page(statepages.case_table_part(i + 1))
+              for i in range(len(table.parts))]
+    stale = [i for i, t in enumerate(titles)
+             if old_parts[i:i + 1] != [t] or old_hashes[i:i + 1] != [table.hashes[i]]]
+    current = ctx.wiki.read([titles[i] for i in stale], join=False)
+    for i in stale:
+        ctx.wiki.save(current[titles[i]], table.parts[i], summary)
+    ctx.wiki.save(head, table.head_json(titles, delta={} if shards else None), summary)
+
+
 def _needs_full(ctx: JobContext, snap: Snapshot | None) -> str:
     if snap is None:
         return "no snapshot yet"
@@ -282,6 +330,7 @@ def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
         log.info("full harvest: %s", reason)
         snap = full_harvest(ctx, old)
         write_snapshot(ctx, head, snap, shards=True)
+        write_case_table(ctx, snap, shards=True)
     else:
         assert old is not None
         snap = old
@@ -292,6 +341,7 @@ def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
             reason = "template redirects changed"
             snap = full_harvest(ctx, old)
             write_snapshot(ctx, head, snap, shards=True)
+            write_case_table(ctx, snap, shards=True)
             dirty = False
         if dirty:
             if snap.needs_compaction():
@@ -309,8 +359,10 @@ def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
                     whole.rc_from, whole.last_rcid = snap.rc_from, snap.last_rcid
                     snap = whole.compacted()
                 write_snapshot(ctx, head, snap, shards=True)
+                write_case_table(ctx, snap, shards=True)
             else:
                 write_snapshot(ctx, head, snap, shards=False)
+                write_case_table(ctx, snap, shards=False)
     # errors: records with problems (each is listed on the maintenance report by `run index`).
     ctx.stats.records = snap.record_count
     ctx.stats.errors += snap.invalid_count

@@ -1,0 +1,150 @@
+"""The compact case table Module:Advocacy reads for ``{{Advocacy cases}}`` (issue 15).
+
+Only what the module filters and shows: for each case its page and the case kind's index
+columns (and ``end``, which the index's years cell needs), values as the snapshot holds them;
+and, per configured language, the labels the module shows (column headers, vocabulary labels,
+jurisdiction names from CLDR as the index shows them, the count line), so the module renders
+in the page's language without the bot's message files.
+
+Kept like the snapshot (bots.core.snapshot), and written when it is: the parts (``rows``
+tables, each within the page budget as MediaWiki stores it) hold the cases as of the snapshot's
+shards, written with them (only the parts whose SHA-1 changed); the head holds the labels, the
+parts' titles and a ``delta``: for every page changed since, its cases' rows (an empty list: it
+has none any more), which replace the parts' rows of that page. An incremental harvest writes
+the head alone. The module loads each page with ``mw.loadJsonData``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bots.core.messages import Messages
+from bots.core.records import Record
+from bots.core.render.cells import CellRenderer
+from bots.core.schema import RecordKind, Schema
+from bots.core.snapshot import _dumps, sha1, stored_size
+
+VERSION = 1
+KIND = "case"
+COUNT_MESSAGE = "advocacyhub-cases-query-count"
+SHOWN_MESSAGE = "advocacyhub-cases-query-shown"
+DESCRIPTION = ("Advocacy Hub cases for Module:Advocacy ({{Advocacy cases}}), written by the "
+               "bot's harvest. Each row of a part holds the values of 'columns'.")
+
+
+def table_columns(kind: RecordKind) -> list[str]:
+    extra = ["end"] if "start" in kind.column_names and "end" in kind.fields else []
+    return ["page", *kind.column_names, *(c for c in extra if c not in kind.column_names)]
+
+
+def _row(kind: RecordKind, rec: Record, columns: Sequence[str]) -> list[Any]:
+    out: list[Any] = []
+    for name in columns:
+        if name == "page":
+            out.append(rec.page)
+        elif kind.field(name).multiple:
+            out.append(rec.values(name))
+        else:
+            out.append(rec.value(name))
+    return out
+
+
+def case_rows(records: Sequence[Record], schema: Schema) -> tuple[list[str], list[list[Any]]]:
+    """The columns, and one row per case, in the index's order (by title, then page)."""
+    kind = schema.kind(KIND)
+    columns = table_columns(kind)
+    cases = sorted((r for r in records if r.kind == KIND),
+                   key=lambda r: (r.label.lower(), r.page))
+    return columns, [_row(kind, r, columns) for r in cases]
+
+
+def delta_rows(delta: Mapping[str, Sequence[Record]], schema: Schema) -> dict[str, list[list[Any]]]:
+    """page -> the rows of its cases now (the snapshot head's delta, cases only)."""
+    kind = schema.kind(KIND)
+    columns = table_columns(kind)
+    return {page: [_row(kind, r, columns) for r in recs if r.kind == KIND]
+            for page, recs in sorted(delta.items())}
+
+
+def _labelled(kind: RecordKind, name: str) -> bool:
+    return name != "page" and kind.field(name).type in ("enum", "jurisdiction", "language", "bool")
+
+
+def used_values(schema: Schema, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                ) -> dict[str, set[str]]:
+    """field -> the values ``rows`` hold, for the fields whose values have labels."""
+    kind = schema.kind(KIND)
+    used: dict[str, set[str]] = {n: set() for n in columns if _labelled(kind, n)}
+    for row in rows:
+        for i, name in enumerate(columns):
+            if name in used:
+                used[name].update(v for v in (row[i] if isinstance(row[i], list) else [row[i]])
+                                  if v)
+    return used
+
+
+def labels(schema: Schema, columns: Sequence[str], lang: str,
+           used: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+    """Column headers, the labels of the ``used`` values, the count line: in ``lang``."""
+    kind = schema.kind(KIND)
+    msgs = Messages(lang)
+    cells = CellRenderer(schema, msgs)
+    headers = {name: msgs.field_label(name) for name in columns if name != "page"}
+    values = {name: {v: cells.value_label(kind.field(name), v) for v in sorted(vals)}
+              for name, vals in used.items()}
+    return {"headers": headers, "values": values, "count": msgs.raw(COUNT_MESSAGE),
+            "shown": msgs.raw(SHOWN_MESSAGE)}
+
+
+@dataclass(frozen=True)
+class CaseTable:
+    head: dict[str, Any]  # without the parts' titles (the job names them)
+    parts: list[str]  # each part's JSON text
+
+    @property
+    def hashes(self) -> list[str]:
+        return [sha1(p) for p in self.parts]
+
+    def head_json(self, titles: Sequence[str], hashes: Sequence[str] | None = None,
+                  delta: Mapping[str, list[list[Any]]] | None = None) -> str:
+        """The head naming ``titles`` (with their ``hashes``: this table's own by default),
+        and the rows of pages changed since they were written."""
+        return _dumps({**self.head, "parts": list(titles),
+                       "sha1": list(self.hashes if hashes is None else hashes),
+                       "delta": dict(delta or {})})
+
+
+def case_table(records: Sequence[Record], schema: Schema, langs: Sequence[str],
+               max_bytes: int, also: Mapping[str, Iterable[str]] | None = None) -> CaseTable:
+    """The table of the cases among ``records``, labelled for their values and ``also``
+    (field -> values: those of rows kept elsewhere, as an incremental run's delta)."""
+    columns, rows = case_rows(records, schema)
+    used = used_values(schema, columns, rows)
+    for name, values in (also or {}).items():
+        used.setdefault(name, set()).update(values)
+    head = {"version": VERSION, "description": DESCRIPTION, "columns": columns,
+            "labels": {lang: labels(schema, columns, lang, used) for lang in langs}}
+    empty = stored_size({"rows": []})
+    parts: list[list[list[Any]]] = [[]]
+    size = empty
+    for row in rows:
+        length = stored_size(row, depth=2) + 2  # the row's indentation, comma and newline
+        if parts[-1] and size + length > max_bytes:
+            parts.append([])
+            size = empty
+        parts[-1].append(row)
+        size += length
+    return CaseTable(head, [_dumps({"rows": p}) for p in parts])
+
+
+def table_rows(head: Mapping[str, Any], parts: Sequence[Mapping[str, Any]],
+               ) -> list[dict[str, Any]]:
+    """The rows of a table read back (its head and parts' parsed JSON), as dicts: the parts'
+    rows, those of the pages in the head's delta replaced by the delta's."""
+    columns = head["columns"]
+    delta = head.get("delta", {})
+    rows = [row for part in parts for row in part["rows"] if row[0] not in delta]
+    rows += [row for page_rows in delta.values() for row in page_rows]
+    return [dict(zip(columns, row, strict=True)) for row in rows]

@@ -1,0 +1,131 @@
+"""The {{Advocacy cases}} query (bots.core.casequery) and the compact case table
+(bots.core.casetable): the reference Module:Advocacy is compared with on the wiki."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bots.core.casequery import MAX_LIMIT, parse_query, resolve, run_query
+from bots.core.casetable import case_table, delta_rows, table_rows
+from bots.core.luadata import schema_data, vocabularies_data
+from bots.core.places import load_geography
+from bots.core.records import Record
+from bots.core.schema import load_schema
+from bots.core.snapshot import stored_size
+
+SCHEMA = load_schema()
+GEO = load_geography()
+KIND = SCHEMA.kind("case")
+TOPICS = list(SCHEMA.vocabularies["topics"].values)
+STATUS = list(SCHEMA.vocabularies["status"].values)
+REGIONS = list(SCHEMA.vocabularies["regions"].values)
+COUNTRIES = ["DE", "BR", "CL", "EU", "US", "IN"]
+
+
+def case(i: int, **fields) -> Record:
+    values = {"title": f"Case {i}", "jurisdiction": ["DE"], "region": ["NWE"],
+              "topics": ["copyright"], "start": "2020", "status": "active", **fields}
+    return Record(kind="case", page=f"Advocacy Hub/Cases/C{i}", fields=values)
+
+
+cases = st.lists(st.builds(
+    lambda i, topics, status, country, region, year: case(
+        i, topics=topics, status=status, jurisdiction=[country], region=[region],
+        start=str(year)),
+    st.integers(0, 10_000), st.lists(st.sampled_from(TOPICS), min_size=1, max_size=3,
+                                     unique=True),
+    st.sampled_from(STATUS), st.sampled_from(COUNTRIES), st.sampled_from(REGIONS),
+    st.integers(2000, 2025)), max_size=40, unique_by=lambda r: r.page)
+queries = st.fixed_dictionaries({}, optional={
+    "topics": st.lists(st.sampled_from([*TOPICS, "Copyright", "privacy surveillance", "bogus"]),
+                       min_size=1, max_size=3).map("; ".join),
+    "status": st.sampled_from([*STATUS, "ACTIVE", "nope"]),
+    "jurisdiction": st.sampled_from(["de", "Germany", "EU", "brasil", "BR, CL"]),
+    "region": st.lists(st.sampled_from(REGIONS), min_size=1, max_size=2).map(",".join),
+    "year": st.sampled_from(["2020", "2001;2002", "20x"]),
+    "sort": st.sampled_from(["title", "start", "year", "status", "topics", "jurisdiction", "x"]),
+    "order": st.sampled_from(["asc", "desc"]),
+    "limit": st.sampled_from(["1", "5", "50", "1000", "-3", "many"]),
+})
+
+
+def rows_of(records: list[Record]) -> tuple[dict, list[dict]]:
+    table = case_table(records, SCHEMA, ["en"], 500_000)
+    head = json.loads(table.head_json(["p1"]))
+    return head, table_rows(head, [json.loads(p) for p in table.parts])
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases, queries, st.randoms())
+def test_query_properties(records, args, rnd) -> None:
+    head, rows = rows_of(records)
+    query = parse_query(args, KIND)
+    labels = head["labels"]["en"]["values"]
+    shown, total = run_query(rows, query, SCHEMA, GEO, labels)
+    assert len(shown) <= min(query.limit, MAX_LIMIT) and total >= len(shown)
+    # Every result matches every parameter given.
+    for row in shown:
+        for name, raws in query.filters.items():
+            fld = KIND.field(name)
+            wanted = {resolve(fld, r, SCHEMA, GEO) for r in raws}
+            have = [row[name][:4]] if fld.type == "date" else row[name]
+            assert set(have if isinstance(have, list) else [have]) & wanted
+    # The rows' order does not matter.
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    assert run_query(shuffled, query, SCHEMA, GEO, labels) == (shown, total)
+    # Nor the order of a parameter's values.
+    if "topics" in args:
+        flipped = {**args, "topics": ";".join(reversed(args["topics"].split(";")))}
+        assert run_query(rows, parse_query(flipped, KIND), SCHEMA, GEO, labels) == (shown, total)
+    # Without a limit below the matches, every matching row is shown.
+    everything = parse_query({**args, "limit": "500"}, KIND)
+    assert run_query(rows, everything, SCHEMA, GEO, labels)[1] == total
+
+
+def test_values_are_read_as_the_bot_reads_them() -> None:
+    records = [case(1, topics=["privacy-surveillance"], jurisdiction=["EU"]),
+               case(2, topics=["copyright"], jurisdiction=["DE"], start="2019-05")]
+    _, rows = rows_of(records)
+
+    def pages(**args: str) -> list[str]:
+        return [r["page"] for r in run_query(rows, parse_query(args, KIND), SCHEMA, GEO)[0]]
+
+    assert pages(topics="Privacy_Surveillance") == ["Advocacy Hub/Cases/C1"]
+    assert pages(jurisdiction="germany") == ["Advocacy Hub/Cases/C2"]
+    assert pages(jurisdiction="eu; de", sort="start", order="desc") == [
+        "Advocacy Hub/Cases/C1", "Advocacy Hub/Cases/C2"]
+    assert pages(year="2019") == ["Advocacy Hub/Cases/C2"]
+    assert pages(topics="nonsense") == []
+    assert pages(topics="nonsense, copyright") == ["Advocacy Hub/Cases/C2"]
+
+
+def test_the_table_is_cut_into_parts_within_the_budget_and_the_delta_replaces_rows() -> None:
+    records = [case(i, title=f"Bench case {i} " + "x" * 40) for i in range(300)]
+    table = case_table(records, SCHEMA, ["en", "es", "zh"], 20_000)
+    assert len(table.parts) > 3
+    assert all(stored_size(json.loads(p)) <= 20_000 for p in table.parts)
+    # An incremental run: a page's new rows in the head replace the parts' rows.
+    changed = {"Advocacy Hub/Cases/C7": [case(7, title="New title")], "Advocacy Hub/Cases/C8": []}
+    head = json.loads(table.head_json(["a", "b"], delta=delta_rows(changed, SCHEMA)))
+    rows = table_rows(head, [json.loads(p) for p in table.parts])
+    assert len(rows) == 299
+    assert [r["title"] for r in rows if r["page"] == "Advocacy Hub/Cases/C7"] == ["New title"]
+    # Labels in every language, for the values used.
+    assert head["labels"]["es"]["headers"]["topics"] != head["labels"]["en"]["headers"]["topics"]
+    assert set(head["labels"]["en"]["values"]["jurisdiction"]) == {"DE"}
+
+
+def test_the_generated_json_carries_what_the_module_needs() -> None:
+    data = schema_data(SCHEMA)
+    assert [f["name"] for f in data["kinds"]["case"]["fields"]] == list(KIND.fields)
+    assert "DE" in data["jurisdictions"]["codes"]
+    assert data["jurisdictions"]["lookup"]["germany"] == "DE"
+    for lang in ("en", "es", "zh"):
+        assert "advocacyhub-problem-unknown-value" in data["messages"][lang]
+    vocabs = vocabularies_data(SCHEMA)["vocabularies"]
+    assert vocabs["topics"]["values"] == TOPICS
+    assert set(vocabs["topics"]["labels"]) == {"en", "es", "zh"}

@@ -1,0 +1,223 @@
+"""Module:Advocacy on a real wiki (issue 15): {{Advocacy cases}} shows what the bot's own filter
+gives, record templates warn while previewing with the bot's "did you mean", hostile titles
+stay text, the case table is split into parts within the page budget, and the community's
+vocabularies page is never overwritten."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from bots.core.casequery import parse_query, run_query
+from bots.core.casetable import table_rows
+from bots.core.places import load_geography
+from bots.core.schema import load_schema
+
+try:
+    from tests.harness import add_case
+except ModuleNotFoundError:
+    from harness import add_case  # type: ignore[no-redef]
+
+pytestmark = pytest.mark.wiki
+SCHEMA = load_schema()
+GEO = load_geography()
+HOSTILE = "Evil ]] [[Category:Pwned]] '''bold''' <b>tag</b> __NOTOC__"
+QUERIES = [
+    "topics=copyright|status=active",
+    "topics=Copyright; privacy surveillance|sort=start|order=desc",
+    "region=LAC",
+    "jurisdiction=germany, eu|sort=jurisdiction",
+    "year=2019;2020|sort=year|order=desc",
+    "status=bogus",
+    "limit=2|sort=title|order=desc",
+    "tactics=Litigation",
+    "",
+    "topics=copyright|region=nwe,lac|sort=outcome",
+]
+
+
+def parse(bot, text: str, title: str = "Advocacy Hub/Lua test") -> dict:
+    import requests
+
+    resp = requests.post(bot.wiki.api_url, data={
+        "action": "parse", "format": "json", "formatversion": "2", "text": text,
+        "contentmodel": "wikitext", "title": title,
+        "prop": "text|categories|parsewarnings|limitreportdata"}, timeout=300)
+    resp.raise_for_status()
+    return resp.json()
+
+
+def warnings(answer: dict) -> list[str]:
+    """The preview's warnings (mw.addWarning), wherever this MediaWiki puts them."""
+    found = list(answer.get("parse", {}).get("parsewarnings", []))
+    found += list(answer.get("parse", {}).get("warnings", []))
+    block = answer.get("warnings", {}).get("parse", {})
+    if block:
+        found.append(block.get("warnings", "") or block.get("*", ""))
+    return [w if isinstance(w, str) else json.dumps(w) for w in found]
+
+
+def case_rows(bot) -> tuple[dict, list[dict]]:
+    head = json.loads(bot.text("User:AdvocacyBot/Cases.json"))
+    parts = [json.loads(bot.text(t)) for t in head["parts"]]
+    return head, table_rows(head, parts)
+
+
+def expected(head: dict, rows: list[dict], query: str) -> tuple[list[str], int]:
+    args = dict(item.split("=", 1) for item in query.split("|") if item)
+    shown, total = run_query(rows, parse_query(args, SCHEMA.kind("case")), SCHEMA, GEO,
+                             head["labels"]["en"]["values"])
+    return [r["page"] for r in shown], total
+
+
+def shown_pages(bot, queries: list[str]) -> list[tuple[list[str], str]]:
+    """For each query on one page: the case pages linked from its table, in order, and its
+    count line."""
+    text = "\n".join(f"QMARK{i}\n{{{{Advocacy cases|{q}}}}}\n" for i, q in enumerate(queries))
+    page = parse(bot, text)["parse"]["text"]
+    out = []
+    for chunk in re.split(r"QMARK\d+", page)[1:]:
+        links = [html.unescape(t) for t in re.findall(r'<a href="[^"]*" title="([^"]*)"', chunk)]
+        count = re.search(r'class="advocacy-cases-count">(.*?)</div>', chunk, re.S)
+        out.append(([t for t in links if t.startswith("Advocacy Hub/Cases/")],
+                    count.group(1).strip() if count else ""))
+    return out
+
+
+def seed(bot) -> None:
+    admin = bot.admin()
+    add_case(admin, "Alpha copyright", topics="copyright", jurisdiction="CL", start="2020")
+    add_case(admin, "Beta panorama", topics="freedom-of-panorama; copyright", status="concluded",
+             jurisdiction="DE", start="2018", end="2019", outcome="won")
+    add_case(admin, "Gamma surveillance", topics="privacy-surveillance", jurisdiction="EU",
+             start="2021-05", tactics="coalition")
+    add_case(admin, "Delta", topics="copyright", status="monitoring", jurisdiction="BR",
+             tactics="litigation", start="2019")
+    add_case(admin, "Epsilon", topics="copyright", jurisdiction="MX", start="2019-02-03",
+             outcome="lost", status="concluded")
+    add_case(admin, "Hostile", title=HOSTILE, jurisdiction="DE", start="2020")
+
+
+def test_cases_query_shows_what_the_bot_filter_gives(bot) -> None:
+    bot.install_templates()
+    seed(bot)
+    bot.run("harvest")
+    head, rows = case_rows(bot)
+    assert len(rows) == 6
+    for query, (pages, count) in zip(QUERIES, shown_pages(bot, QUERIES), strict=True):
+        want, total = expected(head, rows, query)
+        assert pages == want, query
+        assert count.startswith(f"{total} of 6 cases"), (query, count)
+    # An edit after the harvest: the next (incremental) harvest writes the table's head
+    # only, whose delta the module reads over the parts.
+    add_case(bot.admin(), "Alpha copyright", topics="privacy-surveillance", start="2020")
+    before = bot.revisions("User:AdvocacyBot/Cases/1.json")
+    bot.run("harvest")
+    assert bot.revisions("User:AdvocacyBot/Cases/1.json") == before
+    head, rows = case_rows(bot)
+    assert "Advocacy Hub/Cases/Alpha copyright" in head["delta"]
+    for query, (pages, _) in zip(QUERIES, shown_pages(bot, QUERIES), strict=True):
+        assert pages == expected(head, rows, query)[0], query
+
+    # The hostile title is text: no category, no bold, no tag, no behaviour switch.
+    answer = parse(bot, "{{Advocacy cases|jurisdiction=DE}}")["parse"]
+    assert "Pwned" not in json.dumps(answer["categories"])
+    assert "<b>tag</b>" not in answer["text"] and "&lt;b&gt;tag&lt;/b&gt;" in answer["text"]
+    assert "<b>bold</b>" not in answer["text"]
+    # In Spanish on a /es page, from the table's own labels.
+    es = parse(bot, "{{Advocacy cases|topics=copyright}}", "Advocacy Hub/Lua test/es")
+    assert "de 6 casos" in es["parse"]["text"]
+
+
+def test_preview_warns_with_the_bots_suggestion(bot) -> None:
+    bot.install_templates()
+    bad = ("{{Advocacy case|title=T|summary=S.|jurisdiction=Germny|topics=copyrigth|"
+           "start=2021-13|status=active|sumary=x}}")
+    answer = parse(bot, bad)
+    found = " ".join(warnings(answer))
+    assert "copyrigth" in found and "copyright" in found, answer
+    assert "Did you mean" in found and "DE" in found  # Germny: Germany's code
+    assert "2021-13" in found and "sumary" in found and "summary" in found
+    cats = [c["category"] for c in answer["parse"]["categories"]]
+    assert "Advocacy_Hub_records_with_problems" in cats
+    good = ("{{Advocacy case|title=T|summary=S.|jurisdiction=Germany; EU|topics=Copyright|"
+            "start=2021-02|status=active|help wanted=yes}}")
+    answer = parse(bot, good)
+    assert warnings(answer) == [], answer
+    assert "Advocacy_Hub_records_with_problems" not in json.dumps(answer["parse"]["categories"])
+    missing = parse(bot, "{{Advocacy case|title=T|summary=S.|jurisdiction=DE|start=2021|"
+                         "status=active}}")
+    assert any("topics" in w for w in warnings(missing)), missing
+    event = parse(bot, "{{Advocacy event|title=E|start=2026-02-30T10:00}}")
+    assert any("2026-02-30T10:00" in w for w in warnings(event)), event
+
+
+TYPOS = {
+    "topics": ["copyrigth", "privcy", "panorama", "censor", "open licence", "Copy right", "xyz",
+               "ai act", "surveilance", "platform"],
+    "status": ["activ", "monitor", "done", "conclude"],
+    "regions": ["latam", "eurpe", "Sub saharan", "nwe"],
+    "tactics": ["litgation", "letter", "banner ad", "coalitoin"],
+    "jurisdiction": ["Germny", "Brasil", "Eu", "Untied States", "Chle"],
+    "fields:case": ["sumary", "jurisdictoin", "help-wanted", "strat", "outcom", "xyzzy"],
+}
+
+
+def python_suggestions(what: str, raw: str) -> list[str]:
+    if what == "jurisdiction":
+        return GEO.suggest(raw)
+    if what.startswith("fields:"):
+        return SCHEMA.kind(what[7:]).suggest_param(raw)
+    return SCHEMA.vocabularies[what].suggest(raw)
+
+
+def test_lua_and_python_suggest_the_same(bot) -> None:
+    bot.install_templates()
+    pairs = [(what, raw) for what, raws in TYPOS.items() for raw in raws]
+    text = "\n\n".join(f"S{i}:{{{{#invoke:Advocacy|suggest|{w}|{r}}}}}:E"
+                       for i, (w, r) in enumerate(pairs))
+    page = parse(bot, text)["parse"]["text"]
+    got = dict(re.findall(r"S(\d+):(.*?):E", page))
+    for i, (what, raw) in enumerate(pairs):
+        lua = [s for s in html.unescape(got[str(i)]).split(";") if s]
+        assert lua == python_suggestions(what, raw), (what, raw)
+
+
+def test_the_case_table_stays_within_the_page_budget_in_parts(bot) -> None:
+    bot.install_templates()
+    admin = bot.admin()
+    for i in range(40):
+        add_case(admin, f"Case {i:02d} about copyright", jurisdiction=["DE", "BR", "EU"][i % 3],
+                 topics="copyright" if i % 2 else "copyright; freedom-of-panorama",
+                 start=str(2000 + i % 20), status=["active", "concluded"][i % 2])
+    bot.overrides = {"limits": {"page_bytes": 6_000}}
+    bot.run("harvest")
+    head = json.loads(bot.text("User:AdvocacyBot/Cases.json"))
+    assert len(head["parts"]) >= 2
+    for title in ["User:AdvocacyBot/Cases.json", *head["parts"]]:
+        size = bot.api(action="query", prop="info", titles=title)["query"]["pages"][0]["length"]
+        assert size <= 6_000, title
+    head, rows = case_rows(bot)
+    assert len(rows) == 40
+    queries = ["topics=freedom of panorama|sort=start", "jurisdiction=eu|limit=5", "limit=500",
+               "status=active|year=2001,2003,2005|order=desc"]
+    for query, (pages, _) in zip(queries, shown_pages(bot, queries), strict=True):
+        assert pages == expected(head, rows, query)[0], query
+    report = parse(bot, "{{Advocacy cases|limit=500}}")["parse"]["limitreportdata"]
+    assert {item["name"] for item in report} >= {"scribunto-limitreport-timeusage"}
+
+
+def test_the_vocabularies_page_is_created_once_and_then_the_communitys(bot) -> None:
+    bot.install_templates()
+    title = "Module:Advocacy/Vocabularies.json"
+    data = json.loads(bot.text(title))
+    data["vocabularies"]["topics"]["labels"]["en"]["copyright"] = "Copyright (community label)"
+    bot.admin().edit(title, json.dumps(data), "a community edit")
+    edited = bot.text(title)
+    assert bot.install_templates().edits == 0
+    assert bot.text(title) == edited
+    assert json.loads(bot.text("Module:Advocacy/Config.json")) == {
+        "cases": "User:AdvocacyBot/Cases.json"}
