@@ -11,9 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
-import pywikibot
-import requests
-
 from bots import statepages
 from bots.config import Profile
 from bots.core.messages import Messages
@@ -21,7 +18,7 @@ from bots.core.schema import Schema, load_schema
 from bots.core.stats import RunStats
 from bots.errors import AdvocacyError, ApiWarningsSeen, ShutoffEngaged, Terminated
 from bots.wiki.pages import WikiClient
-from bots.wiki.session import ApiWarnings, RequestCounter, connect
+from bots.wiki.session import WIKI_ERRORS, ApiWarnings, RequestCounter, connect
 from bots.wiki.talkpages import PostBudget
 
 log = logging.getLogger(__name__)
@@ -37,9 +34,9 @@ class JobContext:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     counter: RequestCounter | None = None  # every API request of the run, from login on
     started: float = field(default_factory=time.monotonic)
-    post_budget: PostBudget | None = None  # talk-page posts of this run (bots.jobs.messaging)
+    post_budget: PostBudget | None = None  # talk-page posts of this run (bots.jobs.common.posting)
     paused: str = ""  # "breaker", "cap", "time" or "busy": the run left work for later
-    posting_lock: object | None = None  # held from the run's first post (bots.jobs.messaging)
+    posting_lock: object | None = None  # held from the run's first post (bots.jobs.common.posting)
 
     def measure(self) -> None:
         """Bring the run's request count and seconds up to now."""
@@ -131,8 +128,8 @@ def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
                 # ExcludedByTemplate, WriteRefused: AdvocacyErrors), or an editor damaged the
                 # page's data (JSON of another shape: ValueError, KeyError, TypeError,
                 # AttributeError from bots.core.status). Anything else fails the run below.
-                except (AdvocacyError, pywikibot.exceptions.Error, requests.RequestException,
-                        OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                except (AdvocacyError, *WIKI_ERRORS, ValueError, KeyError, TypeError,
+                        AttributeError) as exc:
                     log.error("could not update the status page: %s: %s",
                               type(exc).__name__, exc)
     except (Exception, Terminated) as exc:  # connecting failed: the wiki is down, refused

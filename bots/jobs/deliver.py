@@ -14,8 +14,6 @@ import json
 import logging
 import re
 
-import pywikibot
-
 from bots import statepages
 from bots.core.delivery import (
     ALREADY,
@@ -31,7 +29,6 @@ from bots.core.messages import Messages
 from bots.core.newsletter import DELIVERED as STATUS_DELIVERED
 from bots.core.newsletter import ISSUE_TEMPLATE, READY, for_delivery, issue_status, set_status
 from bots.core.plan import Post, Recipient
-from bots.core.render.deliverylog import DeliveryLog
 from bots.core.subscriptions import (
     Attribution,
     Revision,
@@ -41,10 +38,13 @@ from bots.core.subscriptions import (
     subscribers,
 )
 from bots.core.usernames import renamed_after
+from bots.jobs.common.deliverylog import write_log
+from bots.jobs.common.people import language_for
+from bots.jobs.common.posting import send, survey_people
+from bots.jobs.common.snapshots import parse_head, use_aliases
 from bots.jobs.context import JobContext
-from bots.jobs.harvest import parse_head, use_aliases
-from bots.jobs.messaging import send, survey_people
 from bots.wiki import users
+from bots.wiki.listings import embedding_titles, history
 from bots.wiki.pages import PageText
 
 log = logging.getLogger(__name__)
@@ -53,9 +53,8 @@ log = logging.getLogger(__name__)
 def _ready_issues(ctx: JobContext) -> list[PageText]:
     """Issue pages (base language) whose status is ready, oldest first."""
     base = ctx.profile.hub_page("newsletter") + "/"
-    template = pywikibot.Page(ctx.site, f"Template:{ISSUE_TEMPLATE}")
-    titles = [p.title() for p in ctx.site.page_embeddedin(template)
-              if re.fullmatch(re.escape(base) + r"[0-9]{4}-(W?[0-9]{2})", p.title())]
+    titles = [t for t in embedding_titles(ctx.site, f"Template:{ISSUE_TEMPLATE}")
+              if re.fullmatch(re.escape(base) + r"[0-9]{4}-(W?[0-9]{2})", t)]
     pages = ctx.wiki.read(sorted(titles))
     return [p for p in pages.values() if issue_status(p.text) == READY]
 
@@ -80,13 +79,12 @@ def check_subscriptions(ctx: JobContext, page: PageText, state_page: PageText) -
     revisions = []
     since = state.last_timestamp or None  # only the revisions since the last check
     last_ts = state.last_timestamp
-    for rev in page.page.revisions(content=True, reverse=True, starttime=since):
-        if rev.revid > state.last_revid:
-            last_ts = max(last_ts, rev.timestamp.isoformat())
-            if rev.text is None or getattr(rev, "texthidden", False):
+    for revid, user, text, timestamp in history(page.page, since):
+        if revid > state.last_revid:
+            last_ts = max(last_ts, timestamp)
+            if text is None:
                 continue  # a hidden revision is not a blanking of the page
-            revisions.append(Revision(rev.revid, rev.user or "", rev.text,
-                                      rev.timestamp.isoformat()))
+            revisions.append(Revision(revid, user, text, timestamp))
     # By revision id: pywikibot orders by timestamp, and edits in the same second would
     # otherwise be attributed to each other's authors.
     revisions.sort(key=lambda r: r.revid)
@@ -138,24 +136,6 @@ def _message(ctx: JobContext, period: str, issue: PageText, translations: dict[s
                              subscribers)
     body = for_delivery(source.text or "")
     return heading, f"{body}\n\n''{msgs('advocacyhub-delivery-footer', subscribers)}''"
-
-
-def log_page(ctx: JobContext, report: DeliveryReport, total: int) -> str:
-    """The whole delivery log of ``report`` as one text."""
-    return DeliveryLog(ctx.messages(), "").text(report, total)
-
-
-def write_log(ctx: JobContext, page: PageText, section: str, report: DeliveryReport,
-              total: int, summary: str) -> None:
-    """The delivery log on ``page``, and past the page budget on its sub-pages by
-    username (the page keeps the counts and the list of parts)."""
-    texts = DeliveryLog(ctx.messages(), page.title).pages_of(report, total,
-                                                             ctx.wiki.page_budget)
-    subs = {f"{page.title}/{suffix}": text for suffix, text in texts.items() if suffix}
-    current = ctx.wiki.read(list(subs)) if subs else {}
-    for title, text in subs.items():
-        ctx.wiki.save_section(current[title], section, text, summary)
-    ctx.wiki.save_section(page, section, texts[""], summary)
 
 
 def issue_id(issue: PageText) -> str:
@@ -229,7 +209,7 @@ def run(ctx: JobContext) -> None:
             report.paused = reason
     else:
         recipients = [Recipient(person, did, "newsletter", {
-            "language": sub.record.value("language") or ctx.profile.language,
+            "language": language_for(ctx, sub.record.values("language")),
             "format": sub.record.value("format") or "full"})
             for did in reports for person, sub in sorted(people.items())
             if known[did].get(person, Outcome("", "", FAILED)).result not in FINAL]

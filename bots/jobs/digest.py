@@ -13,8 +13,6 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
-import pywikibot
-
 from bots import statepages
 from bots.core.delivery import DeliveryReport, Outcome
 from bots.core.digest import (
@@ -33,13 +31,14 @@ from bots.core.render.paging import size
 from bots.core.render.roster import RosterRenderer
 from bots.core.roster import RosterState, user_token
 from bots.core.wikitext import escape, page_link, user_link
-from bots.jobs import roster
+from bots.jobs.common.deliverylog import log_page, write_log
+from bots.jobs.common.issues import issue_renderer
+from bots.jobs.common.pagesets import page_set
+from bots.jobs.common.people import language_for, roster_config
+from bots.jobs.common.posting import post_to_page, send
+from bots.jobs.common.snapshots import load_snapshot
 from bots.jobs.context import JobContext
-from bots.jobs.deliver import log_page, write_log
-from bots.jobs.harvest import load_snapshot
-from bots.jobs.index import page_set
-from bots.jobs.messaging import post_to_page, send
-from bots.jobs.newsletter import issue_renderer
+from bots.wiki.listings import namespace_id, recent_changes
 
 log = logging.getLogger(__name__)
 KEEP_REPORTS = 20
@@ -80,7 +79,7 @@ class Digest:
                 messages: dict[tuple[str, str], tuple[str, str, str]]) -> dict[str,
                                                                                 DeliveryReport]:
         """Post ``messages[(delivery id, user)] = (heading, body, summary)``, each once, in one
-        plan (bots.jobs.messaging); one report per delivery id."""
+        plan (bots.jobs.common.posting); one report per delivery id."""
         if not recipients:
             return {}
         recipients = [replace(r, options={"name": r.name}) for r in recipients]
@@ -129,11 +128,9 @@ class Digest:
 
     def alert_message(self, case: Record, suggestion) -> tuple[str, str]:
         adv = next((a for a in self.advocates if a.value("user") == suggestion.user), None)
-        lang = (adv.values("languages") or [self.ctx.profile.language])[0] if adv else \
-            self.ctx.profile.language
-        msgs = Messages(lang if lang in self.ctx.profile.languages else "en")
+        msgs = Messages(language_for(self.ctx, adv.values("languages") if adv else []))
         renderer = RosterRenderer(self.ctx.schema, msgs, page_set(self.ctx),
-                                  roster.config(self.ctx))
+                                  roster_config(self.ctx))
         why = "; ".join(renderer.reason_text(r.kind, r.value) for r in suggestion.reasons)
         title = case.value("title") or case.page
         lines = [msgs("advocacyhub-alert-intro", page_link(case.page, title)),
@@ -167,12 +164,9 @@ class Digest:
         """Recent changes on talk pages and living documents in the window (the bot's own
         edits left out)."""
         documents = list(self.cfg.living_documents)
-        namespaces = {1} | {pywikibot.Page(self.ctx.site, d).namespace().id for d in documents}
-        return list(self.ctx.site.recentchanges(
-            start=pywikibot.Timestamp.fromISOformat(since),
-            end=pywikibot.Timestamp.fromISOformat(until), reverse=True,
-            namespaces=sorted(namespaces), changetype="edit|new",
-            excludeuser=self.ctx.profile.bot_user))
+        namespaces = {1} | {namespace_id(self.ctx.site, d) for d in documents}
+        return list(recent_changes(self.ctx.site, since, until, exclude=self.ctx.profile.bot_user,
+                                   namespaces=sorted(namespaces), changetype="edit|new"))
 
     def hub_digest(self, pending: dict, items) -> None:
         ctx = self.ctx
@@ -216,9 +210,7 @@ class Digest:
             if mine.empty:
                 continue  # nothing matches: nothing is posted
             user = adv.value("user")
-            langs = [lang for lang in adv.values("languages")
-                     if lang in self.ctx.profile.languages]
-            msgs = Messages(langs[0] if langs else self.ctx.profile.language)
+            msgs = Messages(language_for(self.ctx, adv.values("languages")))
             generated = issue_renderer(self.ctx, msgs).generated(mine, pending["period"])
             body = "\n".join([msgs("advocacyhub-digest-personal-intro", pending["since"][:10],
                                    pending["until"][:10]), for_delivery(generated)])

@@ -9,13 +9,10 @@ pages unseen before are fetched only if they transclude the marker.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-from collections.abc import Mapping
 from datetime import timedelta
 
-import pywikibot
 from mwparserfromhell.parser import ParserError
 
 from bots import statepages
@@ -27,9 +24,16 @@ from bots.core.snapshot import EMPTY_SHARD, SHARD_MAX_BYTES, Snapshot, sha1
 from bots.core.times import parse_time
 from bots.core.wikitemplates import RECORD_MARKER
 from bots.errors import AliasesChanged, StateDamaged
+from bots.jobs.common.snapshots import (
+    load_snapshot,
+    parse_head,
+    schema_hash,
+    shard_title,
+    use_aliases,
+)
 from bots.jobs.context import JobContext
-from bots.paths import CONFIG_DIR
 from bots.progress import progress
+from bots.wiki.listings import recent_changes, with_template
 from bots.wiki.pages import (
     PageText,
     fetch_texts,
@@ -41,13 +45,6 @@ from bots.wiki.pages import (
 log = logging.getLogger(__name__)
 
 FULL_EVERY = timedelta(days=30)  # recent changes are kept 90 days; re-read everything well before
-
-
-def schema_hash() -> str:
-    digest = hashlib.sha1()
-    for name in ("schema.toml", "vocabularies.toml", "regions.toml"):
-        digest.update((CONFIG_DIR / name).read_bytes())
-    return digest.hexdigest()[:12]
 
 
 def page_records(title: str, text: str, revid: int, timestamp: str,
@@ -64,21 +61,6 @@ def page_records(title: str, text: str, revid: int, timestamp: str,
         return [Record(kind="page", page=title, fields={}, revid=revid, problems=[problem])]
 
 
-def shard_title(ctx: JobContext, n: int) -> str:
-    """The title of the snapshot's ``n``-th shard (from 1)."""
-    return ctx.profile.state_page(statepages.snapshot_shard(n))
-
-
-def parse_head(head: PageText) -> Snapshot | None:
-    if not head.exists:
-        return None
-    try:
-        return Snapshot.from_json(head.text or "")
-    except (ValueError, KeyError, TypeError) as exc:
-        log.warning("snapshot head unreadable (%s): a full harvest rebuilds it", exc)
-        return None
-
-
 def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None]:
     """The head, and the snapshot it describes (None: none yet, or a head whose parts are
     damaged, which the full harvest this leads to rebuilds)."""
@@ -89,32 +71,6 @@ def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None]:
         log.error("%s: rebuilding the snapshot", exc)
         return ctx.wiki.read_one(title, join=False), None
     return head, parse_head(head)
-
-
-def load_snapshot(ctx: JobContext, head: PageText | None = None,
-                  have: Mapping[str, PageText] | None = None) -> Snapshot:
-    """The whole snapshot (head and shards), for the jobs that read records. Pages a job has
-    read already (the ``head``, shards in ``have``) are not read again."""
-    if head is None:
-        head = ctx.wiki.read_one(ctx.profile.state_page(statepages.SNAPSHOT))
-    snap = parse_head(head)
-    if snap is None:
-        raise RuntimeError(f"no snapshot at [[{head.title}]]: run the harvest job first")
-    shards = dict(have or {})
-    shards.update(ctx.wiki.read([t for t in snap.shard_titles if t not in shards]))
-    if missing := [t for t in snap.shard_titles if not shards[t].exists]:
-        log.warning("snapshot shards missing (deleted?): %s; their records are left out until "
-                    "the next full harvest", ", ".join(missing))
-    snap.add_shards(shards[t].text or EMPTY_SHARD for t in snap.shard_titles)
-    use_aliases(ctx, snap)
-    return snap
-
-
-def use_aliases(ctx: JobContext, snap: Snapshot | None) -> None:
-    """Parse with the template redirects the last full harvest found ({{Case}} for
-    {{Advocacy case}}), wherever this run reads record templates."""
-    if snap is not None and snap.aliases:
-        ctx.schema = ctx.schema.with_redirects(snap.aliases)
 
 
 def record_templates(ctx: JobContext) -> list[str]:
@@ -154,14 +110,12 @@ def _changed_titles(ctx: JobContext, snap: Snapshot,
                     ) -> tuple[set[str], set[str], str, int, bool]:
     """Pages to read again, pages gone, the new watermark, and whether any template changed
     (created, moved, deleted: a redirect to a record template may have come or gone)."""
-    start = pywikibot.Timestamp.fromISOformat(snap.rc_from)
     changed: set[str] = set()
     gone: set[str] = set()
     rc_from, last_rcid = snap.rc_from, snap.last_rcid
     state_prefix = ctx.profile.state_page("")
     templates = False
-    for change in ctx.site.recentchanges(start=start, reverse=True,
-                                         excludeuser=ctx.profile.bot_user):
+    for change in recent_changes(ctx.site, snap.rc_from, exclude=ctx.profile.bot_user):
         rcid = int(change["rcid"])
         if rcid <= snap.last_rcid:
             continue
@@ -191,17 +145,7 @@ def _changed_titles(ctx: JobContext, snap: Snapshot,
 def _with_marker(ctx: JobContext, titles: list[str]) -> set[str]:
     """Of pages the snapshot does not know, those that transclude {{Advocacy record}} (one
     light request per 500 titles, no page text)."""
-    found: set[str] = set()
-    marker = f"Template:{RECORD_MARKER}"
-    for i in range(0, len(titles), ctx.wiki.batch_size):
-        batch = titles[i:i + ctx.wiki.batch_size]
-        req = ctx.site.simple_request(action="query", prop="templates", titles=batch,
-                                      tltemplates=marker, tllimit="max")
-        data = req.submit()
-        for page in data.get("query", {}).get("pages", {}).values():
-            if page.get("templates"):
-                found.add(page["title"])
-    return found
+    return with_template(ctx.site, titles, f"Template:{RECORD_MARKER}", ctx.wiki.batch_size)
 
 
 def incremental_harvest(ctx: JobContext, snap: Snapshot) -> bool:

@@ -6,34 +6,22 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
 
 from bots import statepages
 from bots.config import section_data
 from bots.core.messages import Messages
 from bots.core.records import Problem, Record
-from bots.core.render.directory import Directory, directory_titles
+from bots.core.render.directory import Directory
 from bots.core.render.pages import KnowledgeBase
 from bots.core.render.paging import Layout
-from bots.core.render.partlinks import PageSet
-from bots.core.wikitext import page_link
-from bots.errors import ExcludedByTemplate, MarkerError, SaveFailed
+from bots.jobs.common.pagesets import page_budget, page_set
+from bots.jobs.common.sections import retire_parts, write_changed
+from bots.jobs.common.snapshots import load_snapshot, schema_hash
 from bots.jobs.context import JobContext
-from bots.jobs.harvest import load_snapshot, schema_hash
 from bots.paths import PACKAGE_DIR
-from bots.wiki.query import latest_revids, page_lengths
+from bots.wiki.query import latest_revids
 
 log = logging.getLogger(__name__)
-
-
-def page_set(ctx: JobContext) -> PageSet:
-    titles = {**ctx.profile.hub.pages.titles(), **directory_titles(ctx.schema, ctx.profile.root)}
-    return PageSet(titles=titles, base_lang=ctx.profile.language,
-                   languages=ctx.profile.languages)
-
-
-def page_budget(ctx: JobContext) -> int:
-    return ctx.profile.limits.page_bytes
 
 
 def render_all(ctx: JobContext, records: list[Record],
@@ -90,33 +78,6 @@ def render_maintenance(ctx: JobContext, records: list[Record],
     return {pages.title("maintenance", lang, suffix): ("maintenance", body)
             for lang, kb in kbs.items()
             for suffix, body in kb.maintenance_pages(records, problems, layout).items()}
-
-
-def write_sections(ctx: JobContext, sections: dict[str, tuple[str, str]], summary: str,
-                   problems: list[Problem], current: dict | None = None) -> set[str]:
-    """Write each generated section; a page whose markers are broken, that excludes the bot
-    or that the wiki refuses is left as it is and reported. Returns the titles written (or
-    already as generated)."""
-    current = current if current is not None else ctx.wiki.read(sections)
-    done: set[str] = set()
-    for title, (name, body) in sections.items():
-        try:
-            ctx.wiki.save_section(current[title], name, body, summary)
-            done.add(title)
-        except MarkerError as exc:
-            log.warning("not writing [[%s]]: %s", title, exc)
-            problems.append(Problem(title, "page", name, exc.code, name))
-            ctx.stats.errors += 1
-        except ExcludedByTemplate as exc:
-            log.warning("not writing [[%s]]: %s", title, exc)
-            problems.append(Problem(title, "page", name, "excluded", name, severity="warning"))
-            ctx.stats.skipped += 1
-        except SaveFailed as exc:  # one page the wiki refuses must not stop the others
-            log.error("%s", exc)
-            problems.append(Problem(title, "page", name, "save-failed",
-                                    f"{exc.code}: {exc.info}"[:200]))
-            ctx.stats.errors += 1
-    return done
 
 
 def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Problem]:
@@ -186,51 +147,3 @@ def run(ctx: JobContext) -> None:
              "pages": {t: written[t] for t in sorted(written)}}
     ctx.wiki.save(first[state_title], json.dumps(state, sort_keys=True, ensure_ascii=False),
                   summary)
-
-
-def write_changed(ctx: JobContext, sections: dict[str, tuple[str, str]],
-                   known: dict[str, list], edited: set[str], summary: str,
-                   problems: list[Problem]) -> dict[str, list]:
-    """Write the sections whose text differs from the last run's (or whose page someone
-    edited); returns title -> [section, sha1, bytes, latest revision] of every page now as
-    generated."""
-    stamps = {t: [name, hashlib.sha1(body.encode()).hexdigest()[:16], len(body.encode())]
-              for t, (name, body) in sections.items()}
-    changed = {t: v for t, v in sections.items()
-               if t in edited or known.get(t, [None, None])[:2] != stamps[t][:2]}
-    sizes = {t: v[2] for t, v in known.items() if len(v) > 2}
-    # Pages the bot never wrote (new parts, a first run): their length says whether there is
-    # anything to read (one request per 500 titles instead of reading missing pages).
-    unknown = [t for t in changed if t not in known]
-    lengths = page_lengths(ctx.site, unknown) if unknown else {}
-    current = {t: ctx.wiki.missing(t) for t in unknown if lengths.get(t, 0) < 0}
-    sizes.update({t: n for t, n in lengths.items() if n >= 0})
-    current.update(ctx.wiki.read_sized([t for t in changed if t not in current], sizes))
-    done = write_sections(ctx, changed, summary, problems, current)
-    log.info("%d of %d generated pages had new text", len(changed), len(sections))
-    out = {}
-    for title in sections:
-        if title in done:  # the revision as saved, or as read when nothing needed saving
-            out[title] = [*stamps[title], current[title].revid]
-        elif title not in changed and len(known.get(title, [])) == 4:
-            out[title] = known[title]
-    return out
-
-
-def retire_parts(ctx: JobContext, titles: list[str], known: dict[str, list], summary: str, *,
-                 keys: Sequence[str] = ("cases", "facets", "maintenance", "events", "resources"),
-                 ) -> None:
-    """Sub-pages no longer generated (a split undone): their section says where to look (the
-    overview of the first of the ``keys`` pages they are under)."""
-    if not titles:
-        return
-    pages = page_set(ctx)
-    current = ctx.wiki.read_sized(titles, {t: v[2] for t, v in known.items() if len(v) > 2})
-    for title in titles:
-        lang = title.rsplit("/", 1)[-1] if title.rsplit("/", 1)[-1] in ctx.profile.languages \
-            else ctx.profile.language
-        overview = next((pages.title(k, lang) for k in sorted(
-            keys, key=lambda k: -len(pages.titles[k]))  # the longest base: Advocates/Log
-            if title.startswith(pages.titles[k] + "/")), pages.title(keys[0], lang))
-        body = Messages(lang)("advocacyhub-part-unused", page_link(overview))
-        write_sections(ctx, {title: (known[title][0], body)}, summary, [], current)

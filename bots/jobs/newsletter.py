@@ -15,29 +15,17 @@ from bots.core.messages import Messages
 from bots.core.newsletter import (
     DELIVERED,
     READY,
-    IssueRenderer,
     issue_status,
     items_since,
     period_of,
     summarise,
 )
-from bots.core.wikitext import page_link
+from bots.jobs.common.issues import issue_renderer
+from bots.jobs.common.snapshots import load_snapshot
 from bots.jobs.context import JobContext
-from bots.jobs.harvest import load_snapshot
 
 log = logging.getLogger(__name__)
 SECTION = "newsletter"
-
-
-def issue_renderer(ctx: JobContext, msgs: Messages) -> IssueRenderer:
-    """The renderer of issues and digests: lists capped at ``[newsletter] max_items``, the
-    rest counted, with a link to the case index in the reader's language."""
-    from bots.jobs.index import page_set  # the hub's page titles
-
-    lang = msgs.lang if msgs.lang in ctx.profile.languages else ctx.profile.language
-    index = page_link(page_set(ctx).title("cases", lang), msgs("advocacyhub-newsletter-index-link"))
-    return IssueRenderer(ctx.schema, msgs, max_items=ctx.profile.newsletter.max_items,
-                         more=index)
 
 
 def issue_title(ctx: JobContext, period: str, lang: str | None = None) -> str:

@@ -4,7 +4,7 @@ Reads the advocate records of the harvest snapshot and what the wiki knows about
 (bots.wiki.users: one pass over recent changes, accounts in batches, renames from the log, a
 per-user look-up only for those not seen in recent changes), moves advocates through the
 activity state machine of bots.core.roster (a notice first, exactly once, via
-bots.jobs.messaging.send), logs role changes with their author, and writes the roster,
+bots.jobs.common.posting.send), logs role changes with their author, and writes the roster,
 the log and "Help wanted" in every configured language. State (notices, inactive advocates,
 last known roles, renames, the log) lives on the wiki at ``<bot user>/Roster.json``.
 """
@@ -16,13 +16,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 
-import pywikibot
-import requests
-
 from bots import statepages
 from bots.core.delivery import ALREADY, DELIVERED, SKIPPED
 from bots.core.matching import help_wanted
-from bots.core.messages import Messages, available_languages
+from bots.core.messages import Messages
 from bots.core.parse import find_records
 from bots.core.plan import Recipient
 from bots.core.records import Problem, Record
@@ -46,21 +43,20 @@ from bots.core.roster import (
     role_changes,
 )
 from bots.core.times import iso, parse_time
+from bots.jobs.common.pagesets import page_budget, page_set
+from bots.jobs.common.people import language_for, roster_config
+from bots.jobs.common.posting import send
+from bots.jobs.common.sections import retire_parts, write_changed
+from bots.jobs.common.snapshots import load_snapshot, shard_title
 from bots.jobs.context import JobContext
-from bots.jobs.harvest import load_snapshot, shard_title
-from bots.jobs.index import page_budget, page_set, retire_parts, write_changed
-from bots.jobs.messaging import send
 from bots.wiki import users
 from bots.wiki.query import latest_revids
+from bots.wiki.session import WIKI_ERRORS
 
 log = logging.getLogger(__name__)
 
 MESSAGE_KIND = "roster"  # {{bots|optout=roster}} refuses the inactivity notice
 GENERATED = ("roster", "roster_log", "help_wanted")
-
-
-def config(ctx: JobContext) -> RosterConfig:
-    return RosterConfig.from_settings(ctx.profile.roster)
 
 
 def current_advocates(records: list[Record], renames: Mapping[str, str],
@@ -127,18 +123,9 @@ def activity(ctx: JobContext, names: list[str], infos: dict[str, dict],
     return decisions
 
 
-def _notice_language(ctx: JobContext, record: Record) -> str:
-    have = set(available_languages())
-    for code in record.values("languages"):
-        for candidate in (code, code.split("-")[0]):
-            if candidate in have:
-                return candidate
-    return ctx.profile.language
-
-
 def send_notices(ctx: JobContext, decisions: dict[str, Decision],
                  advocates: Mapping[str, Record], cfg: RosterConfig) -> dict[str, Entry]:
-    """Post the notices that are due, each exactly once (bots.jobs.messaging: the delivery's
+    """Post the notices that are due, each exactly once (bots.jobs.common.posting: the delivery's
     marker is looked for on the talk page right before posting); returns the entries of
     advocates now noticed."""
     due = {u: d for u, d in decisions.items() if d.post_notice}
@@ -149,10 +136,9 @@ def send_notices(ctx: JobContext, decisions: dict[str, Decision],
     days, grace = round(cfg.inactive_after.days), round(cfg.grace.days)
     messages: dict[str, tuple[str, str, str]] = {}
     for user in due:
-        lang = _notice_language(ctx, advocates[user])
+        lang = language_for(ctx, advocates[user].values("languages"))
         msgs = Messages(lang)
-        title = roster.title("roster", lang if lang in ctx.profile.languages
-                             else ctx.profile.language)
+        title = roster.title("roster", lang)
         body = msgs("advocacyhub-roster-notice-body", days, title, grace)
         messages[due[user].post_notice] = (msgs("advocacyhub-roster-notice-heading"), body,
                                            summary)
@@ -194,7 +180,7 @@ def attribute(ctx: JobContext, change: RoleChange, advocates: Mapping[str, Recor
     # The change is still logged, without its author: the wiki failed or refused the query
     # (pywikibot's Error, network errors), or answered with revisions missing a field
     # (KeyError: a suppressed revision).
-    except (pywikibot.exceptions.Error, requests.RequestException, OSError, KeyError) as exc:
+    except (*WIKI_ERRORS, KeyError) as exc:
         log.warning("history of [[%s]] unreadable: %s", page, exc)
         revisions = []
     roles = [(revid, author, ts, _role_in(text, page, change.user, ctx, state.renames))
@@ -209,7 +195,7 @@ def attribute(ctx: JobContext, change: RoleChange, advocates: Mapping[str, Recor
 # -- the job --------------------------------------------------------------------------------
 
 def run(ctx: JobContext) -> RosterState:
-    cfg = config(ctx)
+    cfg = roster_config(ctx)
     pages = page_set(ctx)
     langs = ctx.profile.languages
     state_title = ctx.profile.state_page(statepages.ROSTER)

@@ -8,7 +8,7 @@ from bots.core.render.directory import directory_titles
 from bots.core.schema import load_schema
 from bots.core.stats import RunStats
 from bots.core.wikitemplates import RECORD_MARKER
-from bots.jobs.harvest import parse_head
+from bots.jobs.common.snapshots import parse_head
 from bots.wiki.pages import WikiClient
 from bots.wiki.session import connect
 

@@ -12,12 +12,17 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pywikibot
+import requests
 from pywikibot.comms import http
 
 from bots.config import Profile, local_wiki_dir
 from bots.wiki.pwbconfig import apply_profile
 
 log = logging.getLogger(__name__)
+
+# What a request the wiki failed or refused raises: pywikibot's Error, network errors.
+WIKI_ERRORS: tuple[type[Exception], ...] = (pywikibot.exceptions.Error,
+                                            requests.RequestException, OSError)
 
 
 class RequestCounter:

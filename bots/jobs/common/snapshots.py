@@ -1,0 +1,63 @@
+"""The harvest snapshot as the jobs read it: the head, its shards, and the schema's hash."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping
+
+from bots import statepages
+from bots.core.snapshot import EMPTY_SHARD, Snapshot
+from bots.jobs.context import JobContext
+from bots.paths import CONFIG_DIR
+from bots.wiki.pages import PageText
+
+log = logging.getLogger(__name__)
+
+
+def schema_hash() -> str:
+    digest = hashlib.sha1()
+    for name in ("schema.toml", "vocabularies.toml", "regions.toml"):
+        digest.update((CONFIG_DIR / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def shard_title(ctx: JobContext, n: int) -> str:
+    """The title of the snapshot's ``n``-th shard (from 1)."""
+    return ctx.profile.state_page(statepages.snapshot_shard(n))
+
+
+def parse_head(head: PageText) -> Snapshot | None:
+    if not head.exists:
+        return None
+    try:
+        return Snapshot.from_json(head.text or "")
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("snapshot head unreadable (%s): a full harvest rebuilds it", exc)
+        return None
+
+
+def load_snapshot(ctx: JobContext, head: PageText | None = None,
+                  have: Mapping[str, PageText] | None = None) -> Snapshot:
+    """The whole snapshot (head and shards), for the jobs that read records. Pages a job has
+    read already (the ``head``, shards in ``have``) are not read again."""
+    if head is None:
+        head = ctx.wiki.read_one(ctx.profile.state_page(statepages.SNAPSHOT))
+    snap = parse_head(head)
+    if snap is None:
+        raise RuntimeError(f"no snapshot at [[{head.title}]]: run the harvest job first")
+    shards = dict(have or {})
+    shards.update(ctx.wiki.read([t for t in snap.shard_titles if t not in shards]))
+    if missing := [t for t in snap.shard_titles if not shards[t].exists]:
+        log.warning("snapshot shards missing (deleted?): %s; their records are left out until "
+                    "the next full harvest", ", ".join(missing))
+    snap.add_shards(shards[t].text or EMPTY_SHARD for t in snap.shard_titles)
+    use_aliases(ctx, snap)
+    return snap
+
+
+def use_aliases(ctx: JobContext, snap: Snapshot | None) -> None:
+    """Parse with the template redirects the last full harvest found ({{Case}} for
+    {{Advocacy case}}), wherever this run reads record templates."""
+    if snap is not None and snap.aliases:
+        ctx.schema = ctx.schema.with_redirects(snap.aliases)
