@@ -139,7 +139,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             write_all(args.stats_json, runs)
         return _exit_status(codes)
     if args.command == "schedule":
-        from bots.jobs.schedule import run_scheduler
+        from bots.schedule.runner import run_scheduler
 
         return run_scheduler(load_profile(args.profile))
     if args.command in ("status", "urls"):

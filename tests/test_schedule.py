@@ -28,8 +28,10 @@ except ModuleNotFoundError:
 
 from bots.config import Profile, load_profile
 from bots.errors import ConfigError
-from bots.jobs import schedule
-from bots.jobs.schedule import Scheduler, crontab_weekdays, job_specs, parse_cron
+from bots.schedule.cron import crontab_weekdays, parse_cron, shortest_interval
+from bots.schedule.lock import EXIT_LOCKED
+from bots.schedule.runner import Scheduler
+from bots.schedule.settings import SETTINGS, job_specs, settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,7 +132,7 @@ def test_cron_expressions_and_settings(caplog: pytest.LogCaptureFixture) -> None
         "misfire_grace_time": 42}}
     profile = Profile.from_data("t", Path("t.toml"), data)
     now = datetime(2025, 1, 1, 0, 0, 30, tzinfo=UTC)
-    with caplog.at_level(logging.INFO, logger="bots.jobs.schedule"):
+    with caplog.at_level(logging.INFO, logger="bots.schedule"):
         specs = {s.name: s for s in job_specs(profile, now)}
     assert set(specs) == {"harvest", "index"}
     assert "no_such_job" in caplog.text  # named in the profile, not a job: warned, skipped
@@ -138,7 +140,7 @@ def test_cron_expressions_and_settings(caplog: pytest.LogCaptureFixture) -> None
     assert specs["harvest"].timeout == pytest.approx(0.9 * 15 * 60)  # shorter than the interval
     assert specs["harvest"].trigger.get_next_fire_time(None, now) == now.replace(minute=15,
                                                                                  second=0)
-    assert schedule.settings(profile).misfire_grace_time == 42
+    assert settings(profile).misfire_grace_time == 42
 
     data["schedule"] = {"harvest": "0 * * * *", "index": "*/2 * * * * *", "timeout": 77}
     specs = {s.name: s for s in job_specs(Profile.from_data("t", Path("t.toml"), data), now)}
@@ -163,7 +165,7 @@ def test_every_registered_job_is_scheduled_in_both_profiles() -> None:
         missing = [job for job in registry.JOBS if job not in table]
         assert not missing, f"config/{name}.toml [schedule] lacks {missing}"
         for job, expr in table.items():
-            if job not in schedule.SETTINGS:
+            if job not in SETTINGS:
                 parse_cron(expr)
 
 
@@ -184,11 +186,11 @@ def test_jobs_yaml_matches_meta_schedule() -> None:
         assert f"--profile meta run {job}" in body
         assert "image: python3.11" in body
         timeout = int(re.search(r"timeout: (\d+)", body)[1])
-        interval = schedule.shortest_interval(parse_cron(cron)).total_seconds()
+        interval = shortest_interval(parse_cron(cron)).total_seconds()
         assert timeout < interval, job
         inner = int(re.search(r"timeout --kill-after=\d+ (\d+)", body)[1])
         assert inner < timeout
-    assert seen == {j for j in table if j not in schedule.SETTINGS}
+    assert seen == {j for j in table if j not in SETTINGS}
 
 
 # -- dependencies and timeouts, in process --------------------------------------------------------
@@ -257,7 +259,7 @@ def test_two_schedulers_started_together_only_one_runs_jobs(tmp_path: Path) -> N
             "neither scheduler exited: the lock let both run"
         loser, winner = (a, b) if a.poll() is not None else (b, a)
         _, loser_err = loser.communicate(timeout=10)
-        assert loser.returncode == schedule.EXIT_LOCKED
+        assert loser.returncode == EXIT_LOCKED
         assert "another scheduler is already running" in loser_err
         assert f"pid {winner.pid}" in loser_err
         assert wait_for(lambda: sum(e["event"] == "end" for e in events(tmp_path)) >= 2, 15)

@@ -17,7 +17,7 @@ JOBS: dict[str, Callable] = {
 ORDER = list(JOBS)
 
 # Jobs that read the harvest snapshot. The scheduler runs harvest first, in the same tick, when
-# its last success is older than the dependent job's interval (see bots/jobs/schedule.py).
+# its last success is older than the dependent job's interval (see bots/schedule/).
 # Names not (yet) in JOBS are ignored.
 DEPENDS: dict[str, list[str]] = {
     "index": ["harvest"],

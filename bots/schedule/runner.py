@@ -1,251 +1,44 @@
-"""`advocacy-bot schedule`: every job on its cron expression from the profile, unattended.
-
-The profile's ``[schedule]`` table names a crontab expression per job (minute hour day month
-weekday; weekday 0 or 7 is Sunday, as in crontab; an optional leading seconds field is allowed,
-which the tests use) and a few settings::
-
-    [schedule]
-    harvest = "*/15 * * * *"
-    index = "5,20,35,50 * * * *"
-    misfire_grace_time = 300   # a run missed by up to this many seconds still runs (once)
-    # timeout = 3000           # seconds a run may take; default 90% of the job's interval,
-                               # at least 60 s and at most 3000 s
-    # shutdown_grace = 120     # on SIGTERM/SIGINT, how long the running job may finish
-    # timezone = "UTC"
-    # state_dir = ".state"     # the lock, the run record and the logs (or $ADVOCACY_STATE_DIR)
-    # command = ["/path/to/venv/bin/advocacy-bot"]   # how a job is started
-
-How it behaves:
-
-- **One job at a time.** Runs are serialised: the wiki sees one bot process, and no job reads the
-  snapshot while harvest is half way through writing it. A job fired while another runs waits for
-  it; with ``max_instances=1`` a job never queues behind itself, and with ``coalesce`` the runs it
-  missed (the machine slept, a long job blocked it) become one run, if they are no older than
-  ``misfire_grace_time``.
-- **Fresh data first.** A job listed in :data:`bots.jobs.registry.DEPENDS` (index, roster,
-  newsletter, digest depend on harvest) runs harvest first, in the same tick, when the last
-  successful harvest is older than the job's own interval. "Last successful harvest" is this
-  scheduler's own record (``<state dir>/schedule-<profile>.json``, kept across restarts), not the
-  wiki: an incremental harvest with nothing new makes no edit, so the snapshot page's timestamp
-  says nothing about how fresh it is. With the usual schedules (harvest a few minutes before
-  index) the extra harvest happens only after a failed or missed one.
-- **Each run is a child process** (``python -m bots --profile P run JOB``): it gets a fresh
-  pywikibot, and a run that hangs is ended at its timeout (SIGTERM to its process group, SIGKILL
-  10 s later) without blocking the scheduler. Its output is relayed into the scheduler's log;
-  its counts (``--stats-json``) are logged when it ends.
-- **Clean shutdown.** SIGTERM or SIGINT stops the scheduling at once; a running job may finish
-  for ``shutdown_grace`` seconds, then it is terminated. A second signal terminates it at once.
-- **One scheduler.** ``<state dir>/scheduler-<profile>.lock`` is held with ``flock`` for the
-  scheduler's lifetime; a second scheduler for the same profile exits at once (status 3) naming
-  the first one's pid. The kernel releases the lock when the process dies, however it dies.
-"""
+"""The scheduler's loop, and each run of a job as a child process through :class:`RunState`."""
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
+import enum
 import json
 import logging
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
 
-from bots.config import Profile, ScheduleSettings
+from bots.config import Profile
 from bots.core.status import RESULT_OF_EXIT
-from bots.errors import ConfigError
-from bots.locks import FileLock
-from bots.statedir import state_dir
+from bots.schedule.lock import EXIT_LOCKED, scheduler_lock
+from bots.schedule.record import RunRecord, _now
+from bots.schedule.settings import MAX_TIMEOUT, JobSpec, job_specs, settings
 
 log = logging.getLogger(__name__)
 
-# [schedule]'s settings; its other keys are the jobs' cron expressions (bots.config).
-SETTINGS = {f.name for f in dataclasses.fields(ScheduleSettings) if not f.metadata.get("rest")}
-EXIT_LOCKED = 3
-MAX_TIMEOUT = 3000.0
-MIN_TIMEOUT = 60.0
-_DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+
+class RunState(enum.Enum):
+    """The states one scheduled run goes through, in this order (a run that ends by itself
+    goes from RUNNING to ENDED)."""
+
+    STARTING = "starting"  # the run is recorded as started, the child process not yet
+    RUNNING = "running"  # the child runs, within its timeout
+    TERMINATING = "terminating"  # SIGTERM sent (its timeout, or the scheduler's shutdown)
+    KILLED = "killed"  # SIGKILL sent, ``kill_after`` seconds after the SIGTERM
+    ENDED = "ended"  # the child exited (or never started): the result is recorded
 
 
-# -- the configuration -----------------------------------------------------------------------
-def _weekday_numbers(token: str) -> set[int]:
-    """The crontab days (0 = Sunday) one comma-separated part of a weekday field names."""
-    step = 1
-    if "/" in token:
-        token, step_text = token.split("/", 1)
-        step = int(step_text)
-        if step < 1:
-            raise ValueError(f"bad step {step_text!r}")
-
-    def day(text: str) -> int:
-        text = text.strip().lower()
-        if text[:3] in _DAYS and text.isalpha():
-            return _DAYS.index(text[:3])
-        number = int(text)
-        if not 0 <= number <= 7:
-            raise ValueError(f"weekday {number} out of range 0-7")
-        return number
-
-    if token == "*":
-        first, last = 0, 6
-    elif "-" in token:
-        a, b = token.split("-", 1)
-        first, last = day(a), day(b)
-        if last < first:
-            raise ValueError(f"weekday range {token!r} runs backwards")
-    else:
-        first = last = day(token)
-        if step != 1:
-            last = 6
-    return {d % 7 for d in range(first, last + 1, step)}
-
-
-def crontab_weekdays(field: str) -> str:
-    """A crontab weekday field (0 or 7 = Sunday) in APScheduler 3's terms (0 = Monday, where
-    ``CronTrigger.from_crontab`` would silently shift numeric weekdays by one day)."""
-    if field == "*":
-        return "*"
-    days: set[int] = set()
-    for part in field.split(","):
-        days |= _weekday_numbers(part)
-    if days == set(range(7)):
-        return "*"
-    return ",".join(_DAYS[d] for d in sorted(days))
-
-
-def parse_cron(expr: str, timezone: Any = UTC) -> CronTrigger:
-    """A crontab expression (5 fields, or 6 with seconds first) as an APScheduler trigger."""
-    fields = expr.split()
-    try:
-        if len(fields) == 5:
-            minute, hour, day, month, dow = fields
-            return CronTrigger.from_crontab(
-                " ".join([minute, hour, day, month, crontab_weekdays(dow)]), timezone=timezone)
-        if len(fields) == 6:
-            second, minute, hour, day, month, dow = fields
-            return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month,
-                               day_of_week=crontab_weekdays(dow), timezone=timezone)
-    except ValueError as exc:
-        raise ConfigError(f"bad cron expression {expr!r}: {exc}") from None
-    raise ConfigError(f"bad cron expression {expr!r}: expected 5 fields "
-                      "(minute hour day month weekday), or 6 with seconds first")
-
-
-def shortest_interval(trigger: CronTrigger, now: datetime | None = None,
-                      samples: int = 50) -> timedelta:
-    """The shortest gap between two consecutive runs among the next ``samples`` runs."""
-    current = trigger.get_next_fire_time(None, now or datetime.now(UTC))
-    if current is None:
-        raise ConfigError("the cron expression never fires")
-    gaps = []
-    for _ in range(samples):
-        following = trigger.get_next_fire_time(current, current)
-        if following is None:
-            break
-        gaps.append(following - current)
-        current = following
-    return min(gaps) if gaps else timedelta(days=366)
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    name: str
-    cron: str
-    trigger: CronTrigger
-    interval: timedelta  # the shortest gap between two runs
-    timeout: float  # seconds a run may take
-
-
-@dataclass(frozen=True)
-class Settings:
-    misfire_grace_time: int
-    shutdown_grace: float
-    kill_after: float
-    timezone: str
-    command: list[str]
-    state_dir: Path
-    timeout: float | None  # configured; None: derived from each job's interval
-
-
-def settings(profile: Profile) -> Settings:
-    table = profile.schedule
-    command = table.command or [sys.executable, "-m", "bots"]
-    if isinstance(command, str):
-        command = command.split()
-    return Settings(
-        misfire_grace_time=table.misfire_grace_time,
-        shutdown_grace=table.shutdown_grace,
-        kill_after=table.kill_after,
-        timezone=table.timezone,
-        command=list(command),
-        state_dir=state_dir(table.state_dir),
-        timeout=table.timeout,
-    )
-
-
-def job_specs(profile: Profile, now: datetime | None = None) -> list[JobSpec]:
-    """One spec per job of the registry that the profile schedules, in the registry's order.
-    A scheduled name the registry does not know is skipped with a warning (a profile may be
-    ahead of the code); a bad expression is a ConfigError."""
-    from bots.jobs import registry
-
-    conf = settings(profile)
-    table = profile.schedule.jobs  # cron expressions, strings (checked by bots.config)
-    for name in table:
-        if name not in registry.JOBS:
-            log.warning("[schedule] names %r, which is not a job (jobs: %s); not scheduled",
-                        name, ", ".join(registry.ORDER))
-    specs = []
-    for name in registry.ORDER:
-        if name not in table:
-            log.info("job %s has no [schedule] entry; not scheduled", name)
-            continue
-        trigger = parse_cron(table[name], conf.timezone)
-        interval = shortest_interval(trigger, now)
-        timeout = conf.timeout if conf.timeout is not None else \
-            min(MAX_TIMEOUT, max(MIN_TIMEOUT, 0.9 * interval.total_seconds()))
-        specs.append(JobSpec(name, table[name], trigger, interval, timeout))
-    return specs
-
-
-# -- the lock ----------------------------------------------------------------------------------
-# -- the run record ----------------------------------------------------------------------------
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class RunRecord:
-    """When each job last ran and last succeeded, in a JSON file (written atomically)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            self.data: dict[str, dict[str, Any]] = json.loads(path.read_text())
-        except (OSError, ValueError):
-            self.data = {}
-
-    def last_success(self, job: str) -> datetime | None:
-        value = self.data.get(job, {}).get("last_success")
-        return datetime.fromisoformat(value) if value else None
-
-    def update(self, job: str, **fields: Any) -> None:
-        self.data.setdefault(job, {}).update(fields)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, indent=2, sort_keys=True) + "\n")
-        os.replace(tmp, self.path)
-
-
-# -- the scheduler -----------------------------------------------------------------------------
 @dataclass
 class RunResult:
     job: str
@@ -270,6 +63,11 @@ class Scheduler:
         self._busy = 0
         self._busy_lock = threading.Lock()
         self._scheduler: BlockingScheduler | None = None
+        self.states: dict[str, RunState] = {}  # each job's run: where it is, or how it was
+
+    def _enter(self, name: str, state: RunState) -> RunState:
+        self.states[name] = state
+        return state
 
     # one tick of a job: its stale dependencies, then the job, one child process at a time
     def tick(self, name: str) -> list[RunResult]:
@@ -324,6 +122,7 @@ class Scheduler:
         started_at = _now()
         started = time.monotonic()
         log.info("job %s starting (timeout %.0f s)", name, timeout, extra={"job": name})
+        self._enter(name, RunState.STARTING)
         self.record.update(name, last_start=started_at.isoformat(timespec="seconds"))
         try:
             proc = subprocess.Popen(self.command(name, stats_path), env=env,
@@ -333,12 +132,14 @@ class Scheduler:
         except OSError as exc:
             log.error("job %s could not start: %s", name, exc, extra={"job": name})
             self.record.update(name, last_rc=127, last_result="failed")
+            self._enter(name, RunState.ENDED)
             return RunResult(name, 127, 0.0, "failed", {})
+        state = self._enter(name, RunState.RUNNING)
         relay = threading.Thread(target=self._relay, args=(proc, name), daemon=True,
                                  name=f"relay-{name}")
         relay.start()
-        reason = ""
-        term_sent = 0.0
+        reason = ""  # why the scheduler ended the run: "timeout" or "shutdown"
+        term_sent = 0.0  # when SIGTERM was sent
         while True:
             try:
                 rc = proc.wait(timeout=0.1)
@@ -346,7 +147,7 @@ class Scheduler:
             except subprocess.TimeoutExpired:
                 pass
             now = time.monotonic()
-            if not term_sent:
+            if state is RunState.RUNNING:
                 if now - started > timeout:
                     reason = "timeout"
                 elif self.stopping.is_set() and (
@@ -357,10 +158,10 @@ class Scheduler:
                                 "timed out" if reason == "timeout" else "shutting down",
                                 extra={"job": name})
                     self._signal(proc, signal.SIGTERM)
-                    term_sent = now
-            elif now - term_sent > self.conf.kill_after:
+                    state, term_sent = self._enter(name, RunState.TERMINATING), now
+            elif state is RunState.TERMINATING and now - term_sent > self.conf.kill_after:
                 self._signal(proc, signal.SIGKILL)
-                term_sent = now + 3600  # once
+                state = self._enter(name, RunState.KILLED)  # once
         relay.join(timeout=5)
         seconds = time.monotonic() - started
         stats = self._stats(stats_path)
@@ -379,6 +180,7 @@ class Scheduler:
         if reason in ("ok", "partial"):  # partial: a per-run limit; the next run goes on
             update["last_success"] = started_at.isoformat(timespec="seconds")
         self.record.update(name, **update)
+        self._enter(name, RunState.ENDED)
         return RunResult(name, rc, seconds, reason, stats)
 
     @staticmethod
@@ -469,7 +271,7 @@ def run_scheduler(profile: Profile) -> int:
         log.error("nothing to schedule: the profile's [schedule] table names no job")
         return 2
     conf = settings(profile)
-    lock = FileLock(conf.state_dir / f"scheduler-{profile.name}.lock")
+    lock = scheduler_lock(profile, conf)
     if not lock.acquire():
         message = (f"another scheduler is already running for profile {profile.name!r} "
                    f"(pid {lock.holder()}, lock {lock.path}); this one exits")
