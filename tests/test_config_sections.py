@@ -172,7 +172,7 @@ def test_accepted_conversions() -> None:
     assert config.limits.batch_size == 100 and isinstance(config.limits.batch_size, int)
     assert config.limits.retry_budget == 30.0 and config.limits.put_throttle == 0.5
     assert config.schedule.command == "python -m bots" and config.schedule.timeout == 90.0
-    # a job the code does not know yet: kept (bots.jobs.schedule warns and skips it)
+    # a job the code does not know yet: kept (bots.schedule warns and skips it)
     assert config.schedule.jobs["no_such_job"] == "0 * * * *"
 
 
