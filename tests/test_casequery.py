@@ -129,3 +129,16 @@ def test_the_generated_json_carries_what_the_module_needs() -> None:
     vocabs = vocabularies_data(SCHEMA)["vocabularies"]
     assert vocabs["topics"]["values"] == TOPICS
     assert set(vocabs["topics"]["labels"]) == {"en", "es", "zh"}
+
+
+def test_a_limit_is_plain_ascii_digits_as_the_module_reads_it() -> None:
+    # Module:Advocacy takes only ^%d+$; anything else is the default limit in both.
+    for raw, expected in (("12", 12), (" 7 ", 7), ("1e2", 50), ("10.5", 50), ("+5", 50),
+                          ("1_0", 50), ("٣", 50), ("", 50), ("9999", MAX_LIMIT)):
+        assert parse_query({"limit": raw}, KIND).limit == expected, raw
+
+
+def test_every_facet_is_in_the_table_so_the_module_can_filter_on_it() -> None:
+    from bots.core.casetable import table_columns
+
+    assert {f.name for f in KIND.facets} <= set(table_columns(KIND))

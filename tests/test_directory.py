@@ -128,3 +128,61 @@ def test_the_partner_kind_is_declared_in_config_only() -> None:
     root = CONFIG_DIR.parent / "bots"
     hits = [str(p) for p in root.rglob("*.py") if re.search(r"\bpartners?\b", p.read_text())]
     assert hits == [] and "partner" in _schema().kinds
+
+
+# -- privacy and kinds unlike cases (review findings) ----------------------------------------
+
+PRIVATE_GADGET = {**GADGET, "private_when": {"visibility": "low"},
+                  "fields": {**GADGET["fields"],
+                             "regions": {**GADGET["fields"]["regions"], "private": True},
+                             "visibility": {"type": "enum", "vocabulary": "profile"}}}
+
+
+def test_a_directory_never_shows_a_field_its_record_hides() -> None:
+    schema = _schema(PRIVATE_GADGET)
+    kind = schema.kind("gadget")
+    shy = make_record(kind, f"{ROOT}/Gadgets/Shy", {"name": "Shy", "colour": "red",
+                                                    "regions": "LAC", "visibility": "low"},
+                      schema)
+    bold = make_record(kind, f"{ROOT}/Gadgets/Bold", {"name": "Bold", "colour": "red",
+                                                      "regions": "SSA"}, schema)
+    directory = Directory(schema, Messages("en"), PAGES, kind)
+    pages = directory.pages_of([shy, bold])
+    everything = "\n".join(text for _, _, text in pages.values())
+    assert "Sub-Saharan" in everything and "Latin America" not in everything
+    assert "not shown" in pages["gadget|"][2]
+    area = pages["gadget-facets|area"][2]
+    assert "Shy" not in area and "Bold" in area  # grouped by a hidden field: not grouped
+    assert "Shy" in pages["gadget-facets|colour"][2]
+
+
+def test_an_unknown_value_of_the_privacy_field_hides_too() -> None:
+    schema = _schema(PRIVATE_GADGET)
+    kind = schema.kind("gadget")
+    rec = make_record(kind, "P", {"name": "X", "regions": "LAC", "visibility": "secret"},
+                      schema)
+    assert rec.hides_private and not rec.shows("regions") and rec.shows("colour")
+    open_ = make_record(kind, "P", {"name": "X", "regions": "LAC"}, schema)
+    assert not open_.hides_private
+
+
+def test_a_kind_with_start_and_end_but_no_status_renders() -> None:
+    dated = {**GADGET, "columns": ["name", "start"],
+             "fields": {**GADGET["fields"], "start": {"type": "date"},
+                        "end": {"type": "date"}}}
+    schema = _schema(dated)
+    kind = schema.kind("gadget")
+    rec = make_record(kind, "G", {"name": "G", "start": "2019", "end": "2021"}, schema)
+    index = Directory(schema, Messages("en"), PAGES, kind).index([rec])
+    assert "2019–2021" in index
+
+
+@pytest.fixture(autouse=True)
+def _restore_declared():
+    """A test's own kinds do not stay declared for the tests after it."""
+    from bots.core import records
+
+    saved = dict(records._DECLARED)
+    yield
+    records._DECLARED.clear()
+    records._DECLARED.update(saved)

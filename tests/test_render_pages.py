@@ -387,3 +387,15 @@ def test_a_report_without_problems_thanks_the_editors_in_their_language() -> Non
     assert kb().maintenance([case("Fine")], []).endswith("No problems. Thank you!")
     zh = kb("zh").maintenance([], [Problem("P", "case", "topics", "unknown-value", "x")])
     assert "倡导案例" in zh and Messages("zh")("advocacyhub-severity-error") in zh
+
+
+def test_the_maintenance_report_never_prints_a_hidden_fields_value() -> None:
+    # The report is public: a low-profile advocate's misspelt place is reported without it.
+    shy = make_record(SCHEMA.kind("advocate"), "User:Shy",
+                      {"user": "Shy", "jurisdictions": "Minsk", "profile": "low"}, SCHEMA)
+    open_ = make_record(SCHEMA.kind("advocate"), "User:Open",
+                        {"user": "Open", "jurisdictions": "Istanbull"}, SCHEMA)
+    assert not shy.valid and not open_.valid
+    text = kb().maintenance_pages([shy, open_], [])[""]
+    assert "Minsk" not in text and "Istanbull" in text
+    assert "User:Shy" in text  # still listed: the page, the field and what is wrong

@@ -208,3 +208,17 @@ def test_help_wanted_puts_alerts_first_then_cases_by_title_with_suggestions() ->
     es = renderer("es").help_wanted(items)
     assert f"'''{Messages('es')('advocacyhub-match-alert')}''' · " in es
     assert Messages("es")("advocacyhub-match-none") in es
+
+
+def test_a_facet_declared_without_its_own_heading_message_gets_the_generic_one() -> None:
+    import tomllib
+
+    from bots.core.schema import parse_schema
+    from bots.paths import CONFIG_DIR
+
+    data = tomllib.loads((CONFIG_DIR / "schema.toml").read_text())
+    data["advocate"]["fields"]["skills"]["facet"] = "skill"  # no advocacyhub-roster-by-skill
+    schema = parse_schema(data, tomllib.loads((CONFIG_DIR / "vocabularies.toml").read_text()))
+    text = RosterRenderer(schema, Messages("es"), PAGES, RosterConfig()).roster(
+        [adv("Ana", skills=["legal"])])
+    assert f"== Por {Messages('es').field_label('skills')} ==" in text

@@ -155,11 +155,15 @@ def test_stale_cookies_of_old_local_wikis_cannot_break_login(bot, tmp_path: Path
     assert not [c for c in jar if c.name.startswith("advwikiold")]
 
 
-def test_low_profile_advocate_template_shows_no_place(bot) -> None:
+@pytest.mark.parametrize("profile", ["low", "Low profile", "private", "hidden", "secret"])
+def test_low_profile_advocate_template_shows_no_place(bot, profile: str) -> None:
+    # The template decides as the bot does (Module:Advocacy): any spelling or synonym of
+    # "low", and a value the vocabulary does not know, hide the places.
     admin = bot.admin()
     admin.edit("Advocacy Hub/Advocates/Sign-up",
                "{{Advocate|user=Open|jurisdictions=TR|topics=copyright}}\n"
-               "{{Advocate|user=Careful|jurisdictions=BY|topics=copyright|profile=low}}", "t")
+               f"{{{{Advocate|user=Careful|jurisdictions=BY|topics=copyright|profile={profile}}}}}",
+               "t")
     html = bot.parse("Advocacy Hub/Advocates/Sign-up")["text"]
     assert "TR" in html and "Jurisdictions" in html
     assert "BY" not in html  # neither the code nor the derived region of the low profile

@@ -514,8 +514,10 @@ function p.cases(frame)
 		return u[3] < v[3]
 	end)
 	local descending = ustring.lower(trim(args.order or '')) == 'desc'
-	local limit = tonumber(trim(args.limit or '')) or DEFAULT_LIMIT
-	limit = math.max(0, math.min(MAX_LIMIT, math.floor(limit)))
+	-- ASCII digits only, as bots/core/casequery.py reads it ("1e2" and "10.5" are not limits).
+	local rawLimit = trim(args.limit or '')
+	local limit = rawLimit:match('^%d+$') and tonumber(rawLimit) or DEFAULT_LIMIT
+	limit = math.max(0, math.min(MAX_LIMIT, limit))
 	local shown = math.min(limit, #found)
 
 	local out = {}
@@ -677,6 +679,45 @@ local function checkValue(schema, f, item)
 		end
 	end
 	return nil
+end
+
+-- {{#invoke:Advocacy|hides|kind=advocate}}: "1" when the template's record keeps its private
+-- fields off the page, by the bot's own rule (Record.hides_private): its private_when field
+-- means the hiding value (any spelling or synonym the vocabulary knows), or holds a value the
+-- vocabulary does not know. "" otherwise (blank: the field's default).
+function p.hides(frame)
+	local schema = load(SCHEMA)
+	local kind = schema and schema.kinds[frame.args.kind or '']
+	if not kind or not kind.private_when then
+		return ''
+	end
+	local name, hiding = kind.private_when[1], kind.private_when[2]
+	local parent = frame:getParent()
+	local args = parent and parent.args or {}
+	for _, f in ipairs(kind.fields) do
+		if f.name == name then
+			local wanted = { [paramKey(f.name)] = true }
+			for _, alias in ipairs(f.aliases or {}) do
+				wanted[paramKey(alias)] = true
+			end
+			local raw = ''
+			for key, value in pairs(args) do
+				if type(key) == 'string' and wanted[paramKey(key)] and trim(value) ~= '' then
+					raw = trim(value)
+				end
+			end
+			if raw == '' then
+				raw = f.default or ''
+			end
+			if raw == '' then
+				return ''
+			end
+			local vocab = f.vocabulary and vocabulary(f.vocabulary)
+			local value = vocab and lookup(vocab, raw) or (not vocab and raw) or nil
+			return (value == nil or ustring.lower(value) == hiding) and '1' or ''
+		end
+	end
+	return ''
 end
 
 function p.check(frame)

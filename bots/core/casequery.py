@@ -58,10 +58,9 @@ def parse_query(args: Mapping[str, str], kind: RecordKind) -> Query:
     sort = params[sort].name if sort in params else sort
     if sort not in kind.column_names:
         sort = kind.label_field
-    try:
-        limit = int(args.get("limit", "").strip())
-    except ValueError:
-        limit = DEFAULT_LIMIT
+    raw_limit = args.get("limit", "").strip()
+    # ASCII digits only, as the module reads it (int() would also take "+5", "1_0", "٣").
+    limit = int(raw_limit) if re.fullmatch(r"[0-9]+", raw_limit) else DEFAULT_LIMIT
     return Query(filters=filters, sort=sort,
                  descending=args.get("order", "").strip().lower() == "desc",
                  limit=max(0, min(MAX_LIMIT, limit)))

@@ -35,8 +35,12 @@ DESCRIPTION = ("Advocacy Hub cases for Module:Advocacy ({{Advocacy cases}}), wri
 
 
 def table_columns(kind: RecordKind) -> list[str]:
-    extra = ["end"] if "start" in kind.column_names and "end" in kind.fields else []
-    return ["page", *kind.column_names, *(c for c in extra if c not in kind.column_names)]
+    """The page, the index's columns, the facets that are not columns (the module filters on
+    every facet, as casequery does) and the end date a years cell needs."""
+    extra = [f.name for f in kind.facets]
+    extra += ["end"] if "start" in kind.column_names and "end" in kind.fields else []
+    out = ["page", *kind.column_names]
+    return out + [c for c in dict.fromkeys(extra) if c not in out]
 
 
 def _row(kind: RecordKind, rec: Record, columns: Sequence[str]) -> list[Any]:

@@ -66,7 +66,7 @@ def schema_data(schema: Schema, geo: Geography | None = None) -> dict[str, Any]:
         fields = []
         for fld in kind.fields.values():
             spec: dict[str, Any] = {"name": fld.name, "type": fld.type}
-            for key in ("multiple", "required", "suggested"):
+            for key in ("multiple", "required", "suggested", "private"):
                 if getattr(fld, key):
                     spec[key] = True
             for key in ("vocabulary", "default", "facet", "max_length"):
@@ -77,6 +77,8 @@ def schema_data(schema: Schema, geo: Geography | None = None) -> dict[str, Any]:
             fields.append(spec)
         kinds[kind.name] = {"template": kind.template, "label_field": kind.label_field,
                             "columns": list(kind.column_names), "fields": fields}
+        if kind.private_when:
+            kinds[kind.name]["private_when"] = list(kind.private_when)
     messages = {lang: {key: Messages(lang).raw(key) for key in MODULE_MESSAGES}
                 for lang in langs}
     return {

@@ -109,7 +109,11 @@ class Record:
         advocate's low profile): the one privacy rule, for templates, roster, matching and
         newsletters alike."""
         when = self.declared.private_when
-        return when is not None and self.value(when[0]).lower() == when[1]
+        if when is None:
+            return False
+        # A value the vocabulary does not know ("secret") is not taken as consent to publish.
+        return self.value(when[0]).lower() == when[1] or any(
+            p.field == when[0] for p in self.problems)
 
     def shows(self, name: str) -> bool:
         """Whether a public page may show field ``name`` of this record."""

@@ -140,8 +140,9 @@ def template_source(kind: RecordKind) -> str:
                 continue
             row = _row(fld, msgs.field_label(fld.name))
             if fld.private and kind.private_when:  # never shown when the record says so
-                when, value = kind.private_when
-                row = f"{{{{#ifeq:{{{{lc:{param_expr(kind.field(when))}}}}}|{value}||{row}}}}}"
+                # Module:Advocacy decides as the bot does (synonyms, unknown values).
+                row = f"{{{{#if:{{{{#invoke:{MODULE.removeprefix('Module:')}|hides|" \
+                      f"kind={kind.name}}}}}||{row}}}}}"
             rows.append(row)
         rows.append("|}")
         body = "\n".join(rows)

@@ -116,7 +116,7 @@ class Digest:
             case = raised[page]
             summary = self.ctx.summary("advocacyhub-summary-alert", case.value("title"))
             for s in suggest(case, self.advocates, self.statuses, limit=limit,
-                             renames=self.renames, private_places=True):
+                             renames=self.renames):
                 recipients.append(Recipient(s.user, alert["id"], "advocacy-alert"))
                 messages[(alert["id"], s.user)] = (*self.alert_message(case, s), summary)
         sent = self.deliver(recipients, messages)

@@ -11,7 +11,7 @@ from bots import statepages
 from bots.config import section_data
 from bots.core.messages import Messages
 from bots.core.records import Problem, Record
-from bots.core.render.directory import Directory
+from bots.core.render.directory import Directory, directory_titles
 from bots.core.render.pages import KnowledgeBase
 from bots.core.render.paging import Layout
 from bots.jobs.common.pagesets import page_budget, page_set
@@ -142,7 +142,9 @@ def run(ctx: JobContext) -> None:
     maintenance = render_maintenance(ctx, records, bot_problems)
     written.update(write_changed(ctx, maintenance, known, edited, summary, []))
     generated = {**sections, **maintenance}
-    retire_parts(ctx, [t for t in known if t not in generated], known, summary)
+    retire_parts(ctx, [t for t in known if t not in generated], known, summary,
+                 keys=("cases", "facets", "maintenance", "events", "resources",
+                       *directory_titles(ctx.schema, ctx.profile.root)))
     state = {"key": key, "records": len(records), "errors": ctx.stats.errors,
              "pages": {t: written[t] for t in sorted(written)}}
     ctx.wiki.save(first[state_title], json.dumps(state, sort_keys=True, ensure_ascii=False),

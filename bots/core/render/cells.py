@@ -68,7 +68,9 @@ def years(record: Record) -> str:
     start, end = record.value("start")[:4], record.value("end")[:4]
     if not start:
         return ""
-    if record.value("status") in ("active", "monitoring") and not end:
+    ongoing = "status" in record.declared.fields and record.value("status") in (
+        "active", "monitoring")
+    if ongoing and not end:
         return f"{start}–"
     if not end or end == start:
         return start

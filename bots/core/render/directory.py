@@ -94,7 +94,7 @@ class Directory(PartLinks):
             return f"* {link} ({escape(years(rec))}; {escape(where)})"
         details = [", ".join(self.cells.value_label(f, v) for v in rec.values(f.name))
                    for f in self.kind.columns
-                   if f.name != self.kind.label_field and f is not facet]
+                   if f.name != self.kind.label_field and f is not facet and rec.shows(f.name)]
         details = [d for d in details if d][:2]
         return f"* {link}" + (f" ({escape('; '.join(details))})" if details else "")
 
@@ -103,11 +103,19 @@ class Directory(PartLinks):
         return sorted((r for r in records if r.kind == self.kind.name),
                       key=lambda r: r.label.lower())
 
+    def cell(self, rec: Record, fld: Field) -> str:
+        if not rec.shows(fld.name):  # the record keeps this field off public pages
+            return f"<small>{escape(self.msgs('advocacyhub-not-shown'))}</small>"
+        return self.cells.cell(self.kind, rec, fld)
+
+    def sort_key(self, rec: Record, fld: Field) -> str:
+        return self.cells.sort_key(self.kind, rec, fld) if rec.shows(fld.name) else ""
+
     def _table(self, records: Sequence[Record]) -> str:
         cols = self.kind.columns
         return table([self.header(f) for f in cols],
-                     [[self.cells.cell(self.kind, r, f) for f in cols] for r in records],
-                     [[self.cells.sort_key(self.kind, r, f) for f in cols] for r in records],
+                     [[self.cell(r, f) for f in cols] for r in records],
+                     [[self.sort_key(r, f) for f in cols] for r in records],
                      css=f"advocacy-{self.kind.name}-index")
 
     def facet_nav(self) -> str:
@@ -145,8 +153,8 @@ class Directory(PartLinks):
         kind, cols = self.kind, self.kind.columns
         head, blocks, end = table_parts(
             [self.header(f) for f in cols],
-            [[self.cells.cell(kind, r, f) for f in cols] for r in members],
-            [[self.cells.sort_key(kind, r, f) for f in cols] for r in members],
+            [[self.cell(r, f) for f in cols] for r in members],
+            [[self.sort_key(r, f) for f in cols] for r in members],
             css=f"advocacy-{kind.name}-index")
         titles = [r.label or r.page for r in members]
         layout.measure(self.layout_key, size(single), [size(b) + 1 for b in blocks], size(head))
@@ -176,8 +184,8 @@ class Directory(PartLinks):
     def _facet_groups(self, records: Sequence[Record], fld: Field):
         groups: dict[str, list[Record]] = {}
         for rec in records:
-            if rec.kind != self.kind.name:
-                continue
+            if rec.kind != self.kind.name or not rec.shows(fld.name):
+                continue  # a hidden field groups nobody (as on the roster)
             for value in facet_values(rec, fld):
                 groups.setdefault(value, []).append(rec)
 

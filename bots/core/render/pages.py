@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bots.core.dates import utc_of
@@ -227,7 +228,10 @@ class KnowledgeBase(PartLinks):
                           layout: Layout | int = PAGE_BUDGET) -> dict[str, str]:
         """suffix -> text: the report while it fits, else an overview and sub-pages by the
         first letters of the pages with problems."""
-        problems = [p for r in records for p in r.problems]
+        # A private field the record hides (a low-profile advocate's place) is reported
+        # without its value: the report is public.
+        problems = [p if r.shows(p.field) else replace(p, value="", suggestions=())
+                    for r in records for p in r.problems]
         problems += list(bot_problems)
         problems.sort(key=lambda p: (p.page, p.kind, p.field, p.code))
         intro = [self.pages.language_bar("maintenance", self.lang),

@@ -102,6 +102,12 @@ class RosterRenderer(PartLinks):
             items.append(item)
         return " · ".join(items)
 
+    def _by(self, fld: Field) -> str:
+        """The heading of a grouping: its own message, else "By <field label>"."""
+        key = f"advocacyhub-roster-by-{fld.facet}"
+        return self.msgs(key) if self.msgs.has(key) else \
+            self.msgs("advocacyhub-roster-by", self.msgs.field_label(fld.name))
+
     def _order(self, fld: Field) -> Sequence[str] | None:
         """Groups in the order of an ``ordered`` vocabulary (regions); others by label."""
         vocab = self.schema.vocabularies.get(fld.vocabulary or "")
@@ -184,7 +190,7 @@ class RosterRenderer(PartLinks):
         else:
             out.append(self.msgs("advocacyhub-roster-none"))
         for fld in self.kind.facets:
-            out += ["", heading(self.msgs(f"advocacyhub-roster-by-{fld.facet}"))]
+            out += ["", heading(self._by(fld))]
             out += self._grouped(active, fld.name, order=self._order(fld))
         out += ["", *self._inactive_intro(inactive)]
         if inactive:
@@ -250,7 +256,7 @@ class RosterRenderer(PartLinks):
                self.msgs("advocacyhub-roster-parts", len(active), len(a_pages)) if active
                else self.msgs("advocacyhub-roster-none"), "", a_parts]
         for fld in self.kind.facets:
-            out += ["", heading(self.msgs(f"advocacyhub-roster-by-{fld.facet}")),
+            out += ["", heading(self._by(fld)),
                     self._counts(active, fld.name, self._order(fld))]
         out += ["", *self._inactive_intro(inactive), "", i_parts]
         return {"": "\n".join(out), **a_pages, **i_pages}
