@@ -210,6 +210,29 @@ def test_the_case_table_stays_within_the_page_budget_in_parts(bot) -> None:
     assert {item["name"] for item in report} >= {"scribunto-limitreport-timeusage"}
 
 
+def test_parts_built_from_other_shards_are_rebuilt_not_patched(bot) -> None:
+    # A run wrote new snapshot shards and stopped before the case table: the table's head
+    # names other shards. The next incremental run rebuilds the parts instead of adding its
+    # delta to parts that miss cases.
+    seed(bot)
+    bot.run("harvest")
+    admin = bot.admin()
+    head = json.loads(bot.text("User:AdvocacyBot/Cases.json"))
+    assert head["shards"] == bot.snapshot()["shard_sha1"]
+    part = json.loads(bot.text(head["parts"][0]))
+    lost = part["rows"].pop(0)  # a case the stale parts do not have
+    admin.edit(head["parts"][0], json.dumps(part), "stale part")
+    head["shards"] = ["0" * 40]
+    admin.edit("User:AdvocacyBot/Cases.json", json.dumps(head), "another generation")
+    add_case(admin, "Zeta", topics="copyright", jurisdiction="CL", start="2022")
+    bot.run("harvest")
+    head, rows = case_rows(bot)
+    pages = [r["page"] for r in rows]
+    assert lost[0] in pages and "Advocacy Hub/Cases/Zeta" in pages
+    assert len(pages) == len(set(pages)) == 7
+    assert head["shards"] == bot.snapshot()["shard_sha1"]
+
+
 def test_the_vocabularies_page_is_created_once_and_then_the_communitys(bot) -> None:
     bot.install_templates()
     title = "Module:Advocacy/Vocabularies.json"

@@ -112,12 +112,14 @@ class CaseTable:
         return [sha1(p) for p in self.parts]
 
     def head_json(self, titles: Sequence[str], hashes: Sequence[str] | None = None,
-                  delta: Mapping[str, list[list[Any]]] | None = None) -> str:
+                  delta: Mapping[str, list[list[Any]]] | None = None,
+                  shards: Sequence[str] = ()) -> str:
         """The head naming ``titles`` (with their ``hashes``: this table's own by default),
-        and the rows of pages changed since they were written."""
+        the rows of pages changed since they were written, and the SHA-1s of the snapshot
+        shards the parts were built from (``shards``)."""
         return _dumps({**self.head, "parts": list(titles),
                        "sha1": list(self.hashes if hashes is None else hashes),
-                       "delta": dict(delta or {})})
+                       "delta": dict(delta or {}), "shards": list(shards)})
 
 
 def case_table(records: Sequence[Record], schema: Schema, langs: Sequence[str],

@@ -230,7 +230,10 @@ def write_case_table(ctx: JobContext, snap: Snapshot, *, shards: bool) -> None:
         old = {}
     old_parts, old_hashes = list(old.get("parts", [])), list(old.get("sha1", []))
     budget = min(SHARD_MAX_BYTES, ctx.wiki.page_budget * 95 // 100)
-    if not shards and old_parts and old.get("version") == 1:
+    # The parts hold the snapshot's shards as the head says; parts built from other shards (a
+    # run that wrote new shards and stopped before the table) are rebuilt, not patched.
+    if not shards and old_parts and old.get("version") == 1 and \
+            old.get("shards") == list(snap.shard_sha1):
         # The head alone: the labels of the parts' values (as they were) and the delta's.
         delta = delta_rows(snap.delta, ctx.schema)
         also = used_values(ctx.schema, table_columns(ctx.schema.kind("case")),
@@ -239,7 +242,8 @@ def write_case_table(ctx: JobContext, snap: Snapshot, *, shards: bool) -> None:
             for name, labelled in values.get("values", {}).items():
                 also.setdefault(name, set()).update(labelled)
         table = case_table([], ctx.schema, ctx.profile.languages, budget, also)
-        ctx.wiki.save(head, table.head_json(old_parts, old_hashes, delta), summary)
+        ctx.wiki.save(head, table.head_json(old_parts, old_hashes, delta, snap.shard_sha1),
+                      summary)
         return
     # The parts as of the shards (a head missing or outdated: from the shards read now).
     base = snap.base if shards else _whole(ctx, snap)
@@ -252,7 +256,8 @@ def write_case_table(ctx: JobContext, snap: Snapshot, *, shards: bool) -> None:
     current = ctx.wiki.read([titles[i] for i in stale], join=False)
     for i in stale:
         ctx.wiki.save(current[titles[i]], table.parts[i], summary)
-    ctx.wiki.save(head, table.head_json(titles, delta={} if shards else None), summary)
+    ctx.wiki.save(head, table.head_json(titles, delta={} if shards else None,
+                                        shards=snap.shard_sha1), summary)
 
 
 def _needs_full(ctx: JobContext, snap: Snapshot | None) -> str:
