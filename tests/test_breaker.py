@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bots.core.delivery import breaker_tripped
+from bots.core.delivery import breaker_holds, breaker_tripped
 from bots.core.messages import Messages
 from bots.wiki.talkpages import PostBudget
 
@@ -133,3 +133,13 @@ def test_runs_under_the_cap_post_at_most_n_each_and_lose_no_one(people, cap) -> 
     assert sorted(delivered) == sorted(f"Reader {i}" for i in range(people))
     assert len(delivered) == len(set(delivered))  # nobody twice
     assert runs == -(-people // cap)  # ceil(people / cap)
+
+
+@given(st.integers(1, 10_000), st.integers(0, 30_000), st.integers(0, 30_000))
+def test_a_tripped_breaker_holds_until_that_very_count_is_confirmed(previous, current,
+                                                                    confirmed) -> None:
+    holds = breaker_holds(previous, current, growth=0.5, confirmed=confirmed)
+    tripped = breaker_tripped(previous, current, growth=0.5)
+    assert holds == (tripped and confirmed != current)
+    # confirming the count releases it; confirming another count does not
+    assert not breaker_holds(previous, current, growth=0.5, confirmed=current)

@@ -74,6 +74,14 @@ class DeliveryReport:
         return all(o.result in FINAL for o in self.outcomes)
 
 
+def breaker_holds(previous: int, current: int, *, growth: float, confirmed: int | None,
+                  floor: int = 10) -> bool:
+    """Whether delivery waits for a maintainer: the breaker tripped and nobody confirmed this
+    very count (``[newsletter] confirm_subscribers``)."""
+    return breaker_tripped(previous, current, growth=growth, floor=floor) and \
+        confirmed != current
+
+
 def breaker_tripped(previous: int, current: int, *, growth: float = 0.5,
                     floor: int = 10) -> bool:
     """The subscriber list grew by more than ``growth`` since the last issue: pause, in case

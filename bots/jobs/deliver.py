@@ -23,7 +23,7 @@ from bots.core.delivery import (
     SKIPPED,
     DeliveryReport,
     Outcome,
-    breaker_tripped,
+    breaker_holds,
 )
 from bots.core.messages import Messages
 from bots.core.newsletter import DELIVERED as STATUS_DELIVERED
@@ -199,49 +199,61 @@ def run(ctx: JobContext) -> None:
                            if known[did].get(o.user, o).result not in (DELIVERED, ALREADY)})
 
     previous = int(state.get("last_count", 0))
-    confirmed = cfg.confirm_subscribers == len(people)
-    tripped = breaker_tripped(previous, len(people), growth=cfg.breaker_growth)
-    if tripped and not confirmed:
+    if breaker_holds(previous, len(people), growth=cfg.breaker_growth,
+                     confirmed=cfg.confirm_subscribers):
         reason = ctx.messages()("advocacyhub-breaker", previous, len(people))
         log.error("delivery paused: %s", reason)
         ctx.paused = "breaker"
         for report in reports.values():
             report.paused = reason
     else:
-        recipients = [Recipient(person, did, "newsletter", {
-            "language": language_for(ctx, sub.record.values("language")),
-            "format": sub.record.value("format") or "full"})
-            for did in reports for person, sub in sorted(people.items())
-            if known[did].get(person, Outcome("", "", FAILED)).result not in FINAL]
-        by_title = {issue_id(i): i for i in issues}
-        translations = _translations(ctx, issues)
-        rendered: dict[tuple[str, str, str], tuple[str, str]] = {}
+        _post(ctx, issues, people, known, reports, found)
+    _finish(ctx, issues, state, state_page, known, reports, len(people),
+            {i.title: pages[logs[i.title]] for i in issues})
 
-        def message(post: Post) -> tuple[str, str, str]:
-            key = (post.delivery_id, str(post.options["language"]), str(post.options["format"]))
-            if key not in rendered:  # each issue parsed once per language and format
-                issue = by_title[post.delivery_id]
-                rendered[key] = _message(ctx, issue.title.rsplit("/", 1)[-1], issue,
-                                         translations[issue.title], key[1], key[2])
-            period = post.delivery_id.split(":", 1)[1]
-            return (*rendered[key], ctx.summary("advocacyhub-summary-delivery", period))
 
-        sent = send(ctx, recipients, message, found=found) if recipients else {}
-        for did, report in sent.items():
-            known[did].update({o.user: o for o in report.outcomes})
-            reports[did].paused = report.paused
+def _post(ctx: JobContext, issues: list[PageText], people: dict, known: dict,
+          reports: dict[str, DeliveryReport], found) -> None:
+    """Post every issue to every subscriber who does not have it yet (as far as the run's
+    limits allow); the outcomes go to ``known`` and ``reports``."""
+    recipients = [Recipient(person, did, "newsletter", {
+        "language": language_for(ctx, sub.record.values("language")),
+        "format": sub.record.value("format") or "full"})
+        for did in reports for person, sub in sorted(people.items())
+        if known[did].get(person, Outcome("", "", FAILED)).result not in FINAL]
+    by_title = {issue_id(i): i for i in issues}
+    translations = _translations(ctx, issues)
+    rendered: dict[tuple[str, str, str], tuple[str, str]] = {}
 
+    def message(post: Post) -> tuple[str, str, str]:
+        key = (post.delivery_id, str(post.options["language"]), str(post.options["format"]))
+        if key not in rendered:  # each issue parsed once per language and format
+            issue = by_title[post.delivery_id]
+            rendered[key] = _message(ctx, issue.title.rsplit("/", 1)[-1], issue,
+                                     translations[issue.title], key[1], key[2])
+        period = post.delivery_id.split(":", 1)[1]
+        return (*rendered[key], ctx.summary("advocacyhub-summary-delivery", period))
+
+    sent = send(ctx, recipients, message, found=found) if recipients else {}
+    for did, report in sent.items():
+        known[did].update({o.user: o for o in report.outcomes})
+        reports[did].paused = report.paused
+
+
+def _finish(ctx: JobContext, issues: list[PageText], state: dict, state_page, known: dict,
+            reports: dict[str, DeliveryReport], count: int, logs: dict) -> None:
+    """Each issue's state, delivery log and, once everyone has it, its status line."""
     for issue in issues:
         did = issue_id(issue)
         report = reports[did]
         report.outcomes = list(known[did].values())
         state[did]["outcomes"] = {o.user: o.__dict__ for o in report.outcomes}
         if report.complete and report.all_final:
-            state["last_count"] = len(people)
+            state["last_count"] = count
         # State first: if the run dies now, the talk-page markers still tell the truth.
         ctx.wiki.save(state_page, json.dumps(state, sort_keys=True, ensure_ascii=False),
                       ctx.summary("advocacyhub-summary-delivery-log", did))
-        write_log(ctx, pages[logs[issue.title]], "delivery-log", report, len(people),
+        write_log(ctx, logs[issue.title], "delivery-log", report, count,
                   ctx.summary("advocacyhub-summary-delivery-log", did))
         if report.complete and report.all_final:
             stamp = ctx.now().strftime("%Y-%m-%d")

@@ -196,8 +196,6 @@ def attribute(ctx: JobContext, change: RoleChange, advocates: Mapping[str, Recor
 
 def run(ctx: JobContext) -> RosterState:
     cfg = roster_config(ctx)
-    pages = page_set(ctx)
-    langs = ctx.profile.languages
     state_title = ctx.profile.state_page(statepages.ROSTER)
     head_title = ctx.profile.state_page(statepages.SNAPSHOT)
     # The first shard, read with the head: a snapshot of up to 5,000 records costs no request
@@ -242,11 +240,28 @@ def run(ctx: JobContext) -> RosterState:
                        former_name=former.get(name, ""))
               for name in names]
     wanted = help_wanted(records, new_state.statuses(), new_state.renames, cfg.max_suggestions)
-    problems: list[Problem] = []
     active = sum(a.status != "inactive" for a in roster)
+    new_state.pages = _write_pages(ctx, roster, new_state, wanted, cfg, state.pages, active)
+    # Saved once, after the pages (a long state is several pages). A run that dies before
+    # this loses nothing: notices are found on the talk pages by their markers, and role
+    # changes are seen again against the roles last saved.
+    _save_state(ctx, current[state_title], new_state)
+    log.info("roster: %s", json.dumps({
+        "advocates": len(roster), "inactive": len(roster) - active,
+        "notices": len(noticed_now), "role_changes": len(changes),
+        "help_wanted": len(wanted)}))
+    return new_state
+
+
+def _write_pages(ctx: JobContext, roster: list[Advocate], state: RosterState, wanted: list,
+                 cfg: RosterConfig, known: dict[str, list], active: int) -> dict[str, list]:
+    """The roster, its role log and "Help wanted" in every language, split alike in all;
+    returns the stamps of the pages generated (as ``RosterState.pages``)."""
+    pages = page_set(ctx)
+    langs = ctx.profile.languages
+    problems: list[Problem] = []
     # As the index does: pages whose text is as the bot last wrote it, and which nobody
     # edited since (their latest revision is the bot's), are neither read nor written.
-    known = state.pages
     revids = latest_revids(ctx.site, list(known)) if known else {}
     edited = {t for t, v in known.items() if len(v) < 4 or revids.get(t) != v[3]}
     written: dict[str, list] = {}  # every page generated now -> its stamp
@@ -254,8 +269,8 @@ def run(ctx: JobContext) -> RosterState:
     for key, summary, render in (
         ("roster", ctx.summary("advocacyhub-roster-summary", active, len(roster) - active),
          lambda r, lay: r.roster_pages(roster, lay)),
-        ("roster_log", ctx.summary("advocacyhub-roster-summary-log", len(new_state.log)),
-         lambda r, lay: r.log_pages(new_state.log, lay)),
+        ("roster_log", ctx.summary("advocacyhub-roster-summary-log", len(state.log)),
+         lambda r, lay: r.log_pages(state.log, lay)),
         ("help_wanted", ctx.summary("advocacyhub-match-summary", len(wanted)),
          lambda r, lay: r.help_wanted_pages(wanted, lay)),
     ):
@@ -274,16 +289,7 @@ def run(ctx: JobContext) -> RosterState:
     retire_parts(ctx, [t for t in known if t not in generated], known,
                  ctx.summary("advocacyhub-roster-summary", active, len(roster) - active),
                  keys=GENERATED)
-    new_state.pages = written
-    # Saved once, after the pages (a long state is several pages). A run that dies before
-    # this loses nothing: notices are found on the talk pages by their markers, and role
-    # changes are seen again against the roles last saved.
-    _save_state(ctx, current[state_title], new_state)
-    log.info("roster: %s", json.dumps({
-        "advocates": len(roster), "inactive": len(roster) - active,
-        "notices": len(noticed_now), "role_changes": len(changes),
-        "help_wanted": len(wanted)}))
-    return new_state
+    return written
 
 
 def _save_state(ctx: JobContext, page, state: RosterState) -> None:
