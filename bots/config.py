@@ -81,6 +81,10 @@ class HubSettings:
     pages: HubPages
     languages: tuple[str, ...] = ()  # generated pages are written in each; () = [wiki] language
     state_root: str = ""  # where the bot keeps its state pages; "" = User:<bot_user>
+    # The community's vocabularies (JSON; created by `templates install`, then theirs) and
+    # translations (<prefix><lang>.json, overlaying bots/i18n key by key).
+    vocabularies_page: str = "Module:Advocacy/Vocabularies.json"
+    translations_prefix: str = "Module:Advocacy/i18n/"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ DELIVERIES = "Deliveries.json"  # deliver: every delivery made, by id
 NEWSLETTER = "Newsletter.json"  # newsletter: what each issue listed
 ROSTER = "Roster.json"  # roster: advocates' last activity, notices, roles, renames, the log
 DIGEST = "Digest.json"  # digest: alerts sent, the last weekly digest
+# every job: the vocabularies page's last valid revision (id, text), the values records use,
+# the wiki's language fallbacks (bots.jobs.common.governance)
+GOVERNANCE = "Governance.json"
 
 
 def snapshot_shard(n: int) -> str:

@@ -16,7 +16,7 @@ the head alone. The module loads each page with ``mw.loadJsonData``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,10 +90,12 @@ def used_values(schema: Schema, columns: Sequence[str], rows: Iterable[Sequence[
 
 
 def labels(schema: Schema, columns: Sequence[str], lang: str,
-           used: Mapping[str, Iterable[str]]) -> dict[str, Any]:
-    """Column headers, the labels of the ``used`` values, the count line: in ``lang``."""
+           used: Mapping[str, Iterable[str]],
+           messages: Callable[[str], Messages] = Messages) -> dict[str, Any]:
+    """Column headers, the labels of the ``used`` values, the count line: in ``lang``
+    (``messages``: the job's, with the wiki's translations and vocabulary labels)."""
     kind = schema.kind(KIND)
-    msgs = Messages(lang)
+    msgs = messages(lang)
     cells = CellRenderer(schema, msgs)
     headers = {name: msgs.field_label(name) for name in columns if name != "page"}
     values = {name: {v: cells.value_label(kind.field(name), v) for v in sorted(vals)}
@@ -123,7 +125,8 @@ class CaseTable:
 
 
 def case_table(records: Sequence[Record], schema: Schema, langs: Sequence[str],
-               max_bytes: int, also: Mapping[str, Iterable[str]] | None = None) -> CaseTable:
+               max_bytes: int, also: Mapping[str, Iterable[str]] | None = None,
+               messages: Callable[[str], Messages] = Messages) -> CaseTable:
     """The table of the cases among ``records``, labelled for their values and ``also``
     (field -> values: those of rows kept elsewhere, as an incremental run's delta)."""
     columns, rows = case_rows(records, schema)
@@ -131,7 +134,8 @@ def case_table(records: Sequence[Record], schema: Schema, langs: Sequence[str],
     for name, values in (also or {}).items():
         used.setdefault(name, set()).update(values)
     head = {"version": VERSION, "description": DESCRIPTION, "columns": columns,
-            "labels": {lang: labels(schema, columns, lang, used) for lang in langs}}
+            "labels": {lang: labels(schema, columns, lang, used, messages)
+                       for lang in langs}}
     empty = stored_size({"rows": []})
     parts: list[list[list[Any]]] = [[]]
     size = empty

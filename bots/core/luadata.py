@@ -106,7 +106,16 @@ def vocabularies_data(schema: Schema) -> dict[str, Any]:
     return {"version": VERSION,
             "description": "The Advocacy Hub's controlled vocabularies: values, synonyms "
                            "([spelling, value]) and labels per language.",
-            "vocabularies": out}
+            "vocabularies": out,
+            "pillars": {"members": pillar_members(schema)}}
+
+
+def pillar_members(schema: Schema) -> dict[str, list[str]]:
+    """pillar -> its topics, in the topics' order (the newsletter groups cases by them)."""
+    out: dict[str, list[str]] = {}
+    for topic, pillar in schema.pillars.items():
+        out.setdefault(pillar, []).append(topic)
+    return out
 
 
 def schema_json(schema: Schema) -> str:

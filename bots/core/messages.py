@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -31,19 +32,35 @@ def _load(lang: str, directory: Path = I18N_DIR) -> dict[str, str]:
     return {k: v for k, v in data.items() if not k.startswith("@")}
 
 
+def repository_messages(lang: str) -> Mapping[str, str]:
+    """The messages of ``lang``'s file (empty when the repository has none)."""
+    return _load(lang)
+
+
 def available_languages(directory: Path = I18N_DIR) -> list[str]:
     return sorted(p.stem for p in directory.glob("*.json") if p.stem != "qqq")
 
 
+Tables = Mapping[str, Mapping[str, str]]  # lang -> key -> text
+
+
 class Messages:
-    def __init__(self, lang: str = FALLBACK) -> None:
+    """``chain``: the languages to look in, in order (default: ``lang``, its base language,
+    English). ``overlays`` (the wiki's translation pages) win over the message files of the
+    same language, and ``labels`` (the wiki's vocabulary labels) over both; each language of
+    the chain is searched whole before the next one."""
+
+    def __init__(self, lang: str = FALLBACK, *, chain: Sequence[str] | None = None,
+                 overlays: Tables | None = None, labels: Tables | None = None) -> None:
         self.lang = lang
-        chain = [lang]
-        if "-" in lang:
-            chain.append(lang.split("-")[0])
-        if FALLBACK not in chain:
-            chain.append(FALLBACK)
-        self._chain = [_load(code) for code in chain]
+        if chain is None:
+            chain = [lang]
+            if "-" in lang:
+                chain.append(lang.split("-")[0])
+        chain = list(dict.fromkeys([*chain, FALLBACK]))
+        self._chain = [table for code in chain
+                       for table in ((labels or {}).get(code), (overlays or {}).get(code),
+                                     _load(code)) if table]
         try:
             self._plural = Locale.parse(lang.replace("-", "_")).plural_form
         except (UnknownLocaleError, ValueError):

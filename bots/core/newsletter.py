@@ -147,7 +147,7 @@ class IssueRenderer:
 
     def _by_pillar(self, cases: Sequence[Record]) -> dict[str, list[Record]]:
         groups: dict[str, list[Record]] = {}
-        pillars = pillar_of_topic()
+        pillars = self.schema.pillars or pillar_of_topic()  # the wiki's vocabularies page
         for r in cases:
             topics = r.values("topics")
             pillar = pillars.get(topics[0], "model") if topics else "model"

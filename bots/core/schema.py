@@ -131,6 +131,7 @@ class Schema:
     vocabularies: dict[str, Vocabulary]
     # Other names of the record templates (redirects on the wiki): template key -> kind name.
     aliases: dict[str, str] = field(default_factory=dict)
+    pillars: dict[str, str] = field(default_factory=dict)  # topic -> pillar (newsletter groups)
 
     def kind(self, name: str) -> RecordKind:
         """The declared kind ``name``; a kind the schema does not declare raises."""
@@ -226,7 +227,9 @@ def parse_schema(schema_data: dict, vocab_data: dict) -> Schema:
             fields=frozenset(fields), label_field=kind.label_field,
             private=frozenset(f.name for f in kind.private_fields),
             private_when=kind.private_when))
-    return Schema(kinds=kinds, vocabularies=vocabularies)
+    members = vocab_data.get("pillars", {}).get("members", {})
+    pillars = {topic: pillar for pillar, topics in members.items() for topic in topics}
+    return Schema(kinds=kinds, vocabularies=vocabularies, pillars=pillars)
 
 
 @cache

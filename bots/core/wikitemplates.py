@@ -325,3 +325,39 @@ def template_pages(schema: Schema) -> dict[str, str]:
     pages[f"Template:{CASES_TEMPLATE}/doc"] = cases_doc_source(schema)
     pages[f"Template:{CASES_TEMPLATE}"] = cases_source()
     return pages
+
+
+# Example shown on the documentation pages (data, not prose: the same in every language).
+_VOCAB_EXAMPLE = {"vocabularies": {"topics": {
+    "values": ["copyright", "net-neutrality"],
+    "synonyms": [["fop", "freedom-of-panorama"], ["neutrality", "net-neutrality"]],
+    "labels": {"en": {"net-neutrality": "Net neutrality"},
+               "es": {"net-neutrality": "Neutralidad de la red"},
+               "zh": {"net-neutrality": "网络中立"}}}},
+    "pillars": {"members": {"model": ["copyright", "net-neutrality"]}}}
+_I18N_EXAMPLE = {"@metadata": {"authors": ["…"]},
+                 "advocacyhub-did-you-mean": "Vouliez-vous dire : $1 ?"}
+
+
+def governance_docs(msgs: Messages, vocabularies_page: str, translations_prefix: str,
+                    maintenance: str) -> tuple[str, str]:
+    """The documentation of the vocabularies page and of the translation pages (JSON pages
+    have no /doc: these live under the hub root), in ``msgs``' language."""
+    def page(*paragraphs: str, example: dict) -> str:
+        return "\n\n".join([
+            "<!-- advocacy-bot: written by `advocacy-bot templates install` from its messages -->",
+            paragraphs[0],
+            f"== {msgs('advocacyhub-govdoc-heading-may')} ==", paragraphs[1],
+            f"== {msgs('advocacyhub-govdoc-heading-invalid')} ==", paragraphs[2],
+            f"== {msgs('advocacyhub-govdoc-heading-format')} ==",
+            "<pre>" + json.dumps(example, ensure_ascii=False, indent=2).replace("<", "&lt;")
+            + "</pre>"]) + "\n"
+
+    example = f"{translations_prefix}fr.json"
+    vocab = page(msgs("advocacyhub-govdoc-vocab-intro", vocabularies_page),
+                 msgs("advocacyhub-govdoc-vocab-may"),
+                 msgs("advocacyhub-govdoc-vocab-invalid", maintenance), example=_VOCAB_EXAMPLE)
+    i18n = page(msgs("advocacyhub-govdoc-i18n-intro", translations_prefix, example),
+                msgs("advocacyhub-govdoc-i18n-may"),
+                msgs("advocacyhub-govdoc-i18n-invalid", maintenance), example=_I18N_EXAMPLE)
+    return vocab, i18n

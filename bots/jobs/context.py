@@ -17,6 +17,7 @@ from bots.core.messages import Messages
 from bots.core.schema import Schema, load_schema
 from bots.core.stats import RunStats
 from bots.errors import AdvocacyError, ApiWarningsSeen, ShutoffEngaged, Terminated
+from bots.jobs.common import governance as gov
 from bots.wiki.pages import WikiClient
 from bots.wiki.session import WIKI_ERRORS, ApiWarnings, RequestCounter, connect
 from bots.wiki.talkpages import PostBudget
@@ -29,7 +30,7 @@ class JobContext:
     profile: Profile
     wiki: WikiClient
     stats: RunStats
-    schema: Schema
+    base_schema: Schema  # config/schema.toml; ``schema`` has the wiki's vocabularies
     dry_run: bool = False
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     counter: RequestCounter | None = None  # every API request of the run, from login on
@@ -37,6 +38,26 @@ class JobContext:
     post_budget: PostBudget | None = None  # talk-page posts of this run (bots.jobs.common.posting)
     paused: str = ""  # "breaker", "cap", "time" or "busy": the run left work for later
     posting_lock: object | None = None  # held from the run's first post (bots.jobs.common.posting)
+    _schema: Schema | None = field(default=None, repr=False)
+    _governance: gov.Governance | None = field(default=None, repr=False)
+
+    @property
+    def governance(self) -> gov.Governance:
+        """The wiki's vocabularies and translations: loaded at first use, from the pages
+        that came along with the job's first batch (bots.jobs.common.governance)."""
+        if self._governance is None:
+            self._governance = gov.load(self)
+        return self._governance
+
+    @property
+    def schema(self) -> Schema:
+        if self._schema is None:
+            self._schema = self.governance.schema
+        return self._schema
+
+    @schema.setter
+    def schema(self, value: Schema) -> None:
+        self._schema = value
 
     def measure(self) -> None:
         """Bring the run's request count and seconds up to now."""
@@ -50,7 +71,11 @@ class JobContext:
         return self.wiki.site
 
     def messages(self, lang: str | None = None) -> Messages:
-        return Messages(lang or self.profile.language)
+        return self.governance.messages(lang or self.profile.language)
+
+    def base_messages(self) -> Messages:
+        """The repository's messages in the wiki's language (before governance is loaded)."""
+        return Messages(self.profile.language)
 
     def summary(self, key: str, *params: object) -> str:
         """An edit summary in the wiki's content language."""
@@ -156,7 +181,8 @@ def job_context(job: str, profile: Profile, *, dry_run: bool = False,
     try:
         site = connect(profile)
         wiki = WikiClient(site, profile, stats, dry_run=dry_run, out=out, overlay=overlay)
-        ctx = JobContext(profile=profile, wiki=wiki, stats=stats, schema=load_schema(),
+        wiki.piggyback.update(dict.fromkeys(gov.titles(profile)))
+        ctx = JobContext(profile=profile, wiki=wiki, stats=stats, base_schema=load_schema(),
                          dry_run=dry_run, counter=counter, started=started)
         if now is not None:
             ctx.now = now

@@ -25,7 +25,6 @@ from bots.core.delivery import (
     Outcome,
     breaker_holds,
 )
-from bots.core.messages import Messages
 from bots.core.newsletter import DELIVERED as STATUS_DELIVERED
 from bots.core.newsletter import ISSUE_TEMPLATE, READY, for_delivery, issue_status, set_status
 from bots.core.plan import Post, Recipient
@@ -125,7 +124,7 @@ def save_subscriptions(ctx: JobContext, state_page: PageText, state: Attribution
 
 def _message(ctx: JobContext, period: str, issue: PageText, translations: dict[str, PageText],
               lang: str, fmt: str) -> tuple[str, str]:
-    msgs = Messages(lang)
+    msgs = ctx.messages(lang)
     page = translations.get(lang)
     source = page if page is not None and page.exists else issue
     subscribers = ctx.profile.hub_page("subscribers")

@@ -22,7 +22,6 @@ from bots.core.digest import (
     personal_items,
 )
 from bots.core.matching import suggest
-from bots.core.messages import Messages
 from bots.core.newsletter import for_delivery, items_since, period_of, summarise
 from bots.core.plan import Recipient
 from bots.core.records import Record
@@ -128,7 +127,7 @@ class Digest:
 
     def alert_message(self, case: Record, suggestion) -> tuple[str, str]:
         adv = next((a for a in self.advocates if a.value("user") == suggestion.user), None)
-        msgs = Messages(language_for(self.ctx, adv.values("languages") if adv else []))
+        msgs = self.ctx.messages(language_for(self.ctx, adv.values("languages") if adv else []))
         renderer = RosterRenderer(self.ctx.schema, msgs, page_set(self.ctx),
                                   roster_config(self.ctx))
         why = "; ".join(renderer.reason_text(r.kind, r.value) for r in suggestion.reasons)
@@ -160,10 +159,16 @@ class Digest:
         if changed:
             self.save_state()
 
+    @property
+    def documents(self) -> list[str]:
+        """The living documents, and the vocabularies page (the community's, issue 15)."""
+        return list(dict.fromkeys([*self.cfg.living_documents,
+                                   self.ctx.profile.hub.vocabularies_page]))
+
     def window_changes(self, since: str, until: str) -> list[dict]:
         """Recent changes on talk pages and living documents in the window (the bot's own
         edits left out)."""
-        documents = list(self.cfg.living_documents)
+        documents = self.documents
         namespaces = {1} | {namespace_id(self.ctx.site, d) for d in documents}
         return list(recent_changes(self.ctx.site, since, until, exclude=self.ctx.profile.bot_user,
                                    namespaces=sorted(namespaces), changetype="edit|new"))
@@ -173,7 +178,7 @@ class Digest:
         msgs = ctx.messages()
         changes = self.window_changes(pending["since"], pending["until"])
         threads = discussions(changes, ctx.profile.root)
-        documents = document_changes(changes, list(self.cfg.living_documents))
+        documents = document_changes(changes, self.documents)
         body = [msgs("advocacyhub-digest-intro", pending["since"][:10], pending["until"][:10])]
         generated = issue_renderer(ctx, msgs).generated(items, pending["period"])
         body.append(for_delivery(generated) if not items.empty
@@ -210,7 +215,7 @@ class Digest:
             if mine.empty:
                 continue  # nothing matches: nothing is posted
             user = adv.value("user")
-            msgs = Messages(language_for(self.ctx, adv.values("languages")))
+            msgs = self.ctx.messages(language_for(self.ctx, adv.values("languages")))
             generated = issue_renderer(self.ctx, msgs).generated(mine, pending["period"])
             body = "\n".join([msgs("advocacyhub-digest-personal-intro", pending["since"][:10],
                                    pending["until"][:10]), for_delivery(generated)])

@@ -24,6 +24,7 @@ from bots.core.snapshot import EMPTY_SHARD, SHARD_MAX_BYTES, Snapshot, sha1
 from bots.core.times import parse_time
 from bots.core.wikitemplates import RECORD_MARKER
 from bots.errors import AliasesChanged, StateDamaged
+from bots.jobs.common.governance import record_used
 from bots.jobs.common.snapshots import (
     load_snapshot,
     parse_head,
@@ -92,7 +93,7 @@ def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
     ctx.schema = ctx.schema.with_redirects(aliases)
     # No recent change at all (a new wiki): every change from now on is new to the snapshot.
     rc_from, last_rcid = latest or ("1970-01-01T00:00:00Z", 0)
-    snap = Snapshot(rc_from=rc_from, last_rcid=last_rcid, schema_hash=schema_hash(),
+    snap = Snapshot(rc_from=rc_from, last_rcid=last_rcid, schema_hash=schema_hash(ctx),
                     full_at=ctx.now().isoformat(timespec="seconds"), aliases=aliases)
     # List first (5,000 ids a request for a bot), then fetch text 500 pages a request:
     # pywikibot's own content generator stops at 250 a request.
@@ -241,14 +242,15 @@ def write_case_table(ctx: JobContext, snap: Snapshot, *, shards: bool) -> None:
         for values in old.get("labels", {}).values():
             for name, labelled in values.get("values", {}).items():
                 also.setdefault(name, set()).update(labelled)
-        table = case_table([], ctx.schema, ctx.profile.languages, budget, also)
+        table = case_table([], ctx.schema, ctx.profile.languages, budget, also,
+                           messages=ctx.messages)
         ctx.wiki.save(head, table.head_json(old_parts, old_hashes, delta, snap.shard_sha1),
                       summary)
         return
     # The parts as of the shards (a head missing or outdated: from the shards read now).
     base = snap.base if shards else _whole(ctx, snap)
     table = case_table([r for page in sorted(base) for r in base[page]], ctx.schema,
-                       ctx.profile.languages, budget)
+                       ctx.profile.languages, budget, messages=ctx.messages)
     titles = [ctx.profile.state_page(statepages.case_table_part(i + 1))
               for i in range(len(table.parts))]
     stale = [i for i, t in enumerate(titles)
@@ -263,7 +265,7 @@ def write_case_table(ctx: JobContext, snap: Snapshot, *, shards: bool) -> None:
 def _needs_full(ctx: JobContext, snap: Snapshot | None) -> str:
     if snap is None:
         return "no snapshot yet"
-    if snap.schema_hash != schema_hash():
+    if snap.schema_hash != schema_hash(ctx):
         return "the schema changed"
     if snap.aliases is None:
         return "the snapshot does not know the template redirects yet"
@@ -312,6 +314,8 @@ def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
             else:
                 write_snapshot(ctx, head, snap, shards=False)
                 write_case_table(ctx, snap, shards=False)
+    # The values records use, which an edit of the vocabularies page may not remove.
+    record_used(ctx, snap.records(), exact=bool(reason))
     # errors: records with problems (each is listed on the maintenance report by `run index`).
     ctx.stats.records = snap.record_count
     ctx.stats.errors += snap.invalid_count

@@ -9,7 +9,6 @@ import logging
 
 from bots import statepages
 from bots.config import section_data
-from bots.core.messages import Messages
 from bots.core.records import Problem, Record
 from bots.core.render.directory import Directory, directory_titles
 from bots.core.render.pages import KnowledgeBase
@@ -38,7 +37,7 @@ def render_all(ctx: JobContext, records: list[Record],
     now = ctx.now()
     # Pages that others link to come first, so new links are blue as soon as they are saved.
     for lang in ctx.profile.languages:
-        kb = KnowledgeBase(ctx.schema, Messages(lang), pages)
+        kb = KnowledgeBase(ctx.schema, ctx.messages(lang), pages)
         for fld in kb.case.facets:
             facet = fld.facet or fld.name
             for suffix, body in kb.facet_pages(records, fld, layout).items():
@@ -52,13 +51,13 @@ def render_all(ctx: JobContext, records: list[Record],
         # Every kind that declares a directory (config/schema.toml): its index and facets.
         for kind in ctx.schema.kinds.values():
             if kind.directory:
-                directory = Directory(ctx.schema, Messages(lang), pages, kind)
+                directory = Directory(ctx.schema, ctx.messages(lang), pages, kind)
                 for key, suffix, body in directory.pages_of(records, layout).values():
                     section = kind.name if key == kind.name else \
                         f"{kind.name}-facet-{suffix.split('/')[0]}"
                     out[pages.title(key, lang, suffix)] = (section, body)
     for lang in ctx.profile.languages:
-        kb = KnowledgeBase(ctx.schema, Messages(lang), pages)
+        kb = KnowledgeBase(ctx.schema, ctx.messages(lang), pages)
         for suffix, body in sorted(kb.case_index_pages(records, layout).items(),
                                    key=lambda item: item[0] == ""):  # the overview last
             out[pages.title("cases", lang, suffix)] = ("cases", body)
@@ -70,7 +69,7 @@ def render_maintenance(ctx: JobContext, records: list[Record],
     """The maintenance report in every language, split alike in all of them."""
     pages = page_set(ctx)
     layout = Layout(page_budget(ctx))
-    kbs = {lang: KnowledgeBase(ctx.schema, Messages(lang), pages)
+    kbs = {lang: KnowledgeBase(ctx.schema, ctx.messages(lang), pages)
            for lang in ctx.profile.languages}
     for kb in kbs.values():
         kb.maintenance_pages(records, problems, layout)
@@ -98,7 +97,7 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
 def _code_hash(ctx: JobContext) -> str:
     """What the generated pages depend on besides the records: the renderers, messages,
     schema and vocabularies, the hub's settings and the page budget."""
-    digest = hashlib.sha1(schema_hash().encode())
+    digest = hashlib.sha1(schema_hash(ctx).encode())
     sources = [*(PACKAGE_DIR / "core").rglob("*.py"), *(PACKAGE_DIR / "i18n").glob("*.json")]
     for path in sorted(sources):
         digest.update(path.read_bytes())
@@ -123,7 +122,8 @@ def run(ctx: JobContext) -> None:
         state = {}
     known: dict[str, list] = state.get("pages", {})  # title -> [section, sha1, bytes]
     key = hashlib.sha1(json.dumps([first[head_title].revid, first[subs_state].revid,
-                                   _code_hash(ctx), ctx.now().date().isoformat()]
+                                   _code_hash(ctx), ctx.now().date().isoformat(),
+                                   ctx.governance.fingerprint]
                                   ).encode()).hexdigest()[:16]
     # A generated page someone else edited since: its latest revision is not the bot's.
     revids = latest_revids(ctx.site, list(known)) if known else {}
@@ -137,6 +137,8 @@ def run(ctx: JobContext) -> None:
     ctx.stats.records = len(records)
     sections = render_all(ctx, records)
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
+    bot_problems += ctx.governance.problems  # the vocabularies and translation pages
+    ctx.stats.errors += len(ctx.governance.problems)
     summary = ctx.summary("advocacyhub-summary-index", len(records))
     written = write_changed(ctx, sections, known, edited, summary, bot_problems)
     maintenance = render_maintenance(ctx, records, bot_problems)

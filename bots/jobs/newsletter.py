@@ -11,7 +11,6 @@ import logging
 
 from bots import statepages
 from bots.core import markers
-from bots.core.messages import Messages
 from bots.core.newsletter import (
     DELIVERED,
     READY,
@@ -57,7 +56,7 @@ def run(ctx: JobContext) -> None:
         log.info("issue %s is %s: not regenerated", period, status)
     else:
         for lang, title in zip(langs, titles, strict=True):
-            renderer = issue_renderer(ctx, Messages(lang))
+            renderer = issue_renderer(ctx, ctx.messages(lang))
             body = renderer.generated(items, period)
             page = pages[title]
             if not page.exists:

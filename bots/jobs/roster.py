@@ -19,7 +19,6 @@ from dataclasses import replace
 from bots import statepages
 from bots.core.delivery import ALREADY, DELIVERED, SKIPPED
 from bots.core.matching import help_wanted
-from bots.core.messages import Messages
 from bots.core.parse import find_records
 from bots.core.plan import Recipient
 from bots.core.records import Problem, Record
@@ -137,7 +136,7 @@ def send_notices(ctx: JobContext, decisions: dict[str, Decision],
     messages: dict[str, tuple[str, str, str]] = {}
     for user in due:
         lang = language_for(ctx, advocates[user].values("languages"))
-        msgs = Messages(lang)
+        msgs = ctx.messages(lang)
         title = roster.title("roster", lang)
         body = msgs("advocacyhub-roster-notice-body", days, title, grace)
         messages[due[user].post_notice] = (msgs("advocacyhub-roster-notice-heading"), body,
@@ -275,7 +274,7 @@ def _write_pages(ctx: JobContext, roster: list[Advocate], state: RosterState, wa
          lambda r, lay: r.help_wanted_pages(wanted, lay)),
     ):
         layout = Layout(page_budget(ctx))
-        renderers = [RosterRenderer(ctx.schema, Messages(lang), pages, cfg) for lang in langs]
+        renderers = [RosterRenderer(ctx.schema, ctx.messages(lang), pages, cfg) for lang in langs]
         for renderer in renderers:  # measured in every language, split alike in all
             render(renderer, layout)
         layout.freeze()

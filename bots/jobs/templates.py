@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bots import statepages
-from bots.core.luadata import CONFIG_PAGE, config_json
+from bots.core.luadata import CONFIG_PAGE, VOCABULARIES_PAGE, config_json
 from bots.core.schema import Schema
-from bots.core.wikitemplates import CREATE_ONLY, file_name, template_pages
+from bots.core.wikitemplates import CREATE_ONLY, file_name, governance_docs, template_pages
 from bots.paths import TEMPLATES_DIR
 
 if TYPE_CHECKING:  # building the files needs no wiki (nor pywikibot)
+    from bots.config import Profile
     from bots.jobs.context import JobContext
 
 
@@ -39,14 +40,46 @@ def stale_files(schema: Schema, directory: Path = TEMPLATES_DIR) -> list[str]:
 def install(ctx: JobContext) -> None:
     """Put the templates on the wiki; pages that are already current are not touched, and
     the vocabularies page only created (once there, it is the community's)."""
-    pages = template_pages(ctx.schema)
+    pages = template_pages(ctx.base_schema)  # the repository's (the wiki's page is created once)
     # Where Module:Advocacy finds the bot's case table (the profile's bot user).
     pages[CONFIG_PAGE] = config_json(ctx.profile.state_page(statepages.CASES))
-    ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in pages)
-    current = ctx.wiki.read(pages)
+    # The community's vocabularies page under the profile's name for it.
+    vocab_page = ctx.profile.hub.vocabularies_page
+    pages = {(vocab_page if t == VOCABULARIES_PAGE else t): text for t, text in pages.items()}
+    create_only = {*CREATE_ONLY, vocab_page}
+    docs = doc_page_titles(ctx.profile)
+    ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in [*pages, *docs])
+    current = ctx.wiki.read([*pages, *docs])
+    pages.update(doc_pages(ctx))  # in the wiki's translations too: after the first read
     summary = ctx.summary("advocacyhub-summary-templates")
     for title, text in pages.items():
         ctx.stats.records += 1
-        if title in CREATE_ONLY and current[title].exists:
+        if title in create_only and current[title].exists:
             continue
         ctx.wiki.save(current[title], text, summary)
+
+
+def doc_titles(root: str) -> tuple[str, str]:
+    """Where the vocabularies page and the translation pages are documented."""
+    return f"{root}/Vocabularies", f"{root}/Translations"
+
+
+def doc_page_titles(profile: Profile) -> dict[str, tuple[str, int]]:
+    """title -> (language, 0 for the vocabularies' page, 1 for the translations'): both in
+    every language of the profile (the content language's at the base title)."""
+    out = {}
+    for lang in profile.languages:
+        suffix = "" if lang == profile.language else f"/{lang}"
+        for which, title in enumerate(doc_titles(profile.root)):
+            out[title + suffix] = (lang, which)
+    return out
+
+
+def doc_pages(ctx: JobContext) -> dict[str, str]:
+    profile = ctx.profile
+    texts = {lang: governance_docs(ctx.messages(lang), profile.hub.vocabularies_page,
+                                   profile.hub.translations_prefix,
+                                   profile.hub_page("maintenance"))
+             for lang in profile.languages}
+    return {title: texts[lang][which]
+            for title, (lang, which) in doc_page_titles(profile).items()}

@@ -52,3 +52,12 @@ def page_lengths(site: pywikibot.site.APISite, titles: list[str], batch: int = 5
                  ) -> dict[str, int]:
     """title -> its length in bytes (-1: the page does not exist)."""
     return {t: length for t, (_, length) in page_info(site, titles, batch).items()}
+
+
+def language_fallbacks(site: pywikibot.site.APISite, codes: list[str]) -> dict[str, list[str]]:
+    """code -> MediaWiki's fallback chain for it (``pt-br`` -> ``["pt", "en"]``): one request."""
+    out: dict[str, list[str]] = {}
+    for q in query_all(site, meta="languageinfo", liprop="fallbacks", licode=codes):
+        for code, info in q.get("languageinfo", {}).items():
+            out[code] = list(info.get("fallbacks", []))
+    return out

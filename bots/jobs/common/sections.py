@@ -7,7 +7,6 @@ import hashlib
 import logging
 from collections.abc import Sequence
 
-from bots.core.messages import Messages
 from bots.core.records import Problem
 from bots.core.wikitext import page_link
 from bots.errors import ExcludedByTemplate, MarkerError, SaveFailed
@@ -89,5 +88,5 @@ def retire_parts(ctx: JobContext, titles: list[str], known: dict[str, list], sum
         overview = next((pages.title(k, lang) for k in sorted(
             keys, key=lambda k: -len(pages.titles[k]))  # the longest base: Advocates/Log
             if title.startswith(pages.titles[k] + "/")), pages.title(keys[0], lang))
-        body = Messages(lang)("advocacyhub-part-unused", page_link(overview))
+        body = ctx.messages(lang)("advocacyhub-part-unused", page_link(overview))
         write_sections(ctx, {title: (known[title][0], body)}, summary, [], current)

@@ -15,9 +15,11 @@ from bots.wiki.pages import PageText
 log = logging.getLogger(__name__)
 
 
-def schema_hash() -> str:
-    digest = hashlib.sha1()
-    for name in ("schema.toml", "vocabularies.toml", "regions.toml"):
+def schema_hash(ctx: JobContext) -> str:
+    """What normalising depends on: the schema, the regions and the vocabularies in effect
+    (the wiki's page: a new synonym re-normalises every record)."""
+    digest = hashlib.sha1(ctx.governance.vocabulary_hash.encode())
+    for name in ("schema.toml", "regions.toml"):
         digest.update((CONFIG_DIR / name).read_bytes())
     return digest.hexdigest()[:12]
 

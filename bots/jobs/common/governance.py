@@ -1,0 +1,182 @@
+"""The community's vocabularies and translations (issue 15), for every job.
+
+The vocabularies page, the translation pages of the profile's languages and the bot's
+governance state ride along with the job's first batch of pages (WikiClient.piggyback): no
+request of their own. The state keeps the last valid revision of the vocabularies page (id
+and text: an invalid edit leaves it in force), the values records use (which an edit may not
+remove) and the wiki's language fallbacks (``meta=languageinfo``, asked once per language).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bots import statepages
+from bots.config import Profile
+from bots.core.governance import (
+    Vocabularies,
+    fallback_chain,
+    from_schema,
+    parse_translation,
+    parse_vocabularies,
+    used_values,
+)
+from bots.core.messages import FALLBACK, Messages, Tables, available_languages, repository_messages
+from bots.core.records import Problem, Record
+from bots.core.schema import Schema
+from bots.wiki.pages import PageText
+from bots.wiki.query import language_fallbacks
+
+if TYPE_CHECKING:
+    from bots.jobs.context import JobContext
+
+log = logging.getLogger(__name__)
+
+
+def translation_page(profile: Profile, lang: str) -> str:
+    return f"{profile.hub.translations_prefix}{lang}.json"
+
+
+def _languages(profile: Profile) -> list[str]:
+    """The profile's languages and their base languages (pt for pt-br), English too."""
+    langs = [*profile.languages, *(lang.split("-")[0] for lang in profile.languages)]
+    return list(dict.fromkeys([*langs, FALLBACK]))
+
+
+def titles(profile: Profile) -> list[str]:
+    """What every run reads with its first batch."""
+    return [profile.hub.vocabularies_page, profile.state_page(statepages.GOVERNANCE),
+            *(translation_page(profile, lang) for lang in _languages(profile))]
+
+
+@dataclass
+class Governance:
+    schema: Schema  # with the vocabularies in effect
+    vocabularies: Vocabularies
+    overlays: dict[str, dict[str, str]]  # lang -> the wiki's translations that fit
+    chains: dict[str, list[str]]  # lang -> where its messages come from, in order
+    problems: list[Problem] = field(default_factory=list)  # for the maintenance report
+    fingerprint: str = ""  # what the pages read say (the index's "nothing new" key)
+    labels: Tables = field(default_factory=dict)
+
+    def messages(self, lang: str) -> Messages:
+        return Messages(lang, chain=self.chains.get(lang) or fallback_chain(lang),
+                        overlays=self.overlays, labels=self.labels)
+
+    @property
+    def vocabulary_hash(self) -> str:
+        return self.vocabularies.normalising_hash()
+
+
+def _state(page: PageText) -> dict[str, Any]:
+    try:
+        data = json.loads(page.text or "{}")
+    except ValueError:
+        log.warning("[[%s]] is not JSON: starting it again", page.title)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _read(ctx: JobContext, wanted: list[str]) -> dict[str, PageText]:
+    """The pages, from the first batch where they came along (or now, in one request)."""
+    have = {t: ctx.wiki.piggyback.get(t) for t in wanted}
+    missing = [t for t, p in have.items() if p is None]
+    if missing:
+        have.update(ctx.wiki.read(missing))
+    return have  # type: ignore[return-value]
+
+
+def load(ctx: JobContext) -> Governance:
+    profile = ctx.profile
+    state_title = profile.state_page(statepages.GOVERNANCE)
+    pages = _read(ctx, titles(profile))
+    state = _state(pages[state_title])
+    before = json.dumps(state, sort_keys=True)
+    base = ctx.base_schema
+    problems: list[Problem] = []
+    vocab_page = pages[profile.hub.vocabularies_page]
+    vocab: Vocabularies | None = None
+    if vocab_page.exists:
+        used = {k: set(v) for k, v in state.get("used", {}).items()}
+        vocab, found = parse_vocabularies(vocab_page.text or "", vocab_page.title, base, used)
+        for p in found:
+            log.error("[[%s]] revision %s refused: %s %s %s", vocab_page.title,
+                      vocab_page.revid, p.code, p.field, p.value)
+        problems += found
+        if vocab is not None and state.get("revid") != vocab_page.revid:
+            log.info("vocabularies: revision %s of [[%s]] in effect", vocab_page.revid,
+                     vocab_page.title)
+            state.update(revid=vocab_page.revid, text=vocab_page.text)
+    elif state.get("text"):
+        log.warning("[[%s]] does not exist: keeping its revision %s", vocab_page.title,
+                    state.get("revid"))
+    if vocab is None and state.get("text"):
+        vocab, _ = parse_vocabularies(state["text"], vocab_page.title, base)
+        if vocab is not None and problems:
+            log.warning("vocabularies: keeping revision %s of [[%s]]", state.get("revid"),
+                        vocab_page.title)
+    if vocab is None:  # no page yet (before `templates install`): the repository's
+        vocab = from_schema(base)
+    # MediaWiki's fallbacks of a language the repository lacks, asked once and kept; the
+    # repository's own languages fall back to English (their chains hold nothing else the
+    # bot has: zh -> zh-hans ... have no page read).
+    fallbacks: dict[str, list[str]] = dict(state.get("fallbacks", {}))
+    unknown = [lang for lang in profile.languages
+               if lang not in fallbacks and lang not in available_languages()]
+    if unknown:
+        found_fb = language_fallbacks(ctx.site, unknown)
+        fallbacks.update({lang: found_fb.get(lang, []) for lang in unknown})
+        state["fallbacks"] = fallbacks
+    chains = {lang: fallback_chain(lang, fallbacks.get(lang, ())) for lang in profile.languages}
+    overlays: dict[str, dict[str, str]] = {}
+    english = repository_messages(FALLBACK)
+    # The pages of the profile's languages and their base languages (read with the batch);
+    # other languages of a chain (zh's zh-hans ...) count through the repository's files only.
+    for code in _languages(profile):
+        page = pages[translation_page(profile, code)]
+        if not page.exists:
+            continue
+        table, found = parse_translation(page.text or "", page.title, english)
+        for p in found:
+            log.error("[[%s]]: %s not used: %s %r", page.title, p.field or "the page",
+                      p.code, p.value)
+        problems += found
+        overlays[code] = table
+    ctx.wiki.piggyback[state_title] = pages[state_title]  # record_used reads it later
+    if json.dumps(state, sort_keys=True) != before:
+        _save(ctx, pages[state_title], state)
+    read = sorted((t, p.revid) for t, p in pages.items() if t != state_title)
+    fingerprint = hashlib.sha1(json.dumps(
+        [read, state.get("revid"), [p.to_json() for p in problems]]).encode()).hexdigest()[:16]
+    return Governance(schema=vocab.apply(base), vocabularies=vocab, overlays=overlays,
+                      chains=chains, problems=problems, fingerprint=fingerprint,
+                      labels=vocab.message_labels())
+
+
+def _save(ctx: JobContext, page: PageText, state: dict[str, Any]) -> None:
+    """The governance state; like the status page, not one of the job's own edits."""
+    edits = ctx.stats.edits
+    try:
+        ctx.wiki.save(page, json.dumps(state, sort_keys=True, ensure_ascii=False),
+                      ctx.base_messages()("advocacyhub-summary-governance"))
+    finally:
+        ctx.stats.edits = edits
+
+
+def record_used(ctx: JobContext, records: Iterable[Record], *, exact: bool) -> None:
+    """Remember the values ``records`` use (``exact``: all of them; else added to those
+    known, as an incremental harvest sees only the pages that changed)."""
+    page = ctx.wiki.read_later(ctx.profile.state_page(statepages.GOVERNANCE))
+    state = _state(page)
+    used = {k: set(v) for k, v in ({} if exact else state.get("used", {})).items()}
+    for name, values in used_values(records, ctx.schema).items():
+        used.setdefault(name, set()).update(values)
+    new = {k: sorted(v) for k, v in sorted(used.items())}
+    if state.get("used") != new:
+        state["used"] = new
+        _save(ctx, page, state)
