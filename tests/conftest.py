@@ -7,15 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-try:
-    from tests.localwiki import MEDIAWIKI_VERSIONS, LocalWiki, default_mediawiki, start_wiki
-except ModuleNotFoundError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from localwiki import (  # type: ignore[no-redef]
-        MEDIAWIKI_VERSIONS,
-        LocalWiki,
-        default_mediawiki,
-        start_wiki,
-    )
+from bots.localwiki import MEDIAWIKI_VERSIONS, LocalWiki, default_mediawiki, start_wiki
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -88,3 +80,15 @@ def demo_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotHarness]:
         yield harness
     finally:
         wiki.stop()
+
+
+@pytest.fixture(autouse=True)
+def _restore_declared_kinds():
+    """A test's own schema (a throw-away kind) does not stay declared for the tests after it
+    (bots.core.records keeps what each parsed schema declares)."""
+    from bots.core import records
+
+    saved = dict(records._DECLARED)
+    yield
+    records._DECLARED.clear()
+    records._DECLARED.update(saved)

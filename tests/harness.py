@@ -26,10 +26,7 @@ os.environ.setdefault("ADVOCACY_API_WARNINGS", "fail")
 # The command line's info lines on stderr, which tests read (a terminal shows warnings only).
 os.environ.setdefault("ADVOCACY_TERMINAL_LEVEL", "info")
 
-try:
-    from tests.localwiki import LocalWiki
-except ModuleNotFoundError:
-    from localwiki import LocalWiki  # type: ignore[no-redef]
+from bots.localwiki import LocalWiki
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -29,8 +29,6 @@ from bots.core.schema import load_schema
 
 SCHEMA = load_schema()
 
-# Found when rebasing on main: commit f56ed48 (Record.get -> Record.value) also renamed the
-# calls on the baseline's entries, which are plain dicts ({"status": ..., "outcome": ...}):
 
 
 def case(title: str, **raw: str) -> Record:

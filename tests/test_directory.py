@@ -177,16 +177,6 @@ def test_a_kind_with_start_and_end_but_no_status_renders() -> None:
     assert "2019–2021" in index
 
 
-@pytest.fixture(autouse=True)
-def _restore_declared():
-    """A test's own kinds do not stay declared for the tests after it."""
-    from bots.core import records
-
-    saved = dict(records._DECLARED)
-    yield
-    records._DECLARED.clear()
-    records._DECLARED.update(saved)
-
 
 SAMPLE = {"text": "x", "date": "2020", "datetime": "2020-01-01T10:00", "username": "Ann",
           "page": "Advocacy Hub/P", "url": "https://example.org", "bool": "yes",

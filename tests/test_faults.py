@@ -26,15 +26,15 @@ from typing import Any
 
 import pytest
 
+from bots.localwiki import LocalWiki, start_wiki
+
 try:
     from tests.faultproxy import FaultPlan, FaultProxy
     from tests.harness import BotHarness
-    from tests.localwiki import LocalWiki, start_wiki
     from tests.profiletools import write_profile
 except ModuleNotFoundError:
     from faultproxy import FaultPlan, FaultProxy  # type: ignore[no-redef]
     from harness import BotHarness  # type: ignore[no-redef]
-    from localwiki import LocalWiki, start_wiki  # type: ignore[no-redef]
     from profiletools import write_profile  # type: ignore[no-redef]
 
 SIGNATURE_TIME = re.compile(r"\d{2}:\d{2}, \d{1,2} \w+ \d{4} \(UTC\)")

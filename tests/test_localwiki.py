@@ -1,4 +1,4 @@
-"""Tests for scripts/localwiki and tests/localwiki.py (real PHP + MediaWiki)."""
+"""Tests for scripts/localwiki and its Python API, bots.localwiki (real PHP + MediaWiki)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-try:
-    from tests.localwiki import LocalWiki, default_mediawiki, free_port, start_wiki
-except ModuleNotFoundError:  # tests/ is not a package
-    from localwiki import (  # type: ignore[no-redef]
-        LocalWiki,
-        default_mediawiki,
-        free_port,
-        start_wiki,
-    )
+from bots.localwiki import LocalWiki, default_mediawiki, free_port, start_wiki
 
 pytestmark = pytest.mark.wiki
 

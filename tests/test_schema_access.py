@@ -125,14 +125,3 @@ def test_a_kind_declared_by_another_schema_is_checked_by_its_own_fields() -> Non
     assert rec.value("name") == "" and schema.kind("widget").field("name").required
     with pytest.raises(UnknownField):
         rec.value("title")
-
-
-@pytest.fixture(autouse=True)
-def _restore_declared():
-    """A test's own kinds do not stay declared for the tests after it."""
-    from bots.core import records
-
-    saved = dict(records._DECLARED)
-    yield
-    records._DECLARED.clear()
-    records._DECLARED.update(saved)
