@@ -244,11 +244,11 @@ def bench(n: int, workdir: Path, naive: bool) -> list[tuple[str, str]]:
         dump = workdir / f"cases-{n}.xml"
         write_dump(dump, n)
         t0 = time.monotonic()
-        wiki.maint("importDump", "--quiet", str(dump))
+        wiki.maint("importDump", "--quiet", str(dump), timeout=3600)
         # The local wiki runs one queued job per web request ($wgJobRunRate = 1), and the
         # template install queued thousands of cache updates: run them now, so every
         # measurement below sees a wiki at rest (as the naive loop, measured last, would).
-        wiki.maint("runJobs", "--quiet")
+        wiki.maint("runJobs", "--quiet", timeout=3600)
         rows.append((f"N={n}: import {n} pages (importDump.php, runJobs.php)",
                      f"{time.monotonic() - t0:.0f} s"))
 

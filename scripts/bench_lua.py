@@ -31,8 +31,8 @@ def main() -> None:
             dump = Path(tmp) / "cases.xml"
             write_dump(dump, n)
             t0 = time.monotonic()
-            wiki.maint("importDump", "--quiet", str(dump))
-            wiki.maint("runJobs", "--quiet")
+            wiki.maint("importDump", "--quiet", str(dump), timeout=3600)
+            wiki.maint("runJobs", "--quiet", timeout=3600)
             print(f"import of {n} cases: {time.monotonic() - t0:.0f} s")
             stats, secs, _, _ = bot(wiki, "run", "harvest")
             print(f"harvest: {stats['records']} records, {stats['edits']} edits, {secs:.0f} s")

@@ -108,12 +108,15 @@ class LocalWiki:
         """Article URL of ``title`` (spaces become underscores, URL-quoted)."""
         return f"{self.server}/wiki/{quote(title.strip().replace(' ', '_'), safe=_URL_SAFE)}"
 
-    def maint(self, script: str, *args: str, input: str | None = None) -> str:
+    def maint(self, script: str, *args: str, input: str | None = None,
+              timeout: float = 600) -> str:
         """Run a MediaWiki maintenance script (``edit``, ``runJobs`` ...) against this wiki.
 
         Returns its stdout; raises :class:`LocalWikiError` with the output on failure.
+        ``timeout``: seconds (importing 10,000 pages on a busy machine takes longer).
         """
-        proc = _run_localwiki(self.dir, self.port, "maint", script, *args, input=input)
+        proc = _run_localwiki(self.dir, self.port, "maint", script, *args, input=input,
+                              timeout=timeout)
         if proc.returncode != 0:
             raise _failure(f"maintenance script {script} {' '.join(args)}", proc)
         return proc.stdout
