@@ -6,6 +6,7 @@ from the limit report. ``scripts/bench_lua.py [N]`` (default 10,000)."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 import time
@@ -62,10 +63,15 @@ def main() -> None:
                 "prop": "text|limitreportdata"}, timeout=600).json()["parse"]
             wall = time.monotonic() - t0
             report = {item["name"]: item for item in answer["limitreportdata"]}
-            for name in ("scribunto-limitreport-timeusage", "scribunto-limitreport-memusage",
-                         "limitreport-cputime", "limitreport-walltime"):
+            # LuaStandalone reports virtual memory (virtmemusage); LuaSandbox memusage.
+            for name in ("scribunto-limitreport-timeusage", "scribunto-limitreport-virtmemusage",
+                         "scribunto-limitreport-memusage", "limitreport-cputime",
+                         "limitreport-walltime", "limitreport-postexpandincludesize"):
                 item = report.get(name, {})
                 print(f"{name}: {item.get('0')} (limit {item.get('1')})")
+            errors = re.findall(r'class="scribunto-error[^>]*>([^<]*)', answer["text"])
+            if errors:
+                print(f"Lua errors: {errors[:2]}")
             counts = answer["text"].count('class="advocacy-cases-count"')
             print(f"parse of two queries: {wall:.1f} s wall, {counts} count lines, "
                   f"{answer['text'].count('<tr')} table rows")
