@@ -29,19 +29,14 @@ from bots.core.normalise import make_record
 from bots.core.records import Record
 from bots.core.schema import load_schema
 
+try:
+    from tests.builders import advocate, case
+except ModuleNotFoundError:  # tests/ is not a package: pytest put it on sys.path
+    from builders import advocate, case  # type: ignore[no-redef]
+
 SCHEMA = load_schema()
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
-
-
-def case(title: str, **raw: str) -> Record:
-    fields = {"title": title, "summary": "S.", "jurisdiction": "BR", "topics": "copyright",
-              "start": "2021-03", "status": "active", **raw}
-    return make_record(SCHEMA.kinds["case"], f"Advocacy Hub/Cases/{title}", fields, SCHEMA)
-
-
-def advocate(user: str, **raw: str) -> Record:
-    return make_record(SCHEMA.kinds["advocate"], f"User:{user}", {"user": user, **raw}, SCHEMA)
 
 
 def event(title: str, start: str, **raw: str) -> Record:
