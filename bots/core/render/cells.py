@@ -47,6 +47,8 @@ class CellRenderer:
         return escape(self.value_label(fld, value))
 
     def cell(self, kind: RecordKind, record: Record, fld: Field) -> str:
+        if not record.shows(fld.name):  # kept off public pages (a low-profile advocate's place)
+            return f"<small>{escape(self.msgs('advocacyhub-not-shown'))}</small>"
         if fld.name == kind.label_field:
             label = record.value(fld.name) or record.page
             return user_link(label) if fld.type == "username" else page_link(record.page, label)
@@ -56,7 +58,7 @@ class CellRenderer:
 
     def sort_key(self, kind: RecordKind, record: Record, fld: Field) -> str:
         """What a sortable column sorts by (dates as ISO, labels as shown)."""
-        values = record.values(fld.name)
+        values = record.values(fld.name) if record.shows(fld.name) else []
         if not values:
             return ""
         if fld.type in ("date", "datetime"):

@@ -103,19 +103,11 @@ class Directory(PartLinks):
         return sorted((r for r in records if r.kind == self.kind.name),
                       key=lambda r: r.label.lower())
 
-    def cell(self, rec: Record, fld: Field) -> str:
-        if not rec.shows(fld.name):  # the record keeps this field off public pages
-            return f"<small>{escape(self.msgs('advocacyhub-not-shown'))}</small>"
-        return self.cells.cell(self.kind, rec, fld)
-
-    def sort_key(self, rec: Record, fld: Field) -> str:
-        return self.cells.sort_key(self.kind, rec, fld) if rec.shows(fld.name) else ""
-
     def _table(self, records: Sequence[Record]) -> str:
         cols = self.kind.columns
         return table([self.header(f) for f in cols],
-                     [[self.cell(r, f) for f in cols] for r in records],
-                     [[self.sort_key(r, f) for f in cols] for r in records],
+                     [[self.cells.cell(self.kind, r, f) for f in cols] for r in records],
+                     [[self.cells.sort_key(self.kind, r, f) for f in cols] for r in records],
                      css=f"advocacy-{self.kind.name}-index")
 
     def facet_nav(self) -> str:
@@ -153,8 +145,8 @@ class Directory(PartLinks):
         kind, cols = self.kind, self.kind.columns
         head, blocks, end = table_parts(
             [self.header(f) for f in cols],
-            [[self.cell(r, f) for f in cols] for r in members],
-            [[self.sort_key(r, f) for f in cols] for r in members],
+            [[self.cells.cell(self.kind, r, f) for f in cols] for r in members],
+            [[self.cells.sort_key(self.kind, r, f) for f in cols] for r in members],
             css=f"advocacy-{kind.name}-index")
         titles = [r.label or r.page for r in members]
         layout.measure(self.layout_key, size(single), [size(b) + 1 for b in blocks], size(head))

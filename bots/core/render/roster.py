@@ -64,15 +64,11 @@ class RosterRenderer(PartLinks):
         return self.cells.value_label(self.kind.field(field), value)
 
     def _cell(self, adv: Advocate, field: str) -> str:
-        if not adv.record.shows(field):
-            return f"<small>{escape(self.msgs('advocacyhub-roster-place-not-shown'))}</small>"
         if field == "role":
             return escape(self._label("role", adv.role))
         return self.cells.cell(self.kind, adv.record, self.kind.field(field))
 
     def _sort_key(self, adv: Advocate, field: str) -> str:
-        if not adv.record.shows(field):
-            return ""
         if field == "role":
             return self._label("role", adv.role).lower()
         return self.cells.sort_key(self.kind, adv.record, self.kind.field(field))
