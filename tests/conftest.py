@@ -87,7 +87,9 @@ def _restore_declared_kinds():
     """A test's own schema (a throw-away kind) does not stay declared for the tests after it
     (bots.core.records keeps what each parsed schema declares)."""
     from bots.core import records
+    from bots.core.schema import load_schema
 
+    load_schema()  # the real schema is declared before the snapshot (load_schema is cached)
     saved = dict(records._DECLARED)
     yield
     records._DECLARED.clear()
