@@ -62,16 +62,19 @@ def page_records(title: str, text: str, revid: int, timestamp: str,
         return [Record(kind="page", page=title, fields={}, revid=revid, problems=[problem])]
 
 
-def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None]:
-    """The head, and the snapshot it describes (None: none yet, or a head whose parts are
-    damaged, which the full harvest this leads to rebuilds)."""
+def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None, PageText]:
+    """The head, the snapshot it describes (None: none yet, or a head whose parts are
+    damaged, which the full harvest this leads to rebuilds) and the case table's head, read
+    in the same request."""
     title = ctx.profile.state_page(statepages.SNAPSHOT)
+    cases = ctx.profile.state_page(statepages.CASES)
     try:
-        head = ctx.wiki.read_one(title)
+        pages = ctx.wiki.read([title, cases])
     except StateDamaged as exc:
         log.error("%s: rebuilding the snapshot", exc)
-        return ctx.wiki.read_one(title, join=False), None
-    return head, parse_head(head)
+        pages = ctx.wiki.read([title, cases], join=False)
+        return pages[title], None, pages[cases]
+    return pages[title], parse_head(pages[title]), pages[cases]
 
 
 def record_templates(ctx: JobContext) -> list[str]:
@@ -219,12 +222,10 @@ def _whole(ctx: JobContext, snap: Snapshot) -> dict[str, list[Record]]:
     return {p: r for p, r in {**whole.base, **snap.delta}.items() if r}
 
 
-def write_case_table(ctx: JobContext, snap: Snapshot, *, shards: bool) -> None:
+def write_case_table(ctx: JobContext, snap: Snapshot, head: PageText, *, shards: bool) -> None:
     """The compact case table, kept like the snapshot: its parts are written with the shards
-    (those whose hash changed), its head (labels, parts, the delta's rows) with the head."""
+    (those whose hash changed), its ``head`` (labels, parts, the delta's rows) with the head."""
     summary = ctx.summary("advocacyhub-summary-snapshot", len(snap.revids))
-    title = ctx.profile.state_page(statepages.CASES)
-    head = ctx.wiki.read_one(title, join=False)
     try:
         old = json.loads(head.text or "{}") if head.exists else {}
     except ValueError:
@@ -275,13 +276,13 @@ def _needs_full(ctx: JobContext, snap: Snapshot | None) -> str:
 
 
 def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
-    head, old = load_head(ctx)
+    head, old, cases = load_head(ctx)
     reason = "asked for" if full else _needs_full(ctx, old)
     if reason:
         log.info("full harvest: %s", reason)
         snap = full_harvest(ctx, old)
         write_snapshot(ctx, head, snap, shards=True)
-        write_case_table(ctx, snap, shards=True)
+        write_case_table(ctx, snap, cases, shards=True)
     else:
         assert old is not None
         snap = old
@@ -292,7 +293,7 @@ def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
             reason = "template redirects changed"
             snap = full_harvest(ctx, old)
             write_snapshot(ctx, head, snap, shards=True)
-            write_case_table(ctx, snap, shards=True)
+            write_case_table(ctx, snap, cases, shards=True)
             dirty = False
         if dirty:
             if snap.needs_compaction():
@@ -310,10 +311,10 @@ def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
                     whole.rc_from, whole.last_rcid = snap.rc_from, snap.last_rcid
                     snap = whole.compacted()
                 write_snapshot(ctx, head, snap, shards=True)
-                write_case_table(ctx, snap, shards=True)
+                write_case_table(ctx, snap, cases, shards=True)
             else:
                 write_snapshot(ctx, head, snap, shards=False)
-                write_case_table(ctx, snap, shards=False)
+                write_case_table(ctx, snap, cases, shards=False)
     # The values records use, which an edit of the vocabularies page may not remove.
     record_used(ctx, snap.records(), exact=bool(reason))
     # errors: records with problems (each is listed on the maintenance report by `run index`).
