@@ -163,7 +163,8 @@ def test_a_renamed_subscriber_is_followed(bot, registered_again) -> None:
 REDIRECTS = {"case": ("Case", "Advocacy case"), "advocate": ("Hub advocate", "Advocate"),
              "event": ("Hub event", "Advocacy event"),
              "resource": ("Hub resource", "Advocacy resource"),
-             "subscription": ("Sub", "Advocacy subscriber")}
+             "subscription": ("Sub", "Advocacy subscriber"),
+             "partner": ("Partner", "Advocacy partner")}
 
 
 def test_records_written_through_template_redirects_are_read(bot) -> None:
@@ -175,6 +176,7 @@ def test_records_written_through_template_redirects_are_read(bot) -> None:
     bot.person("Ada").edit("User:Ada", "{{Hub advocate|user=Ada|topics=copyright}}", "me")
     admin.edit("Advocacy Hub/Events/Meet", "{{Hub event|title=Meet|start=2026-12-10}}", "e")
     admin.edit("Advocacy Hub/Resources/Guide", "{{Hub resource|title=Guide|kind=guide}}", "r")
+    admin.edit("Advocacy Hub/Partners/Ally", "{{partner|name=Ally|kind=ngo}}", "p")
     admin.edit(SUBSCRIBERS, "Subscribe below.\n", "page")
     subscribe(bot, "Ada", template="Sub")
     bot.run("harvest")
@@ -182,6 +184,7 @@ def test_records_written_through_template_redirects_are_read(bot) -> None:
     assert set(REDIRECTS) <= kinds
     bot.run("index")
     assert "Via a redirect" in bot.text("Advocacy Hub/Cases")
+    assert "|Ally]]" in bot.text("Advocacy Hub/Partners")  # a kind added by declaration too
     ready_issue(bot)
     bot.run("deliver", now=NOW)
     assert markers(bot, "User talk:Ada") == 1
