@@ -63,7 +63,7 @@ def warnings(answer: dict) -> list[str]:
 def case_rows(bot) -> tuple[dict, list[dict]]:
     head = json.loads(bot.text("User:AdvocacyBot/Cases.json"))
     parts = [json.loads(bot.text(t)) for t in head["parts"]]
-    return head, table_rows(head, parts)
+    return head, table_rows(head, parts, SCHEMA.kind("case"))
 
 
 def expected(head: dict, rows: list[dict], query: str) -> tuple[list[str], int]:
@@ -131,6 +131,18 @@ def test_cases_query_shows_what_the_bot_filter_gives(bot) -> None:
     es = parse(bot, "{{Advocacy cases|topics=copyright}}", "Advocacy Hub/Lua test/es")
     assert "de 6 casos" in es["parse"]["text"]
 
+    # A title holding the row's separators (a tab, new lines) stays one value in its column.
+    add_case(bot.admin(), "Delta", title="Delta\tthe\nsecond  line", topics="copyright",
+             status="monitoring", jurisdiction="BR", tactics="litigation", start="2019")
+    bot.run("harvest")
+    head, rows = case_rows(bot)
+    (delta,) = [r for r in rows if r["page"] == "Advocacy Hub/Cases/Delta"]
+    assert delta["title"] == "Delta the second line" and delta["jurisdiction"] == ["BR"]
+    for query, (pages, _) in zip(QUERIES, shown_pages(bot, QUERIES), strict=True):
+        assert pages == expected(head, rows, query)[0], query
+    answer = parse(bot, "{{Advocacy cases|jurisdiction=BR}}")["parse"]["text"]
+    assert ">Delta the second line</a>" in answer, answer
+
 
 def test_preview_warns_with_the_bots_suggestion(bot) -> None:
     bot.install_templates()
@@ -193,13 +205,13 @@ def test_the_case_table_stays_within_the_page_budget_in_parts(bot) -> None:
         add_case(admin, f"Case {i:02d} about copyright", jurisdiction=["DE", "BR", "EU"][i % 3],
                  topics="copyright" if i % 2 else "copyright; freedom-of-panorama",
                  start=str(2000 + i % 20), status=["active", "concluded"][i % 2])
-    bot.overrides = {"limits": {"page_bytes": 6_000}}
+    bot.overrides = {"limits": {"page_bytes": 4_000}}
     bot.run("harvest")
     head = json.loads(bot.text("User:AdvocacyBot/Cases.json"))
     assert len(head["parts"]) >= 2
     for title in ["User:AdvocacyBot/Cases.json", *head["parts"]]:
         size = bot.api(action="query", prop="info", titles=title)["query"]["pages"][0]["length"]
-        assert size <= 6_000, title
+        assert size <= 4_000, title
     head, rows = case_rows(bot)
     assert len(rows) == 40
     queries = ["topics=freedom of panorama|sort=start", "jurisdiction=eu|limit=5", "limit=500",
@@ -228,9 +240,28 @@ def test_parts_built_from_other_shards_are_rebuilt_not_patched(bot) -> None:
     bot.run("harvest")
     head, rows = case_rows(bot)
     pages = [r["page"] for r in rows]
-    assert lost[0] in pages and "Advocacy Hub/Cases/Zeta" in pages
+    assert lost.split("\t")[0] in pages and "Advocacy Hub/Cases/Zeta" in pages
     assert len(pages) == len(set(pages)) == 7
     assert head["shards"] == bot.snapshot()["shard_sha1"]
+
+
+def test_a_table_of_the_previous_format_is_not_read_and_is_rebuilt(bot) -> None:
+    # Version 1 held rows as lists. The module shows "unavailable" rather than misreading a
+    # table of another version; the next harvest, incremental or not, writes it anew.
+    bot.install_templates()
+    seed(bot)
+    bot.run("harvest")
+    head = json.loads(bot.text("User:AdvocacyBot/Cases.json"))
+    old = {**head, "version": 1}
+    bot.admin().edit("User:AdvocacyBot/Cases.json", json.dumps(old), "an older bot")
+    text = parse(bot, "{{Advocacy cases}}")["parse"]["text"]
+    assert "advocacy-cases-count" not in text and 'class="error"' in text
+    add_case(bot.admin(), "Zeta", topics="copyright", jurisdiction="CL", start="2022")
+    bot.run("harvest")
+    head, rows = case_rows(bot)
+    assert head["version"] == 2 and len(rows) == 7
+    ((pages, count),) = shown_pages(bot, ["limit=500"])
+    assert pages == expected(head, rows, "limit=500")[0] and count.startswith("7 of 7 cases")
 
 
 def test_the_vocabularies_page_is_created_once_and_then_the_communitys(bot) -> None:
@@ -243,4 +274,71 @@ def test_the_vocabularies_page_is_created_once_and_then_the_communitys(bot) -> N
     assert bot.install_templates().edits == 0
     assert bot.text(title) == edited
     assert json.loads(bot.text("Module:Advocacy/Config.json")) == {
-        "cases": "User:AdvocacyBot/Cases.json"}
+        "cases": "User:AdvocacyBot/Cases.json", "vocabularies": title}
+
+
+def test_the_module_reads_the_vocabularies_page_the_profile_names(bot) -> None:
+    title = "Module:Advocacy/Community vocabularies.json"
+    bot.overrides = {"hub": {"vocabularies_page": title}}
+    bot.install_templates()
+    assert json.loads(bot.text("Module:Advocacy/Config.json"))["vocabularies"] == title
+    data = json.loads(bot.text(title))
+    data["vocabularies"]["topics"]["values"].append("net-neutrality")
+    bot.admin().edit(title, json.dumps(data), "a new topic")
+    case = "{{Advocacy case|title=T|summary=S.|jurisdiction=DE|topics=net neutrality|" \
+           "start=2021|status=active}}"
+    assert warnings(parse(bot, case)) == []
+    # The profile's page, not the default one (which, if there, lacks the topic).
+    assert "net-neutrality" not in (bot.text("Module:Advocacy/Vocabularies.json") or "")
+    typo = parse(bot, case.replace("net neutrality", "net neutrality; net neutrallity"))
+    assert any("net neutrallity" in w and "net-neutrality" in w for w in warnings(typo)), typo
+
+
+VALID_CASE = {"title": "T", "summary": "S.", "jurisdiction": "DE", "topics": "copyright",
+              "start": "2021-03", "status": "active"}
+# Values of every type the check reads, valid and not: (kind, fields over the valid ones).
+CHECKED = [
+    ("case", {}),
+    ("case", {"title": "x" * 201}),
+    ("case", {"title": "é" * 200}),  # code points, not bytes
+    ("case", {"summary": "y" * 3001, "lessons": "ok"}),
+    ("case", {"contacts": "Ana; [[User:Bo b|Bo]]; User talk:Cy; Special:Contributions/Di"}),
+    ("case", {"contacts": "a/b; x@y; [[User:]]; " + "n" * 86}),
+    ("case", {"contacts": "u:Ok; USER:Fine"}),
+    ("case", {"partners": "Wikimedia Deutschland; [[Wikimedia Chile|WMCL]]; Bad{title} x"}),
+    ("case", {"related": "A[B; <x>; " + "é" * 128}),
+    ("case", {"sources": "https://example.org/a; [https://example.org/b a link]; HTTP://X.ORG"}),
+    ("case", {"sources": "ftp://x.org; example.org; https://; https://a b; [https://x.org"}),
+    ("case", {"start": "2021-05", "end": "2021-04"}),
+    ("case", {"start": "2021-05", "end": "2021"}),  # the same year: not before
+    ("case", {"start": "2021-05-10", "end": "2021-05-09"}),
+    ("case", {"start": "2020", "end": "2019-12-31"}),
+    ("case", {"start": "2021/5/3", "end": "2021.05.02"}),
+    ("case", {"start": "2021-13", "end": "2020"}),  # a bad start: no comparison
+    ("advocate", {"user": "[[User:Ana B|Ana]]"}),
+    ("advocate", {"user": "Ana#1"}),
+    ("advocate", {"user": "Ana", "since": "2020-02-30"}),
+    ("event", {"title": "E", "start": "2026-02-01", "link": "[https://x.org/e the event]",
+               "organiser": "Ana; Bo:b"}),
+    ("partner", {"name": "P", "website": "www.example.org", "cases": "Advocacy Hub/Cases/T"}),
+]
+
+
+def test_the_preview_finds_the_problems_the_bot_finds(bot) -> None:
+    from bots.core.parse import find_records
+
+    bot.install_templates()
+    calls = []
+    for kind, fields in CHECKED:
+        values = {**VALID_CASE, **fields} if kind == "case" else fields
+        calls.append((kind, "|".join(f"{k}={v}" for k, v in values.items())))
+    text = "\n\n".join(f"P{i}:{{{{#invoke:Advocacy|problems|{kind}|{args}}}}}:E"
+                       for i, (kind, args) in enumerate(calls))
+    page = parse(bot, text)["parse"]["text"]
+    got = dict(re.findall(r"P(\d+):(.*?):E", page, re.S))
+    for i, (kind, args) in enumerate(calls):
+        template = SCHEMA.kind(kind).template
+        (record,) = find_records(f"{{{{{template}|{args}}}}}", "Advocacy Hub/Lua test", SCHEMA)
+        python = sorted(f"{p.field}:{p.code}" for p in record.problems)
+        lua = [c for c in html.unescape(got[str(i)]).split(";") if c]
+        assert lua == python, (kind, args)

@@ -4,8 +4,8 @@
 --
 -- It reads JSON pages (mw.loadJsonData): Module:Advocacy/Schema.json (generated from the bot's
 -- config/schema.toml: kinds, fields, jurisdictions, messages), Module:Advocacy/Vocabularies.json
--- (the community's vocabularies) and the compact case table the bot's harvest writes (its title
--- in Module:Advocacy/Config.json). The query and the checks follow the bot's Python code
+-- (the community's vocabularies, or the page Module:Advocacy/Config.json names) and the compact
+-- case table the bot's harvest writes (its title in Module:Advocacy/Config.json). The query and the checks follow the bot's Python code
 -- (bots/core/casequery.py, bots/core/normalise.py, bots/core/vocab.py): keep them in step.
 local p = {}
 
@@ -13,6 +13,10 @@ local SCHEMA = 'Module:Advocacy/Schema.json'
 local VOCABULARIES = 'Module:Advocacy/Vocabularies.json'
 local CONFIG = 'Module:Advocacy/Config.json'
 local DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+local MAX_TEXT = 10000 -- normalise.py MAX_TEXT: a text field's length without max_length
+-- The case table's format (bots/core/casetable.py VERSION): each row one string, its values
+-- separated by a tab, the items of a field of several values by a new line.
+local TABLE_VERSION = 2
 
 local ustring = mw.ustring
 local nowiki = mw.text.nowiki
@@ -195,7 +199,8 @@ local function vocabulary(name)
 	if vocabCache[name] then
 		return vocabCache[name]
 	end
-	local data = load(VOCABULARIES)
+	local config = load(CONFIG)
+	local data = load(config and config.vocabularies or VOCABULARIES)
 	local spec = data and data.vocabularies and data.vocabularies[name]
 	if not spec then
 		return nil
@@ -375,6 +380,33 @@ local function years(row, col)
 	return start .. '–' .. finish
 end
 
+-- "a\tb\t\tc" -> { "a", "b", "", "c" } (plain bytes: the separators are ASCII).
+local function splitPlain(s, sep)
+	local out, start = {}, 1
+	while true do
+		local i = string.find(s, sep, start, true)
+		if not i then
+			out[#out + 1] = s:sub(start)
+			return out
+		end
+		out[#out + 1] = s:sub(start, i - 1)
+		start = i + 1
+	end
+end
+
+-- A row of the table as values by column (a list for a field of several values). Rows stay
+-- strings until read: mw.loadJsonData wraps every table it returns in a read-only proxy of
+-- several hundred bytes, which 10,000 rows of lists would not fit in Lua's memory.
+local function decodeRow(text, several)
+	local row = splitPlain(text, '\t')
+	for i, multiple in pairs(several) do
+		if multiple then
+			row[i] = (row[i] == nil or row[i] == '') and {} or splitPlain(row[i], '\n')
+		end
+	end
+	return row
+end
+
 function p.cases(frame)
 	local args = frame:getParent() and frame:getParent().args or frame.args
 	local schema = load(SCHEMA)
@@ -384,7 +416,7 @@ function p.cases(frame)
 	local function hasMessages(code)
 		return schema.messages[code] ~= nil
 	end
-	if not head or not head.parts then
+	if not head or not head.parts or head.version ~= TABLE_VERSION then
 		local lang = pageLanguage(args.lang, hasMessages)
 		return '<span class="error">' .. schema.messages[lang]['advocacyhub-cases-query-unavailable']
 			.. '</span>'
@@ -400,6 +432,10 @@ function p.cases(frame)
 	local fields = {}
 	for _, f in ipairs(kind.fields) do
 		fields[f.name] = f
+	end
+	local several = {}
+	for i, name in ipairs(head.columns) do
+		several[i] = fields[name] ~= nil and fields[name].multiple == true
 	end
 
 	-- The filters: facet name -> the values its parameter stands for.
@@ -468,7 +504,8 @@ function p.cases(frame)
 
 	local titleCol, pageCol = col[kind.label_field], col.page
 	local total, found = 0, {}
-	local function consider(row)
+	local function consider(text)
+		local row = decodeRow(text, several)
 		total = total + 1
 		for _, filter in ipairs(filters) do
 			local hit = false
@@ -487,15 +524,18 @@ function p.cases(frame)
 				return
 			end
 		end
-		found[#found + 1] = { sortKey(row), asciiLower(row[titleCol]), row[pageCol], row }
+		-- The row's text, not its values: only the rows shown are decoded again.
+		found[#found + 1] = { sortKey(row), asciiLower(row[titleCol]), row[pageCol], text }
 	end
 	-- The parts' rows, but for the pages changed since (the head's delta holds their rows).
 	local delta = head.delta or {}
 	for _, partTitle in ipairs(head.parts) do
 		local part = load(partTitle)
-		for _, row in ipairs(part and part.rows or {}) do
-			if delta[row[pageCol]] == nil then
-				consider(row)
+		for _, text in ipairs(part and part.rows or {}) do
+			-- The page is the first value: no need to split a row the delta replaces.
+			local tab = string.find(text, '\t', 1, true)
+			if delta[tab and text:sub(1, tab - 1) or text] == nil then
+				consider(text)
 			end
 		end
 	end
@@ -537,7 +577,7 @@ function p.cases(frame)
 	local showYears = col.start and col['end'] and fields.start.type == 'date'
 	for n = 1, shown do
 		local item = found[descending and (#found - n + 1) or n]
-		local row = item[4]
+		local row = decodeRow(item[4], several)
 		table.insert(out, '|-')
 		for _, name in ipairs(kind.columns) do
 			local f = fields[name]
@@ -619,21 +659,72 @@ local function validDay(y, m, d)
 	return m >= 1 and m <= 12 and d >= 1 and d <= daysIn(y, m)
 end
 
--- dates.normalise_date: YYYY, YYYY-MM or YYYY-MM-DD ("/" and "." too), a real day.
-local function isDate(raw)
+-- dates.normalise_date: YYYY, YYYY-MM or YYYY-MM-DD ("/" and "." too), a real day; the ISO
+-- form, or nil.
+local function normDate(raw)
 	local text = trim(raw)
 	local y = text:match('^(%d%d%d%d)$')
 	if y then
-		return tonumber(y) >= 1000
+		return tonumber(y) >= 1000 and y or nil
 	end
 	local m
 	y, m = text:match('^(%d%d%d%d)[-/.](%d%d?)$')
 	if y then
-		return tonumber(y) >= 1000 and tonumber(m) >= 1 and tonumber(m) <= 12
+		if tonumber(y) >= 1000 and tonumber(m) >= 1 and tonumber(m) <= 12 then
+			return string.format('%s-%02d', y, tonumber(m))
+		end
+		return nil
 	end
 	local d
 	y, m, d = text:match('^(%d%d%d%d)[-/.](%d%d?)[-/.](%d%d?)$')
-	return y ~= nil and tonumber(y) >= 1000 and validDay(y, m, d)
+	if y ~= nil and tonumber(y) >= 1000 and validDay(y, m, d) then
+		return string.format('%s-%02d-%02d', y, tonumber(m), tonumber(d))
+	end
+	return nil
+end
+
+-- normalise.py's _WIKI_LINK, _USER_PREFIX and _title_case: "[[User:ana_b|Ana]]" -> "Ana b".
+local function linkTarget(raw)
+	local text = trim(raw)
+	local target = text:match('^%[%[%s*:?([^%[%]|]-)%s*|[^%[%]]*%]%]$')
+		or text:match('^%[%[%s*:?([^%[%]|]-)%s*%]%]$')
+	return target or text
+end
+
+local function titleCase(text)
+	text = trim((text:gsub('[%s_]+', ' ')))
+	return ustring.upper(ustring.sub(text, 1, 1)) .. ustring.sub(text, 2)
+end
+
+local USER_PREFIXES = { '^[Uu][Ss][Ee][Rr]%s*:%s*', '^[Uu][Ss][Ee][Rr][ _][Tt][Aa][Ll][Kk]%s*:%s*',
+	'^[Uu]%s*:%s*', '^[Ss][Pp][Ee][Cc][Ii][Aa][Ll]%s*:%s*[Cc][Oo][Nn][Tt][Rr][Ii][Bb][Uu][Tt][Ii][Oo][Nn][Ss]%s*/%s*' }
+
+local function isUsername(raw)
+	local name = trim(linkTarget(raw))
+	for _, prefix in ipairs(USER_PREFIXES) do
+		local stripped = name:gsub(prefix, '', 1)
+		if stripped ~= name then
+			name = stripped
+			break
+		end
+	end
+	name = titleCase(name)
+	return name ~= '' and ustring.len(name) <= 85 and not name:find('[#<>%[%]|{}/@:%c\127]')
+end
+
+local function isPage(raw)
+	local title = titleCase(linkTarget(raw))
+	return title ~= '' and #title <= 255 and not title:find('[#<>%[%]|{}%c\127]')
+end
+
+-- normalise.py's _EXT_LINK and _URL: "[https://example.org text]" or a bare http(s) address.
+local function isUrl(raw)
+	local text = trim(raw)
+	local url = text:match('^%[%s*(%S+)[^%]]*%]$') or text
+	local lower = url:lower()
+	local rest = (lower:sub(1, 7) == 'http://' and url:sub(8))
+		or (lower:sub(1, 8) == 'https://' and url:sub(9)) or ''
+	return ustring.len(url) <= 2000 and rest ~= '' and not rest:find('[%s<>%[%]"{}|]')
 end
 
 -- dates.normalise_datetime: YYYY-MM-DD, optionally with THH:MM[:SS][Z].
@@ -661,8 +752,25 @@ local function checkValue(schema, f, item)
 			return 'unknown-value', suggestValue(vocab, item)
 		end
 	elseif f.type == 'date' then
-		if not isDate(item) then
+		if not normDate(item) then
 			return 'bad-date', {}
+		end
+	elseif f.type == 'text' then
+		-- normalise.py counts code points, as ustring.len does.
+		if ustring.len(item) > (f.max_length or MAX_TEXT) then
+			return 'too-long', {}
+		end
+	elseif f.type == 'username' then
+		if not isUsername(item) then
+			return 'bad-username', {}
+		end
+	elseif f.type == 'page' then
+		if not isPage(item) then
+			return 'bad-page', {}
+		end
+	elseif f.type == 'url' then
+		if not isUrl(item) then
+			return 'bad-url', {}
 		end
 	elseif f.type == 'datetime' then
 		if not isDatetime(item) then
@@ -720,14 +828,9 @@ function p.hides(frame)
 	return ''
 end
 
-function p.check(frame)
-	local schema = load(SCHEMA)
-	local kind = schema and schema.kinds[frame.args.kind or '']
-	if not kind then
-		return ''
-	end
-	local parent = frame:getParent()
-	local args = parent and parent.args or {}
+-- The problems of a template call's arguments, as the bot's parse and normalise_record find
+-- them: { field =, code =, value =, suggestions = } each.
+local function findProblems(schema, kind, args)
 	local byParam, names = {}, {}
 	for _, f in ipairs(kind.fields) do
 		names[#names + 1] = f.name
@@ -760,6 +863,7 @@ function p.check(frame)
 		end
 	end
 	-- Values: each field by the first of its names given (as the bot reads it).
+	local dates = {}
 	for _, f in ipairs(kind.fields) do
 		local text = ''
 		local fieldNames = { f.name }
@@ -785,6 +889,9 @@ function p.check(frame)
 					problem(f.name, code, item, suggestions)
 				else
 					valid = true
+					if f.type == 'date' and not f.multiple then
+						dates[f.name] = normDate(item)
+					end
 				end
 			end
 		end
@@ -801,6 +908,48 @@ function p.check(frame)
 			end
 		end
 	end
+	-- normalise_record: an end before the start, compared at the precision both have.
+	local startDate, endDate = dates.start, dates['end']
+	if startDate and endDate and endDate:sub(1, #startDate) < startDate:sub(1, #endDate) then
+		problem('end', 'end-before-start', endDate)
+	end
+	return problems
+end
+
+-- {{#invoke:Advocacy|problems|case|title=…|…}}: "field:code" of each problem the check finds,
+-- sorted, separated by ";" (what the tests compare with the bot's own normalise_record).
+function p.problems(frame)
+	local schema = load(SCHEMA)
+	local kind = schema and schema.kinds[frame.args[1] or '']
+	if not kind then
+		return ''
+	end
+	local args = {} -- the template's arguments: the kind's positional 1 taken off
+	for key, value in pairs(frame.args) do
+		if type(key) == 'number' then
+			if key > 1 then
+				args[key - 1] = value
+			end
+		else
+			args[key] = value
+		end
+	end
+	local out = {}
+	for _, pr in ipairs(findProblems(schema, kind, args)) do
+		out[#out + 1] = pr.field .. ':' .. pr.code
+	end
+	table.sort(out)
+	return nowiki(table.concat(out, ';'))
+end
+
+function p.check(frame)
+	local schema = load(SCHEMA)
+	local kind = schema and schema.kinds[frame.args.kind or '']
+	if not kind then
+		return ''
+	end
+	local parent = frame:getParent()
+	local problems = findProblems(schema, kind, parent and parent.args or {})
 	if #problems == 0 then
 		return ''
 	end

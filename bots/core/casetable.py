@@ -1,7 +1,9 @@
 """The compact case table Module:Advocacy reads for ``{{Advocacy cases}}`` (issue 15).
 
 Only what the module filters and shows: for each case its page and the case kind's index
-columns (and ``end``, which the index's years cell needs), values as the snapshot holds them;
+columns (and ``end``, which the index's years cell needs), values as the snapshot holds them,
+each row one string (``row_text``: fields separated by a tab, the items of a field of several
+values by a new line, runs of white space in a value as one space);
 and, per configured language, the labels the module shows (column headers, vocabulary labels,
 jurisdiction names from CLDR as the index shows them, the count line), so the module renders
 in the page's language without the bot's message files.
@@ -12,6 +14,12 @@ shards, written with them (only the parts whose SHA-1 changed); the head holds t
 parts' titles and a ``delta``: for every page changed since, its cases' rows (an empty list: it
 has none any more), which replace the parts' rows of that page. An incremental harvest writes
 the head alone. The module loads each page with ``mw.loadJsonData``.
+
+A row is a string, not a list, because of what ``mw.loadJsonData`` costs in Lua: every table it
+returns is wrapped, when first read, in a read-only proxy with its own metatable and closures
+(several hundred bytes each). Rows as lists of lists made 10,000 cases about 40,000 tables, and
+LuaStandalone's 50 MB ran out; as strings, a part is one table, and the module splits only the
+rows it reads, which the garbage collector takes back.
 """
 
 from __future__ import annotations
@@ -26,12 +34,15 @@ from bots.core.render.cells import CellRenderer
 from bots.core.schema import RecordKind, Schema
 from bots.core.snapshot import _dumps, sha1, stored_size
 
-VERSION = 1
+VERSION = 2
+FIELD_SEPARATOR = "\t"
+ITEM_SEPARATOR = "\n"
 KIND = "case"
 COUNT_MESSAGE = "advocacyhub-cases-query-count"
 SHOWN_MESSAGE = "advocacyhub-cases-query-shown"
 DESCRIPTION = ("Advocacy Hub cases for Module:Advocacy ({{Advocacy cases}}), written by the "
-               "bot's harvest. Each row of a part holds the values of 'columns'.")
+               "bot's harvest. Each row of a part is one string: the values of 'columns' "
+               "separated by a tab, the items of a field of several values by a new line.")
 
 
 def table_columns(kind: RecordKind) -> list[str]:
@@ -43,19 +54,37 @@ def table_columns(kind: RecordKind) -> list[str]:
     return out + [c for c in dict.fromkeys(extra) if c not in out]
 
 
-def _row(kind: RecordKind, rec: Record, columns: Sequence[str]) -> list[Any]:
-    out: list[Any] = []
+def _flat(text: str) -> str:
+    """A value with no separator in it: white space (tabs and new lines too) as one space, as
+    a table cell shows it anyway."""
+    return " ".join(text.split())
+
+
+def _row(kind: RecordKind, rec: Record, columns: Sequence[str]) -> str:
+    cells: list[str] = []
     for name in columns:
         if name == "page":
-            out.append(rec.page)
+            cells.append(_flat(rec.page))
         elif kind.field(name).multiple:
-            out.append(rec.values(name))
+            cells.append(ITEM_SEPARATOR.join(_flat(v) for v in rec.values(name)))
         else:
-            out.append(rec.value(name))
+            cells.append(_flat(rec.value(name)))
+    return FIELD_SEPARATOR.join(cells)
+
+
+def row_values(row: str, kind: RecordKind, columns: Sequence[str]) -> list[Any]:
+    """A row read back: a value per column (a list for a field of several values)."""
+    cells = row.split(FIELD_SEPARATOR)
+    if len(cells) != len(columns):
+        raise ValueError(f"a case table row has {len(cells)} values for {len(columns)} columns")
+    out: list[Any] = []
+    for name, cell in zip(columns, cells, strict=True):
+        several = name != "page" and kind.field(name).multiple
+        out.append((cell.split(ITEM_SEPARATOR) if cell else []) if several else cell)
     return out
 
 
-def case_rows(records: Sequence[Record], schema: Schema) -> tuple[list[str], list[list[Any]]]:
+def case_rows(records: Sequence[Record], schema: Schema) -> tuple[list[str], list[str]]:
     """The columns, and one row per case, in the index's order (by title, then page)."""
     kind = schema.kind(KIND)
     columns = table_columns(kind)
@@ -64,7 +93,7 @@ def case_rows(records: Sequence[Record], schema: Schema) -> tuple[list[str], lis
     return columns, [_row(kind, r, columns) for r in cases]
 
 
-def delta_rows(delta: Mapping[str, Sequence[Record]], schema: Schema) -> dict[str, list[list[Any]]]:
+def delta_rows(delta: Mapping[str, Sequence[Record]], schema: Schema) -> dict[str, list[str]]:
     """page -> the rows of its cases now (the snapshot head's delta, cases only)."""
     kind = schema.kind(KIND)
     columns = table_columns(kind)
@@ -76,12 +105,13 @@ def _labelled(kind: RecordKind, name: str) -> bool:
     return name != "page" and kind.field(name).type in ("enum", "jurisdiction", "language", "bool")
 
 
-def used_values(schema: Schema, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+def used_values(schema: Schema, columns: Sequence[str], rows: Iterable[str],
                 ) -> dict[str, set[str]]:
     """field -> the values ``rows`` hold, for the fields whose values have labels."""
     kind = schema.kind(KIND)
     used: dict[str, set[str]] = {n: set() for n in columns if _labelled(kind, n)}
-    for row in rows:
+    for text in rows:
+        row = row_values(text, kind, columns)
         for i, name in enumerate(columns):
             if name in used:
                 used[name].update(v for v in (row[i] if isinstance(row[i], list) else [row[i]])
@@ -114,7 +144,7 @@ class CaseTable:
         return [sha1(p) for p in self.parts]
 
     def head_json(self, titles: Sequence[str], hashes: Sequence[str] | None = None,
-                  delta: Mapping[str, list[list[Any]]] | None = None,
+                  delta: Mapping[str, list[str]] | None = None,
                   shards: Sequence[str] = ()) -> str:
         """The head naming ``titles`` (with their ``hashes``: this table's own by default),
         the rows of pages changed since they were written, and the SHA-1s of the snapshot
@@ -137,7 +167,7 @@ def case_table(records: Sequence[Record], schema: Schema, langs: Sequence[str],
             "labels": {lang: labels(schema, columns, lang, used, messages)
                        for lang in langs}}
     empty = stored_size({"rows": []})
-    parts: list[list[list[Any]]] = [[]]
+    parts: list[list[str]] = [[]]
     size = empty
     for row in rows:
         length = stored_size(row, depth=2) + 2  # the row's indentation, comma and newline
@@ -150,11 +180,12 @@ def case_table(records: Sequence[Record], schema: Schema, langs: Sequence[str],
 
 
 def table_rows(head: Mapping[str, Any], parts: Sequence[Mapping[str, Any]],
-               ) -> list[dict[str, Any]]:
+               kind: RecordKind) -> list[dict[str, Any]]:
     """The rows of a table read back (its head and parts' parsed JSON), as dicts: the parts'
     rows, those of the pages in the head's delta replaced by the delta's."""
     columns = head["columns"]
     delta = head.get("delta", {})
-    rows = [row for part in parts for row in part["rows"] if row[0] not in delta]
-    rows += [row for page_rows in delta.values() for row in page_rows]
+    rows = [row_values(text, kind, columns) for part in parts for text in part["rows"]]
+    rows = [row for row in rows if row[0] not in delta]
+    rows += [row_values(text, kind, columns) for page_rows in delta.values() for text in page_rows]
     return [dict(zip(columns, row, strict=True)) for row in rows]

@@ -25,13 +25,15 @@ from bots.core.schema import Schema
 
 SCHEMA_PAGE = "Module:Advocacy/Schema.json"
 VOCABULARIES_PAGE = "Module:Advocacy/Vocabularies.json"
-# Where the module finds the bot's compact case table (profile-dependent: written by install).
+# Where the module finds the bot's compact case table and the vocabularies (the profile's
+# [hub] vocabularies_page): profile-dependent, written by install.
 CONFIG_PAGE = "Module:Advocacy/Config.json"
 VERSION = 1
 
 # Problems the module finds while an editor previews (the bot's maintenance report has them all).
 CHECK_CODES = ("unknown-value", "bad-date", "bad-datetime", "unknown-jurisdiction", "missing",
-               "unknown-field", "positional", "bad-bool")
+               "unknown-field", "positional", "bad-bool", "too-long", "bad-username",
+               "bad-page", "bad-url", "end-before-start")
 MODULE_MESSAGES = (*(f"advocacyhub-problem-{c}" for c in CHECK_CODES),
                    "advocacyhub-did-you-mean", "advocacyhub-check-warning",
                    "advocacyhub-category-problems", "advocacyhub-cases-query-unavailable")
@@ -126,5 +128,5 @@ def vocabularies_json(schema: Schema) -> str:
     return dumps(vocabularies_data(schema))
 
 
-def config_json(cases_page: str) -> str:
-    return dumps({"cases": cases_page})
+def config_json(cases_page: str, vocabularies_page: str = VOCABULARIES_PAGE) -> str:
+    return dumps({"cases": cases_page, "vocabularies": vocabularies_page})

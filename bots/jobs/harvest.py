@@ -16,6 +16,7 @@ from datetime import timedelta
 from mwparserfromhell.parser import ParserError
 
 from bots import statepages
+from bots.core.casetable import VERSION as CASE_TABLE_VERSION
 from bots.core.casetable import case_table, delta_rows, table_columns, used_values
 from bots.core.parse import find_records
 from bots.core.records import Problem, Record
@@ -234,7 +235,7 @@ def write_case_table(ctx: JobContext, snap: Snapshot, head: PageText, *, shards:
     budget = min(SHARD_MAX_BYTES, ctx.wiki.page_budget * 95 // 100)
     # The parts hold the snapshot's shards as the head says; parts built from other shards (a
     # run that wrote new shards and stopped before the table) are rebuilt, not patched.
-    if not shards and old_parts and old.get("version") == 1 and \
+    if not shards and old_parts and old.get("version") == CASE_TABLE_VERSION and \
             old.get("shards") == list(snap.shard_sha1):
         # The head alone: the labels of the parts' values (as they were) and the delta's.
         delta = delta_rows(snap.delta, ctx.schema)
