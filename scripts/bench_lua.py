@@ -81,7 +81,8 @@ def main() -> None:
                 for name, what in REPORTED.items():
                     if name in report:
                         item = report[name]
-                        print(f"    {what}: {item.get('0')} of {item.get('1')}")
+                        limit = f" of {item['1']}" if item.get("1") is not None else ""
+                        print(f"    {what}: {item.get('0')}{limit}")
         finally:
             wiki.stop()
 
