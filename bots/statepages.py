@@ -27,6 +27,9 @@ DIGEST = "Digest.json"  # digest: alerts sent, the last weekly digest
 # every job: the vocabularies page's last valid revision (id, text), the values records use,
 # the wiki's language fallbacks (bots.jobs.common.governance)
 GOVERNANCE = "Governance.json"
+# every job: a copy of that revision, which Module:Advocacy reads (so that a refused edit of the
+# community's page changes nothing on the wiki either)
+VOCABULARIES = "Vocabularies.json"
 
 
 def snapshot_shard(n: int) -> str:

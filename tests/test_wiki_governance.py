@@ -38,6 +38,14 @@ def problems_of(bot, page: str) -> list[dict]:
     return next((r.get("problems") or [] for r in records), [])
 
 
+def flagged(bot, topics: str) -> bool:
+    """Whether the preview of a case with ``topics`` finds a problem (Module:Advocacy's check)."""
+    text = (f"{{{{Advocacy case|title=T|summary=S.|jurisdiction=DE|topics={topics}|start=2021|"
+            "status=active}}")
+    return any(c["category"] == "Advocacy_Hub_records_with_problems"
+               for c in bot.parse(text=text)["categories"])
+
+
 def test_a_new_topic_and_an_invalid_edit(bot) -> None:
     admin = bot.admin()
     add_case(admin, "Neutral", topics="net-neutrality; copyright")
@@ -50,6 +58,7 @@ def test_a_new_topic_and_an_invalid_edit(bot) -> None:
     harvest = bot.run("harvest")  # the vocabularies changed: a full harvest re-normalises
     assert problems_of(bot, "Advocacy Hub/Cases/Neutral") == []
     assert harvest.errors == 0
+    assert not flagged(bot, "net neutrality") and flagged(bot, "net neutrallity")
     bot.run("index")
     for lang, label in LABELS.items():
         page = FACET if lang == "en" else f"{FACET}/{lang}"
@@ -81,12 +90,28 @@ def test_a_new_topic_and_an_invalid_edit(bot) -> None:
     assert json.loads(bot.text(STATE))["revid"] == good_revision
     assert LABELS["es"] in bot.text(FACET + "/es")  # the labels in force
     assert "Copyright" in bot.text(FACET)
+    # Module:Advocacy too: the preview and {{Advocacy cases}} use the revision in force.
+    assert not flagged(bot, "copyright")
+    shown = bot.parse(text="{{Advocacy cases|topics=copyright}}")["text"]
+    assert "Advocacy Hub/Cases/Neutral" in shown
 
     # Fixed: the problems leave the report at the next run.
     admin.edit(VOCAB, json.dumps(data, ensure_ascii=False), "fixed")
     bot.run("harvest")
     bot.run("index")
     assert VOCAB not in (bot.text(MAINT) or "")
+
+
+def test_a_label_edit_reaches_the_case_table_without_a_case_edit(bot) -> None:
+    add_case(bot.admin(), "Labelled", topics="copyright")
+    bot.run("harvest")
+    data = json.loads(bot.text(VOCAB))
+    data["vocabularies"]["topics"]["labels"]["en"]["copyright"] = "Copyright and related rights"
+    bot.admin().edit(VOCAB, json.dumps(data, ensure_ascii=False), "a clearer label")
+    bot.run("harvest")  # no record changed: the case table's head alone, with the new label
+    shown = bot.parse(text="{{Advocacy cases|topics=copyright}}")["text"]
+    assert "Copyright and related rights" in shown
+    assert bot.run("harvest").edits == 0
 
 
 def test_french_from_the_wiki_alone(bot) -> None:

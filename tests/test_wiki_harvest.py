@@ -39,8 +39,9 @@ def test_full_then_incremental(bot) -> None:
     # Read: the snapshot head, shutoff and status pages, and the 3 record pages; not the
     # template pages, which do not transclude the marker themselves. And the case table's
     # head and part (Module:Advocacy's), to write them. With the first batch too: the
-    # vocabularies page, the governance state and the en/es/zh translation pages.
-    assert full.pages_read == 3 + 3 + 2 + 5
+    # vocabularies page, the governance state, the bot's copy of the vocabularies in effect
+    # and the en/es/zh translation pages.
+    assert full.pages_read == 3 + 3 + 2 + 6
     assert set(records_by_page(bot)) == {f"Advocacy Hub/Cases/C{i}" for i in range(3)}
     rec = records_by_page(bot)["Advocacy Hub/Cases/C0"][0]
     assert rec["fields"]["region"] == ["LAC"]  # derived from the jurisdiction

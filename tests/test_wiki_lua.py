@@ -36,6 +36,10 @@ QUERIES = [
     "tactics=Litigation",
     "",
     "topics=copyright|region=nwe,lac|sort=outcome",
+    "jurisdiction=076, 276|sort=jurisdiction",  # ISO numeric codes (Brazil, Germany)
+    # White space Python strips and MediaWiki's ASCII trim leaves to the module.
+    "limit=2\u00a0|order=desc\u3000|sort=start\u00a0",
+    "topics=copyright\u2029; freedom\u00a0of\u2003panorama",
 ]
 
 
@@ -142,6 +146,19 @@ def test_cases_query_shows_what_the_bot_filter_gives(bot) -> None:
         assert pages == expected(head, rows, query)[0], query
     answer = parse(bot, "{{Advocacy cases|jurisdiction=BR}}")["parse"]["text"]
     assert ">Delta the second line</a>" in answer, answer
+
+    # Cases of one page with one title: the page's order, in every query (Lua's table.sort
+    # is not stable; the bot's sort is).
+    twins = "".join(f"{{{{Advocacy case|title=Twin|summary=S.|jurisdiction={c}|topics=copyright|"
+                    f"start=2020|status=active}}}}\n" for c in ("FR", "DE", "JP", "BR", "CL"))
+    bot.admin().edit("Advocacy Hub/Cases/Twins", twins, "five cases, one title")
+    bot.run("harvest")
+    head, rows = case_rows(bot)
+    assert [r["jurisdiction"] for r in rows if r["page"].endswith("/Twins")] == [
+        ["FR"], ["DE"], ["JP"], ["BR"], ["CL"]]
+    text = parse(bot, "{{Advocacy cases|topics=copyright|limit=500|order=desc}}")["parse"]["text"]
+    order = re.findall(r"Twin</a>\s*</td>\s*<td[^>]*>([^<]*)<", text)
+    assert [o.strip() for o in order] == ["Chile", "Brazil", "Japan", "Germany", "France"], order
 
 
 def test_preview_warns_with_the_bots_suggestion(bot) -> None:
@@ -274,7 +291,8 @@ def test_the_vocabularies_page_is_created_once_and_then_the_communitys(bot) -> N
     assert bot.install_templates().edits == 0
     assert bot.text(title) == edited
     assert json.loads(bot.text("Module:Advocacy/Config.json")) == {
-        "cases": "User:AdvocacyBot/Cases.json", "vocabularies": title}
+        "cases": "User:AdvocacyBot/Cases.json", "vocabularies": title,
+        "effective": "User:AdvocacyBot/Vocabularies.json"}
 
 
 def test_the_module_reads_the_vocabularies_page_the_profile_names(bot) -> None:
@@ -315,11 +333,20 @@ CHECKED = [
     ("case", {"start": "2020", "end": "2019-12-31"}),
     ("case", {"start": "2021/5/3", "end": "2021.05.02"}),
     ("case", {"start": "2021-13", "end": "2020"}),  # a bad start: no comparison
+    ("case", {"jurisdiction": "840; DE; 076"}),  # ISO numeric codes, as pycountry reads them
+    # White space Python strips and Lua's ASCII trim would not: no-break, ideographic spaces.
+    ("case", {"start": "2021\u00a0", "jurisdiction": "\u00a0DE", "tactics": "litigation\u3000"}),
+    ("case", {"title": "\u00a0", "summary": "\u3000"}),
+    ("case", {"topics": "freedom\u00a0of\u2003panorama; copyright\u0085"}),
     ("advocate", {"user": "[[User:Ana B|Ana]]"}),
     ("advocate", {"user": "Ana#1"}),
     ("advocate", {"user": "Ana", "since": "2020-02-30"}),
     ("event", {"title": "E", "start": "2026-02-01", "link": "[https://x.org/e the event]",
                "organiser": "Ana; Bo:b"}),
+    ("event", {"title": "E", "start": "2026-12-24", "end": "2025-01-01"}),
+    ("event", {"title": "E", "start": "2026-12-24T10:00", "end": "2026-12-24T9:30"}),
+    ("event", {"title": "E", "start": "2026-12-24 10:00", "end": "2026-12-24"}),  # same day
+    ("event", {"title": "E", "start": "2026-12-24T10:00:30Z", "end": "2026-12-24T10:01"}),
     ("partner", {"name": "P", "website": "www.example.org", "cases": "Advocacy Hub/Cases/T"}),
 ]
 

@@ -20,7 +20,13 @@ local TABLE_VERSION = 2
 
 local ustring = mw.ustring
 local nowiki = mw.text.nowiki
-local trim = mw.text.trim
+-- White space as Python's str.strip and re's \s know it (the bot strips and compares values
+-- with them): ASCII's, U+001C-U+001F, U+0085, U+00A0 and Unicode's spaces and separators.
+local SPACE = '\9-\13\28-\32\194\133\194\160\225\154\128\226\128\128-\226\128\138\226\128\168\226\128\169\226\128\175\226\129\159\227\128\128'
+
+local function trim(s)
+	return mw.text.trim(s, SPACE)
+end
 
 local function load(title)
 	local ok, data = pcall(mw.loadJsonData, title)
@@ -68,7 +74,7 @@ end
 -- How editors' spellings are compared: case-insensitive, spaces/underscores as hyphens.
 local function canonKey(raw)
 	local key = ustring.lower(trim(raw))
-	key = ustring.gsub(key, '[%s_]+', '-')
+	key = ustring.gsub(key, '[' .. SPACE .. '_]+', '-')
 	key = key:gsub('^%-+', ''):gsub('%-+$', '')
 	return key
 end
@@ -199,8 +205,13 @@ local function vocabulary(name)
 	if vocabCache[name] then
 		return vocabCache[name]
 	end
+	-- The bot's copy of the revision it uses first (a refused edit of the community's page
+	-- changes nothing here either), the page itself before the bot's first run.
 	local config = load(CONFIG)
-	local data = load(config and config.vocabularies or VOCABULARIES)
+	local data = config and config.effective and load(config.effective)
+	if not (data and data.vocabularies) then
+		data = load(config and config.vocabularies or VOCABULARIES)
+	end
 	local spec = data and data.vocabularies and data.vocabularies[name]
 	if not spec then
 		return nil
@@ -264,7 +275,8 @@ local function jurisdiction(schema, raw)
 			end
 		end
 	end
-	return j.lookup[lower]
+	-- PHP reads a JSON key such as "840" as the number 840 ("076" stays a string).
+	return j.lookup[lower] or (lower:match('^[1-9]%d*$') and j.lookup[tonumber(lower)]) or nil
 end
 
 local function suggestJurisdiction(schema, raw)
@@ -525,7 +537,9 @@ function p.cases(frame)
 			end
 		end
 		-- The row's text, not its values: only the rows shown are decoded again.
-		found[#found + 1] = { sortKey(row), asciiLower(row[titleCol]), row[pageCol], text }
+		-- Its place last: cases of one page with one title keep the page's order, as the
+		-- bot's stable sort does (table.sort is not stable).
+		found[#found + 1] = { sortKey(row), asciiLower(row[titleCol]), row[pageCol], text, total }
 	end
 	-- The parts' rows, but for the pages changed since (the head's delta holds their rows).
 	local delta = head.delta or {}
@@ -551,7 +565,10 @@ function p.cases(frame)
 		if u[2] ~= v[2] then
 			return u[2] < v[2]
 		end
-		return u[3] < v[3]
+		if u[3] ~= v[3] then
+			return u[3] < v[3]
+		end
+		return u[5] < v[5]
 	end)
 	local descending = ustring.lower(trim(args.order or '')) == 'desc'
 	-- ASCII digits only, as bots/core/casequery.py reads it ("1e2" and "10.5" are not limits).
@@ -727,21 +744,26 @@ local function isUrl(raw)
 	return ustring.len(url) <= 2000 and rest ~= '' and not rest:find('[%s<>%[%]"{}|]')
 end
 
--- dates.normalise_datetime: YYYY-MM-DD, optionally with THH:MM[:SS][Z].
-local function isDatetime(raw)
+-- dates.normalise_datetime: YYYY-MM-DD, optionally with THH:MM[:SS][Z]; the bot's form
+-- (YYYY-MM-DD or YYYY-MM-DDTHH:MM), or nil.
+local function normDatetime(raw)
 	local y, m, d, rest = trim(raw):match('^(%d%d%d%d)%-(%d%d?)%-(%d%d?)(.*)$')
 	if not y or not validDay(y, m, d) then
-		return false
+		return nil
 	end
+	local day = string.format('%s-%02d-%02d', y, tonumber(m), tonumber(d))
 	if rest == '' then
-		return true
+		return day
 	end
 	local hh, mm, tail = rest:match('^[T ](%d%d?):(%d%d)(.*)$')
 	if not hh then
-		return false
+		return nil
 	end
 	tail = tail:gsub('^:%d%d', ''):gsub('^Z', '')
-	return tail == '' and tonumber(hh) <= 23 and tonumber(mm) <= 59
+	if tail ~= '' or tonumber(hh) > 23 or tonumber(mm) > 59 then
+		return nil
+	end
+	return string.format('%sT%02d:%s', day, tonumber(hh), mm)
 end
 
 -- The problems of one value, as the bot's FieldNormaliser finds them: code, suggestions.
@@ -773,7 +795,7 @@ local function checkValue(schema, f, item)
 			return 'bad-url', {}
 		end
 	elseif f.type == 'datetime' then
-		if not isDatetime(item) then
+		if not normDatetime(item) then
 			return 'bad-datetime', {}
 		end
 	elseif f.type == 'jurisdiction' then
@@ -891,6 +913,8 @@ local function findProblems(schema, kind, args)
 					valid = true
 					if f.type == 'date' and not f.multiple then
 						dates[f.name] = normDate(item)
+					elseif f.type == 'datetime' and not f.multiple then
+						dates[f.name] = normDatetime(item)
 					end
 				end
 			end

@@ -46,10 +46,10 @@ def dumps(data: Any) -> str:
 
 def _jurisdictions(geo: Geography) -> dict[str, Any]:
     # What Geography.normalise accepts, as tables: codes, supranational codes, the project's
-    # aliases, and pycountry's lookup keys (alpha-3, names), lower-cased.
+    # aliases, and pycountry's lookup keys (alpha-3, numeric, names), lower-cased.
     lookup: dict[str, str] = {}
     for c in pycountry.countries:
-        for attr in ("alpha_3", "name", "official_name", "common_name"):
+        for attr in ("alpha_3", "numeric", "name", "official_name", "common_name"):
             value = getattr(c, attr, None)
             if value:
                 lookup.setdefault(value.lower(), c.alpha_2)
@@ -128,5 +128,8 @@ def vocabularies_json(schema: Schema) -> str:
     return dumps(vocabularies_data(schema))
 
 
-def config_json(cases_page: str, vocabularies_page: str = VOCABULARIES_PAGE) -> str:
-    return dumps({"cases": cases_page, "vocabularies": vocabularies_page})
+def config_json(cases_page: str, vocabularies_page: str = VOCABULARIES_PAGE,
+                in_effect: str | None = None) -> str:
+    """``in_effect``: the bot's copy of the vocabularies revision it uses, read first."""
+    data = {"cases": cases_page, "vocabularies": vocabularies_page}
+    return dumps({**data, "effective": in_effect} if in_effect else data)

@@ -316,6 +316,11 @@ def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
             else:
                 write_snapshot(ctx, head, snap, shards=False)
                 write_case_table(ctx, snap, cases, shards=False)
+        elif not reason:
+            # Nothing new in the records; the labels may be (an edit of the vocabularies
+            # page's labels only, or of a translation page): the head again, saved only if
+            # its text changed.
+            write_case_table(ctx, snap, cases, shards=False)
     # The values records use, which an edit of the vocabularies page may not remove.
     record_used(ctx, snap.records(), exact=bool(reason))
     # errors: records with problems (each is listed on the maintenance report by `run index`).

@@ -43,7 +43,8 @@ def install(ctx: JobContext) -> None:
     pages = template_pages(ctx.base_schema)  # the repository's (the wiki's page is created once)
     # Where Module:Advocacy finds the bot's case table (the profile's bot user).
     pages[CONFIG_PAGE] = config_json(ctx.profile.state_page(statepages.CASES),
-                                     ctx.profile.hub.vocabularies_page)
+                                     ctx.profile.hub.vocabularies_page,
+                                     ctx.profile.state_page(statepages.VOCABULARIES))
     # The community's vocabularies page under the profile's name for it.
     vocab_page = ctx.profile.hub.vocabularies_page
     pages = {(vocab_page if t == VOCABULARIES_PAGE else t): text for t, text in pages.items()}

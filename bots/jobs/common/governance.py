@@ -51,6 +51,7 @@ def _languages(profile: Profile) -> list[str]:
 def titles(profile: Profile) -> list[str]:
     """What every run reads with its first batch."""
     return [profile.hub.vocabularies_page, profile.state_page(statepages.GOVERNANCE),
+            profile.state_page(statepages.VOCABULARIES),
             *(translation_page(profile, lang) for lang in _languages(profile))]
 
 
@@ -150,6 +151,7 @@ def load(ctx: JobContext) -> Governance:
     ctx.wiki.piggyback[state_title] = pages[state_title]  # record_used reads it later
     if json.dumps(state, sort_keys=True) != before:
         _save(ctx, pages[state_title], state)
+    _copy_in_effect(ctx, pages[profile.state_page(statepages.VOCABULARIES)], state.get("text"))
     read = sorted((t, p.revid) for t, p in pages.items() if t != state_title)
     fingerprint = hashlib.sha1(json.dumps(
         [read, state.get("revid"), [p.to_json() for p in problems]]).encode()).hexdigest()[:16]
@@ -160,12 +162,29 @@ def load(ctx: JobContext) -> Governance:
 
 def _save(ctx: JobContext, page: PageText, state: dict[str, Any]) -> None:
     """The governance state; like the status page, not one of the job's own edits."""
+    _save_text(ctx, page, json.dumps(state, sort_keys=True, ensure_ascii=False))
+
+
+def _save_text(ctx: JobContext, page: PageText, text: str) -> None:
     edits = ctx.stats.edits
     try:
-        ctx.wiki.save(page, json.dumps(state, sort_keys=True, ensure_ascii=False),
-                      ctx.base_messages()("advocacyhub-summary-governance"))
+        ctx.wiki.save(page, text, ctx.base_messages()("advocacyhub-summary-governance"))
     finally:
         ctx.stats.edits = edits
+
+
+def _copy_in_effect(ctx: JobContext, page: PageText, text: str | None) -> None:
+    """The revision in effect, where Module:Advocacy reads it (Module:Advocacy/Config.json
+    names it): the module then checks and filters with the vocabularies the bot uses, not
+    with a refused edit. Compared as JSON: MediaWiki stores it pretty-printed."""
+    if not text:
+        return
+    try:
+        same = page.exists and json.loads(page.text or "") == json.loads(text)
+    except ValueError:
+        same = False
+    if not same:
+        _save_text(ctx, page, text)
 
 
 def record_used(ctx: JobContext, records: Iterable[Record], *, exact: bool) -> None:
