@@ -65,6 +65,7 @@ class HubPages:
     subscribers: str
     newsletter: str
     digest_log: str
+    review_due: str  # the cases due for review (bots.core.review)
 
     def titles(self) -> dict[str, str]:
         """key -> title, in the order declared."""
@@ -85,6 +86,9 @@ class HubSettings:
     # translations (<prefix><lang>.json, overlaying bots/i18n key by key).
     vocabularies_page: str = "Module:Advocacy/Vocabularies.json"
     translations_prefix: str = "Module:Advocacy/i18n/"
+    # An open case (status vocabulary's `open` values) whose page nobody edited for this long
+    # is due for review: on the maintenance report, its own page and its contacts' digests.
+    review_after_days: int = 180
 
 
 @dataclass(frozen=True)

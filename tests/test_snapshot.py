@@ -273,16 +273,18 @@ def test_shards_are_tables_with_nulls_for_missing_fields() -> None:
     snap = Snapshot()
     snap.add_base("A", 3, [rec("A", revid=3, bad=True)])
     snap.add_base("B", 4, [Record(kind="advocate", page="B", fields={"name": "Ana"}, revid=4)])
+    snap.base["A"][0].editor = "Bea"  # who saved the revision read (the review-due lists)
     (payload,) = snap.shard_payloads()
     data = json.loads(payload)
-    assert data["columns"] == ["kind", "page", "index", "revid", "ts", "problems"]
+    assert data["columns"] == ["kind", "page", "index", "revid", "ts", "problems", "editor"]
     assert data["fields"] == ["name", "start", "title", "topics"]
     # the advocate has none of the case's fields, the case no name: null, not repeated keys
-    assert data["rows"][1] == ["advocate", "B", 0, 4, "", None, "Ana", None, None, None]
-    assert data["rows"][0][6:] == [None, "2021", "A #0", ["ai", "copyright"]]
+    assert data["rows"][1] == ["advocate", "B", 0, 4, "", None, None, "Ana", None, None, None]
+    assert data["rows"][0][6:] == ["Bea", None, "2021", "A #0", ["ai", "copyright"]]
     back = shard_records(data)
     assert back == snap.records()
     assert back[1].fields == {"name": "Ana"}
+    assert (back[0].editor, back[1].editor) == ("Bea", "")
 
 
 def test_problems_without_a_field_survive_the_round_trip() -> None:

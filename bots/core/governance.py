@@ -72,7 +72,8 @@ def from_schema(schema: Schema, pillars: Mapping[str, Sequence[str]] | None = No
                 ) -> Vocabularies:
     """The repository's vocabularies (config/vocabularies.toml), as the wiki page would say."""
     specs = {name: {"values": list(v.values), "synonyms": dict(v.synonyms),
-                    "uppercase": v.uppercase, "ordered": v.ordered}
+                    "uppercase": v.uppercase, "ordered": v.ordered,
+                    "open": sorted(v.open_values)}
              for name, v in schema.vocabularies.items()}
     if pillars is None:
         pillars = {}
@@ -135,7 +136,20 @@ def parse_vocabularies(text: str, page: str, schema: Schema,
         base = schema.vocabularies.get(name)
         flags = {flag: bool(spec.get(flag, getattr(base, flag, False)))
                  for flag in ("uppercase", "ordered")}
-        specs[name] = {"values": values, "synonyms": synonyms, **flags}
+        # Which values are open: the page's "open" list when it has one (the community may
+        # open a new status), else the repository's. A value no longer in the vocabulary is
+        # no longer open (removing a value needs no second edit), a synonym stands for its
+        # value.
+        raw_open = spec.get("open")
+        if raw_open is None:
+            raw_open = sorted(getattr(base, "open_values", ()))
+        if not isinstance(raw_open, list) or not all(isinstance(v, str) for v in raw_open):
+            problems.append(_problem(page, "shape", f"{name}.open"))
+            raw_open = []
+        open_values = sorted({v.strip() if v.strip() in values else synonyms[canon_key(v)]
+                              for v in raw_open
+                              if v.strip() in values or canon_key(v) in synonyms})
+        specs[name] = {"values": values, "synonyms": synonyms, **flags, "open": open_values}
         for value in sorted(set((used or {}).get(name, ())) - set(values)):
             if synonyms.get(canon_key(value)) is None:
                 problems.append(_problem(page, "removed-used", name, value))

@@ -105,6 +105,8 @@ def vocabularies_data(schema: Schema) -> dict[str, Any]:
         out[name] = {"values": list(vocab.values),
                      "synonyms": [[k, v] for k, v in vocab.synonyms.items()],
                      "labels": labels}
+        if vocab.open_values:  # the status values that keep a case open (review due)
+            out[name]["open"] = [v for v in vocab.values if v in vocab.open_values]
     return {"version": VERSION,
             "description": "The Advocacy Hub's controlled vocabularies: values, synonyms "
                            "([spelling, value]) and labels per language.",

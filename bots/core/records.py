@@ -68,6 +68,7 @@ class Record:
     revid: int = 0
     timestamp: str = ""  # of the revision the record was read from
     problems: list[Problem] = field(default_factory=list)
+    editor: str = ""  # who saved that revision (public edit history: the review-due lists)
 
     @property
     def key(self) -> str:
@@ -138,6 +139,8 @@ class Record:
             data["ts"] = self.timestamp
         if self.problems:
             data["problems"] = [p.to_json() for p in self.problems]
+        if self.editor:
+            data["editor"] = self.editor
         return data
 
     @classmethod
@@ -150,4 +153,5 @@ class Record:
             revid=data.get("revid", 0),
             timestamp=data.get("ts", ""),
             problems=[Problem.from_json(p) for p in data.get("problems", [])],
+            editor=data.get("editor", ""),
         )

@@ -13,7 +13,8 @@ Readers (other tools too) materialise the shards with the delta on top.
 A shard is a table, not a list of objects: MediaWiki stores JSON pretty-printed, one value a
 line, and repeating every key in every record made the shards half as big again (a table is a
 third smaller, so a full harvest writes fewer shard pages). ``rows`` hold ``columns`` (the
-record's kind, page, instance index, revision id, revision timestamp and problems) followed by
+record's kind, page, instance index, revision id, revision timestamp, problems and the
+revision's author) followed by
 the values of ``fields``; a field a record does not have is null. :func:`shard_records` reads
 one back.
 """
@@ -35,7 +36,8 @@ SHARD_MAX_RECORDS = 5000
 # MediaWiki refuses 2 MiB): a shard is cut below that, with room to spare.
 SHARD_MAX_BYTES = 500_000
 DELTA_MAX_PAGES = 1000
-COLUMNS = ("kind", "page", "index", "revid", "ts", "problems")
+# "editor" (who saved the revision read) came last, so older shards still read (without it).
+COLUMNS = ("kind", "page", "index", "revid", "ts", "problems", "editor")
 EMPTY_SHARD = '{"columns": [], "fields": [], "rows": []}'  # stands in for a missing shard page
 SHARD_DESCRIPTION = ("Advocacy Hub records (part of the snapshot; see its head page). Each row "
                      "holds the values of 'columns', then of 'fields'; null: no value.")

@@ -35,12 +35,18 @@ class Vocabulary:
     synonyms: Mapping[str, str] = field(default_factory=dict)
     uppercase: bool = False
     ordered: bool = False  # the roster's groupings keep this order instead of sorting by label
+    # Values that mean "still going" (the status vocabulary): a case with one of them is due
+    # for review when its page has not been edited for a while (bots.core.review).
+    open_values: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         for target in self.synonyms.values():
             if target not in self.values:
                 raise ValueError(
                     f"vocabulary {self.name}: synonym target {target!r} is not a value")
+        for value in self.open_values:
+            if value not in self.values:
+                raise ValueError(f"vocabulary {self.name}: open value {value!r} is not a value")
 
     def lookup(self, raw: str) -> str | None:
         """The canonical value ``raw`` stands for, or None when it is unknown."""
@@ -74,5 +80,6 @@ def load_vocabularies(data: Mapping[str, Mapping]) -> dict[str, Vocabulary]:
             synonyms=synonyms,
             uppercase=bool(spec.get("uppercase", False)),
             ordered=bool(spec.get("ordered", False)),
+            open_values=frozenset(spec.get("open", ())),
         )
     return vocabs

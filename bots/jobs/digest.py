@@ -25,16 +25,21 @@ from bots.core.matching import suggest
 from bots.core.newsletter import for_delivery, items_since, period_of, summarise
 from bots.core.plan import Recipient
 from bots.core.records import Record
+from bots.core.render.conversation import invitation
 from bots.core.render.deliverylog import fitting
 from bots.core.render.paging import size
+from bots.core.render.review import ReviewRenderer
 from bots.core.render.roster import RosterRenderer
+from bots.core.review import Due, nudges, recorded
 from bots.core.roster import RosterState, user_token
+from bots.core.usernames import canonical_user
 from bots.core.wikitext import escape, page_link, user_link
 from bots.jobs.common.deliverylog import log_page, write_log
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.pagesets import page_set
 from bots.jobs.common.people import language_for, roster_config
 from bots.jobs.common.posting import post_to_page, send
+from bots.jobs.common.review import due_now
 from bots.jobs.common.snapshots import load_snapshot
 from bots.jobs.context import JobContext
 from bots.wiki.listings import namespace_id, recent_changes
@@ -150,14 +155,40 @@ class Digest:
             if entry.get("period") == key:
                 continue
             if entry.get("period"):
-                entry.setdefault("pending", []).append({
-                    "period": entry["period"], "baseline": entry["baseline"],
-                    "since": entry["since"], "until": self.now.isoformat(timespec="seconds")})
+                pending = {"period": entry["period"], "baseline": entry["baseline"],
+                           "since": entry["since"], "until": self.now.isoformat(timespec="seconds")}
+                self.review_nudges(kind, pending)
+                entry.setdefault("pending", []).append(pending)
             entry.update(period=key, baseline=summarise(self.records),
                          since=self.now.isoformat(timespec="seconds"))
             changed = True
         if changed:
             self.save_state()
+
+    # -- review nudges (bots.core.review) ------------------------------------------------
+    def review_nudges(self, kind: str, pending: dict) -> None:
+        """Fix, in the pending digest, the due cases each opted-in contact is told about, and
+        note them in the ledger: both are saved (with the pending digest) before anything is
+        delivered, so a killed run neither loses nor repeats a nudge."""
+        due = due_now(self.ctx, self.records)
+        ledger = self.state.get("review", {})
+        given = nudges(due, self.advocates, kind, ledger)
+        if given:
+            pending["review"] = {user: [d.to_json() for d in cases]
+                                 for user, cases in sorted(given.items())}
+        self.state["review"] = recorded(ledger, given, due)
+
+    def review_part(self, msgs, pending: dict, user: str) -> str:
+        cases = [Due.from_json(d) for d in pending.get("review", {}).get(user, [])]
+        if not cases:
+            return ""
+        return ReviewRenderer(msgs, page_set(self.ctx)).digest_lines(cases)
+
+    # -- conversation -----------------------------------------------------------------------
+    def invitation(self, msgs) -> str:
+        """The last line of every digest: where to discuss it (the hub's talk page, where
+        the weekly digest itself is posted), in the reader's language."""
+        return invitation(msgs, "advocacyhub-conversation-digest", self.cfg.hub_talk_page)
 
     @property
     def documents(self) -> list[str]:
@@ -199,6 +230,7 @@ class Digest:
                 body.append(f"* {page_link(d.page)} – "
                             f"{escape(msgs('advocacyhub-digest-document', d.edits))} "
                             f"({page_link(diff, msgs('advocacyhub-digest-diff'))})")
+        body.append(self.invitation(msgs))
         talk = self.cfg.hub_talk_page
         delivery_id = f"digest:hub:{pending['period']}"
         heading = msgs("advocacyhub-digest-heading", pending["period"])
@@ -212,13 +244,20 @@ class Digest:
         messages: dict[str, tuple[str, str]] = {}
         for adv in wanted:
             mine = personal_items(items, adv)
-            if mine.empty:
-                continue  # nothing matches: nothing is posted
             user = adv.value("user")
             msgs = self.ctx.messages(language_for(self.ctx, adv.values("languages")))
-            generated = issue_renderer(self.ctx, msgs).generated(mine, pending["period"])
-            body = "\n".join([msgs("advocacyhub-digest-personal-intro", pending["since"][:10],
-                                   pending["until"][:10]), for_delivery(generated)])
+            review = self.review_part(msgs, pending, canonical_user(user))
+            if mine.empty and not review:
+                continue  # nothing matches: nothing is posted
+            parts = [msgs("advocacyhub-digest-personal-intro", pending["since"][:10],
+                          pending["until"][:10])]
+            if not mine.empty:
+                generated = issue_renderer(self.ctx, msgs).generated(mine, pending["period"])
+                parts.append(for_delivery(generated))
+            if review:
+                parts.append(review)
+            parts.append(self.invitation(msgs))
+            body = "\n".join(parts)
             messages[user] = (msgs("advocacyhub-digest-personal-heading", pending["period"]),
                               body)
         summary = self.ctx.summary("advocacyhub-summary-digest", pending["period"])

@@ -50,9 +50,12 @@ FULL_EVERY = timedelta(days=30)  # recent changes are kept 90 days; re-read ever
 
 
 def page_records(title: str, text: str, revid: int, timestamp: str,
-                 schema: Schema) -> list[Record]:
+                 schema: Schema, editor: str = "") -> list[Record]:
     try:
-        return find_records(text, title, schema, revid=revid, timestamp=timestamp)
+        records = find_records(text, title, schema, revid=revid, timestamp=timestamp)
+        for record in records:  # who saved it: the review-due lists name them
+            record.editor = editor
+        return records
     # A page the parser cannot read must not stop the harvest: mwparserfromhell's ParserError
     # (its own bug, it says) or RecursionError (markup nested too deep), and what normalising
     # an odd value can raise (ValueError, and SchemaError, a ValueError; KeyError, IndexError,
@@ -104,7 +107,8 @@ def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
     texts = fetch_texts(ctx.site, pageids, ctx.wiki.batch_size)
     for page in progress(prefetched(texts, ahead=ctx.wiki.batch_size), len(pageids), "pages"):
         ctx.stats.pages_read += 1
-        records = page_records(page.title, page.text, page.revid, page.timestamp, ctx.schema)
+        records = page_records(page.title, page.text, page.revid, page.timestamp, ctx.schema,
+                               page.user)
         snap.add_base(page.title, page.revid, records or [no_record(page.title, page.revid)])
     if old is not None:
         snap.shard_titles, snap.shard_sha1 = old.shard_titles, old.shard_sha1
@@ -175,7 +179,7 @@ def incremental_harvest(ctx: JobContext, snap: Snapshot) -> bool:
             dirty |= snap.drop_page(title)
             continue
         found[title] = page_records(page.title, page.text or "", page.revid, page.timestamp,
-                                    ctx.schema)
+                                    ctx.schema, page.user)
     # A known page that has no record any more may still show one (through a wrapper): it
     # is reported, not dropped. One light request, only when such pages exist.
     emptied = [t for t, recs in found.items() if not recs and t not in marked]

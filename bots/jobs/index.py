@@ -12,8 +12,11 @@ from bots.config import section_data
 from bots.core.records import Problem, Record
 from bots.core.render.directory import Directory, directory_titles
 from bots.core.render.pages import KnowledgeBase
-from bots.core.render.paging import Layout
+from bots.core.render.paging import Layout, size
+from bots.core.render.review import KEY as REVIEW_KEY
+from bots.core.render.review import ReviewRenderer
 from bots.jobs.common.pagesets import page_budget, page_set
+from bots.jobs.common.review import due_now
 from bots.jobs.common.sections import retire_parts, write_changed
 from bots.jobs.common.snapshots import load_snapshot, schema_hash
 from bots.jobs.context import JobContext
@@ -64,19 +67,45 @@ def render_all(ctx: JobContext, records: list[Record],
     return out
 
 
-def render_maintenance(ctx: JobContext, records: list[Record],
-                       problems: list[Problem]) -> dict[str, tuple[str, str]]:
-    """The maintenance report in every language, split alike in all of them."""
+def render_review(ctx: JobContext, records: list[Record],
+                  ) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The cases due for review: their page in every language (split alike in all of them),
+    and lang -> the maintenance report's section of the oldest of them."""
     pages = page_set(ctx)
+    due = due_now(ctx, records)
+    after = ctx.profile.hub.review_after_days
     layout = Layout(page_budget(ctx))
+    renderers = {lang: ReviewRenderer(ctx.messages(lang), pages) for lang in ctx.profile.languages}
+    for r in renderers.values():
+        r.review_pages(due, after, layout)
+    layout.freeze()
+    out = {pages.title(REVIEW_KEY, lang, suffix): (REVIEW_KEY, body)
+           for lang, r in renderers.items()
+           for suffix, body in r.review_pages(due, after, layout).items()}
+    return out, {lang: r.maintenance_section(due, after) for lang, r in renderers.items()}
+
+
+def render_maintenance(ctx: JobContext, records: list[Record], problems: list[Problem],
+                       review: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
+    """The maintenance report in every language, split alike in all of them, with the
+    review-due section (``review``: lang -> text) at the end of its first page (the room it
+    takes is kept free of the budget)."""
+    review = review or {}
+    pages = page_set(ctx)
+    reserve = max((size(text) + 2 for text in review.values()), default=0)
+    layout = Layout(page_budget(ctx) - reserve)
     kbs = {lang: KnowledgeBase(ctx.schema, ctx.messages(lang), pages)
            for lang in ctx.profile.languages}
     for kb in kbs.values():
         kb.maintenance_pages(records, problems, layout)
     layout.freeze()
-    return {pages.title("maintenance", lang, suffix): ("maintenance", body)
-            for lang, kb in kbs.items()
-            for suffix, body in kb.maintenance_pages(records, problems, layout).items()}
+    out = {}
+    for lang, kb in kbs.items():
+        for suffix, body in kb.maintenance_pages(records, problems, layout).items():
+            if suffix == "" and review.get(lang):
+                body = f"{body}\n\n{review[lang]}"
+            out[pages.title("maintenance", lang, suffix)] = ("maintenance", body)
+    return out
 
 
 def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Problem]:
@@ -136,16 +165,18 @@ def run(ctx: JobContext) -> None:
     records = load_snapshot(ctx, head=first[head_title]).records()
     ctx.stats.records = len(records)
     sections = render_all(ctx, records)
+    review_pages, review_sections = render_review(ctx, records)
+    sections.update(review_pages)
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
     ctx.stats.errors += len(ctx.governance.problems)
     summary = ctx.summary("advocacyhub-summary-index", len(records))
     written = write_changed(ctx, sections, known, edited, summary, bot_problems)
-    maintenance = render_maintenance(ctx, records, bot_problems)
+    maintenance = render_maintenance(ctx, records, bot_problems, review_sections)
     written.update(write_changed(ctx, maintenance, known, edited, summary, []))
     generated = {**sections, **maintenance}
     retire_parts(ctx, [t for t in known if t not in generated], known, summary,
-                 keys=("cases", "facets", "maintenance", "events", "resources",
+                 keys=("cases", "facets", "maintenance", "events", "resources", REVIEW_KEY,
                        *directory_titles(ctx.schema, ctx.profile.root)))
     state = {"key": key, "records": len(records), "errors": ctx.stats.errors,
              "pages": {t: written[t] for t in sorted(written)}}

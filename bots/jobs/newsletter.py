@@ -11,6 +11,7 @@ import logging
 
 from bots import statepages
 from bots.core import markers
+from bots.core.digest import Discussion, discussions
 from bots.core.newsletter import (
     DELIVERED,
     READY,
@@ -19,9 +20,11 @@ from bots.core.newsletter import (
     period_of,
     summarise,
 )
+from bots.core.render.conversation import from_conversation, invitation, talk_page
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.snapshots import load_snapshot
 from bots.jobs.context import JobContext
+from bots.wiki.listings import recent_changes
 
 log = logging.getLogger(__name__)
 SECTION = "newsletter"
@@ -30,6 +33,45 @@ SECTION = "newsletter"
 def issue_title(ctx: JobContext, period: str, lang: str | None = None) -> str:
     base = f"{ctx.profile.hub_page('newsletter')}/{period}"
     return base if lang in (None, ctx.profile.language) else f"{base}/{lang}"
+
+
+def conversation(ctx: JobContext, state: dict, period: str) -> tuple[str, list[Discussion]]:
+    """The talk-page threads of the hub (the issues' talk pages and the hub's, where the
+    weekly digest is posted) active in the previous period: from the first run of the
+    previous period to the first run of this one. Read from recent changes once, at the
+    first run of the period, and kept in the state (the window is over). Returns the
+    window's start and the threads."""
+    started: dict[str, str] = state.setdefault("started", {})
+    now = ctx.now().isoformat(timespec="seconds")
+    started.setdefault(period, now)
+    earlier = sorted(p for p in started if p < period)
+    for old in earlier[:-1]:  # only the previous period's start is needed
+        del started[old]
+    if not earlier:
+        return "", []  # the first issue the bot makes: no previous period known
+    since = started[earlier[-1]]
+    kept = state.get("conversation", {})
+    if kept.get("period") != period:
+        changes = recent_changes(ctx.site, since, started[period],
+                                 exclude=ctx.profile.bot_user, namespaces=[1],
+                                 changetype="edit|new")
+        threads = discussions(list(changes), ctx.profile.root)
+        kept = {"period": period, "since": since,
+                "threads": [t.__dict__ for t in threads]}
+        state["conversation"] = kept
+    return kept["since"], [Discussion(**t) for t in kept["threads"]]
+
+
+def conversation_part(ctx: JobContext, lang: str, period: str, since: str,
+                      threads: list[Discussion]) -> str:
+    """What ends an issue: "From the conversation" (when there were threads) and the
+    invitation to discuss the issue on its talk page (the base issue's, one conversation for
+    every language), in the page's language."""
+    msgs = ctx.messages(lang)
+    talk = talk_page(issue_title(ctx, period))
+    parts = [from_conversation(msgs, threads, since),
+             invitation(msgs, "advocacyhub-conversation-issue", talk)]
+    return "\n\n".join(p for p in parts if p)
 
 
 def run(ctx: JobContext) -> None:
@@ -50,6 +92,7 @@ def run(ctx: JobContext) -> None:
     state["latest"] = summarise(records)
     items = items_since(records, baselines[period], ctx.now(),
                         cfg.events_horizon_days)
+    since, threads = conversation(ctx, state, period)
     status = issue_status(pages[titles[0]].text)
     summary = ctx.summary("advocacyhub-summary-newsletter", period)
     if status in (READY, DELIVERED):
@@ -58,6 +101,7 @@ def run(ctx: JobContext) -> None:
         for lang, title in zip(langs, titles, strict=True):
             renderer = issue_renderer(ctx, ctx.messages(lang))
             body = renderer.generated(items, period)
+            body += "\n\n" + conversation_part(ctx, lang, period, since, threads)
             page = pages[title]
             if not page.exists:
                 skeleton = renderer.skeleton(period)

@@ -124,6 +124,7 @@ class Fetched:
     revid: int
     timestamp: str
     text: str
+    user: str = ""  # the revision's author
 
 
 def _collect_redirects(query: dict, out: dict[str, str]) -> None:
@@ -186,7 +187,7 @@ def fetch_texts(site: pywikibot.site.APISite, pageids: list[int],
     """
     for i in range(0, len(pageids), batch):
         gen = api.PropertyGenerator("revisions", site=site, parameters={
-            "pageids": pageids[i:i + batch], "rvprop": "ids|timestamp|content",
+            "pageids": pageids[i:i + batch], "rvprop": "ids|timestamp|user|content",
             "rvslots": "main"})
         gen.set_maximum_items(-1)  # one revision per page: no rvlimit
         for page in gen:
@@ -195,7 +196,8 @@ def fetch_texts(site: pywikibot.site.APISite, pageids: list[int],
                 continue
             rev = revs[0]
             text = rev.get("slots", {}).get("main", {}).get("*", rev.get("*", ""))
-            yield Fetched(page["title"], int(rev["revid"]), rev["timestamp"], text)
+            yield Fetched(page["title"], int(rev["revid"]), rev["timestamp"], text,
+                          rev.get("user", ""))
 
 
 @dataclass
@@ -206,6 +208,7 @@ class PageText:
     timestamp: str
     page: pywikibot.Page
     parts: tuple[str, ...] = ()  # a long JSON state page: where its text is (see save)
+    user: str = ""  # the latest revision's author
 
     @property
     def exists(self) -> bool:
@@ -216,7 +219,8 @@ def _page_text(page: pywikibot.Page) -> PageText:
     if not page.exists():
         return PageText(page.title(), None, 0, "", page)
     rev = page.latest_revision
-    return PageText(page.title(), page.text, rev.revid, rev.timestamp.isoformat(), page)
+    return PageText(page.title(), page.text, rev.revid, rev.timestamp.isoformat(), page,
+                    user=rev.user or "")
 
 
 class WikiClient:
