@@ -21,8 +21,8 @@ from bots.core.luadata import vocabularies_data
 from bots.core.messages import Messages
 from bots.core.records import Record
 from bots.core.render.conversation import from_conversation, invitation, talk_page
-from bots.core.render.partlinks import PageSet
 from bots.core.render.paging import Layout
+from bots.core.render.partlinks import PageSet
 from bots.core.render.review import ReviewRenderer
 from bots.core.review import LESSONS, STALE, Due, due_cases, ledger_key, nudges, recorded
 from bots.core.schema import load_schema
@@ -52,7 +52,7 @@ def ago(days: float) -> datetime:
 # -- the vocabulary ------------------------------------------------------------------------------
 
 def test_the_status_vocabulary_says_which_values_are_open() -> None:
-    assert OPEN == {"active", "monitoring", "dormant"}
+    assert {"active", "monitoring", "dormant"} == OPEN
     assert "concluded" not in OPEN
     assert not SCHEMA.vocabularies["topics"].open_values
 
@@ -168,7 +168,7 @@ def hubs(draw):
     cases = []
     for i in range(draw(st.integers(min_value=0, max_value=6))):
         contacts = draw(st.lists(st.sampled_from([*USERS, "Outsider"]), max_size=3))
-        raw = {"contacts": ", ".join(contacts)} if contacts else {}
+        raw = {"contacts": "; ".join(contacts)} if contacts else {}
         cases.append(edited(case(f"C{i}", **raw), ago(draw(st.floats(min_value=DAYS,
                                                                        max_value=2000)))))
     roster = []

@@ -51,7 +51,10 @@ def conversation(ctx: JobContext, state: dict, period: str) -> tuple[str, list[D
         return "", []  # the first issue the bot makes: no previous period known
     since = started[earlier[-1]]
     kept = state.get("conversation", {})
-    if kept.get("period") != period:
+    if kept.get("period") != period and since >= started[period]:
+        kept = {"period": period, "since": since, "threads": []}  # a clock set back: none
+        state["conversation"] = kept
+    elif kept.get("period") != period:
         changes = recent_changes(ctx.site, since, started[period],
                                  exclude=ctx.profile.bot_user, namespaces=[1],
                                  changetype="edit|new")
