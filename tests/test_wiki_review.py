@@ -62,7 +62,7 @@ def test_due_cases_reach_the_report_and_exactly_the_opted_in_contacts_once(bot) 
     report = bot.text(MAINTENANCE)
     assert "Closed case" in report and "Stale case" not in report  # only the lessons nudge
     later = moment()  # what is edited after this is not due at later + 180 days
-    admin.edit("Advocacy Hub/Cases/Watched case",
+    bot.person("Checker").edit("Advocacy Hub/Cases/Watched case",
                bot.text("Advocacy Hub/Cases/Watched case") + "\n<!-- checked -->", "checked")
     bot.run("harvest")
     future = later + timedelta(days=180)
@@ -103,15 +103,19 @@ def test_due_cases_reach_the_report_and_exactly_the_opted_in_contacts_once(bot) 
         assert bot.text(f"User talk:{user}") is None, user
 
     # Someone updates the case: it leaves the list at the next run.
+    updated = moment()
     admin.edit("Advocacy Hub/Cases/Stale case",
                bot.text("Advocacy Hub/Cases/Stale case").replace("|status=active",
                                                                  "|status=monitoring"),
                "still going")
     bot.run("harvest")
-    bot.run("index", now=future)
-    section = bot.text(MAINTENANCE).split("Due for review (1)", 1)[1]
+    bot.run("index", now=updated + timedelta(days=180))
+    section = bot.text(MAINTENANCE).split("Due for review (2)", 1)[1]
     assert "Stale case" not in section and "Closed case" in section
     assert "Stale case" not in bot.text(REVIEW)
+    # The case edited at `later` (read by an incremental harvest) is due now, with its editor.
+    watched = section.split("Watched case", 1)[1].split("|-", 1)[0]
+    assert "[[:User:Checker|Checker]]" in watched
 
 
 def test_issues_and_digests_invite_replies_which_the_next_ones_list(bot) -> None:
