@@ -272,6 +272,16 @@ def test_the_review_page_section_and_digest_lines_in_every_language(lang: str) -
     assert r.review_pages([], DAYS, 10 ** 6)[""].endswith(Messages(lang)("advocacyhub-review-none"))
 
 
+def test_the_review_page_does_not_change_every_day() -> None:
+    """While the same cases are due, the page's text is the same from one day to the next
+    (no edit a day for a count of days)."""
+    records = [edited(case("Old"), ago(400)), edited(case("Done", status="concluded"), ago(3))]
+    r = ReviewRenderer(Messages("en"), PAGES)
+    texts = {json.dumps(r.review_pages(due_cases(records, OPEN, NOW + timedelta(days=k), DAYS),
+                                       DAYS, 10 ** 6)) for k in range(0, 30, 7)}
+    assert len(texts) == 1
+
+
 def test_the_review_page_is_split_past_the_budget_alike_in_every_language() -> None:
     records = [edited(case(f"{chr(65 + i % 26)} case {i}"), ago(400 + i)) for i in range(300)]
     due = due_cases(records, OPEN, NOW, DAYS)

@@ -21,17 +21,19 @@ class ReviewRenderer(PartLinks):
         self.msgs = msgs
         self.pages = pages
 
-    def _reason(self, d: Due) -> str:
+    def _reason(self, d: Due, after_days: int) -> str:
+        # The threshold, not the days since the edit: the page then changes only when the
+        # set of due cases does, not every day.
         return self.msgs("advocacyhub-review-reason-lessons" if d.reason == LESSONS
-                         else "advocacyhub-review-reason-stale", d.days)
+                         else "advocacyhub-review-reason-stale", after_days)
 
-    def _table(self, due: Sequence[Due]) -> tuple[str, list[str], str]:
+    def _table(self, due: Sequence[Due], after_days: int) -> tuple[str, list[str], str]:
         m = self.msgs
         headers = [m("advocacyhub-review-case"), m.field_label("status"),
                    m("advocacyhub-review-why"), m("advocacyhub-review-edited"),
                    m("advocacyhub-review-editor")]
         rows = [[page_link(d.page, d.title), escape(m.label("status", d.status)),
-                 escape(self._reason(d)), escape(d.edited[:10]),
+                 escape(self._reason(d, after_days)), escape(d.edited[:10]),
                  user_link(d.editor) if d.editor else ""] for d in due]
         keys = [["", d.status, d.reason, d.edited, d.editor.lower()] for d in due]
         return table_parts(headers, rows, keys, css="advocacy-review-due")
@@ -49,7 +51,7 @@ class ReviewRenderer(PartLinks):
             layout.measure(KEY, 0, [])
             return {"": "\n".join([*intro, "", self.msgs("advocacyhub-review-none")])} \
                 if layout.frozen else {}
-        head, blocks, end = self._table(due)
+        head, blocks, end = self._table(due, after_days)
         single = "\n".join([*intro, "", head, *blocks, end])
         early = self.measured(layout, KEY, single, {f"{KEY}:all": (blocks, head)})
         if early is not None:
@@ -66,7 +68,7 @@ class ReviewRenderer(PartLinks):
                                                                                after_days)]
         if not due:
             return "\n".join([*out, m("advocacyhub-review-none")])
-        head, blocks, end = self._table(due[:MAINTENANCE_ROWS])
+        head, blocks, end = self._table(due[:MAINTENANCE_ROWS], after_days)
         out += [head, *blocks, end]
         out.append(m("advocacyhub-review-all", page_link(self.pages.title(KEY, self.lang)),
                      len(due)))
