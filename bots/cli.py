@@ -36,6 +36,15 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schedule", help="run the jobs on the profile's cron schedule")
 
+    w = sub.add_parser("watch", help="follow the wiki's changes and update the hub within a "
+                                     "minute (until SIGTERM)")
+    w.add_argument("--source", choices=["auto", "poll", "stream"],
+                   help="where changes come from (default: the profile's [watch] source)")
+    w.add_argument("--once", action="store_true",
+                   help="one update from the watermark, one poll or read, then exit")
+    w.add_argument("--max-seconds", type=float, help="exit cleanly after this long")
+    w.add_argument("--stream-url", help="an EventStreams URL other than the wiki's")
+
     tpl = sub.add_parser("templates", help="the on-wiki record templates")
     tpl.add_argument("action", choices=["build", "install"])
     tpl.add_argument("--dry-run", action="store_true")
@@ -138,6 +147,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.stats_json:
             write_all(args.stats_json, runs)
         return _exit_status(codes)
+    if args.command == "watch":
+        from bots.jobs.watch import watch
+
+        code, _report = watch(load_profile(args.profile), source=args.source, once=args.once,
+                              max_seconds=args.max_seconds, stream_url=args.stream_url)
+        return code
     if args.command == "schedule":
         from bots.schedule.runner import run_scheduler
 

@@ -270,3 +270,12 @@ def run(ctx: JobContext) -> None:
     digest.alerts()
     digest.periodic()
     digest.write_log()
+
+
+def run_alerts(ctx: JobContext) -> None:
+    """The urgent alerts alone (the watcher's step, bots.jobs.watch): the same state page and
+    delivery as :func:`run`; the periodic digests are left to the scheduled runs."""
+    digest = Digest(ctx)
+    ctx.stats.records = len(digest.records)
+    digest.alerts()
+    digest.write_log()
