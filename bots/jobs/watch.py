@@ -132,13 +132,14 @@ class Watcher:
                  stats.api_requests)
         return result, stats.edits
 
-    def update(self, changes: list[Change] | None, *, everything: bool = False) -> bool:
-        """Harvest ``changes`` (None: the recent changes from the watermark, read by the
-        harvest), then the index and the alerts when the snapshot changed (``everything``:
-        in any case, as at the start). False when the harvest failed (the changes wait for
-        the next update)."""
-        titles = sorted({t for c in changes or [] for t in c.titles})
-        given = None if changes is None else complete_from(changes, self.last_rcid)
+    def update(self, changes: list[Change], *, complete: bool = False,
+               everything: bool = False) -> bool:
+        """Harvest ``changes`` (``complete``: all the hub needs since the watermark, as a
+        poll read them; else the harvest reads the recent changes itself), then the index
+        and the alerts when the snapshot changed (``everything``: in any case, as at the
+        start). False when the harvest did not finish."""
+        titles = sorted({t for c in changes for t in c.titles})
+        given = complete_from(changes, self.last_rcid) if complete else None
         got: list[Snapshot] = []
 
         def harvest(ctx: JobContext) -> None:
@@ -206,7 +207,7 @@ class Watcher:
     def start_stream(self) -> None:
         assert self.site is not None
         self.stream = StreamReader(self.site, since=self.poll_from, url=self.stream_url,
-                                   retry_ms=int(self.cfg.poll_seconds * 1000))
+                                   retry_ms=int(min(self.cfg.poll_seconds, 5) * 500))
         self.stream.start()
         self.source = "stream"
         log.info("watch: following EventStreams from %s", self.poll_from or "now")
@@ -291,7 +292,7 @@ class Watcher:
         self.site = connect(self.profile)
         # From the watermark: whatever happened while no watcher ran (or half an update
         # that a kill interrupted) is done first.
-        self.update(None, everything=True)
+        self.update([], everything=True)
         self.heartbeat(self.clock())
         log.info("watch: watching %s changes (%s) from rcid %d", self.profile.name,
                  self.wanted, self.last_rcid)
@@ -307,7 +308,7 @@ class Watcher:
                     self.stopping.wait(min(self.retry_at - now, self.cfg.poll_seconds))
                     continue
                 self.retry_at = 0.0
-                self.update(None, everything=True)
+                self.update([], everything=True)
                 continue
             if self.snap is None:
                 break  # once, and the wiki failed
@@ -339,7 +340,7 @@ class Watcher:
         # not finish the watermark is behind: then the harvest reads them itself.
         behind = self.behind
         complete = self.source == "poll" and not behind
-        if not self.update(sorted(needed, key=lambda c: c.rcid) if complete else None,
+        if not self.update(sorted(needed, key=lambda c: c.rcid), complete=complete,
                            everything=behind) and self.retry_at:
             self.pending.put_back(needed, self.clock())
 

@@ -4,6 +4,7 @@ Wikimedia's EventStreams (``recentchange``) through pywikibot's own client, read
 
 from __future__ import annotations
 
+import http.client
 import logging
 import queue
 import threading
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pywikibot
+import requests
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +30,9 @@ def poll(site: pywikibot.site.APISite, since: str, *, exclude: str,
 
 
 def server_name(site: pywikibot.site.APISite) -> str:
-    """The name EventStreams gives the wiki (``server_name``: ``meta.wikimedia.org``)."""
-    return site.hostname()
+    """The name EventStreams gives the wiki (``server_name``: ``meta.wikimedia.org``): the
+    wiki's own $wgServerName, without a port (pywikibot's hostname() has one)."""
+    return str(site.siteinfo.get("servername") or site.hostname())
 
 
 @dataclass(frozen=True)
@@ -50,13 +53,15 @@ class StreamReader(threading.Thread):
     watcher misses nothing that happened while it was down."""
 
     def __init__(self, site: pywikibot.site.APISite, *, since: str, url: str = "",
-                 retry_ms: int = 5000, timeout: float = 75.0, maxsize: int = 10000) -> None:
+                 retry_ms: int = 5000, timeout: float = 75.0, maxsize: int = 10000,
+                 connect_retries: int = 2) -> None:
         super().__init__(name="eventstreams", daemon=True)
         self.site = site
         self.since = since
         self.url = url
         self.retry_ms = retry_ms
         self.timeout = timeout
+        self.connect_retries = connect_retries
         self.queue: queue.Queue[dict[str, Any] | StreamEnded] = queue.Queue(maxsize)
         self.stopping = threading.Event()
 
@@ -71,6 +76,13 @@ class StreamReader(threading.Thread):
             kwargs["url"] = f"{self.url}{sep}since={self.since}" if self.since else self.url
         stream = EventStreams(**kwargs)
         stream.register_filter(server_name=server_name(self.site))
+        # The first connection with few retries: a stream that is not there is soon left
+        # for polling (pywikibot would retry it [limits] max_retries times, minutes on
+        # Meta); once connected, pywikibot's client reconnects as it does.
+        from requests_sse import EventSource
+
+        stream.source = EventSource(**stream.sse_kwargs)
+        stream.source.connect(self.connect_retries)
         return stream
 
     def run(self) -> None:
@@ -79,7 +91,10 @@ class StreamReader(threading.Thread):
                 if self.stopping.is_set():
                     return
                 self.queue.put(element)
-        except Exception as exc:  # the stream failed for good: the watcher falls back to polling
+        # The stream failed for good (refused, an error status, not SSE, requests-sse
+        # missing, the network): the watcher falls back to polling.
+        except (requests.RequestException, OSError, http.client.HTTPException, ImportError,
+                ValueError, pywikibot.exceptions.Error) as exc:
             self.queue.put(StreamEnded(f"{type(exc).__name__}: {exc}"[:300]))
             return
         self.queue.put(StreamEnded("the stream ended"))
