@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("job", help="a job name, or 'all'")
     run.add_argument("--dry-run", action="store_true", help="make no edit; print diffs")
     run.add_argument("--now", help="pretend it is this ISO date-time (for tests and replays)")
+    run.add_argument("--full", action="store_true",
+                     help="harvest: read every page again, not only the recent changes (the "
+                          "periodic reconciliation next to `watch`)")
     stats_opt(run)
 
     sub.add_parser("schedule", help="run the jobs on the profile's cron schedule")
@@ -132,6 +135,15 @@ def _dispatch(args: argparse.Namespace) -> int:
                 print(f"advocacy-bot: no job {name!r} (jobs: {', '.join(registry.ORDER)})",
                       file=sys.stderr)
                 return 2
+        if args.full and names != ["harvest"]:
+            print("advocacy-bot: --full is for `run harvest`", file=sys.stderr)
+            return 2
+        if args.full:
+            from functools import partial
+
+            body = partial(registry.JOBS["harvest"], full=True)
+            return _run_with_context("harvest", args.profile, body, dry_run=args.dry_run,
+                                     stats_json=args.stats_json, now=args.now)[0]
         if len(names) == 1:
             return _run_with_context(names[0], args.profile, registry.JOBS[names[0]],
                                      dry_run=args.dry_run, stats_json=args.stats_json,
