@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="one update from the watermark, one poll or read, then exit")
     w.add_argument("--max-seconds", type=float, help="exit cleanly after this long")
     w.add_argument("--stream-url", help="an EventStreams URL other than the wiki's")
+    stats_opt(w)
 
     tpl = sub.add_parser("templates", help="the on-wiki record templates")
     tpl.add_argument("action", choices=["build", "install"])
@@ -162,8 +163,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "watch":
         from bots.jobs.watch import watch
 
-        code, _report = watch(load_profile(args.profile), source=args.source, once=args.once,
-                              max_seconds=args.max_seconds, stream_url=args.stream_url)
+        code, report = watch(load_profile(args.profile), source=args.source, once=args.once,
+                             max_seconds=args.max_seconds, stream_url=args.stream_url)
+        if args.stats_json:
+            import dataclasses
+            import json
+
+            args.stats_json.write_text(json.dumps(dataclasses.asdict(report), indent=1))
         return code
     if args.command == "schedule":
         from bots.schedule.runner import run_scheduler

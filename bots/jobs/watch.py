@@ -63,6 +63,10 @@ class WatchReport:
     last_update: str = ""  # when its last update ended
     failures: int = 0
     stream_failures: list[str] = field(default_factory=list)
+    api_requests: int = 0  # every API request of the process, the jobs' included
+    watching_after: float = 0.0  # seconds from the start to the end of the first update ...
+    requests_then: int = 0  # ... and the API requests made by then
+    seconds: float = 0.0
 
 
 class Watcher:
@@ -93,6 +97,7 @@ class Watcher:
         self.stream: StreamReader | None = None
         self.stream_retry_at = 0.0
         self.site = None
+        self.counter: RequestCounter | None = None  # the process's API requests
         # The last update did not finish (failed, or the shutoff stopped it): the next one
         # reads every change from the watermark and runs every step.
         self.behind = True
@@ -296,6 +301,9 @@ class Watcher:
         self.heartbeat(self.clock())
         log.info("watch: watching %s changes (%s) from rcid %d", self.profile.name,
                  self.wanted, self.last_rcid)
+        self.report.watching_after = self.clock() - started
+        if self.counter is not None:
+            self.report.requests_then = self.counter.count
         while not self.stopping.is_set():
             now = self.clock()
             if max_seconds is not None and now - started >= max_seconds:
@@ -325,6 +333,7 @@ class Watcher:
             self.heartbeat(self.clock())
         if self.stream is not None:
             self.stream.stop()
+        self.report.seconds = self.clock() - started
         log.info("watch: stopped after %d updates", self.report.updates)
         return 0
 
@@ -356,7 +365,7 @@ def watch(profile: Profile, *, source: str | None = None, once: bool = False,
     if signals and threading.current_thread() is threading.main_thread():
         previous = {sig: signal.signal(sig, watcher.on_signal)
                     for sig in (signal.SIGTERM, signal.SIGINT)}
-    counter = RequestCounter()
+    counter = watcher.counter = RequestCounter()
     try:
         code = watcher.run(once=once, max_seconds=max_seconds, stop_when=stop_when)
     except Terminated:
@@ -365,5 +374,6 @@ def watch(profile: Profile, *, source: str | None = None, once: bool = False,
         counter.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    watcher.report.api_requests = counter.count
     log.info("watch: %d API requests in all", counter.count)
     return code, watcher.report
