@@ -47,6 +47,7 @@ from bots.wiki.listings import with_template
 from bots.wiki.session import WIKI_ERRORS, RequestCounter, connect
 
 log = logging.getLogger(__name__)
+KEEP = 1000  # updates (and stream failures) the report remembers
 
 
 @dataclass
@@ -177,6 +178,7 @@ class Watcher:
         self.behind = False
         self.report.updates += 1
         self.report.processed.append(titles)
+        del self.report.processed[:-KEEP]  # a process that runs for weeks
         self.report.last_update = iso(datetime.now(UTC))
         gc.collect()  # a long-lived process: each update's records go now, not some day
         return True
@@ -221,6 +223,7 @@ class Watcher:
         log.error("watch: the stream failed (%s); polling for %.0f s", why,
                   self.cfg.stream_retry_seconds)
         self.report.stream_failures.append(why)
+        del self.report.stream_failures[:-KEEP]
         if self.stream is not None:
             self.stream.stop()
         self.stream = None
