@@ -28,7 +28,7 @@ from typing import TextIO
 from bots import statepages
 from bots.config import WIKIMEDIA, Profile
 from bots.core.snapshot import Snapshot
-from bots.core.status import OK, STOPPED
+from bots.core.status import OK, PARTIAL, STOPPED
 from bots.core.times import iso
 from bots.core.watch import (
     Change,
@@ -167,15 +167,25 @@ class Watcher:
             elif self.snap is None:  # stopped before there is a watermark to watch from
                 self.retry_at = self.clock() + max(60.0, self.cfg.poll_seconds)
             return False
-        self.failed_in_row = 0
         interest = self.interest()
         settings_changed = any(interest.is_watched(t) for t in titles)
+        self.behind = False
         if everything or edits or settings_changed:
             for name in ("index", "digest"):
                 if self.stopping.is_set():
                     break
-                self.step(name, registry.WATCH_STEPS[name])
-        self.behind = False
+                result, _ = self.step(name, registry.WATCH_STEPS[name])
+                if result not in (OK, STOPPED):
+                    # Failed, or left posts for later (the per-run budget): every step
+                    # again soon, from the watermark, changes or not.
+                    self.behind = True
+                    if result != PARTIAL:
+                        self.report.failures += 1
+                        self.failed_in_row += 1
+                    self.retry_at = self.clock() + min(
+                        300.0, self.cfg.poll_seconds * 2 ** self.failed_in_row)
+        if not self.behind:
+            self.failed_in_row = 0
         self.report.updates += 1
         self.report.processed.append(titles)
         del self.report.processed[:-KEEP]  # a process that runs for weeks
