@@ -32,9 +32,22 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("job", help="a job name, or 'all'")
     run.add_argument("--dry-run", action="store_true", help="make no edit; print diffs")
     run.add_argument("--now", help="pretend it is this ISO date-time (for tests and replays)")
+    run.add_argument("--full", action="store_true",
+                     help="harvest: read every page again, not only the recent changes (the "
+                          "periodic reconciliation next to `watch`)")
     stats_opt(run)
 
     sub.add_parser("schedule", help="run the jobs on the profile's cron schedule")
+
+    w = sub.add_parser("watch", help="follow the wiki's changes and update the hub within a "
+                                     "minute (until SIGTERM)")
+    w.add_argument("--source", choices=["auto", "poll", "stream"],
+                   help="where changes come from (default: the profile's [watch] source)")
+    w.add_argument("--once", action="store_true",
+                   help="one update from the watermark, one poll or read, then exit")
+    w.add_argument("--max-seconds", type=float, help="exit cleanly after this long")
+    w.add_argument("--stream-url", help="an EventStreams URL other than the wiki's")
+    stats_opt(w)
 
     tpl = sub.add_parser("templates", help="the on-wiki record templates")
     tpl.add_argument("action", choices=["build", "install"])
@@ -123,6 +136,15 @@ def _dispatch(args: argparse.Namespace) -> int:
                 print(f"advocacy-bot: no job {name!r} (jobs: {', '.join(registry.ORDER)})",
                       file=sys.stderr)
                 return 2
+        if args.full and names != ["harvest"]:
+            print("advocacy-bot: --full is for `run harvest`", file=sys.stderr)
+            return 2
+        if args.full:
+            from functools import partial
+
+            body = partial(registry.JOBS["harvest"], full=True)
+            return _run_with_context("harvest", args.profile, body, dry_run=args.dry_run,
+                                     stats_json=args.stats_json, now=args.now)[0]
         if len(names) == 1:
             return _run_with_context(names[0], args.profile, registry.JOBS[names[0]],
                                      dry_run=args.dry_run, stats_json=args.stats_json,
@@ -138,6 +160,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.stats_json:
             write_all(args.stats_json, runs)
         return _exit_status(codes)
+    if args.command == "watch":
+        from bots.jobs.watch import watch
+
+        code, report = watch(load_profile(args.profile), source=args.source, once=args.once,
+                             max_seconds=args.max_seconds, stream_url=args.stream_url)
+        if args.stats_json:
+            import dataclasses
+            import json
+
+            args.stats_json.write_text(json.dumps(dataclasses.asdict(report), indent=1))
+        return code
     if args.command == "schedule":
         from bots.schedule.runner import run_scheduler
 

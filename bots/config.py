@@ -162,6 +162,25 @@ class DigestSettings:
     alert_limit: int = 10  # advocates alerted per urgent case
 
 
+WATCH_SOURCES = ("auto", "poll", "stream")
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    """[watch]: `advocacy-bot watch`, the long-running process that updates the hub within a
+    minute of a change (bots.jobs.watch)."""
+
+    source: str = "auto"  # "poll", "stream" (EventStreams), "auto": stream on Wikimedia wikis
+    poll_seconds: float = 5  # between two polls of list=recentchanges (one request each)
+    poll_limit: int = 100  # changes one poll asks for; more are read by the next poll
+    quiet_seconds: float = 3  # debounce: an update runs after this long without a new change
+    max_wait_seconds: float = 30  # ... or this long after the first change waiting
+    max_pending: int = 5000  # changes kept waiting at most (memory): more run an update at once
+    stream_url: str = ""  # "" = the wiki's EventStreams recentchange URL (pywikibot's)
+    stream_retry_seconds: float = 300  # after the stream failed: polling this long, then again
+    heartbeat_minutes: float = 60  # the watcher's line on the status page, at least this often
+
+
 @dataclass(frozen=True)
 class LoggingSettings:
     """[logging]: the log file (bots.logsetup)."""
@@ -184,6 +203,7 @@ class Config:
     newsletter: NewsletterSettings = field(default_factory=NewsletterSettings)
     roster: RosterSettings = field(default_factory=RosterSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
 
     def to_data(self) -> dict[str, Any]:
@@ -292,6 +312,10 @@ def parse_config(data: Mapping[str, Any], path: Path | str) -> Config:
         if name not in sections:
             raise ConfigError(f"{path}: missing [{name}]")
     wiki, hub = sections["wiki"], sections["hub"]
+    watch = sections.get("watch", WatchSettings())
+    if watch.source not in WATCH_SOURCES:
+        raise ConfigError(f"{path}: [watch] source: {watch.source!r} is not one of "
+                          f"{', '.join(WATCH_SOURCES)}")
     if wiki.kind not in (LOCALWIKI, WIKIMEDIA):
         raise ConfigError(f"{path}: [wiki] kind: {wiki.kind!r} is neither {LOCALWIKI!r} nor "
                           f"{WIKIMEDIA!r}")
@@ -379,6 +403,10 @@ class Profile:
     @property
     def digest(self) -> DigestSettings:
         return self.config.digest
+
+    @property
+    def watch(self) -> WatchSettings:
+        return self.config.watch
 
     @property
     def logging(self) -> LoggingSettings:

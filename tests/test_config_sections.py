@@ -156,6 +156,9 @@ def test_profile_methods_and_state_pages(monkeypatch: pytest.MonkeyPatch) -> Non
     (lambda d: d["digest"].update(living_documents=[1]),
      r"\[digest\] living_documents: expected a list of strings"),
     (lambda d: d.update(logging={"file": 5}), r"\[logging\] file: expected a string"),
+    (lambda d: d["watch"].update(source="sse"), r"\[watch\] source: 'sse' is not one of"),
+    (lambda d: d["watch"].update(quiet_seconds="3"),
+     r"\[watch\] quiet_seconds: expected a number"),
 ])
 def test_refused(change, message: str) -> None:
     data = meta_data()
@@ -250,7 +253,7 @@ def test_any_unknown_key_or_wrong_type_is_a_config_error_naming_it(case) -> None
 @st.composite
 def valid_value(draw: st.DrawFn) -> tuple[str, str, Any]:
     section, key, tp = draw(st.sampled_from([k for k in KEYS if k[:2] not in (
-        ("wiki", "kind"), ("wiki", "family"), ("wiki", "code"))]))
+        ("wiki", "kind"), ("wiki", "family"), ("wiki", "code"), ("watch", "source"))]))
     return section, key, draw(CATEGORIES[draw(st.sampled_from(sorted(accepted(tp))))])
 
 

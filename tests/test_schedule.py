@@ -179,7 +179,15 @@ def test_jobs_yaml_matches_meta_schedule() -> None:
     entries = re.findall(r"- name: advocacy-(\w+)\n(.*?)(?=\n- name:|\Z)", text, re.S)
     assert entries
     seen = set()
+    continuous = [(job, body) for job, body in entries if "continuous: true" in body]
+    # The watcher: one continuous job, bounded memory, no schedule of its own.
+    assert [job for job, _ in continuous] == ["watch"]
+    watcher = continuous[0][1]
+    assert "--profile meta watch" in watcher and "schedule:" not in watcher
+    assert re.search(r"mem: \d+(Mi|Gi)", watcher) and "image: python3.11" in watcher
     for job, body in entries:
+        if "continuous: true" in body:
+            continue
         seen.add(job)
         cron = re.search(r'schedule: "([^"]+)"', body)[1]
         assert cron == table[job], job

@@ -25,6 +25,24 @@ def alert_id(case_page: str, revid: int) -> str:
     return f"alert:{hashlib.sha1(case_page.encode()).hexdigest()[:12]}:{revid}"
 
 
+def raise_alerts(alerts: dict[str, dict], raised: dict[str, int]) -> bool:
+    """Bring the alerts state (case page -> {"id", "done"}) to the cases raised now (page ->
+    the revision read): a case no longer raised is dropped (a later raise is a new alert), a
+    newly raised one gets its id, once. True when the state changed (it is saved before
+    anything is delivered). A case whose record is invalid for a while keeps its alert: only
+    alert != yes lowers it, so a revert alerts no one twice."""
+    changed = False
+    for page in list(alerts):
+        if page not in raised:
+            del alerts[page]
+            changed = True
+    for page, revid in raised.items():
+        if page not in alerts:
+            alerts[page] = {"id": alert_id(page, revid), "done": False}
+            changed = True
+    return changed
+
+
 def _shares(a: Sequence[str], b: Sequence[str]) -> bool:
     return bool(set(a) & set(b))
 

@@ -82,12 +82,16 @@ class JobContext:
         return self.messages()(key, *params)
 
 
-def update_status(ctx: JobContext, result: str, message: str) -> None:
-    """The job's line on the bot's status page (not counted in the job's own edits)."""
+def update_status(ctx: JobContext, result: str, message: str,
+                  heartbeat: timedelta | None = None) -> None:
+    """The job's line on the bot's status page (not counted in the job's own edits), rewritten
+    when its result or errors changed or it is older than ``heartbeat`` (default: the
+    profile's ``status_heartbeat_hours``)."""
     from bots.core import status
 
     title = statepages.status(ctx.profile)
-    heartbeat = timedelta(hours=ctx.profile.limits.status_heartbeat_hours)
+    if heartbeat is None:
+        heartbeat = timedelta(hours=ctx.profile.limits.status_heartbeat_hours)
     page = ctx.wiki.read_later(title)
     ctx.measure()  # the counts so far: the job's own work (this status edit is not in them)
     new = status.entry(ctx.stats, result, message, ctx.now())
@@ -112,14 +116,15 @@ def _raise_terminated(signum: int, frame: object) -> None:
 def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
             dry_run: bool = False, now: Callable[[], datetime] | None = None,
             out: TextIO | None = None, on_terminate: bool = False,
-            overlay: dict[str, str] | None = None) -> tuple[RunStats, str]:
+            overlay: dict[str, str] | None = None,
+            heartbeat: timedelta | None = None, note: str = "") -> tuple[RunStats, str]:
     """Run one job to the end: a failure or the shutoff ends it cleanly, with a log line, the
     status page updated and the state left at what was really done (jobs save state as they
     go). Returns the counts and the result (ok, failed, stopped, paused or partial). A wiki
     that cannot be reached at all is a failure like any other: one log line, no traceback."""
     from bots.core.status import FAILED, OK, PARTIAL, PAUSED, STOPPED
 
-    result, message = OK, ""
+    result, message = OK, note  # note: what an ok run says on the status page (the watcher's)
     if on_terminate:  # a SIGTERM ends the job like any failure: cleanly, on the status page
         signal.signal(signal.SIGTERM, _raise_terminated)
     stats = RunStats(job=job)
@@ -145,7 +150,7 @@ def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
                     message = ctx.paused
             if not dry_run and result != STOPPED:  # stopped: not even the status page
                 try:
-                    update_status(ctx, result, message)
+                    update_status(ctx, result, message, heartbeat)
                 except ShutoffEngaged:
                     result = STOPPED
                 # The status page must never fail a run: the wiki failed or refused the edit

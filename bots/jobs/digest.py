@@ -16,10 +16,10 @@ from datetime import datetime
 from bots import statepages
 from bots.core.delivery import DeliveryReport, Outcome
 from bots.core.digest import (
-    alert_id,
     discussions,
     document_changes,
     personal_items,
+    raise_alerts,
 )
 from bots.core.matching import suggest
 from bots.core.newsletter import for_delivery, items_since, period_of, summarise
@@ -100,16 +100,7 @@ class Digest:
         # alert: only alert != yes lowers it, so the revert does not alert anyone twice.
         raised = {r.page: r for r in self.records
                   if r.kind == "case" and r.value("alert") == "yes"}
-        changed = False
-        for page in list(alerts):
-            if page not in raised:  # lowered: a later raise is a new alert
-                del alerts[page]
-                changed = True
-        for page, case in raised.items():
-            if page not in alerts:
-                alerts[page] = {"id": alert_id(page, case.revid), "done": False}
-                changed = True
-        if changed:
+        if raise_alerts(alerts, {page: case.revid for page, case in raised.items()}):
             self.save_state()  # what is due is recorded before anything is delivered
         limit = self.cfg.alert_limit
         recipients: list[Recipient] = []
@@ -308,4 +299,13 @@ def run(ctx: JobContext) -> None:
     ctx.stats.records = len(digest.records)
     digest.alerts()
     digest.periodic()
+    digest.write_log()
+
+
+def run_alerts(ctx: JobContext) -> None:
+    """The urgent alerts alone (the watcher's step, bots.jobs.watch): the same state page and
+    delivery as :func:`run`; the periodic digests are left to the scheduled runs."""
+    digest = Digest(ctx)
+    ctx.stats.records = len(digest.records)
+    digest.alerts()
     digest.write_log()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 
 from mwparserfromhell.parser import ParserError
@@ -115,16 +116,20 @@ def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
     return snap
 
 
-def _changed_titles(ctx: JobContext, snap: Snapshot,
+def _changed_titles(ctx: JobContext, snap: Snapshot, changes: Iterable[dict] | None = None,
                     ) -> tuple[set[str], set[str], str, int, bool]:
     """Pages to read again, pages gone, the new watermark, and whether any template changed
-    (created, moved, deleted: a redirect to a record template may have come or gone)."""
+    (created, moved, deleted: a redirect to a record template may have come or gone).
+    ``changes``: the recent changes from the watermark as the watcher already read them
+    (bots.jobs.watch); None: read them now."""
     changed: set[str] = set()
     gone: set[str] = set()
     rc_from, last_rcid = snap.rc_from, snap.last_rcid
     state_prefix = ctx.profile.state_page("")
     templates = False
-    for change in recent_changes(ctx.site, snap.rc_from, exclude=ctx.profile.bot_user):
+    if changes is None:
+        changes = recent_changes(ctx.site, snap.rc_from, exclude=ctx.profile.bot_user)
+    for change in changes:
         rcid = int(change["rcid"])
         if rcid <= snap.last_rcid:
             continue
@@ -157,9 +162,10 @@ def _with_marker(ctx: JobContext, titles: list[str]) -> set[str]:
     return with_template(ctx.site, titles, f"Template:{RECORD_MARKER}", ctx.wiki.batch_size)
 
 
-def incremental_harvest(ctx: JobContext, snap: Snapshot) -> bool:
+def incremental_harvest(ctx: JobContext, snap: Snapshot,
+                        changes: Iterable[dict] | None = None) -> bool:
     """Bring ``snap`` up to date; True when its records changed."""
-    changed, gone, rc_from, last_rcid, templates = _changed_titles(ctx, snap)
+    changed, gone, rc_from, last_rcid, templates = _changed_titles(ctx, snap, changes)
     if templates and template_redirects(ctx.site, record_templates(ctx)) != (snap.aliases or {}):
         raise AliasesChanged()
     use_aliases(ctx, snap)
@@ -280,7 +286,10 @@ def _needs_full(ctx: JobContext, snap: Snapshot | None) -> str:
     return ""
 
 
-def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
+def run(ctx: JobContext, *, full: bool = False,
+        changes: Iterable[dict] | None = None) -> Snapshot:
+    """Harvest; ``changes``: the recent changes since the watermark, already read (the
+    watcher's), instead of reading them."""
     head, old, cases = load_head(ctx)
     reason = "asked for" if full else _needs_full(ctx, old)
     if reason:
@@ -292,7 +301,7 @@ def run(ctx: JobContext, *, full: bool = False) -> Snapshot:
         assert old is not None
         snap = old
         try:
-            dirty = incremental_harvest(ctx, snap)
+            dirty = incremental_harvest(ctx, snap, changes)
         except AliasesChanged:
             log.info("full harvest: the redirects to the record templates changed")
             reason = "template redirects changed"

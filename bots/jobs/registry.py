@@ -16,6 +16,14 @@ JOBS: dict[str, Callable] = {
 }
 ORDER = list(JOBS)
 
+# The watcher's update (bots.jobs.watch), in order: the same functions as the jobs above, the
+# digest's urgent alerts without its periodic digests.
+WATCH_STEPS: dict[str, Callable] = {
+    "harvest": harvest.run,
+    "index": index.run,
+    "digest": digest.run_alerts,
+}
+
 # Jobs that read the harvest snapshot. The scheduler runs harvest first, in the same tick, when
 # its last success is older than the dependent job's interval (see bots/schedule/).
 # Names not (yet) in JOBS are ignored.
