@@ -11,6 +11,7 @@ import logging
 
 from bots import statepages
 from bots.core import markers
+from bots.core.featured import pick
 from bots.core.newsletter import (
     DELIVERED,
     READY,
@@ -19,6 +20,7 @@ from bots.core.newsletter import (
     period_of,
     summarise,
 )
+from bots.core.render.front import featured_block
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.snapshots import load_snapshot
 from bots.jobs.context import JobContext
@@ -51,6 +53,7 @@ def run(ctx: JobContext) -> None:
     items = items_since(records, baselines[period], ctx.now(),
                         cfg.events_horizon_days)
     status = issue_status(pages[titles[0]].text)
+    featured = pick(ctx.schema.kind("case"), records, ctx.now())  # the month's featured case
     summary = ctx.summary("advocacyhub-summary-newsletter", period)
     if status in (READY, DELIVERED):
         log.info("issue %s is %s: not regenerated", period, status)
@@ -58,6 +61,8 @@ def run(ctx: JobContext) -> None:
         for lang, title in zip(langs, titles, strict=True):
             renderer = issue_renderer(ctx, ctx.messages(lang))
             body = renderer.generated(items, period)
+            body = featured_block(ctx.schema, ctx.messages(lang), featured,
+                                  ctx.now().strftime("%Y-%m")) + "\n" + body
             page = pages[title]
             if not page.exists:
                 skeleton = renderer.skeleton(period)
