@@ -134,7 +134,8 @@ class FrontPage:
         advocates = {r.value("user") for r in records if r.kind == "advocate"}
         resources = [r for r in records if r.kind == "resource"]
         places = {j for r in cases for j in r.values("jurisdiction")}
-        out = [self.pages.language_bar("front", self.lang),
+        # No table of contents: the page is read top to bottom, buttons first.
+        out = ["__NOTOC__" + self.pages.language_bar("front", self.lang),
                heading(m("advocacyhub-front-start-heading")), *self.button_boxes(), "",
                featured_block(self.schema, m, featured, now.strftime("%Y-%m")), "",
                heading(m("advocacyhub-front-latest-heading")),
