@@ -122,3 +122,23 @@ def test_newsletter_issue_and_weekly_digest_show_the_featured_case(hub) -> None:
     # The pick of the digest's month: Beta while it is this month, else the bot's proposal.
     expected = "Beta" if t1.strftime("%Y-%m") == MONTH else "Alpha"
     assert f"[[:Advocacy Hub/Cases/{expected}|{expected}]]" in block.split("\n== ")[0]
+
+
+def test_the_case_template_warns_about_a_malformed_month_while_previewing(hub) -> None:
+    import json
+
+    import requests
+
+    def preview(featured: str) -> list[str]:
+        text = ("{{Advocacy case|title=T|summary=S.|jurisdiction=DE|topics=copyright|"
+                f"start=2021|status=active|featured={featured}}}}}")
+        answer = requests.post(hub.wiki.api_url, data={
+            "action": "parse", "format": "json", "formatversion": "2", "text": text,
+            "contentmodel": "wikitext", "title": "Advocacy Hub/Lua test",
+            "prop": "text|parsewarnings"}, timeout=300).json()
+        found = list(answer.get("parse", {}).get("parsewarnings", []))
+        return [w if isinstance(w, str) else json.dumps(w) for w in found]
+
+    assert preview(MONTH) == []
+    assert any("is not a month" in w for w in preview("2026-12-05"))
+    assert any("is not a month" in w for w in preview("2026"))
