@@ -4,8 +4,9 @@ Editors feature a case by adding ``featured=YYYY-MM`` to it. Two cases featured 
 month: the first by title (case-folded, then the page title) is shown, and the others are
 reported on the maintenance report. With no editor's pick, the bot proposes the most complete
 case whose page was edited in the last ``PROPOSAL_DAYS`` days, by :func:`completeness`, ties
-broken by the newer edit and then by the page title, so the same records give the same pick
-whatever their order.
+broken by the title (not by the time of the edit: two wikis with the same cases, or a run
+retried a second later, pick the same), so the same records give the same pick whatever their
+order.
 """
 
 from __future__ import annotations
@@ -63,12 +64,11 @@ def pick(kind: RecordKind, records: Sequence[Record], now: datetime) -> Featured
     if picks:
         return Featured(picks[0], True, month)
     since = (now if now.tzinfo else now.replace(tzinfo=UTC)) - timedelta(days=PROPOSAL_DAYS)
-    recent = [(r, edited) for r in records if r.kind == "case" and r.valid
+    recent = [r for r in records if r.kind == "case" and r.valid
               and (edited := parse_time(r.timestamp)) is not None and edited >= since]
     if not recent:
         return None
-    best, _ = min(recent, key=lambda re: (-completeness(kind, re[0]), -re[1].timestamp(),
-                                          _title_key(re[0])))
+    best = min(recent, key=lambda r: (-completeness(kind, r), _title_key(r)))
     return Featured(best, False, month)
 
 
