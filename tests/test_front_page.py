@@ -120,3 +120,22 @@ def test_case_preload_has_the_required_and_suggested_fields_with_hints() -> None
     assert "| title = {{<includeonly>subst:</includeonly>SUBPAGENAME}}" in text
     assert "(obligatorio) -->" in text and "(recomendado) -->" in text
     assert preload_title(kind, "fr") == "Template:Advocacy case/preload"  # no French file
+
+
+@pytest.mark.parametrize("name", ["local", "meta"])
+def test_front_page_and_buttons_stay_inside_the_write_prefixes(name: str) -> None:
+    import dataclasses
+
+    from bots.config import Profile, read_config
+
+    path, config = read_config(name)
+    wiki = dataclasses.replace(config.wiki, bot_user=config.wiki.bot_user or "AdvocacyBot")
+    profile = Profile(name=name, path=path, config=dataclasses.replace(config, wiki=wiki))
+    hub = profile.hub
+    for lang in profile.languages:  # the front page the index job writes, in every language
+        assert profile.may_write(profile.root if lang == profile.language
+                                 else f"{profile.root}/{lang}"), lang
+    # The pages the buttons open are the hub's own (people save them, the bot only reads).
+    for title in (hub.cases_prefix + "Any title", profile.hub_page("signup"),
+                  profile.hub_page("subscribers")):
+        assert profile.may_write(title), title
