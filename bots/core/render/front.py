@@ -125,9 +125,9 @@ class FrontPage:
                now: datetime) -> str:
         m = self.msgs
         cases = [r for r in records if r.kind == "case"]
-        # The most recently edited first; the page title keeps the order stable.
-        latest = sorted(sorted(cases, key=lambda r: r.page), key=lambda r: r.timestamp,
-                        reverse=True)[:FRONT_ITEMS]
+        # The most recently edited first: by revision id, which orders edits of the same
+        # second too (timestamps have one-second resolution).
+        latest = sorted(cases, key=lambda r: (-r.revid, r.page, r.index))[:FRONT_ITEMS]
         upcoming = self.upcoming(records, now)
         helped = sorted((r for r in cases if needs_help(r)),
                         key=lambda r: (r.label or r.page).casefold())
