@@ -69,3 +69,95 @@ def test_master_index_sorts_in_the_browser(demo_bot, browser) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "case-index-sorted.png"))
     assert (ARTIFACTS / "case-index-sorted.png").stat().st_size > 10_000
+
+
+def _wait(browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, 30)
+
+
+def _page_name(browser) -> str:
+    return browser.execute_script("return mw.config.get('wgPageName')").replace("_", " ")
+
+
+def _edit_box(browser) -> str:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    box = _wait(browser).until(ec.presence_of_element_located((By.ID, "wpTextbox1")))
+    return box.get_attribute("value")
+
+
+def test_front_page_buttons_open_the_right_edit_pages(demo_bot, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    demo_bot.run("index")
+    browser.get(demo_bot.wiki.url("Advocacy Hub"))
+    forms = _wait(browser).until(ec.presence_of_all_elements_located(
+        (By.CSS_SELECTOR, "form.createbox")))
+    labels = [f.find_element(By.CSS_SELECTOR, "input[type=submit]").get_attribute("value")
+              for f in forms]
+    assert labels == ["Document a case", "Join as an advocate", "Subscribe to the newsletter"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "front-page.png"))
+    # "Document a case" with a title: the new page under the cases prefix, template preloaded.
+    forms[0].find_element(By.NAME, "title").send_keys("Browser tested case")
+    forms[0].find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    text = _edit_box(browser)
+    assert _page_name(browser) == "Advocacy Hub/Cases/Browser tested case"
+    assert text.startswith("{{Advocacy case\n") and text.rstrip().endswith("}}")
+    assert "| title = {{subst:SUBPAGENAME}}" in text and "| summary = <!--" in text
+    assert "<includeonly>" not in text and "<noinclude>" not in text
+    # "Join as an advocate": a new section of the sign-up page, the line in the saver's name.
+    browser.get(demo_bot.wiki.url("Advocacy Hub"))
+    join = _wait(browser).until(ec.presence_of_all_elements_located(
+        (By.CSS_SELECTOR, "form.createbox")))[1]
+    join.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    text = _edit_box(browser)
+    assert _page_name(browser) == "Advocacy Hub/Advocates/Sign-up"
+    assert text.startswith("{{Advocate\n| user = {{subst:REVISIONUSER}}\n")
+
+
+def test_a_subscription_saved_from_the_button_is_the_readers_own(demo_bot, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    from bots.core.schema import load_schema
+    from bots.core.subscriptions import Attribution, Revision, attribute, subscribers
+
+    name = "Browser reader"
+    demo_bot.person(name)  # the account (not a bot), password as the harness makes it
+    demo_bot.run("index")
+    browser.get(demo_bot.wiki.url("Special:UserLogin"))
+    _wait(browser).until(ec.presence_of_element_located((By.ID, "wpName1"))).send_keys(name)
+    browser.find_element(By.ID, "wpPassword1").send_keys(f"pw-{name}-0123456789")
+    browser.find_element(By.ID, "wpLoginAttempt").click()
+    _wait(browser).until(lambda d: d.execute_script(
+        "return window.mw && mw.config.get('wgUserName')") == name)
+    browser.get(demo_bot.wiki.url("Advocacy Hub"))
+    subscribe = _wait(browser).until(ec.presence_of_all_elements_located(
+        (By.CSS_SELECTOR, "form.createbox")))[2]
+    subscribe.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    text = _edit_box(browser)
+    assert _page_name(browser) == "Advocacy Hub/Newsletter/Subscribers"
+    assert text.strip() == "{{Advocacy subscriber|user={{subst:REVISIONUSER}}|language=en}}"
+    browser.find_element(By.ID, "wpSave").click()
+    _wait(browser).until(lambda d: d.execute_script(
+        "return mw.config.get('wgAction')") == "view")
+    page = demo_bot.api(action="query", prop="revisions", rvprop="ids|user|content",
+                        rvslots="main", rvlimit="max", rvdir="newer",
+                        titles="Advocacy Hub/Newsletter/Subscribers")["query"]["pages"][0]
+    revisions = [Revision(r["revid"], r["user"], r["slots"]["main"]["content"])
+                 for r in page["revisions"]]
+    assert revisions[-1].user == name
+    assert revisions[-1].text.rstrip().endswith(
+        f"{{{{Advocacy subscriber|user={name}|language=en}}}}")
+    # The bot's own reading of the history: the line is the reader's, not a forged one.
+    schema = load_schema()
+    subs = subscribers(attribute(Attribution(), revisions, schema), schema,
+                       "Advocacy Hub/Newsletter/Subscribers")
+    assert name in subs.people and subs.people[name].line.author == name
+    assert subs.people[name].record.value("language") == "en"
+    assert all(line.user != name for line in subs.forged)

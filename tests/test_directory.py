@@ -178,8 +178,8 @@ def test_a_kind_with_start_and_end_but_no_status_renders() -> None:
 
 
 
-SAMPLE = {"text": "x", "date": "2020", "datetime": "2020-01-01T10:00", "username": "Ann",
-          "page": "Advocacy Hub/P", "url": "https://example.org", "bool": "yes",
+SAMPLE = {"text": "x", "date": "2020", "datetime": "2020-01-01T10:00", "month": "2020-05",
+          "username": "Ann", "page": "Advocacy Hub/P", "url": "https://example.org", "bool": "yes",
           "jurisdiction": "DE", "language": "de", "timezone": "UTC"}
 
 

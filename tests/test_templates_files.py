@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from bots.core.messages import available_languages
 from bots.core.schema import load_schema
 from bots.core.wikitemplates import file_name, template_pages
 from bots.jobs.templates import build, stale_files
@@ -35,8 +36,9 @@ def test_every_generated_page_has_a_committed_file() -> None:
                  for p in TEMPLATES_DIR.glob(pattern)}
     assert expected <= committed
     # The record marker, the Lua module and its Schema.json and Vocabularies.json, a template
-    # and its doc per kind, the newsletter status line, and {{Advocacy cases}} with its doc.
-    assert len(expected) == 4 + 2 * len(SCHEMA.kinds) + 1 + 2
+    # and its doc per kind, the newsletter status line, {{Advocacy cases}} with its doc, and
+    # the front page's three preload pages in every language of the message files.
+    assert len(expected) == 4 + 2 * len(SCHEMA.kinds) + 1 + 2 + 3 * len(available_languages())
     assert committed == expected  # no stale file left behind
 
 

@@ -27,6 +27,12 @@ def generated(bot) -> dict[str, dict]:
                     page["title"].startswith(("Advocacy Hub/Cases/Index", "Advocacy Hub/Cases/By",
                                               "Advocacy Hub/Cases/es", "Advocacy Hub/Cases/zh")):
                 out[page["title"]] = {"length": page["length"], "rev": page["lastrevid"]}
+    # The hub's front page, in every language (run index writes it too).
+    data = bot.api(action="query", titles="Advocacy Hub|Advocacy Hub/es|Advocacy Hub/zh",
+                   prop="info")
+    for page in data["query"]["pages"]:
+        if not page.get("missing"):
+            out[page["title"]] = {"length": page["length"], "rev": page["lastrevid"]}
     return out
 
 

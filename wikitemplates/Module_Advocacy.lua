@@ -794,6 +794,12 @@ local function checkValue(schema, f, item)
 		if not isUrl(item) then
 			return 'bad-url', {}
 		end
+	elseif f.type == 'month' then
+		-- dates.normalise_month: YYYY-MM, a date of that form.
+		local value = normDate(item)
+		if not value or #value ~= 7 then
+			return 'bad-month', {}
+		end
 	elseif f.type == 'datetime' then
 		if not normDatetime(item) then
 			return 'bad-datetime', {}

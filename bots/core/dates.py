@@ -30,6 +30,12 @@ def normalise_date(raw: str) -> str | None:
     return year
 
 
+def normalise_month(raw: str) -> str | None:
+    """YYYY-MM (a month: a featured case's ``featured``), by the same rules as other dates."""
+    value = normalise_date(raw)
+    return value if value and len(value) == 7 else None
+
+
 def normalise_datetime(raw: str) -> str | None:
     """YYYY-MM-DD or YYYY-MM-DDTHH:MM."""
     m = _DATETIME.match(raw.strip())

@@ -31,8 +31,8 @@ CONFIG_PAGE = "Module:Advocacy/Config.json"
 VERSION = 1
 
 # Problems the module finds while an editor previews (the bot's maintenance report has them all).
-CHECK_CODES = ("unknown-value", "bad-date", "bad-datetime", "unknown-jurisdiction", "missing",
-               "unknown-field", "positional", "bad-bool", "too-long", "bad-username",
+CHECK_CODES = ("unknown-value", "bad-date", "bad-datetime", "bad-month", "unknown-jurisdiction",
+               "missing", "unknown-field", "positional", "bad-bool", "too-long", "bad-username",
                "bad-page", "bad-url", "end-before-start")
 MODULE_MESSAGES = (*(f"advocacyhub-problem-{c}" for c in CHECK_CODES),
                    "advocacyhub-did-you-mean", "advocacyhub-check-warning",

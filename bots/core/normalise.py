@@ -8,7 +8,7 @@ import zoneinfo
 from collections.abc import Callable
 from functools import cache
 
-from bots.core.dates import normalise_date, normalise_datetime
+from bots.core.dates import normalise_date, normalise_datetime, normalise_month
 from bots.core.places import (
     Geography,
     load_geography,
@@ -59,6 +59,7 @@ class FieldNormaliser:
             "text": self._text,
             "date": self._date,
             "datetime": self._datetime,
+            "month": self._month,
             "username": self._username,
             "page": self._page,
             "url": self._url,
@@ -81,6 +82,10 @@ class FieldNormaliser:
     def _date(self, fld: Field, raw: str) -> tuple[str | None, str, list[str]]:
         value = normalise_date(raw)
         return (value, "", []) if value else (None, "bad-date", [])
+
+    def _month(self, fld: Field, raw: str) -> tuple[str | None, str, list[str]]:
+        value = normalise_month(raw)
+        return (value, "", []) if value else (None, "bad-month", [])
 
     def _datetime(self, fld: Field, raw: str) -> tuple[str | None, str, list[str]]:
         value = normalise_datetime(raw)

@@ -19,7 +19,7 @@ from bots.errors import SchemaError, UnknownField, UnknownKind
 from bots.paths import CONFIG_DIR
 
 FIELD_TYPES = frozenset(
-    {"text", "date", "datetime", "username", "page", "url", "enum", "bool", "jurisdiction",
+    {"text", "date", "datetime", "month", "username", "page", "url", "enum", "bool", "jurisdiction",
      "language", "timezone"}
 )
 # Values of these types are codes: "," separates them as well as ";" and new lines.

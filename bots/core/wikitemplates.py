@@ -11,6 +11,7 @@ import json
 from bots.core.casequery import facet_params
 from bots.core.luadata import SCHEMA_PAGE, VOCABULARIES_PAGE, schema_json, vocabularies_json
 from bots.core.messages import Messages, available_languages
+from bots.core.preloads import preload_pages
 from bots.core.schema import Field, RecordKind, Schema
 from bots.paths import TEMPLATES_DIR
 
@@ -23,7 +24,8 @@ CASES_TEMPLATE = "Advocacy cases"  # {{Advocacy cases|topics=…}}: a query of t
 CREATE_ONLY = frozenset({VOCABULARIES_PAGE})
 
 _TD_TYPES = {
-    "text": "string", "date": "date", "datetime": "date", "username": "wiki-user-name",
+    "text": "string", "date": "date", "datetime": "date", "month": "string",
+    "username": "wiki-user-name",
     "page": "wiki-page-name", "url": "url", "enum": "string", "bool": "string",
     "jurisdiction": "string", "language": "string", "timezone": "string",
 }
@@ -324,6 +326,7 @@ def template_pages(schema: Schema) -> dict[str, str]:
     pages["Template:Advocacy newsletter"] = newsletter_source()
     pages[f"Template:{CASES_TEMPLATE}/doc"] = cases_doc_source(schema)
     pages[f"Template:{CASES_TEMPLATE}"] = cases_source()
+    pages.update(preload_pages(schema))  # what the front page's buttons preload
     return pages
 
 

@@ -21,12 +21,14 @@ from bots.core.digest import (
     personal_items,
     raise_alerts,
 )
+from bots.core.featured import pick
 from bots.core.matching import suggest
 from bots.core.newsletter import for_delivery, items_since, period_of, summarise
 from bots.core.plan import Recipient
 from bots.core.records import Record
 from bots.core.render.conversation import invitation
 from bots.core.render.deliverylog import fitting
+from bots.core.render.front import featured_block
 from bots.core.render.paging import size
 from bots.core.render.review import ReviewRenderer
 from bots.core.render.roster import RosterRenderer
@@ -202,6 +204,10 @@ class Digest:
         threads = discussions(changes, ctx.profile.root)
         documents = document_changes(changes, self.documents)
         body = [msgs("advocacyhub-digest-intro", pending["since"][:10], pending["until"][:10])]
+        # The month's featured case (issue 17), one level down like the issue's lists.
+        body.append(featured_block(ctx.schema, msgs, pick(ctx.schema.kind("case"), self.records,
+                                                          self.now),
+                                   self.now.strftime("%Y-%m"), level=3))
         generated = issue_renderer(ctx, msgs).generated(items, pending["period"])
         body.append(for_delivery(generated) if not items.empty
                     else msgs("advocacyhub-digest-nothing"))

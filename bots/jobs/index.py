@@ -9,8 +9,12 @@ import logging
 
 from bots import statepages
 from bots.config import section_data
+from bots.core.featured import conflicts as featured_conflicts
+from bots.core.featured import pick
+from bots.core.preloads import preload_title
 from bots.core.records import Problem, Record
 from bots.core.render.directory import Directory, directory_titles
+from bots.core.render.front import Buttons, FrontPage, featured_block
 from bots.core.render.pages import KnowledgeBase
 from bots.core.render.paging import Layout, size
 from bots.core.render.review import KEY as REVIEW_KEY
@@ -59,12 +63,32 @@ def render_all(ctx: JobContext, records: list[Record],
                     section = kind.name if key == kind.name else \
                         f"{kind.name}-facet-{suffix.split('/')[0]}"
                     out[pages.title(key, lang, suffix)] = (section, body)
+    featured = pick(ctx.schema.kind("case"), records, now)
     for lang in ctx.profile.languages:
         kb = KnowledgeBase(ctx.schema, ctx.messages(lang), pages)
         for suffix, body in sorted(kb.case_index_pages(records, layout).items(),
                                    key=lambda item: item[0] == ""):  # the overview last
+            if suffix == "" and layout.frozen:  # the featured case, under the language bar
+                bar, _, rest = body.partition("\n")
+                block = featured_block(ctx.schema, ctx.messages(lang), featured,
+                                       now.strftime("%Y-%m"))
+                body = f"{bar}\n{block}\n\n{rest}"
             out[pages.title("cases", lang, suffix)] = ("cases", body)
+    if layout.frozen:  # the front page last: it links to all the others
+        for lang in ctx.profile.languages:
+            out[pages.title("front", lang)] = ("front", front_page(ctx, lang).render(
+                records, featured, now))
     return out
+
+
+def front_page(ctx: JobContext, lang: str) -> FrontPage:
+    profile = ctx.profile
+    buttons = Buttons(cases_prefix=profile.hub.cases_prefix, signup=profile.hub_page("signup"),
+                      subscribers=profile.hub_page("subscribers"),
+                      case_preload=preload_title(ctx.schema.kind("case"), lang),
+                      advocate_preload=preload_title(ctx.schema.kind("advocate"), lang),
+                      subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang))
+    return FrontPage(ctx.schema, ctx.messages(lang), page_set(ctx), buttons)
 
 
 def render_review(ctx: JobContext, records: list[Record],
@@ -169,6 +193,7 @@ def run(ctx: JobContext) -> None:
     sections.update(review_pages)
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
+    bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month
     ctx.stats.errors += len(ctx.governance.problems)
     summary = ctx.summary("advocacyhub-summary-index", len(records))
     written = write_changed(ctx, sections, known, edited, summary, bot_problems)

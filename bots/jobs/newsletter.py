@@ -12,6 +12,7 @@ import logging
 from bots import statepages
 from bots.core import markers
 from bots.core.digest import Discussion, discussions
+from bots.core.featured import pick
 from bots.core.newsletter import (
     DELIVERED,
     READY,
@@ -21,6 +22,7 @@ from bots.core.newsletter import (
     summarise,
 )
 from bots.core.render.conversation import from_conversation, invitation, talk_page
+from bots.core.render.front import featured_block
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.snapshots import load_snapshot
 from bots.jobs.context import JobContext
@@ -97,6 +99,7 @@ def run(ctx: JobContext) -> None:
                         cfg.events_horizon_days)
     since, threads = conversation(ctx, state, period)
     status = issue_status(pages[titles[0]].text)
+    featured = pick(ctx.schema.kind("case"), records, ctx.now())  # the month's featured case
     summary = ctx.summary("advocacyhub-summary-newsletter", period)
     if status in (READY, DELIVERED):
         log.info("issue %s is %s: not regenerated", period, status)
@@ -104,6 +107,8 @@ def run(ctx: JobContext) -> None:
         for lang, title in zip(langs, titles, strict=True):
             renderer = issue_renderer(ctx, ctx.messages(lang))
             body = renderer.generated(items, period)
+            body = featured_block(ctx.schema, ctx.messages(lang), featured,
+                                  ctx.now().strftime("%Y-%m")) + "\n" + body
             body += "\n\n" + conversation_part(ctx, lang, period, since, threads)
             page = pages[title]
             if not page.exists:

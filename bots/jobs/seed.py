@@ -15,6 +15,7 @@ import tomllib
 from pathlib import Path
 
 from bots.config import local_wiki_dir
+from bots.core import markers
 from bots.core.parse import build_template
 from bots.errors import ConfigError
 from bots.jobs.context import JobContext
@@ -91,14 +92,14 @@ def seed_demo(ctx: JobContext) -> None:
         admin.edit(shutoff, "run", "The bot may edit: anything else here stops it.")
         ctx.stats.edits += 1
 
-    _put(admin, profile.root,
-         "The '''Advocacy Hub''' connects Wikimedia advocates and keeps the movement's knowledge "
-         "of advocacy cases, methods, successes and failures on the wiki.\n\n"
-         f"* [[{profile.hub_page('cases')}|Cases]] · [[{profile.hub_page('statistics')}|"
-         f"Statistics]] · [[{profile.hub_page('events')}|Events]] · "
-         f"[[{profile.hub_page('resources')}|Resources]] · [[{profile.hub_page('roster')}|"
-         f"Advocates]] · [[{profile.hub_page('signup')}|Sign up]] · "
-         f"[[{profile.hub_page('subscribers')}|Subscribe to the newsletter]]\n", summary, ctx)
+    # The front page: a human introduction, and under it the markers of the section that
+    # `run index` generates (the buttons, the featured case, the latest cases ...).
+    front = admin.text(profile.root)
+    if front is None or "advocacy-bot:begin front" not in front:
+        _put(admin, profile.root,
+             "The '''Advocacy Hub''' connects Wikimedia advocates and keeps the movement's "
+             "knowledge of advocacy cases, methods, successes and failures on the wiki.\n\n"
+             + markers.wrap("front", "") + "\n", summary, ctx)
 
     case_kind = ctx.schema.kind("case")
     for case in data["cases"]:

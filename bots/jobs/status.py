@@ -34,7 +34,9 @@ def print_urls(profile: Profile, *, titles_only: bool = False) -> int:
     from bots.core.newsletter import period_of
 
     issue = f"{profile.hub_page('newsletter')}/{period_of(datetime.now(UTC))}"
-    seeded = [profile.root, f"Template:{RECORD_MARKER}", issue, f"Talk:{profile.root}"]
+    front = [profile.root, *(f"{profile.root}/{lang}" for lang in profile.languages
+                             if lang != profile.language)]  # the front page (run index)
+    seeded = [*front, f"Template:{RECORD_MARKER}", issue, f"Talk:{profile.root}"]
     head_title = profile.state_page(statepages.SNAPSHOT)
     titles = [*seeded, *generated_titles(profile), head_title]
     pages = wiki.read(titles)

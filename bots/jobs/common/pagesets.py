@@ -8,7 +8,8 @@ from bots.jobs.context import JobContext
 
 
 def page_set(ctx: JobContext) -> PageSet:
-    titles = {**ctx.profile.hub.pages.titles(), **directory_titles(ctx.schema, ctx.profile.root)}
+    titles = {**ctx.profile.hub.pages.titles(), **directory_titles(ctx.schema, ctx.profile.root),
+              "front": ctx.profile.root}  # the hub's front page
     return PageSet(titles=titles, base_lang=ctx.profile.language,
                    languages=ctx.profile.languages)
 
