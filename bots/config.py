@@ -316,6 +316,18 @@ def parse_config(data: Mapping[str, Any], path: Path | str) -> Config:
     if watch.source not in WATCH_SOURCES:
         raise ConfigError(f"{path}: [watch] source: {watch.source!r} is not one of "
                           f"{', '.join(WATCH_SOURCES)}")
+    # Zero or less would poll in a tight loop, never trim what the watcher keeps, or say
+    # "not edited for more than 0 days".
+    positive = [("watch", watch, key) for key in (
+        "poll_seconds", "poll_limit", "quiet_seconds", "max_wait_seconds", "max_pending",
+        "stream_retry_seconds", "heartbeat_minutes")] + [("hub", hub, "review_after_days")]
+    for section, settings, key in positive:
+        if getattr(settings, key) <= 0:
+            raise ConfigError(f"{path}: [{section}] {key}: must be more than 0, not "
+                              f"{getattr(settings, key)!r}")
+    if watch.poll_limit > 500:
+        raise ConfigError(f"{path}: [watch] poll_limit: at most 500 (the API's limit), not "
+                          f"{watch.poll_limit!r}")
     if wiki.kind not in (LOCALWIKI, WIKIMEDIA):
         raise ConfigError(f"{path}: [wiki] kind: {wiki.kind!r} is neither {LOCALWIKI!r} nor "
                           f"{WIKIMEDIA!r}")

@@ -159,6 +159,11 @@ def test_profile_methods_and_state_pages(monkeypatch: pytest.MonkeyPatch) -> Non
     (lambda d: d["watch"].update(source="sse"), r"\[watch\] source: 'sse' is not one of"),
     (lambda d: d["watch"].update(quiet_seconds="3"),
      r"\[watch\] quiet_seconds: expected a number"),
+    (lambda d: d["watch"].update(poll_seconds=0), r"\[watch\] poll_seconds: must be more than 0"),
+    (lambda d: d["watch"].update(max_pending=0), r"\[watch\] max_pending: must be more than 0"),
+    (lambda d: d["watch"].update(poll_limit=5000), r"\[watch\] poll_limit: at most 500"),
+    (lambda d: d["hub"].update(review_after_days=-1),
+     r"\[hub\] review_after_days: must be more than 0"),
 ])
 def test_refused(change, message: str) -> None:
     data = meta_data()
@@ -250,10 +255,18 @@ def test_any_unknown_key_or_wrong_type_is_a_config_error_naming_it(case) -> None
     assert str(caught.value).startswith(f"{PATH}: [{section}] {key}: "), str(caught.value)
 
 
+# Numbers that must be more than 0 (poll_limit at most 500): valid values are drawn from 1-500.
+RANGED = {("watch", k) for k in ("poll_seconds", "poll_limit", "quiet_seconds",
+                                 "max_wait_seconds", "max_pending", "stream_retry_seconds",
+                                 "heartbeat_minutes")} | {("hub", "review_after_days")}
+
+
 @st.composite
 def valid_value(draw: st.DrawFn) -> tuple[str, str, Any]:
     section, key, tp = draw(st.sampled_from([k for k in KEYS if k[:2] not in (
         ("wiki", "kind"), ("wiki", "family"), ("wiki", "code"), ("watch", "source"))]))
+    if (section, key) in RANGED:
+        return section, key, draw(st.integers(1, 500))
     return section, key, draw(CATEGORIES[draw(st.sampled_from(sorted(accepted(tp))))])
 
 

@@ -49,6 +49,15 @@ def test_editor_pick_wins_over_a_more_complete_case() -> None:
     assert got.month == "2026-12"
 
 
+def test_a_case_with_problems_is_not_featured_even_when_picked() -> None:
+    broken = edited(case("Broken", featured="2026-12", topics="copyrigth"), "2026-11-30T10:00:00Z")
+    good = edited(case("Good", featured="2026-12"), "2026-11-30T10:00:00Z")
+    assert not broken.valid
+    got = pick(KIND, [broken, good], NOW)
+    assert got is not None and got.picked and got.record.page == good.page
+    assert editor_picks([broken], "2026-12") == []
+
+
 def test_an_editor_pick_of_another_month_does_not_count() -> None:
     rich = edited(case("Rich", lessons="L."), "2026-11-30T10:00:00Z")
     other = edited(case("Other", featured="2026-11"), "2026-11-30T10:00:00Z")

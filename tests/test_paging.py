@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from bots.core.messages import Messages
 from bots.core.records import Record
 from bots.core.render.pages import KnowledgeBase
-from bots.core.render.paging import OTHER, _segment, size, split
+from bots.core.render.paging import OTHER, Layout, _segment, size, split
 from bots.core.render.partlinks import PageSet
 from bots.core.schema import load_schema
 
@@ -202,3 +202,17 @@ def test_an_issue_lists_at_most_max_items_of_each_kind_and_counts_the_rest() -> 
     few = IssueRenderer(SCHEMA, Messages("en"), max_items=50).generated(
         IssueItems(new_cases=cases(3)), "2026-12")
     assert "more:" not in few and few.count("\n* [[:") == 3
+
+
+def test_room_reserved_for_text_added_later_counts_while_the_page_is_one() -> None:
+    # The index job adds the featured case to the case index after the renderer measured it:
+    # a page that fits only without that text is split.
+    layout = Layout(1_000)
+    layout.measure("cases", 900, [300, 300, 300], 0)
+    assert layout.fits("cases")
+    layout.reserve("cases", 150)
+    layout.reserve("cases", 50)  # the largest language's counts
+    assert not layout.fits("cases")
+    layout.freeze()
+    layout.reserve("cases", 0)  # frozen: the decision stands
+    assert not layout.fits("cases")

@@ -46,6 +46,10 @@ def test_a_stream_message_becomes_the_change_the_api_lists() -> None:
            "user": "Ana", "logtype": "move", "logaction": "move",
            "logparams": {"target_title": "New"}}
     assert from_recentchange(api) == moved
+    # A log entry whose action was hidden has no title: no change, and no crash.
+    hidden = {"rcid": 9, "type": "log", "ns": 0, "timestamp": moved.timestamp,
+              "logtype": "delete", "logaction": "delete", "actionhidden": True}
+    assert from_recentchange(hidden) is None
 
 
 def test_canaries_other_wikis_and_odd_messages_are_no_change() -> None:

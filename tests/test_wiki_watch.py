@@ -141,6 +141,30 @@ def test_killed_at_random_moments_of_a_burst_nothing_is_lost_or_doubled(
         assert proc.wait(timeout=60) == 0
 
 
+def test_a_change_a_scheduled_harvest_read_first_still_reaches_index_and_alerts(
+        hub: BotHarness, tmp_path: Path) -> None:
+    # On Toolforge the scheduled reconciliation runs in another container: when its harvest
+    # reads a change first, the watcher's harvest edits nothing, and the index and the alerts
+    # must run all the same.
+    proc = watcher(hub, tmp_path)
+    try:
+        assert wait_until(lambda: "watch" in (hub.text("User:AdvocacyBot/Status") or ""), 60)
+        before = [alerts_on(hub, u) for u in HELPERS]
+        proc.send_signal(signal.SIGSTOP)  # the watcher waits while the scheduled job runs
+        try:
+            add_case(hub.admin(), "Harvested elsewhere", topics=TOPIC, alert="yes")
+            hub.run("harvest")
+        finally:
+            proc.send_signal(signal.SIGCONT)
+        assert not in_index(hub, "Harvested elsewhere")
+        took = wait_until(lambda: in_index(hub, "Harvested elsewhere") and all(
+            alerts_on(hub, u) == n + 1 for u, n in zip(HELPERS, before, strict=True)), 60)
+        assert took is not None, (tmp_path / "watch.log").read_text()[-3000:]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+
+
 # -- EventStreams ------------------------------------------------------------------------------
 
 def stream_message(rc: dict, server: str, offset: int) -> tuple[str, dict]:

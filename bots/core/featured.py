@@ -52,8 +52,10 @@ def _title_key(record: Record) -> tuple[str, str]:
 
 
 def editor_picks(records: Sequence[Record], month: str) -> list[Record]:
-    """The cases an editor featured for ``month``, the one shown first."""
-    return sorted((r for r in records if r.kind == "case" and r.value("featured") == month),
+    """The valid cases an editor featured for ``month``, the one shown first (a case with
+    problems is not featured: it is on the maintenance report)."""
+    return sorted((r for r in records
+                   if r.kind == "case" and r.valid and r.value("featured") == month),
                   key=_title_key)
 
 

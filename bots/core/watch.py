@@ -48,8 +48,12 @@ class Change:
         return out
 
 
-def from_recentchange(rc: Mapping[str, Any]) -> Change:
+def from_recentchange(rc: Mapping[str, Any]) -> Change | None:
+    """A ``list=recentchanges`` entry as a change; None for one without a title (a log entry
+    whose action was hidden: MediaWiki sends ``actionhidden`` instead), which no page is."""
     params = rc.get("logparams") or {}
+    if not rc.get("title"):
+        return None
     return Change(rcid=int(rc["rcid"]), title=str(rc["title"]), ns=int(rc.get("ns", 0)),
                   type=str(rc.get("type", "edit")), timestamp=str(rc.get("timestamp", "")),
                   user=str(rc.get("user", "")), logtype=str(rc.get("logtype") or ""),

@@ -134,7 +134,9 @@ def _changed_titles(ctx: JobContext, snap: Snapshot, changes: Iterable[dict] | N
         if rcid <= snap.last_rcid:
             continue
         rc_from, last_rcid = change["timestamp"], max(last_rcid, rcid)
-        title = change["title"]
+        title = change.get("title")
+        if not title:  # a log entry whose action was hidden: no page to read
+            continue
         templates |= change.get("ns") == 10
         if title.startswith(state_prefix):
             continue

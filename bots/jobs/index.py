@@ -66,12 +66,14 @@ def render_all(ctx: JobContext, records: list[Record],
     featured = pick(ctx.schema.kind("case"), records, now)
     for lang in ctx.profile.languages:
         kb = KnowledgeBase(ctx.schema, ctx.messages(lang), pages)
+        block = featured_block(ctx.schema, ctx.messages(lang), featured, now.strftime("%Y-%m"))
+        # Its room is kept when the index is measured: an index that fits stays within the
+        # budget with the featured case added.
+        layout.reserve("cases", size(block) + 2)
         for suffix, body in sorted(kb.case_index_pages(records, layout).items(),
                                    key=lambda item: item[0] == ""):  # the overview last
             if suffix == "" and layout.frozen:  # the featured case, under the language bar
                 bar, _, rest = body.partition("\n")
-                block = featured_block(ctx.schema, ctx.messages(lang), featured,
-                                       now.strftime("%Y-%m"))
                 body = f"{bar}\n{block}\n\n{rest}"
             out[pages.title("cases", lang, suffix)] = ("cases", body)
     if layout.frozen:  # the front page last: it links to all the others

@@ -48,6 +48,7 @@ from bots.wiki.session import WIKI_ERRORS, RequestCounter, connect
 
 log = logging.getLogger(__name__)
 KEEP = 1000  # updates (and stream failures) the report remembers
+UNSEEN_TRIES = 3  # updates that look again for a change the recent changes do not show yet
 
 
 @dataclass
@@ -104,6 +105,13 @@ class Watcher:
         self.behind = True
         self.retry_at = 0.0
         self.failed_in_row = 0
+        # What the snapshot held when the index and the alerts last ran for it: a scheduled
+        # harvest (another process) may have read a change first, and then this watcher's
+        # harvest edits nothing, but the index and the alerts are still to run.
+        self.handled: tuple[int, int] | None = None
+        # Changes the harvest did not find in the recent changes yet (a replica behind the
+        # stream): tried again a few times, then left to the next change or reconciliation.
+        self.unseen: dict[int, int] = {}
 
     # -- signals ----------------------------------------------------------------------------
     def on_signal(self, signum: int, frame: object) -> None:
@@ -170,7 +178,8 @@ class Watcher:
         interest = self.interest()
         settings_changed = any(interest.is_watched(t) for t in titles)
         self.behind = False
-        if everything or edits or settings_changed:
+        state = snapshot_state(self.snap)
+        if everything or edits or settings_changed or state != self.handled:
             for name in ("index", "digest"):
                 if self.stopping.is_set():
                     break
@@ -186,6 +195,7 @@ class Watcher:
                         300.0, self.cfg.poll_seconds * 2 ** self.failed_in_row)
         if not self.behind:
             self.failed_in_row = 0
+            self.handled = state
         self.report.updates += 1
         self.report.processed.append(titles)
         del self.report.processed[:-KEEP]  # a process that runs for weeks
@@ -260,9 +270,11 @@ class Watcher:
             self.report.failures += 1
             return []
         self.report.polls += 1
-        changes = [from_recentchange(rc) for rc in found]
-        if changes:
-            self.poll_from = max(self.poll_from, max(c.timestamp for c in changes))
+        changes = [c for rc in found if (c := from_recentchange(rc)) is not None]
+        # From every entry read, those without a title too: the next poll goes past them.
+        stamps = [str(rc["timestamp"]) for rc in found if rc.get("timestamp")]
+        if stamps:
+            self.poll_from = max(self.poll_from, max(stamps))
         if more:
             self.next_poll = self.clock()  # the rest at once
         return changes
@@ -363,8 +375,27 @@ class Watcher:
         behind = self.behind
         complete = self.source == "poll" and not behind
         if not self.update(sorted(needed, key=lambda c: c.rcid), complete=complete,
-                           everything=behind) and self.retry_at:
-            self.pending.put_back(needed, self.clock())
+                           everything=behind):
+            if self.retry_at:
+                self.pending.put_back(needed, self.clock())
+            return
+        # Read by the harvest itself (the stream): a change above its new watermark was not
+        # in the wiki's recent changes yet. Again at the next update, at most UNSEEN_TRIES.
+        late = [c for c in needed if c.rcid > self.last_rcid
+                and self.unseen.get(c.rcid, 0) < UNSEEN_TRIES]
+        for c in late:
+            self.unseen[c.rcid] = self.unseen.get(c.rcid, 0) + 1
+        self.unseen = {r: n for r, n in self.unseen.items() if r > self.last_rcid}
+        if late and not complete:
+            log.info("watch: %d changes not in the recent changes yet: again", len(late))
+            self.pending.put_back(late, self.clock())
+
+
+def snapshot_state(snap: Snapshot | None) -> tuple[int, int] | None:
+    """What the snapshot holds, cheaply: its watermark and a hash of every page's revision."""
+    if snap is None:
+        return None
+    return snap.last_rcid, hash(tuple(sorted(snap.revids.items())))
 
 
 def watch(profile: Profile, *, source: str | None = None, once: bool = False,

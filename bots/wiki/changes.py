@@ -97,6 +97,13 @@ class StreamReader(threading.Thread):
                 ValueError, pywikibot.exceptions.Error) as exc:
             self.queue.put(StreamEnded(f"{type(exc).__name__}: {exc}"[:300]))
             return
+        except Exception as exc:
+            # A message of an unexpected shape in pywikibot's filter (anything): the thread
+            # must still say it ended, or the watcher waits on an empty queue forever
+            # instead of polling.
+            log.exception("watch: the stream reader failed")
+            self.queue.put(StreamEnded(f"{type(exc).__name__}: {exc}"[:300]))
+            return
         self.queue.put(StreamEnded("the stream ended"))
 
     def stop(self) -> None:

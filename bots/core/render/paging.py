@@ -106,6 +106,7 @@ class Layout:
         self._single: dict[str, int] = {}
         self._head: dict[str, int] = {}
         self._rows: dict[str, list[int]] = {}
+        self._extra: dict[str, int] = {}
 
     def freeze(self) -> None:
         self.frozen = True
@@ -122,9 +123,16 @@ class Layout:
         self._rows[key] = list(rows) if known is None else [max(a, b) for a, b in
                                                             zip(known, rows, strict=True)]
 
+    def reserve(self, key: str, extra: int) -> None:
+        """Room page ``key`` needs while it is one page, besides what its renderer measures:
+        text the job adds to it afterwards (the featured case on the case index), in its
+        largest language."""
+        if not self.frozen or self.solo:
+            self._extra[key] = max(self._extra.get(key, 0), extra)
+
     def fits(self, key: str) -> bool:
         """Page ``key`` fits the budget in its largest language."""
-        return self._single[key] <= self.budget
+        return self._single[key] + self._extra.get(key, 0) <= self.budget
 
     def parts(self, key: str, keys: Sequence[str], room: int) -> list[Part]:
         """The parts of page ``key``: one part labelled "" while its largest language fits.
