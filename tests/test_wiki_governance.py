@@ -114,6 +114,18 @@ def test_a_label_edit_reaches_the_case_table_without_a_case_edit(bot) -> None:
     assert bot.run("harvest").edits == 0
 
 
+def test_the_copy_in_effect_is_restored_after_a_hand_edit(bot) -> None:
+    # Module:Advocacy reads the bot's copy: a hand edit of it is undone by
+    # the next job, which compares it with the revision in effect.
+    copy = "User:AdvocacyBot/Vocabularies.json"
+    bot.run("harvest")
+    kept = json.loads(json.loads(bot.text(STATE))["text"])
+    assert json.loads(bot.text(copy)) == kept
+    bot.admin().edit(copy, json.dumps({"vocabularies": {}}), "vandalism")
+    bot.run("harvest")
+    assert json.loads(bot.text(copy)) == kept and not flagged(bot, "copyright")
+
+
 def test_french_from_the_wiki_alone(bot) -> None:
     admin = bot.admin()
     add_case(admin, "Panorama", jurisdiction="EE", topics="FoP")
