@@ -141,6 +141,11 @@ class NewsletterSettings:
     breaker_growth: float = 0.5  # pause when the subscriber list grew by more than this
     optout_category: str = "Opted-out of message delivery"  # MassMessage's opt-out category
     confirm_subscribers: int = 0  # set to the new count to release a paused delivery
+    # Who may make the bot post an issue (issue 25): the edit that marks it ready (and every
+    # later edit of it or of its translations) must be by one of these accounts, or by an
+    # autoconfirmed account with at least ready_min_edits edits and no block.
+    maintainers: tuple[str, ...] = ()
+    ready_min_edits: int = 500
 
 
 @dataclass(frozen=True)
@@ -325,6 +330,19 @@ def parse_config(data: Mapping[str, Any], path: Path | str) -> Config:
         if getattr(settings, key) <= 0:
             raise ConfigError(f"{path}: [{section}] {key}: must be more than 0, not "
                               f"{getattr(settings, key)!r}")
+    # A negative limit or count makes no sense anywhere (a negative cap would post nothing and
+    # say nothing; a negative horizon lists nothing): every number of every section.
+    for name, settings in sections.items():
+        for f in dataclasses.fields(settings):
+            value = getattr(settings, f.name)
+            if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+                raise ConfigError(f"{path}: [{name}] {f.name}: must not be negative, not "
+                                  f"{value!r}")
+    if "languages" in data["hub"] and not hub.languages:
+        raise ConfigError(f"{path}: [hub] languages: at least one language (or leave the key "
+                          "out for the wiki's language)")
+    if any(not isinstance(lang, str) or not lang.strip() for lang in hub.languages):
+        raise ConfigError(f"{path}: [hub] languages: empty language code in {hub.languages!r}")
     if watch.poll_limit > 500:
         raise ConfigError(f"{path}: [watch] poll_limit: at most 500 (the API's limit), not "
                           f"{watch.poll_limit!r}")

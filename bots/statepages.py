@@ -30,6 +30,10 @@ GOVERNANCE = "Governance.json"
 # every job: a copy of that revision, which Module:Advocacy reads (so that a refused edit of the
 # community's page changes nothing on the wiki either)
 VOCABULARIES = "Vocabularies.json"
+# every job: what it found wrong outside the records (an issue marked ready by an account
+# without standing, a damaged state page, a clock that ran backwards), for the maintenance
+# report (bots.jobs.common.reports)
+REPORTS = "Reports.json"
 
 
 def snapshot_shard(n: int) -> str:

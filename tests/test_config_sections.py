@@ -164,6 +164,15 @@ def test_profile_methods_and_state_pages(monkeypatch: pytest.MonkeyPatch) -> Non
     (lambda d: d["watch"].update(poll_limit=5000), r"\[watch\] poll_limit: at most 500"),
     (lambda d: d["hub"].update(review_after_days=-1),
      r"\[hub\] review_after_days: must be more than 0"),
+    # issue 25: a profile's limits are checked for range
+    (lambda d: d["hub"].update(languages=[]), r"\[hub\] languages: at least one language"),
+    (lambda d: d["hub"].update(languages=["en", " "]), r"\[hub\] languages: empty language"),
+    (lambda d: d["newsletter"].update(max_deliveries_per_run=-5),
+     r"\[newsletter\] max_deliveries_per_run: must not be negative"),
+    (lambda d: d["limits"].update(delivery_seconds=-1.5),
+     r"\[limits\] delivery_seconds: must not be negative"),
+    (lambda d: d["digest"].update(alert_limit=-1), r"\[digest\] alert_limit: must not be neg"),
+    (lambda d: d["roster"].update(grace_days=-30), r"\[roster\] grace_days: must not be neg"),
 ])
 def test_refused(change, message: str) -> None:
     data = meta_data()
@@ -267,7 +276,13 @@ def valid_value(draw: st.DrawFn) -> tuple[str, str, Any]:
         ("wiki", "kind"), ("wiki", "family"), ("wiki", "code"), ("watch", "source"))]))
     if (section, key) in RANGED:
         return section, key, draw(st.integers(1, 500))
-    return section, key, draw(CATEGORIES[draw(st.sampled_from(sorted(accepted(tp))))])
+    if (section, key) == ("hub", "languages"):  # at least one language (issue 25)
+        return section, key, draw(st.lists(st.text("abcz-", min_size=1, max_size=3),
+                                           min_size=1, max_size=3))
+    value = draw(CATEGORIES[draw(st.sampled_from(sorted(accepted(tp))))])
+    if isinstance(value, int | float):  # no number may be negative (issue 25)
+        value = abs(value)
+    return section, key, value
 
 
 @settings(max_examples=300, deadline=None)

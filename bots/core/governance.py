@@ -25,9 +25,37 @@ from bots.core.schema import Schema
 from bots.core.vocab import canon_key, load_vocabularies
 
 PAGE_KIND = "page"  # Problems about a whole page (not a record)
-# Wiki markup or HTML in a label: links, templates, tables, tags, entities, bold/italics,
-# signatures, behaviour switches, list/heading starts. Labels are plain text.
-_MARKUP = re.compile(r"[<>\[\]{}|]|''|~~~|__[A-Za-z]+__|&#?\w+;|^[*#:;=!]|https?://")
+# -- one validator for what the community governs (issue 25) ---------------------------------
+# Wiki markup or HTML anywhere in a text: links, templates, tables, tags, entities,
+# bold/italics, signatures, behaviour switches, list/heading/table starts (at the start of any
+# line: a label never holds a line break anyway), external and magic links (any URL scheme,
+# the schemes MediaWiki links without "//", ISBN/RFC/PMID). Labels are plain text.
+_MARKUP = re.compile(
+    r"[<>\[\]{}|]|''|~~~|__[A-Za-z]+__|&#?\w+;|^[*#:;=!\s-]|[A-Za-z][A-Za-z0-9+.-]*://"
+    r"|\b(?:mailto|news|tel|urn|sips?|sms|xmpp|magnet|geo|bitcoin|irc|ircs|matrix):"
+    r"|\b(?:ISBN|RFC|PMID)[\s\u00a0]*\d", re.IGNORECASE | re.MULTILINE)
+# Control characters, line and paragraph separators: a label is one line of text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# A vocabulary value or pillar: a code (letters, digits, spaces, hyphens, dots, underscores).
+_VALUE = re.compile(r"[^\W_][\w .-]*")
+MAX_LABEL = 200  # characters of a label (a column header, a value's name)
+MAX_VALUE = 64  # characters of a value (a code in every record that uses it)
+MAX_MESSAGE = 2000  # characters of a translated message (the longest English one: ~600)
+
+
+def plain_text(text: object, limit: int = MAX_LABEL) -> bool:
+    """Whether ``text`` is a label the community may give: a non-empty string of at most
+    ``limit`` characters, one line, without anything the wiki's parser would turn into an
+    element, link, category, template or list (the wiki's own parse checks it too: see
+    bots.wiki.query.renders_plain)."""
+    return (isinstance(text, str) and bool(text.strip()) and len(text) <= limit
+            and not _CONTROL.search(text) and not _MARKUP.search(text.strip()))
+
+
+def plain_value(value: object) -> bool:
+    """Whether ``value`` may be a vocabulary value or a pillar: a short plain code."""
+    return isinstance(value, str) and len(value.strip()) <= MAX_VALUE \
+        and bool(_VALUE.fullmatch(value.strip())) and plain_text(value, MAX_VALUE)
 _PARAM = re.compile(r"\$(\d+)")
 _PLURAL = re.compile(r"\{\{\s*PLURAL\s*:\s*([^|}]*)\|", re.IGNORECASE)
 
@@ -112,6 +140,9 @@ def parse_vocabularies(text: str, page: str, schema: Schema,
             problems.append(_problem(page, "shape", f"{name}.values"))
             continue
         values: list[str] = [v.strip() for v in spec["values"]]
+        for value in values:
+            if not plain_value(value):
+                problems.append(_problem(page, "value-markup", name, value[:60]))
         keys: dict[str, str] = {}
         for value in values:
             if canon_key(value) in keys:
@@ -128,6 +159,8 @@ def parse_vocabularies(text: str, page: str, schema: Schema,
             pairs = []
         for spelling, target in pairs:
             key = canon_key(spelling)
+            if not plain_text(spelling, MAX_LABEL):
+                problems.append(_problem(page, "value-markup", name, spelling[:60]))
             if target not in values:
                 problems.append(_problem(page, "synonym-target", name, f"{spelling} → {target}"))
             elif key in keys or (key in synonyms and synonyms[key] != target):
@@ -164,21 +197,24 @@ def parse_vocabularies(text: str, page: str, schema: Schema,
             for value, label in table.items():
                 if value not in values:
                     problems.append(_problem(page, "unknown-value", name, f"{lang}: {value}"))
-                elif not isinstance(label, str) or not label.strip() or _MARKUP.search(label):
+                elif not plain_text(label, MAX_LABEL):
                     problems.append(_problem(page, "label-markup", name,
                                              f"{lang}: {value} = {str(label)[:60]}"))
                 else:
                     labels.setdefault(lang, {}).setdefault(name, {})[value] = label.strip()
     pillars = _pillars(data.get("pillars"), specs.get("topics", {}).get("values", []), page,
-                       problems)
+                       problems, labels)
     if problems:
         return None, problems
     return Vocabularies(specs=specs, pillars=pillars, labels=labels), []
 
 
 def _pillars(raw: Any, topics: Sequence[str], page: str, problems: list[Problem],
+             labels: dict[str, dict[str, dict[str, str]]] | None = None,
              ) -> dict[str, list[str]]:
-    """{"members": {pillar: [topics]}}: each topic in at most one pillar."""
+    """{"members": {pillar: [topics]}, "labels": {lang: {pillar: label}}}: each topic in at
+    most one pillar; a pillar's name is a plain code, its labels plain text (they head the
+    newsletter's groups of new cases, as ``advocacyhub-pillar-<pillar>``)."""
     if raw is None:
         return {}
     members = raw.get("members") if isinstance(raw, dict) else None
@@ -186,8 +222,24 @@ def _pillars(raw: Any, topics: Sequence[str], page: str, problems: list[Problem]
             isinstance(t, list) and all(isinstance(x, str) for x in t) for t in members.values()):
         problems.append(_problem(page, "shape", "pillars.members"))
         return {}
+    raw_labels = raw.get("labels", {})
+    if not isinstance(raw_labels, dict) or not all(isinstance(t, dict)
+                                                   for t in raw_labels.values()):
+        problems.append(_problem(page, "shape", "pillars.labels"))
+        raw_labels = {}
+    for lang, table in raw_labels.items():
+        for pillar, label in table.items():
+            if pillar not in members:
+                problems.append(_problem(page, "unknown-value", "pillars", f"{lang}: {pillar}"))
+            elif not plain_text(label, MAX_LABEL):
+                problems.append(_problem(page, "label-markup", "pillars",
+                                         f"{lang}: {pillar} = {str(label)[:60]}"))
+            elif labels is not None:
+                labels.setdefault(lang, {}).setdefault("pillar", {})[pillar] = label.strip()
     seen: set[str] = set()
     for pillar, members_of in members.items():
+        if not plain_value(pillar):
+            problems.append(_problem(page, "value-markup", "pillars", pillar[:60]))
         for topic in members_of:
             if topic not in topics:
                 problems.append(_problem(page, "unknown-value", "pillars", f"{pillar}: {topic}"))
@@ -230,6 +282,34 @@ def translation_fits(text: str, english: str) -> bool:
             and text.count("{{") == text.count("}}"))
 
 
+# The pieces of wiki markup a message can hold: link openers with their target, templates and
+# parser functions by name, tables, tags by name, bold/italics, signatures, behaviour
+# switches, entities, external and magic links, list/heading/table starts of a line.
+_TOKEN = re.compile(
+    r"\[\[\s*[^\]|]*|\[(?=[a-z/])|\{\{\s*[^|}:]*|\{\||\|\}|<\s*/?\s*[a-z0-9]+|''+|~~~+"
+    r"|__[a-z]+__|&#?\w+;|[a-z][a-z0-9+.-]*://|(?m:^[*#:;=!])|\b(?:isbn|rfc|pmid)\s*\d"
+    r"|\b(?:mailto|news|tel|urn|sips?|sms|xmpp|magnet|geo|bitcoin|irc|ircs|matrix):",
+    re.IGNORECASE)
+_WORDS = frozenset({"{{plural", "{{gender", "{{grammar", "{{formatnum"})
+
+
+def markup_of(text: str) -> frozenset[str]:
+    """The markup ``text`` holds (see _TOKEN), normalised."""
+    return frozenset(re.sub(r"\s+", "", t).lower() for t in _TOKEN.findall(text))
+
+
+def markup_fits(text: str, english: str) -> bool:
+    """A translation holds no markup the English message does not (PLURAL, GENDER, GRAMMAR
+    and formatnum apart), no line break where English has none, and at most MAX_MESSAGE
+    characters: "$1 de $2 casos [[Category:X]]" is refused where English is plain text."""
+    if len(text) > MAX_MESSAGE:
+        return False
+    if _CONTROL.sub("", text.replace("\n", "")) != text.replace("\n", "") or \
+            ("\n" in text and "\n" not in english):
+        return False
+    return markup_of(text) <= markup_of(english) | _WORDS
+
+
 def parse_translation(text: str, page: str, english: Mapping[str, str],
                       ) -> tuple[dict[str, str], list[Problem]]:
     """The usable messages of a translation page, and a Problem for each refused one (or
@@ -249,6 +329,10 @@ def parse_translation(text: str, page: str, english: Mapping[str, str],
         if not isinstance(value, str) or not translation_fits(value, english[key]):
             problems.append(Problem(page, PAGE_KIND, key, "translation-parameters",
                                     str(value)[:120]))
+            continue
+        if not markup_fits(value, english[key]):
+            problems.append(Problem(page, PAGE_KIND, key, "translation-markup",
+                                    value[:120]))
             continue
         out[key] = value
     return out, problems

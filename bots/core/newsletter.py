@@ -10,18 +10,21 @@ from __future__ import annotations
 import contextlib
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 import mwparserfromhell
 
+from bots.core import markers
 from bots.core.dates import utc_of
 from bots.core.messages import Messages
 from bots.core.records import Record
 from bots.core.render.cells import CellRenderer, years
 from bots.core.schema import Schema, template_key
+from bots.core.usernames import canonical_user
 from bots.core.wikitext import escape, heading, page_link, user_link
 from bots.paths import CONFIG_DIR
 
@@ -63,6 +66,18 @@ def summarise(records: Sequence[Record]) -> dict:
     out["advocates"].sort()
     out["resources"].sort()
     out["events"].sort()
+    return out
+
+
+def sound_baseline(data: object) -> dict:
+    """A baseline as :func:`summarise` makes it, whatever a hand-damaged state page holds:
+    the parts of the wrong shape are empty."""
+    data = data if isinstance(data, dict) else {}
+    cases = data.get("cases") if isinstance(data.get("cases"), dict) else {}
+    out: dict[str, Any] = {"cases": {p: c for p, c in cases.items() if isinstance(c, dict)}}
+    for key in ("advocates", "resources", "events"):
+        value = data.get(key)
+        out[key] = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
     return out
 
 
@@ -113,6 +128,7 @@ def items_since(records: Sequence[Record], baseline: dict, now: datetime,
     return items
 
 
+OTHER = "other"  # the group of new cases whose first topic is in no pillar
 MAX_ITEMS = 50  # entries a list of an issue or digest shows; the rest are counted
 
 
@@ -146,13 +162,22 @@ class IssueRenderer:
                 f"{escape(years(r))}) – {escape(summary, 300)}")
 
     def _by_pillar(self, cases: Sequence[Record]) -> dict[str, list[Record]]:
-        groups: dict[str, list[Record]] = {}
+        """Cases by the pillar of their first topic, in the pillars' order on the
+        vocabularies page (nothing hard-coded: a pillar the community adds gets its group);
+        a case whose first topic is in no pillar, or that has none, goes to OTHER, last.
+        Every case is in exactly one group."""
         pillars = self.schema.pillars or pillar_of_topic()  # the wiki's vocabularies page
+        order = list(dict.fromkeys(pillars.values()))
+        groups: dict[str, list[Record]] = {}
         for r in cases:
             topics = r.values("topics")
-            pillar = pillars.get(topics[0], "model") if topics else "model"
+            pillar = pillars.get(topics[0], OTHER) if topics else OTHER
             groups.setdefault(pillar, []).append(r)
-        return {p: groups[p] for p in ("model", "people", "values") if p in groups}
+        return {p: groups[p] for p in [*order, OTHER] if p in groups}
+
+    def _pillar_heading(self, pillar: str) -> str:
+        key = f"advocacyhub-pillar-{pillar}".lower()
+        return self.msgs(key) if self.msgs.has(key) else pillar
 
     def generated(self, items: IssueItems, period: str) -> str:
         m = self.msgs
@@ -162,7 +187,7 @@ class IssueRenderer:
         if items.new_cases:
             out.append(heading(m("advocacyhub-newsletter-new-cases", len(items.new_cases))))
             for pillar, cases in self._by_pillar(items.new_cases[:self.max_items]).items():
-                out.append(heading(m(f"advocacyhub-pillar-{pillar}"), 3))
+                out.append(heading(self._pillar_heading(pillar), 3))
                 out += [self._case_line(r) for r in cases]
             out += self._more(len(items.new_cases))
         if items.changed_cases:
@@ -243,11 +268,106 @@ def set_status(text: str, status: str, **extra: str) -> str:
     return text
 
 
-def for_delivery(text: str) -> str:
+@dataclass(frozen=True)
+class IssueRevision:
+    """One revision of an issue page, as the delivery judges it."""
+
+    revid: int
+    user: str
+    status: str  # issue_status of its text ("" for a hidden text)
+
+
+def issue_editors(revisions: Sequence[IssueRevision], bot: str, *, base: bool = True,
+                  ) -> tuple[str, list[str]]:
+    """Whether an issue page may be delivered, and who must have standing for it.
+
+    ``revisions``: the page's history, oldest first (by revision id). The page must have been
+    created by ``bot`` (from its own draft). For the base issue (``base``), the edit that
+    marked it ready (the first of the last run of ready revisions) and every edit after it
+    are the ones the delivery rests on; for a translation, every edit after its creation.
+    Returns ("", the accounts other than the bot that made those edits) or (a problem code,
+    the account it is about)."""
+    revisions = sorted(revisions, key=lambda r: r.revid)
+    if not revisions:
+        return "issue-not-by-bot", ""
+    if canonical_user(revisions[0].user) != canonical_user(bot):
+        return "issue-not-by-bot", revisions[0].user
+    start = 1
+    if base:
+        marks = [i for i, r in enumerate(revisions) if r.status == READY
+                 and (i == 0 or revisions[i - 1].status != READY)]
+        if not marks or revisions[-1].status != READY:
+            return "issue-not-ready", ""
+        start = marks[-1]
+    editors = [r.user for r in revisions[start:] if canonical_user(r.user) != canonical_user(bot)]
+    return "", list(dict.fromkeys(editors))
+
+
+def skeleton_headings(msgs: Messages) -> list[str]:
+    """The titles of the human sections the bot's skeleton of an issue has, in ``msgs``'s
+    language (as written on the page: escaped like every heading the bot writes)."""
+    out = []
+    for key in ("advocacyhub-newsletter-intro-heading", "advocacyhub-newsletter-community-heading"):
+        heads = mwparserfromhell.parse(heading(msgs(key))).filter_headings()
+        out += [str(h.title).strip() for h in heads]
+    return out
+
+
+def has_standing(name: str, account: Mapping[str, Any], maintainers: Collection[str],
+                 min_edits: int) -> bool:
+    """Whether ``name`` (list=users' ``account``: groups, editcount, block) may make the bot
+    post: one of the ``maintainers``, or autoconfirmed with ``min_edits`` edits, unblocked."""
+    if canonical_user(name) in {canonical_user(m) for m in maintainers}:
+        return True
+    if account.get("missing") or account.get("invalid") or account.get("blockid"):
+        return False
+    return "autoconfirmed" in account.get("groups", ()) and \
+        int(account.get("editcount", 0) or 0) >= min_edits
+
+
+def own_sections(text: str, headings: Collection[str], section: str) -> str | None:
+    """Only the issue's own parts: what comes before its first heading, the bot's generated
+    block (``section`` between markers) and the sections under the skeleton's ``headings``
+    (the introduction and community news, in the page's language). Any other top-level
+    section someone added is left out of every copy. None when the generated block's
+    markers are missing or damaged (not an issue the bot made)."""
+    body = markers.extract(text, section)
+    if body is None:
+        return None
+    begin = text.find(markers.BEGIN.format(name=section))
+    end_marker = markers.END.format(name=section)
+    end = text.find(end_marker, begin)
+    if begin < 0 or end < 0:
+        return None
+    placeholder = "\x00GENERATED\x00"
+    rest = text[:begin] + placeholder + text[end + len(end_marker):]
+    code = mwparserfromhell.parse(rest)
+    wanted = {h.strip() for h in headings}
+    kept: list[str] = []
+    for part in code.get_sections(levels=[2], include_lead=True):
+        heads = part.filter_headings(recursive=False)
+        title = str(heads[0].title).strip() if heads and heads[0].level == 2 else None
+        if title is None or title in wanted or placeholder in str(part):
+            kept.append(str(part))
+    out = "".join(kept)
+    if placeholder not in out:  # the block sat in the lead of a section dropped: keep it
+        out += "\n" + placeholder
+    return out.replace(placeholder, markers.wrap(section, body))
+
+
+def for_delivery(text: str, categories: Collection[str] = ("category",)) -> str:
     """The issue as posted on talk pages: inside the one new section the bot adds, so its
-    headings go one level down; without the status line, editors' hidden comments and
-    editorial sections nobody wrote."""
+    headings go one level down; without the status line, editors' hidden comments,
+    editorial sections nobody wrote and category links (``categories``: the wiki's names of
+    the category namespace, lower case): a copy never puts a talk page in a category."""
     code = mwparserfromhell.parse(text)
+    prefixes = {c.lower().replace("_", " ").strip() for c in categories} | {"category"}
+    for link in code.filter_wikilinks():
+        target = str(link.title).strip()
+        ns = target.split(":", 1)[0].lower().replace("_", " ").strip() if ":" in target else ""
+        if ns in prefixes:
+            with contextlib.suppress(ValueError):  # inside a link already removed
+                code.remove(link)
     for tpl in code.filter_templates(recursive=False):
         if _is_issue_template(tpl):
             code.remove(tpl)

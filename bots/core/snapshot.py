@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,7 @@ SHARD_MAX_BYTES = 500_000
 DELTA_MAX_PAGES = 1000
 # "editor" (who saved the revision read) came last, so older shards still read (without it).
 COLUMNS = ("kind", "page", "index", "revid", "ts", "problems", "editor")
+log = logging.getLogger(__name__)
 EMPTY_SHARD = '{"columns": [], "fields": [], "rows": []}'  # stands in for a missing shard page
 SHARD_DESCRIPTION = ("Advocacy Hub records (part of the snapshot; see its head page). Each row "
                      "holds the values of 'columns', then of 'fields'; null: no value.")
@@ -71,6 +73,7 @@ class Snapshot:
     # Template redirects to the record templates (alias title -> template), as of the last
     # full harvest: another set of redirects means a full harvest.
     aliases: dict[str, str] | None = field(default_factory=dict)  # None: head predates them
+    damaged: list[int] = field(default_factory=list)  # shards (from 1) that could not be read
 
     # -- reading --------------------------------------------------------------------------
     def pages(self) -> dict[str, list[Record]]:
@@ -184,6 +187,8 @@ class Snapshot:
         """The snapshot from its pages; without shards, a head-only view (enough for an
         incremental harvest, which only adds to the delta)."""
         data = json.loads(head)
+        if not isinstance(data, dict):
+            raise ValueError(f"snapshot head is not an object: {type(data).__name__}")
         if data.get("version") != VERSION:
             raise ValueError(f"snapshot version {data.get('version')} is not {VERSION}")
         delta = {p: [Record.from_json(r) for r in recs] for p, recs in data["delta"].items()}
@@ -200,8 +205,16 @@ class Snapshot:
 
     def add_shards(self, shards: Iterable[str]) -> None:
         """Fill ``base`` from the shards' texts (a head-only view becomes the whole)."""
-        for shard in shards:
-            for record in shard_records(json.loads(shard)):
+        for n, shard in enumerate(shards, 1):
+            try:
+                records = shard_records(json.loads(shard))
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+                # a hand-damaged shard: its records are left out until a full harvest
+                # rebuilds it (issue 25); the caller reports it
+                log.error("snapshot shard %d is damaged (%s): left out", n, exc)
+                self.damaged.append(n)
+                continue
+            for record in records:
                 self.base.setdefault(record.page, []).append(record)
 
 

@@ -42,3 +42,13 @@ def renamed_after(name: str, log: list[tuple[str, str, str]], since: str) -> str
         if old == name and (not since or when >= since):  # same second: the rename is later
             name, since = new, when
     return name
+
+
+def merge_rename_logs(known: list[tuple[str, str, str]], new: list[tuple[str, str, str]],
+                      ) -> list[tuple[str, str, str]]:
+    """The rename log read so far (in log order) followed by what came since, without the
+    entries read twice, still in log order. Renames of the same second keep the order the
+    wiki's log gave them (by log id): A→B→C within a second is not C←B←A."""
+    seen = {tuple(r) for r in known}
+    merged = [tuple(r) for r in known] + [tuple(r) for r in new if tuple(r) not in seen]
+    return sorted(merged, key=lambda r: r[2])  # stable: equal times keep their order

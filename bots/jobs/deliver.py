@@ -26,8 +26,21 @@ from bots.core.delivery import (
     breaker_holds,
 )
 from bots.core.newsletter import DELIVERED as STATUS_DELIVERED
-from bots.core.newsletter import ISSUE_TEMPLATE, READY, for_delivery, issue_status, set_status
+from bots.core.newsletter import (
+    ISSUE_TEMPLATE,
+    READY,
+    IssueRevision,
+    for_delivery,
+    has_standing,
+    issue_editors,
+    issue_status,
+    own_sections,
+    set_status,
+    skeleton_headings,
+)
 from bots.core.plan import Post, Recipient
+from bots.core.records import Problem
+from bots.core.statedata import as_object, mapping_of, part
 from bots.core.subscriptions import (
     Attribution,
     Revision,
@@ -36,26 +49,70 @@ from bots.core.subscriptions import (
     attribute,
     subscribers,
 )
-from bots.core.usernames import renamed_after
+from bots.core.usernames import merge_rename_logs, renamed_after
+from bots.jobs.common import reports as bot_reports
 from bots.jobs.common.deliverylog import write_log
 from bots.jobs.common.people import language_for
 from bots.jobs.common.posting import send, survey_people
 from bots.jobs.common.snapshots import parse_head, use_aliases
+from bots.jobs.common.statepage import read_state
 from bots.jobs.context import JobContext
+from bots.jobs.newsletter import SECTION as ISSUE_SECTION
 from bots.wiki import users
-from bots.wiki.listings import embedding_titles, history
+from bots.wiki.listings import category_names, embedding_titles, history
 from bots.wiki.pages import PageText
 
 log = logging.getLogger(__name__)
 
 
 def _ready_issues(ctx: JobContext) -> list[PageText]:
-    """Issue pages (base language) whose status is ready, oldest first."""
+    """Issue pages (base language) whose status is ready, oldest first, that the bot may
+    deliver (:func:`authorised`); the others are on the maintenance report."""
     base = ctx.profile.hub_page("newsletter") + "/"
     titles = [t for t in embedding_titles(ctx.site, f"Template:{ISSUE_TEMPLATE}")
               if re.fullmatch(re.escape(base) + r"[0-9]{4}-(W?[0-9]{2})", t)]
     pages = ctx.wiki.read(sorted(titles))
-    return [p for p in pages.values() if issue_status(p.text) == READY]
+    ready = [p for p in pages.values() if issue_status(p.text) == READY]
+    problems: list[Problem] = []
+    allowed = []
+    for page in ready:
+        if own_sections(page.text or "", (), ISSUE_SECTION) is None:  # no generated block
+            problems.append(Problem(page.title, "page", "", "issue-not-by-bot", ""))
+            log.error("[[%s]] is not delivered: its generated section is missing", page.title)
+        elif authorised(ctx, page, problems):
+            allowed.append(page)
+    bot_reports.report(ctx, "deliver", problems)
+    return allowed
+
+
+def _revisions(page: PageText) -> list[IssueRevision]:
+    return [IssueRevision(revid, user, issue_status(text) if text is not None else "")
+            for revid, user, text, _ts in history(page.page, None)]
+
+
+def authorised(ctx: JobContext, page: PageText, problems: list[Problem], *,
+               base: bool = True) -> bool:
+    """Whether the bot may post ``page``: it created it (from its own draft), and the edit
+    that marked it ready and every later edit (for a translation: every edit after its
+    creation) were made by the bot or by accounts with standing (``[newsletter]
+    maintainers``, or autoconfirmed with ``ready_min_edits`` edits and no block). Else a
+    Problem for the maintenance report, and False."""
+    cfg = ctx.profile.newsletter
+    code, who = issue_editors(_revisions(page), ctx.profile.bot_user, base=base)
+    if code:
+        editors: list[str] = []
+        problems.append(Problem(page.title, "page", "", code, who))
+    else:
+        editors = who  # type: ignore[assignment]
+    answers = users.standing(ctx.site, editors) if editors else {}
+    for name in editors:
+        if not has_standing(name, answers.get(name, {}), cfg.maintainers, cfg.ready_min_edits):
+            problems.append(Problem(page.title, "page", "", "issue-no-standing", name))
+            code = code or "issue-no-standing"
+    if code:
+        log.error("[[%s]] is not delivered: %s %s", page.title, code,
+                  who if isinstance(who, str) else ", ".join(editors))
+    return not code
 
 
 def check_subscriptions(ctx: JobContext, page: PageText, state_page: PageText) -> Attribution:
@@ -64,7 +121,7 @@ def check_subscriptions(ctx: JobContext, page: PageText, state_page: PageText) -
     try:
         data = json.loads(state_page.text or "{}")
         state = Attribution.from_json(data)
-    except (ValueError, KeyError, TypeError) as exc:  # unreadable: read the history again
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # read the history again
         log.warning("subscription state unreadable (%s): reading the whole history", exc)
         data, state = {}, Attribution()
     if data.get("aliases", []) != sorted(ctx.schema.aliases):
@@ -97,14 +154,16 @@ def _rename_log(ctx: JobContext, state_page: PageText) -> tuple[list[tuple[str, 
     """The rename log as far as the last run read it, and what came since (one request): a
     line saved before a rename belongs to the renamed account, even when someone registers
     the old name again."""
-    try:
-        data = json.loads(state_page.text or "{}")
-    except ValueError:
-        data = {}
-    known = [tuple(r) for r in data.get("rename_log", [])]
-    new = users.renames_since(ctx.site, data.get("renames_checked", ""))
-    merged = sorted(set(known) | set(new), key=lambda r: r[2])
-    return merged, max([data.get("renames_checked", ""), *(r[2] for r in new)])
+    data = as_object(state_page.text)
+    known = [tuple(r) for r in part(data, "rename_log", list, list)
+             if isinstance(r, list) and len(r) == 3 and all(isinstance(x, str) for x in r)]
+    checked = data.get("renames_checked") if isinstance(data.get("renames_checked"), str) else ""
+    if len(known) != len(data["rename_log"]):
+        checked = ""  # a damaged log: read the whole rename log again
+        known = []
+    new = users.renames_since(ctx.site, checked)
+    merged = merge_rename_logs(known, new)
+    return merged, max([checked, *(r[2] for r in new)])
 
 
 def save_subscriptions(ctx: JobContext, state_page: PageText, state: Attribution,
@@ -124,16 +183,19 @@ def save_subscriptions(ctx: JobContext, state_page: PageText, state: Attribution
 
 def _message(ctx: JobContext, period: str, issue: PageText, translations: dict[str, PageText],
               lang: str, fmt: str) -> tuple[str, str]:
-    msgs = ctx.messages(lang)
     page = translations.get(lang)
     source = page if page is not None and page.exists else issue
+    msgs = ctx.messages(lang)
     subscribers = ctx.profile.hub_page("subscribers")
     heading = msgs("advocacyhub-delivery-heading", period)
     if fmt == "summary":
         count = (source.text or "").count("\n* ")
         return heading, msgs("advocacyhub-delivery-summary-text", period, count, source.title,
                              subscribers)
-    body = for_delivery(source.text or "")
+    # Only the issue's own sections, without categories (issue 25).
+    written_in = ctx.messages(lang if source is page else ctx.profile.language)
+    own = own_sections(source.text or "", skeleton_headings(written_in), ISSUE_SECTION) or ""
+    body = for_delivery(own, category_names(ctx.site))
     return heading, f"{body}\n\n''{msgs('advocacyhub-delivery-footer', subscribers)}''"
 
 
@@ -146,8 +208,18 @@ def _known(state: dict, delivery_id: str) -> dict[str, Outcome]:
     """What earlier runs did for this issue. Skips are decided again at every run (a nobots
     removed, a line saved by its subscriber since); the marker keeps a re-run from posting
     twice."""
-    entry = state.setdefault(delivery_id, {"outcomes": {}})
-    return {u: Outcome(**o) for u, o in entry["outcomes"].items() if o["result"] != SKIPPED}
+    entry = part(state, delivery_id, dict, dict)
+    outcomes = mapping_of(entry, "outcomes", dict)
+    known = {}
+    for user, o in list(outcomes.items()):
+        try:
+            outcome = Outcome(**o)
+        except TypeError:  # a hand-damaged entry: decided again (the marker prevents a copy)
+            del outcomes[user]
+            continue
+        if outcome.result != SKIPPED:
+            known[user] = outcome
+    return known
 
 
 def _settled_subscribers(ctx: JobContext, subs: Subscribers) -> tuple[dict[str, Subscriber],
@@ -190,14 +262,15 @@ def run(ctx: JobContext) -> None:
     ctx.stats.records = len(people)
     ctx.stats.skipped += len(unsubscribed) * len(issues)  # as each issue's log lists them
     state_page = pages[deliveries]
-    state = json.loads(state_page.text or "{}")
+    state = read_state(ctx, state_page)
     reports = {issue_id(i): DeliveryReport(issue_id(i)) for i in issues}
     known = {did: _known(state, did) for did in reports}
     for did in reports:  # a delivery made earlier stays in the log as made
         known[did].update({o.user: o for o in unsubscribed
                            if known[did].get(o.user, o).result not in (DELIVERED, ALREADY)})
 
-    previous = int(state.get("last_count", 0))
+    previous = state.get("last_count", 0)
+    previous = previous if isinstance(previous, int) and previous >= 0 else 0
     if breaker_holds(previous, len(people), growth=cfg.breaker_growth,
                      confirmed=cfg.confirm_subscribers):
         reason = ctx.messages()("advocacyhub-breaker", previous, len(people))
@@ -267,4 +340,16 @@ def _translations(ctx: JobContext, issues: list[PageText]) -> dict[str, dict[str
     """issue title -> language -> its translation page (one batched read for all issues)."""
     others = [lang for lang in ctx.profile.languages if lang != ctx.profile.language]
     pages = ctx.wiki.read([f"{i.title}/{lang}" for i in issues for lang in others])
-    return {i.title: {lang: pages[f"{i.title}/{lang}"] for lang in others} for i in issues}
+    # A translation someone without standing edited is not sent: the base issue goes to its
+    # readers instead, and the maintenance report says why (issue 25).
+    problems: list[Problem] = []
+    out: dict[str, dict[str, PageText]] = {}
+    for i in issues:
+        out[i.title] = {}
+        for lang in others:
+            page = pages[f"{i.title}/{lang}"]
+            if page.exists and own_sections(page.text or "", (), ISSUE_SECTION) is not None \
+                    and authorised(ctx, page, problems, base=False):
+                out[i.title][lang] = page
+    bot_reports.report(ctx, "deliver", problems, add=True)
+    return out

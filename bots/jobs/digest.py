@@ -25,7 +25,7 @@ from bots.core.featured import pick
 from bots.core.matching import suggest
 from bots.core.newsletter import for_delivery, items_since, period_of, summarise
 from bots.core.plan import Recipient
-from bots.core.records import Record
+from bots.core.records import Problem, Record
 from bots.core.render.conversation import invitation
 from bots.core.render.deliverylog import fitting
 from bots.core.render.front import featured_block
@@ -34,8 +34,10 @@ from bots.core.render.review import ReviewRenderer
 from bots.core.render.roster import RosterRenderer
 from bots.core.review import Due, nudges, recorded
 from bots.core.roster import RosterState, user_token
+from bots.core.statedata import mapping_of, part
 from bots.core.usernames import canonical_user
 from bots.core.wikitext import escape, page_link, user_link
+from bots.jobs.common import reports as bot_reports
 from bots.jobs.common.deliverylog import log_page, write_log
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.pagesets import page_set
@@ -43,11 +45,49 @@ from bots.jobs.common.people import language_for, roster_config
 from bots.jobs.common.posting import post_to_page, send
 from bots.jobs.common.review import due_now
 from bots.jobs.common.snapshots import load_snapshot
+from bots.jobs.common.statepage import read_state
 from bots.jobs.context import JobContext
 from bots.wiki.listings import namespace_id, recent_changes
 
 log = logging.getLogger(__name__)
 KEEP_REPORTS = 20
+
+
+def _iso(value: object) -> bool:
+    try:
+        datetime.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return isinstance(value, str)
+
+
+def _sound(state: dict) -> dict:
+    """The digest's state with every part of the wrong shape left out (a hand-damaged page:
+    issue 25): the job goes on and writes it back whole."""
+    for kind in ("weekly", "monthly"):
+        entry = part(state, kind, dict, dict)
+        if not (isinstance(entry.get("period"), str) and _iso(entry.get("since"))
+                and isinstance(entry.get("baseline"), dict)):
+            for key in ("period", "since", "baseline"):
+                entry.pop(key, None)
+        pending = [item for item in part(entry, "pending", list, list)
+                   if isinstance(item, dict) and isinstance(item.get("period"), str)
+                   and isinstance(item.get("baseline"), dict)
+                   and _iso(item.get("since")) and _iso(item.get("until"))]
+        entry["pending"] = pending
+        if not pending:
+            entry.pop("pending")
+    alerts = mapping_of(state, "alerts", dict)
+    for page in [p for p, a in alerts.items() if not isinstance(a.get("id"), str)]:
+        del alerts[page]
+    for alert in alerts.values():
+        alert["done"] = bool(alert.get("done"))
+    state["reports"] = [item for item in part(state, "reports", list, list)
+                        if isinstance(item, dict) and isinstance(item.get("id"), str)
+                        and isinstance(item.get("outcomes"), list)
+                        and all(isinstance(o, dict) for o in item["outcomes"])]
+    mapping_of(state, "review", dict)
+    return state
 
 
 class Digest:
@@ -73,7 +113,7 @@ class Digest:
             self.renames = {}
         self.state_page = pages[state_title]
         self.log_page = pages[self.log_title]
-        self.state = json.loads(self.state_page.text or "{}")
+        self.state = _sound(read_state(ctx, self.state_page))
         self.reports: list[DeliveryReport] = []
         self.summary = ctx.summary("advocacyhub-summary-digest-state")
 
@@ -148,8 +188,10 @@ class Digest:
             if entry.get("period") == key:
                 continue
             if entry.get("period"):
-                pending = {"period": entry["period"], "baseline": entry["baseline"],
-                           "since": entry["since"], "until": self.now.isoformat(timespec="seconds")}
+                until = self.now.isoformat(timespec="seconds")
+                pending = {"period": entry["period"], "baseline": entry.get("baseline", {}),
+                           "since": self.repaired(kind, str(entry.get("since", "")), until),
+                           "until": until}
                 self.review_nudges(kind, pending)
                 entry.setdefault("pending", []).append(pending)
             entry.update(period=key, baseline=summarise(self.records),
@@ -189,9 +231,22 @@ class Digest:
         return list(dict.fromkeys([*self.cfg.living_documents,
                                    self.ctx.profile.hub.vocabularies_page]))
 
+    def repaired(self, what: str, since: str, until: str) -> str:
+        """``since``, or ``until`` when ``since`` is later (a clock that ran backwards, or a
+        run made with a date ahead: the window is empty, not an error at every later run);
+        reported on the maintenance report and in the log (issue 25)."""
+        if since <= until:
+            return since
+        log.warning("digest: the %s window starts at %s, after its end %s: the clock ran "
+                    "backwards; going on from %s", what, since, until, until)
+        bot_reports.report(self.ctx, "digest", [Problem(self.state_page.title, "page", what,
+                                            "clock-backwards", since)], add=True)
+        return until
+
     def window_changes(self, since: str, until: str) -> list[dict]:
         """Recent changes on talk pages and living documents in the window (the bot's own
         edits left out)."""
+        since = self.repaired("window", since, until)
         documents = self.documents
         namespaces = {1} | {namespace_id(self.ctx.site, d) for d in documents}
         return list(recent_changes(self.ctx.site, since, until, exclude=self.ctx.profile.bot_user,

@@ -23,10 +23,12 @@ from bots.core.parse import find_records
 from bots.core.records import Problem, Record
 from bots.core.schema import Schema
 from bots.core.snapshot import EMPTY_SHARD, SHARD_MAX_BYTES, Snapshot, sha1
+from bots.core.statedata import mapping_of, part
 from bots.core.times import parse_time
 from bots.core.wikitemplates import RECORD_MARKER
 from bots.errors import AliasesChanged, StateDamaged
 from bots.jobs.common.governance import record_used
+from bots.jobs.common.reports import report, reported
 from bots.jobs.common.snapshots import (
     load_snapshot,
     parse_head,
@@ -34,6 +36,7 @@ from bots.jobs.common.snapshots import (
     shard_title,
     use_aliases,
 )
+from bots.jobs.common.statepage import read_state
 from bots.jobs.context import JobContext
 from bots.progress import progress
 from bots.wiki.listings import recent_changes, with_template
@@ -73,13 +76,30 @@ def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None, PageText]:
     in the same request."""
     title = ctx.profile.state_page(statepages.SNAPSHOT)
     cases = ctx.profile.state_page(statepages.CASES)
+    reports = ctx.profile.state_page(statepages.REPORTS)
     try:
-        pages = ctx.wiki.read([title, cases])
+        pages = ctx.wiki.read([title, cases, reports])
     except StateDamaged as exc:
         log.error("%s: rebuilding the snapshot", exc)
         pages = ctx.wiki.read([title, cases], join=False)
         return pages[title], None, pages[cases]
-    return pages[title], parse_head(pages[title]), pages[cases]
+    # A shard or case table part some job found damaged (issue 25): rebuilt from the wiki.
+    if _damaged_parts(ctx, pages[reports].text):
+        return pages[title], None, pages[cases]
+    return pages[title], parse_head(pages[title], ctx), pages[cases]
+
+
+def _damaged_parts(ctx: JobContext, reports_text: str | None) -> bool:
+    """Whether a job reported a part of the snapshot or of the case table damaged; the
+    report is taken back (the full harvest that follows rebuilds them)."""
+    state = [p for p in reported(reports_text) if p.code == "state-damaged"]
+    parts = (ctx.profile.state_page(statepages.SNAPSHOT_SHARDS),
+             ctx.profile.state_page(statepages.CASES_PARTS))
+    hit = [p for p in state if p.page.startswith(parts)]
+    if hit:
+        log.error("damaged: %s: rebuilding the snapshot", ", ".join(p.page for p in hit))
+        report(ctx, "state", [p for p in state if p not in hit])
+    return bool(hit)
 
 
 def record_templates(ctx: JobContext) -> list[str]:
@@ -239,22 +259,23 @@ def write_case_table(ctx: JobContext, snap: Snapshot, head: PageText, *, shards:
     """The compact case table, kept like the snapshot: its parts are written with the shards
     (those whose hash changed), its ``head`` (labels, parts, the delta's rows) with the head."""
     summary = ctx.summary("advocacyhub-summary-snapshot", len(snap.revids))
-    try:
-        old = json.loads(head.text or "{}") if head.exists else {}
-    except ValueError:
-        old = {}
-    old_parts, old_hashes = list(old.get("parts", [])), list(old.get("sha1", []))
+    old = read_state(ctx, head) if head.exists else {}
+    old_parts = list(part(old, "parts", list, list))
+    old_hashes = list(part(old, "sha1", list, list))
+    labels = mapping_of(old, "labels", dict)
+    for lang in labels:
+        mapping_of(labels[lang], "values", dict)
     budget = min(SHARD_MAX_BYTES, ctx.wiki.page_budget * 95 // 100)
     # The parts hold the snapshot's shards as the head says; parts built from other shards (a
     # run that wrote new shards and stopped before the table) are rebuilt, not patched.
     if not shards and old_parts and old.get("version") == CASE_TABLE_VERSION and \
-            old.get("shards") == list(snap.shard_sha1):
+            old.get("shards") == list(snap.shard_sha1) and labels:
         # The head alone: the labels of the parts' values (as they were) and the delta's.
         delta = delta_rows(snap.delta, ctx.schema)
         also = used_values(ctx.schema, table_columns(ctx.schema.kind("case")),
                            [row for rows in delta.values() for row in rows])
-        for values in old.get("labels", {}).values():
-            for name, labelled in values.get("values", {}).items():
+        for values in labels.values():
+            for name, labelled in values["values"].items():
                 also.setdefault(name, set()).update(labelled)
         table = case_table([], ctx.schema, ctx.profile.languages, budget, also,
                            messages=ctx.messages)

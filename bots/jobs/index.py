@@ -19,10 +19,13 @@ from bots.core.render.pages import KnowledgeBase
 from bots.core.render.paging import Layout, size
 from bots.core.render.review import KEY as REVIEW_KEY
 from bots.core.render.review import ReviewRenderer
+from bots.core.statedata import as_object, mapping_of, part
 from bots.jobs.common.pagesets import page_budget, page_set
+from bots.jobs.common.reports import current, reported
 from bots.jobs.common.review import due_now
 from bots.jobs.common.sections import retire_parts, write_changed
 from bots.jobs.common.snapshots import load_snapshot, schema_hash
+from bots.jobs.common.statepage import read_state
 from bots.jobs.context import JobContext
 from bots.paths import PACKAGE_DIR
 from bots.wiki.query import latest_revids
@@ -137,15 +140,13 @@ def render_maintenance(ctx: JobContext, records: list[Record], problems: list[Pr
 def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Problem]:
     """Subscriber lines that give no one a delivery (found by `run deliver`): saved by
     someone other than the person they name, or the person's own line has errors."""
-    try:
-        data = json.loads(state_text or "{}")
-    except ValueError:
-        return []
+    data = as_object(state_text)
     page = ctx.profile.hub_page("subscribers")
-    problems = [Problem(page, "subscription", "user", "not-self-subscribed", user)
-                for user, _author in data.get("not_own", [])]
+    problems = [Problem(page, "subscription", "user", "not-self-subscribed", str(pair[0]))
+                for pair in part(data, "not_own", list, list)
+                if isinstance(pair, list) and pair]
     problems += [Problem(page, "subscription", "user", "invalid-subscription", user)
-                 for user in data.get("invalid", [])]
+                 for user in part(data, "invalid", list, list) if isinstance(user, str)]
     return problems
 
 
@@ -170,13 +171,14 @@ def run(ctx: JobContext) -> None:
     head_title, state_title = ctx.profile.state_page(statepages.SNAPSHOT), \
         ctx.profile.state_page(statepages.INDEX)
     subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
-    first = ctx.wiki.read([head_title, state_title, subs_state])
-    try:
-        state = json.loads(first[state_title].text or "{}")
-    except ValueError:
-        state = {}
-    known: dict[str, list] = state.get("pages", {})  # title -> [section, sha1, bytes]
+    reports_title = ctx.profile.state_page(statepages.REPORTS)
+    first = ctx.wiki.read([head_title, state_title, subs_state, reports_title])
+    state = read_state(ctx, first[state_title])
+    # title -> [section, sha1, bytes, revid]
+    known: dict[str, list] = {t: v for t, v in mapping_of(state, "pages", list).items()
+                              if len(v) >= 3 and all(isinstance(x, str) for x in v[:2])}
     key = hashlib.sha1(json.dumps([first[head_title].revid, first[subs_state].revid,
+                                   first[reports_title].revid,
                                    _code_hash(ctx), ctx.now().date().isoformat(),
                                    ctx.governance.fingerprint]
                                   ).encode()).hexdigest()[:16]
@@ -184,8 +186,8 @@ def run(ctx: JobContext) -> None:
     revids = latest_revids(ctx.site, list(known)) if known else {}
     edited = {t for t, v in known.items() if len(v) < 4 or revids.get(t) != v[3]}
     if state.get("key") == key and not edited:
-        ctx.stats.records = int(state.get("records", 0))
-        ctx.stats.errors = int(state.get("errors", 0))  # still on the maintenance report
+        ctx.stats.records = int(state.get("records", 0) or 0)
+        ctx.stats.errors = int(state.get("errors", 0) or 0)  # still on the maintenance report
         log.info("index: nothing changed since the last run")
         return
     records = load_snapshot(ctx, head=first[head_title]).records()
@@ -195,6 +197,7 @@ def run(ctx: JobContext) -> None:
     sections.update(review_pages)
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
+    bot_problems += reported(current(ctx, first[reports_title]))  # the jobs' (issue 25)
     bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month
     ctx.stats.errors += len(ctx.governance.problems)
     summary = ctx.summary("advocacyhub-summary-index", len(records))

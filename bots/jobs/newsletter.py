@@ -19,12 +19,15 @@ from bots.core.newsletter import (
     issue_status,
     items_since,
     period_of,
+    sound_baseline,
     summarise,
 )
 from bots.core.render.conversation import from_conversation, invitation, talk_page
 from bots.core.render.front import featured_block
+from bots.core.statedata import mapping_of, part
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.snapshots import load_snapshot
+from bots.jobs.common.statepage import read_state
 from bots.jobs.context import JobContext
 from bots.wiki.listings import recent_changes
 
@@ -43,7 +46,7 @@ def conversation(ctx: JobContext, state: dict, period: str) -> tuple[str, list[D
     previous period to the first run of this one. Read from recent changes once, at the
     first run of the period, and kept in the state (the window is over). Returns the
     window's start and the threads."""
-    started: dict[str, str] = state.setdefault("started", {})
+    started: dict[str, str] = mapping_of(state, "started", str)
     now = ctx.now().isoformat(timespec="seconds")
     started.setdefault(period, now)
     earlier = sorted(p for p in started if p < period)
@@ -52,7 +55,9 @@ def conversation(ctx: JobContext, state: dict, period: str) -> tuple[str, list[D
     if not earlier:
         return "", []  # the first issue the bot makes: no previous period known
     since = started[earlier[-1]]
-    kept = state.get("conversation", {})
+    entry = part(state, "conversation", dict, dict)
+    kept = entry if isinstance(entry.get("threads"), list) and \
+        isinstance(entry.get("since"), str) else {}
     if kept.get("period") != period and since >= started[period]:
         kept = {"period": period, "since": since, "threads": []}  # a clock set back: none
         state["conversation"] = kept
@@ -64,7 +69,11 @@ def conversation(ctx: JobContext, state: dict, period: str) -> tuple[str, list[D
         kept = {"period": period, "since": since,
                 "threads": [t.__dict__ for t in threads]}
         state["conversation"] = kept
-    return kept["since"], [Discussion(**t) for t in kept["threads"]]
+    try:
+        return kept["since"], [Discussion(**t) for t in kept["threads"]]
+    except TypeError:  # a hand-damaged thread: read again at the next period
+        state.pop("conversation", None)
+        return kept["since"], []
 
 
 def conversation_part(ctx: JobContext, lang: str, period: str, since: str,
@@ -88,8 +97,12 @@ def run(ctx: JobContext) -> None:
     state_title = ctx.profile.state_page(statepages.NEWSLETTER)
     titles = [issue_title(ctx, period, lang) for lang in langs]
     pages = ctx.wiki.read([state_title, *titles])
-    state = json.loads(pages[state_title].text or "{}")
-    baselines = state.setdefault("baselines", {})
+    state = read_state(ctx, pages[state_title])
+    baselines = mapping_of(state, "baselines", dict)
+    for key in list(baselines):
+        baselines[key] = sound_baseline(baselines[key])
+    if "latest" in state:
+        state["latest"] = sound_baseline(state["latest"])
     if period not in baselines:
         # The first run of the period: what the hub held at the end of the previous one.
         baselines[period] = state.get("latest", {"cases": {}, "advocates": [],

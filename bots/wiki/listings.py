@@ -51,3 +51,9 @@ def history(page: pywikibot.Page, since: str | None) -> Iterator[tuple[int, str,
     for rev in page.revisions(content=True, reverse=True, starttime=since):
         hidden = rev.text is None or getattr(rev, "texthidden", False)
         yield rev.revid, rev.user or "", None if hidden else rev.text, rev.timestamp.isoformat()
+
+
+def category_names(site: pywikibot.site.APISite) -> list[str]:
+    """The names of the wiki's category namespace (local, canonical and aliases), lower case."""
+    ns = site.namespaces[14]
+    return sorted({n.lower() for n in (ns.custom_name, ns.canonical_name, *ns.aliases) if n})

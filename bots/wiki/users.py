@@ -38,7 +38,7 @@ def _rc_params(since: datetime, exclude: str) -> dict[str, Any]:
 
 def _rename_params(since: str) -> dict[str, Any]:
     params: dict[str, Any] = {"letype": "renameuser", "ledir": "newer",
-                              "leprop": "details|timestamp", "lelimit": "max"}
+                              "leprop": "details|timestamp|ids", "lelimit": "max"}
     if since:
         params["lestart"] = since
     return params
@@ -51,12 +51,18 @@ def _collect_recent(q: dict, latest: dict[str, str]) -> None:
             latest[user] = change["timestamp"]
 
 
-def _collect_renames(q: dict, since: str, out: list[tuple[str, str, str]]) -> None:
+def _collect_renames(q: dict, since: str, out: list[tuple[str, str, str, int]]) -> None:
     for event in q.get("logevents", []):
         p = event.get("params", {})
         old, new = p.get("olduser"), p.get("newuser")
         if old and new and event.get("timestamp", "") > since:
-            out.append((old, new, event["timestamp"]))
+            out.append((old, new, event["timestamp"], int(event.get("logid", 0))))
+
+
+def _in_log_order(events: list[tuple[str, str, str, int]]) -> list[tuple[str, str, str]]:
+    """(old, new, timestamp), in the order they were made: by time, then by log id (renames
+    in the same second, A→B then B→C, must not come out the other way round)."""
+    return [e[:3] for e in sorted(events, key=lambda e: (e[2], e[3]))]
 
 
 def _collect_users(q: dict, answers: dict[str, dict], normalized: dict[str, str]) -> None:
@@ -88,15 +94,14 @@ def survey(site: pywikibot.site.APISite, names: Sequence[str], *, recent_since: 
     if names:
         params.update(ususers=list(names), usprop=USPROP)
     latest: dict[str, str] = {}
-    renames: list[tuple[str, str, str]] = []
+    events: list[tuple[str, str, str, int]] = []
     answers: dict[str, dict] = {}
     normalized: dict[str, str] = {}
     for q in query_all(site, **params):
         _collect_recent(q, latest)
-        _collect_renames(q, renames_since, renames)
+        _collect_renames(q, renames_since, events)
         _collect_users(q, answers, normalized)
-    renames.sort(key=lambda r: r[2])
-    return Survey(latest, renames, _by_given_name(names, answers, normalized))
+    return Survey(latest, _in_log_order(events), _by_given_name(names, answers, normalized))
 
 
 def accounts(site: pywikibot.site.APISite, names: Iterable[str], batch: int = 500,
@@ -182,7 +187,22 @@ def revisions_between(site: pywikibot.site.APISite, title: str, after_revid: int
 def renames_since(site: pywikibot.site.APISite, since: str) -> list[tuple[str, str, str]]:
     """The rename log after ISO time ``since`` ("" for all of it): (old, new, timestamp),
     oldest first; one request for up to 5,000 renames."""
-    out: list[tuple[str, str, str]] = []
+    events: list[tuple[str, str, str, int]] = []
     for q in query_all(site, list="logevents", **_rename_params(since)):
-        _collect_renames(q, since, out)
-    return sorted(out, key=lambda r: r[2])
+        _collect_renames(q, since, events)
+    return _in_log_order(events)
+
+
+def standing(site: pywikibot.site.APISite, names: Iterable[str]) -> dict[str, dict]:
+    """name (as given) -> list=users' answer with the account's groups, edit count and
+    block (whether it may make the bot send a newsletter issue); one request per 500."""
+    names = list(dict.fromkeys(n for n in names if n))
+    out: dict[str, dict] = {}
+    for i in range(0, len(names), 500):
+        chunk = names[i:i + 500]
+        answers: dict[str, dict] = {}
+        normalized: dict[str, str] = {}
+        for q in query_all(site, list="users", ususers=chunk, usprop="blockinfo|editcount|groups"):
+            _collect_users(q, answers, normalized)
+        out.update(_by_given_name(chunk, answers, normalized))
+    return out

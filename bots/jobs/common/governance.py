@@ -29,6 +29,8 @@ from bots.core.governance import (
 from bots.core.messages import FALLBACK, Messages, Tables, available_languages, repository_messages
 from bots.core.records import Problem, Record
 from bots.core.schema import Schema
+from bots.core.snapshot import EMPTY_SHARD
+from bots.core.statedata import mapping_of, parse_object
 from bots.wiki.pages import PageText
 from bots.wiki.query import language_fallbacks
 
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from bots.jobs.context import JobContext
 
 log = logging.getLogger(__name__)
+REMOVED_USED = "vocabularies-removed-used"
 
 
 def translation_page(profile: Profile, lang: str) -> str:
@@ -75,12 +78,30 @@ class Governance:
 
 
 def _state(page: PageText) -> dict[str, Any]:
-    try:
-        data = json.loads(page.text or "{}")
-    except ValueError:
-        log.warning("[[%s]] is not JSON: starting it again", page.title)
-        return {}
-    return data if isinstance(data, dict) else {}
+    data, reason = parse_object(page.text)
+    if reason:
+        log.warning("[[%s]] is damaged (%s): starting it again", page.title, reason)
+    if not isinstance(data.get("text", ""), str):
+        data.pop("text")
+    return data
+
+
+def _used_now(ctx: JobContext, state: dict[str, Any], revid: int) -> dict[str, set[str]] | None:
+    """The values the snapshot's records use now, read once per revision of the vocabularies
+    page and of the snapshot (None: no snapshot, or the same as when last read)."""
+    from bots.jobs.common.snapshots import parse_head  # it needs the job context: not at import
+
+    head = ctx.wiki.read_one(ctx.profile.state_page(statepages.SNAPSHOT))
+    key = [revid, head.revid]
+    if not head.exists or state.get("used_checked") == key:
+        return None
+    snap = parse_head(head)
+    if snap is None:
+        return None
+    shards = ctx.wiki.read(snap.shard_titles) if snap.shard_titles else {}
+    snap.add_shards(shards[t].text or EMPTY_SHARD for t in snap.shard_titles)
+    state["used_checked"] = key
+    return used_values(snap.records(), ctx.base_schema)
 
 
 def _read(ctx: JobContext, wanted: list[str]) -> dict[str, PageText]:
@@ -103,8 +124,16 @@ def load(ctx: JobContext) -> Governance:
     vocab_page = pages[profile.hub.vocabularies_page]
     vocab: Vocabularies | None = None
     if vocab_page.exists:
-        used = {k: set(v) for k, v in state.get("used", {}).items()}
+        used = {k: set(v) for k, v in mapping_of(state, "used", list).items()}
         vocab, found = parse_vocabularies(vocab_page.text or "", vocab_page.title, base, used)
+        if vocab is None and any(p.code == REMOVED_USED for p in found):
+            # What the state says records use may be stale (an incremental harvest only adds
+            # to it): what the snapshot's records use now decides (issue 25).
+            now = _used_now(ctx, state, vocab_page.revid)
+            if now is not None and now != used:
+                state["used"] = {k: sorted(v) for k, v in sorted(now.items())}
+                vocab, found = parse_vocabularies(vocab_page.text or "", vocab_page.title,
+                                                  base, now)
         for p in found:
             log.error("[[%s]] revision %s refused: %s %s %s", vocab_page.title,
                       vocab_page.revid, p.code, p.field, p.value)
@@ -126,7 +155,7 @@ def load(ctx: JobContext) -> Governance:
     # MediaWiki's fallbacks of a language the repository lacks, asked once and kept; the
     # repository's own languages fall back to English (their chains hold nothing else the
     # bot has: zh -> zh-hans ... have no page read).
-    fallbacks: dict[str, list[str]] = dict(state.get("fallbacks", {}))
+    fallbacks: dict[str, list[str]] = dict(mapping_of(state, "fallbacks", list))
     unknown = [lang for lang in profile.languages
                if lang not in fallbacks and lang not in available_languages()]
     if unknown:
@@ -192,7 +221,7 @@ def record_used(ctx: JobContext, records: Iterable[Record], *, exact: bool) -> N
     known, as an incremental harvest sees only the pages that changed)."""
     page = ctx.wiki.read_later(ctx.profile.state_page(statepages.GOVERNANCE))
     state = _state(page)
-    used = {k: set(v) for k, v in ({} if exact else state.get("used", {})).items()}
+    used = {k: set(v) for k, v in ({} if exact else mapping_of(state, "used", list)).items()}
     for name, values in used_values(records, ctx.schema).items():
         used.setdefault(name, set()).update(values)
     new = {k: sorted(v) for k, v in sorted(used.items())}

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from bots import statepages
 from bots.core.snapshot import EMPTY_SHARD, Snapshot
+from bots.jobs.common.statepage import damaged
 from bots.jobs.context import JobContext
 from bots.paths import CONFIG_DIR
 from bots.wiki.pages import PageText
@@ -29,13 +30,17 @@ def shard_title(ctx: JobContext, n: int) -> str:
     return ctx.profile.state_page(statepages.snapshot_shard(n))
 
 
-def parse_head(head: PageText) -> Snapshot | None:
+def parse_head(head: PageText, ctx: JobContext | None = None) -> Snapshot | None:
+    """The snapshot its head describes; None when there is none or it cannot be read (with
+    ``ctx``: reported, and the harvest rebuilds it)."""
     if not head.exists:
         return None
     try:
         return Snapshot.from_json(head.text or "")
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("snapshot head unreadable (%s): a full harvest rebuilds it", exc)
+        if ctx is not None:
+            damaged(ctx, head.title, type(exc).__name__)
         return None
 
 
@@ -45,7 +50,7 @@ def load_snapshot(ctx: JobContext, head: PageText | None = None,
     read already (the ``head``, shards in ``have``) are not read again."""
     if head is None:
         head = ctx.wiki.read_one(ctx.profile.state_page(statepages.SNAPSHOT))
-    snap = parse_head(head)
+    snap = parse_head(head, ctx)
     if snap is None:
         raise RuntimeError(f"no snapshot at [[{head.title}]]: run the harvest job first")
     shards = dict(have or {})
@@ -54,6 +59,8 @@ def load_snapshot(ctx: JobContext, head: PageText | None = None,
         log.warning("snapshot shards missing (deleted?): %s; their records are left out until "
                     "the next full harvest", ", ".join(missing))
     snap.add_shards(shards[t].text or EMPTY_SHARD for t in snap.shard_titles)
+    for n in snap.damaged:  # the next harvest is a full one, which rebuilds it
+        damaged(ctx, snap.shard_titles[n - 1], "shard")
     use_aliases(ctx, snap)
     return snap
 
