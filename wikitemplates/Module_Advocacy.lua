@@ -19,7 +19,11 @@ local MAX_TEXT = 10000 -- normalise.py MAX_TEXT: a text field's length without m
 local TABLE_VERSION = 2
 
 local ustring = mw.ustring
-local nowiki = mw.text.nowiki
+-- Text as text: mw.text.nowiki, with control characters (a new line above all) as spaces: a
+-- label holding "\n!" must not start a table cell, nor a new line end an attribute (issue 25).
+local function nowiki(s)
+	return mw.text.nowiki((string.gsub(s, '%c', ' ')))
+end
 -- White space as Python's str.strip and re's \s know it (the bot strips and compares values
 -- with them): ASCII's, U+001C-U+001F, U+0085, U+00A0 and Unicode's spaces and separators.
 local SPACE = '\9-\13\28-\32\194\133\194\160\225\154\128\226\128\128-\226\128\138\226\128\168\226\128\169\226\128\175\226\129\159\227\128\128'
@@ -27,6 +31,8 @@ local SPACE = '\9-\13\28-\32\194\133\194\160\225\154\128\226\128\128-\226\128\13
 local function trim(s)
 	return mw.text.trim(s, SPACE)
 end
+
+local plainMessage -- defined with {{Advocacy cases}}
 
 local function load(title)
 	local ok, data = pcall(mw.loadJsonData, title)
@@ -205,15 +211,20 @@ local function vocabulary(name)
 	if vocabCache[name] then
 		return vocabCache[name]
 	end
-	-- The bot's copy of the revision it uses first (a refused edit of the community's page
-	-- changes nothing here either), the page itself before the bot's first run.
+	-- The bot's copy of the revision it uses (a refused edit of the community's page changes
+	-- nothing here either); the page itself only while there is no copy (before the bot's
+	-- first run): a copy that cannot be read is not replaced by the community's page.
 	local config = load(CONFIG)
-	local data = config and config.effective and load(config.effective)
-	if not (data and data.vocabularies) then
+	local data
+	if config and config.effective and mw.title.new(config.effective) and
+			mw.title.new(config.effective).exists then
+		data = load(config.effective)
+	else
 		data = load(config and config.vocabularies or VOCABULARIES)
 	end
-	local spec = data and data.vocabularies and data.vocabularies[name]
-	if not spec then
+	local spec = type(data) == 'table' and type(data.vocabularies) == 'table'
+		and data.vocabularies[name]
+	if type(spec) ~= 'table' or type(spec.values) ~= 'table' then
 		return nil
 	end
 	local v = { byKey = {}, pool = {}, poolKeys = {} }
@@ -419,6 +430,20 @@ local function decodeRow(text, several)
 	return row
 end
 
+-- A message as text: {{PLURAL:n|one|other}} chosen by the language's rules, everything else
+-- shown as written (no template, link, category or tag can come out of a translation).
+plainMessage = function(text, lang)
+	local ok, language = pcall(mw.language.new, lang)
+	if not ok then
+		language = mw.language.getContentLanguage()
+	end
+	text = string.gsub(text, '{{%s*[Pp][Ll][Uu][Rr][Aa][Ll]%s*:%s*([^|}]*)|([^}]*)}}',
+		function(n, forms)
+			return language:plural(tonumber(trim(n)) or 0, mw.text.split(forms, '|', true))
+		end)
+	return nowiki(text)
+end
+
 function p.cases(frame)
 	local args = frame:getParent() and frame:getParent().args or frame.args
 	local schema = load(SCHEMA)
@@ -428,7 +453,8 @@ function p.cases(frame)
 	local function hasMessages(code)
 		return schema.messages[code] ~= nil
 	end
-	if not head or not head.parts or head.version ~= TABLE_VERSION then
+	if type(head) ~= 'table' or type(head.parts) ~= 'table' or head.version ~= TABLE_VERSION
+			or type(head.labels) ~= 'table' or type(head.columns) ~= 'table' then
 		local lang = pageLanguage(args.lang, hasMessages)
 		return '<span class="error">' .. schema.messages[lang]['advocacyhub-cases-query-unavailable']
 			.. '</span>'
@@ -437,6 +463,10 @@ function p.cases(frame)
 		return head.labels[code] ~= nil
 	end)
 	local labels = head.labels[lang] or head.labels.en
+	if type(labels) ~= 'table' or type(labels.count) ~= 'string' or type(labels.headers) ~= 'table'
+			or type(labels.shown) ~= 'string' then
+		error('the case table has no labels')
+	end
 	local col = {}
 	for i, name in ipairs(head.columns) do
 		col[name] = i
@@ -582,7 +612,9 @@ function p.cases(frame)
 	if shown < #found then
 		count = count .. ' ' .. format(labels.shown, tostring(shown))
 	end
-	table.insert(out, '<div class="advocacy-cases-count">' .. frame:preprocess(count) .. '</div>')
+	-- Never preprocessed: the line is a translation the community wrote (issue 25); its
+	-- PLURAL is chosen here, and the rest is text.
+	table.insert(out, '<div class="advocacy-cases-count">' .. plainMessage(count, lang) .. '</div>')
 	if shown == 0 then
 		return table.concat(out, '\n')
 	end
@@ -1002,6 +1034,37 @@ function p.check(frame)
 	end
 	local content = schema.messages[mw.language.getContentLanguage():getCode()] or schema.messages.en
 	return '[[Category:' .. content['advocacyhub-category-problems'] .. ']]'
+end
+
+-- Every function shows a message, never a script error, whatever its input or the pages it
+-- reads (a damaged state page, an unknown kind): issue 25. The error goes to the log.
+local function unavailable(frame)
+	local schema = load(SCHEMA)
+	local messages = type(schema) == 'table' and type(schema.messages) == 'table'
+		and schema.messages or {}
+	local lang = 'en'
+	pcall(function()
+		lang = pageLanguage(frame.args.lang, function(code)
+			return type(messages[code]) == 'table'
+		end)
+	end)
+	local text = (messages[lang] or messages.en or {})['advocacyhub-cases-query-unavailable']
+	return '<span class="error">' .. nowiki(text or '⧼advocacyhub-cases-query-unavailable⧽')
+		.. '</span>'
+end
+
+for name, fn in pairs(p) do
+	p[name] = function(frame)
+		local ok, out = pcall(fn, frame)
+		if ok then
+			return out
+		end
+		mw.log('Module:Advocacy.' .. name .. ': ' .. tostring(out))
+		if name == 'hides' then
+			return '' -- a condition of {{#if:}}: shown as nothing
+		end
+		return unavailable(frame)
+	end
 end
 
 return p

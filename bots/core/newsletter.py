@@ -29,6 +29,7 @@ from bots.core.wikitext import escape, heading, page_link, user_link
 from bots.paths import CONFIG_DIR
 
 ISSUE_TEMPLATE = "Advocacy newsletter"
+ISSUE_SECTION = "newsletter"  # the name of an issue's generated block (between markers)
 
 
 def _is_issue_template(tpl) -> bool:

@@ -15,6 +15,8 @@ page is saved.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from bots.core.messages import Messages, available_languages
 from bots.core.schema import RecordKind, Schema
 
@@ -26,11 +28,14 @@ _OPEN = "<includeonly>{{</includeonly>"
 _SUBST = "{{<includeonly>subst:</includeonly>"
 
 
-def preload_title(kind: RecordKind, lang: str, base_lang: str = "en") -> str:
-    """The preload page of ``kind`` in ``lang`` (the English one where the repository has no
-    translation: it is generated only for the message files' languages)."""
+def preload_title(kind: RecordKind, lang: str, base_lang: str = "en",
+                  languages: Iterable[str] = ()) -> str:
+    """The preload page of ``kind`` in ``lang``: generated for the message files' languages
+    and the profile's ``languages`` (a language the repository lacks, /fr, gets its own page,
+    whose line says language=fr: issue 25)."""
     base = f"Template:{kind.template}/preload"
-    return base if lang == base_lang or lang not in available_languages() else f"{base}/{lang}"
+    known = {*available_languages(), *languages}
+    return base if lang == base_lang or lang not in known else f"{base}/{lang}"
 
 
 def _hint(text: str) -> str:
@@ -73,16 +78,20 @@ def _subscription(kind: RecordKind, msgs: Messages) -> list[str]:
 _BUILDERS = {"case": _case, "advocate": _advocate, "subscription": _subscription}
 
 
-def preload_pages(schema: Schema) -> dict[str, str]:
-    """title -> wikitext of every preload page, in every language of the message files."""
+def preload_pages(schema: Schema, languages: Iterable[str] | None = None,
+                  messages: Callable[[str], Messages] = Messages) -> dict[str, str]:
+    """title -> wikitext of every preload page, in every language of the message files (or
+    of ``languages``, with ``messages``: the wiki's translations for a language the
+    repository lacks)."""
     out = {}
+    langs = list(available_languages() if languages is None else languages)
     for name, build in _BUILDERS.items():
         kind = schema.kind(name)
-        for lang in available_languages():
-            msgs = Messages(lang)
+        for lang in langs:
+            msgs = messages(lang)
             doc = msgs("advocacyhub-preload-doc", msgs(BUTTONS[name]))
             # The documentation after the text: nothing of it (not even a new line) is
             # preloaded.
-            out[preload_title(kind, lang)] = "\n".join(build(kind, msgs)) + \
+            out[preload_title(kind, lang, languages=langs)] = "\n".join(build(kind, msgs)) + \
                 f"<noinclude>\n{doc}</noinclude>\n"
     return out

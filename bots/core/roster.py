@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bots.core.records import Record
+from bots.core.statedata import mapping_of, parse_object, part
 from bots.core.times import iso, parse_time
 from bots.core.usernames import follow_renames
 
@@ -145,6 +146,7 @@ class RosterState:
     # generated page -> [section, sha1, bytes, revision] as last written (bots.jobs.index)
     pages: dict[str, list] = field(default_factory=dict)
     exists: bool = False  # read from the wiki (False on the very first run)
+    damaged: str = ""  # why the page read was not a JSON object ("" when it was)
 
     def to_json(self) -> str:
         data = {
@@ -160,16 +162,25 @@ class RosterState:
 
     @classmethod
     def from_json(cls, text: str | None) -> RosterState:
-        if not text or not text.strip():
-            return cls()
-        data = json.loads(text)
+        """The state the roster job saved; whatever a hand-damaged page holds, the parts of
+        the wrong shape are read as empty (issue 25: `damaged` says whether any was)."""
+        data, reason = parse_object(text)
+        if not data:
+            return cls(damaged=reason)
+        advocates = {}
+        for user, e in mapping_of(data, "advocates", dict).items():
+            try:
+                advocates[user] = Entry.from_json(e)
+            except TypeError:
+                continue
+        renames_read_to = data.get("renames_read_to", "")
         return cls(
-            advocates={u: Entry.from_json(e) for u, e in data.get("advocates", {}).items()},
-            renames=dict(data.get("renames", {})),
-            renames_read_to=data.get("renames_read_to", ""),
-            page_revids={p: int(r) for p, r in data.get("page_revids", {}).items()},
-            log=list(data.get("log", [])),
-            pages=dict(data.get("pages", {})),
+            advocates=advocates,
+            renames=mapping_of(data, "renames", str),
+            renames_read_to=renames_read_to if isinstance(renames_read_to, str) else "",
+            page_revids={p: r for p, r in mapping_of(data, "page_revids", int).items()},
+            log=[e for e in part(data, "log", list, list) if isinstance(e, dict)],
+            pages=mapping_of(data, "pages", list),
             exists=True,
         )
 

@@ -27,6 +27,7 @@ from bots.core.delivery import (
 )
 from bots.core.newsletter import DELIVERED as STATUS_DELIVERED
 from bots.core.newsletter import (
+    ISSUE_SECTION,
     ISSUE_TEMPLATE,
     READY,
     IssueRevision,
@@ -57,7 +58,6 @@ from bots.jobs.common.posting import send, survey_people
 from bots.jobs.common.snapshots import parse_head, use_aliases
 from bots.jobs.common.statepage import read_state
 from bots.jobs.context import JobContext
-from bots.jobs.newsletter import SECTION as ISSUE_SECTION
 from bots.wiki import users
 from bots.wiki.listings import category_names, embedding_titles, history
 from bots.wiki.pages import PageText

@@ -90,9 +90,12 @@ def front_page(ctx: JobContext, lang: str) -> FrontPage:
     profile = ctx.profile
     buttons = Buttons(cases_prefix=profile.hub.cases_prefix, signup=profile.hub_page("signup"),
                       subscribers=profile.hub_page("subscribers"),
-                      case_preload=preload_title(ctx.schema.kind("case"), lang),
-                      advocate_preload=preload_title(ctx.schema.kind("advocate"), lang),
-                      subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang))
+                      case_preload=preload_title(ctx.schema.kind("case"), lang,
+                                                   languages=ctx.profile.languages),
+                      advocate_preload=preload_title(ctx.schema.kind("advocate"), lang,
+                                                   languages=ctx.profile.languages),
+                      subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang,
+                                                   languages=ctx.profile.languages))
     return FrontPage(ctx.schema, ctx.messages(lang), page_set(ctx), buttons)
 
 

@@ -15,6 +15,7 @@ from bots.core.digest import Discussion, discussions
 from bots.core.featured import pick
 from bots.core.newsletter import (
     DELIVERED,
+    ISSUE_SECTION,
     READY,
     issue_status,
     items_since,
@@ -32,7 +33,7 @@ from bots.jobs.context import JobContext
 from bots.wiki.listings import recent_changes
 
 log = logging.getLogger(__name__)
-SECTION = "newsletter"
+SECTION = ISSUE_SECTION
 
 
 def issue_title(ctx: JobContext, period: str, lang: str | None = None) -> str:

@@ -47,6 +47,7 @@ from bots.jobs.common.people import language_for, roster_config
 from bots.jobs.common.posting import send
 from bots.jobs.common.sections import retire_parts, write_changed
 from bots.jobs.common.snapshots import load_snapshot, shard_title
+from bots.jobs.common.statepage import damaged
 from bots.jobs.context import JobContext
 from bots.wiki import users
 from bots.wiki.query import latest_revids
@@ -204,6 +205,8 @@ def run(ctx: JobContext) -> RosterState:
     snapshot = load_snapshot(ctx, current[head_title], {shard: current[shard]})
     records = snapshot.records()
     state = RosterState.from_json(current[state_title].text)
+    if state.damaged:
+        damaged(ctx, state_title, state.damaged)
 
     # One request: recent changes, renames since the last run, the first batch of accounts.
     known, _ = current_advocates(records, state.renames)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from bots import statepages
 from bots.core.luadata import CONFIG_PAGE, VOCABULARIES_PAGE, config_json
+from bots.core.messages import available_languages
+from bots.core.preloads import preload_pages
 from bots.core.schema import Schema
 from bots.core.wikitemplates import CREATE_ONLY, file_name, governance_docs, template_pages
 from bots.paths import TEMPLATES_DIR
@@ -49,10 +51,16 @@ def install(ctx: JobContext) -> None:
     vocab_page = ctx.profile.hub.vocabularies_page
     pages = {(vocab_page if t == VOCABULARIES_PAGE else t): text for t, text in pages.items()}
     create_only = {*CREATE_ONLY, vocab_page}
+    # The preload pages of the profile's languages the repository lacks (issue 25): /fr's
+    # buttons preload language=fr, in the wiki's French translation where there is one.
+    extra = [lang for lang in ctx.profile.languages if lang not in available_languages()]
+    extra_preloads = preload_pages(ctx.base_schema, extra, ctx.messages) if extra else {}
+    pages.update(dict.fromkeys(extra_preloads, ""))
     docs = doc_page_titles(ctx.profile)
     ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in [*pages, *docs])
     current = ctx.wiki.read([*pages, *docs])
     pages.update(doc_pages(ctx))  # in the wiki's translations too: after the first read
+    pages.update(extra_preloads)
     summary = ctx.summary("advocacyhub-summary-templates")
     for title, text in pages.items():
         ctx.stats.records += 1
