@@ -340,20 +340,23 @@ def own_sections(text: str, headings: Collection[str], section: str) -> str | No
     end = text.find(end_marker, begin)
     if begin < 0 or end < 0:
         return None
-    placeholder = "\x00GENERATED\x00"
+    placeholder = "\ue000GENERATED\ue000"  # a private-use character: never in a page
     rest = text[:begin] + placeholder + text[end + len(end_marker):]
-    code = mwparserfromhell.parse(rest)
     wanted = {h.strip() for h in headings}
+    # The page in parts, each from one top-level heading of level 2 (or 1) to the next.
+    chunks: list[tuple[str | None, list[str]]] = [(None, [])]
+    for node in mwparserfromhell.parse(rest).nodes:
+        if isinstance(node, mwparserfromhell.nodes.Heading) and node.level <= 2:
+            chunks.append((str(node.title).strip(), []))
+        chunks[-1][1].append(str(node))
     kept: list[str] = []
-    for part in code.get_sections(levels=[2], include_lead=True):
-        heads = part.filter_headings(recursive=False)
-        title = str(heads[0].title).strip() if heads and heads[0].level == 2 else None
-        if title is None or title in wanted or placeholder in str(part):
-            kept.append(str(part))
-    out = "".join(kept)
-    if placeholder not in out:  # the block sat in the lead of a section dropped: keep it
-        out += "\n" + placeholder
-    return out.replace(placeholder, markers.wrap(section, body))
+    for title, nodes in chunks:
+        text_of = "".join(nodes)
+        if title is None or title in wanted:
+            kept.append(text_of)
+        elif placeholder in text_of:  # a heading someone put above the block: not copied
+            kept.append("\n" + text_of[text_of.index(placeholder):])
+    return "".join(kept).replace(placeholder, markers.wrap(section, body))
 
 
 def for_delivery(text: str, categories: Collection[str] = ("category",)) -> str:
