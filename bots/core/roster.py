@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bots.core.records import Record
-from bots.core.statedata import mapping_of, parse_object, part
+from bots.core.statedata import iso_timestamp, mapping_of, parse_object, part
 from bots.core.times import iso, parse_time
 from bots.core.usernames import follow_renames
 
@@ -173,11 +173,11 @@ class RosterState:
                 advocates[user] = Entry.from_json(e)
             except TypeError:
                 continue
-        renames_read_to = data.get("renames_read_to", "")
+        renames_read_to = iso_timestamp(data.get("renames_read_to", ""))
         return cls(
             advocates=advocates,
             renames=mapping_of(data, "renames", str),
-            renames_read_to=renames_read_to if isinstance(renames_read_to, str) else "",
+            renames_read_to=renames_read_to,
             page_revids={p: r for p, r in mapping_of(data, "page_revids", int).items()},
             log=[e for e in part(data, "log", list, list) if isinstance(e, dict)],
             pages=mapping_of(data, "pages", list),

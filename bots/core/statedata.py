@@ -10,6 +10,7 @@ Pure.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -51,3 +52,12 @@ def mapping_of(data: dict[str, Any], key: str, kind: type) -> dict[str, Any]:
     for k in [k for k, v in value.items() if not isinstance(v, kind)]:
         del value[k]
     return value
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?")
+
+
+def iso_timestamp(value: object) -> str:
+    """``value`` when it is an ISO 8601 timestamp (what the bot writes), else "" (read from
+    the start again)."""
+    return value if isinstance(value, str) and _ISO.fullmatch(value) else ""

@@ -23,6 +23,7 @@ from bots.core.normalise import make_record
 from bots.core.parse import parse_template, shown_templates
 from bots.core.records import Record
 from bots.core.schema import Schema
+from bots.core.statedata import iso_timestamp
 from bots.core.usernames import canonical_user, follow_renames, renamed_after
 
 KEEP_RESTORABLE = 2000  # removed lines remembered for a revert; the oldest are forgotten
@@ -68,7 +69,7 @@ class Attribution:
         whole history is read again, which is slow once but never wrong."""
         if not data or data.get("version") != 2:
             return cls()
-        return cls(int(data["last_revid"]), str(data.get("last_timestamp") or ""),
+        return cls(int(data["last_revid"]), iso_timestamp(data.get("last_timestamp")),
                    [Line(**line) for line in data["lines"]],
                    {line["text"]: Line(**line) for line in data.get("restorable", [])})
 

@@ -41,7 +41,7 @@ from bots.core.newsletter import (
 )
 from bots.core.plan import Post, Recipient
 from bots.core.records import Problem
-from bots.core.statedata import as_object, mapping_of, part
+from bots.core.statedata import as_object, iso_timestamp, mapping_of, part
 from bots.core.subscriptions import (
     Attribution,
     Revision,
@@ -157,7 +157,7 @@ def _rename_log(ctx: JobContext, state_page: PageText) -> tuple[list[tuple[str, 
     data = as_object(state_page.text)
     known = [tuple(r) for r in part(data, "rename_log", list, list)
              if isinstance(r, list) and len(r) == 3 and all(isinstance(x, str) for x in r)]
-    checked = data.get("renames_checked") if isinstance(data.get("renames_checked"), str) else ""
+    checked = iso_timestamp(data.get("renames_checked"))
     if len(known) != len(data["rename_log"]):
         checked = ""  # a damaged log: read the whole rename log again
         known = []

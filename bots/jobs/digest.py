@@ -247,6 +247,8 @@ class Digest:
         """Recent changes on talk pages and living documents in the window (the bot's own
         edits left out)."""
         since = self.repaired("window", since, until)
+        if since >= until:  # an empty window (the API wants start before end)
+            return []
         documents = self.documents
         namespaces = {1} | {namespace_id(self.ctx.site, d) for d in documents}
         return list(recent_changes(self.ctx.site, since, until, exclude=self.ctx.profile.bot_user,

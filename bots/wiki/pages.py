@@ -475,8 +475,12 @@ class WikiClient:
         which MediaWiki cannot tell apart two edits in the same second: a human's edit saved in
         the same second as the revision the bot read would be silently overwritten. The base
         revision id makes MediaWiki merge or report an edit conflict."""
+        # A JSON page someone turned into another content model (to save a damaged text
+        # there: issue 25) is a JSON page again, which Module:Advocacy can read.
+        extra = {"contentmodel": "json"} if page.title().endswith(".json") else {}
         self.site.editpage(page, text=text, summary=summary, minor=False, bot=True,
-                           watch="nochange", recreate=True, baserevid=base, basetimestamp=None)
+                           watch="nochange", recreate=True, baserevid=base, basetimestamp=None,
+                           **extra)
 
     def _create(self, page: pywikibot.Page, text: str, summary: str) -> None:
         """Create a page known to be missing. createonly: if someone created it meanwhile the
