@@ -84,7 +84,8 @@ def test_1_a_newcomers_ready_page_is_reported_not_sent(hub) -> None:
     assert "Category:Spam probe" not in " ".join(categories(hub, "User talk:Sub"))
     assert {(p["page"], p["code"]) for p in reported(hub)} >= {(title, "issue-not-by-bot")}
     hub.run("index")
-    assert "did not make it from its own draft" in hub.text(MAINT)
+    assert "did not make it from its own draft (it was first saved by \"Newcomer\")" in \
+        hub.text(MAINT)
 
 
 def test_1_the_bots_draft_marked_ready_by_a_newcomer_is_not_sent(hub) -> None:

@@ -76,10 +76,12 @@ def _ready_issues(ctx: JobContext) -> list[PageText]:
     problems: list[Problem] = []
     allowed = []
     for page in ready:
+        if not authorised(ctx, page, problems):
+            continue
         if own_sections(page.text or "", (), ISSUE_SECTION) is None:  # no generated block
-            problems.append(Problem(page.title, "page", "", "issue-not-by-bot", ""))
+            problems.append(Problem(page.title, "page", "", "issue-no-generated-section", ""))
             log.error("[[%s]] is not delivered: its generated section is missing", page.title)
-        elif authorised(ctx, page, problems):
+        else:
             allowed.append(page)
     bot_reports.report(ctx, "deliver", problems)
     return allowed
