@@ -245,6 +245,8 @@ def test_9_a_damaged_state_page_never_fails_a_run(hub, kind) -> None:
     admin = hub.admin()
     for name in STATE_PAGES:
         text = hub.text(STATE_ROOT + name)
+        if text is None and name == "Reports.json":
+            continue  # nothing reported yet on this wiki
         assert text is not None, name
         bad, how = damage(kind, text)
         admin.edit(STATE_ROOT + name, bad, f"damaged: {kind}", **how)
