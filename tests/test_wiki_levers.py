@@ -258,3 +258,33 @@ def test_9_a_damaged_state_page_never_fails_a_run(hub, kind) -> None:
         assert isinstance(json.loads(hub.text(STATE_ROOT + name)), dict), name
     assert "scripterror" not in hub.parse(text="{{Advocacy cases}}")["text"]
     assert "advocacy-cases-query" in hub.parse(text="{{Advocacy cases}}")["text"]
+
+
+def test_2_3_the_wikis_parser_has_the_last_word(hub, monkeypatch) -> None:
+    """The wiki's own parse decides: with the grammar check out of the way (as if it had a
+    gap), a label or a message the wiki renders as a link is still refused."""
+    from bots.core import governance
+    from bots.wiki.query import renders_plain
+
+    found: list[bool] = []
+    hub.run(lambda ctx: found.extend(renders_plain(ctx.site, [
+        "Copyright", "Derechos de autor (UE)", "[[X]]", "{{tl}}", "a <b>b</b>",
+        "[[Category:Y]]", "https://example.org"])))
+    assert found == [True, True, False, False, False, False, False]
+
+    monkeypatch.setattr(governance, "plain_text", lambda text, limit=0: True)
+    monkeypatch.setattr(governance, "markup_fits", lambda text, english: True)
+    admin = hub.admin()
+    good = hub.text(VOCAB)
+    data = json.loads(good)
+    data["vocabularies"]["topics"]["labels"]["en"]["copyright"] = "[[Spam|Copyright]]"
+    admin.edit(VOCAB, json.dumps(data), "a link")
+    es = "Module:Advocacy/i18n/es.json"
+    admin.edit(es, json.dumps({"advocacyhub-cases-query-shown":
+                               "(los primeros $1) [[Category:TransVandal]]"}), "vandal")
+    hub.run("index")
+    state = json.loads(hub.text(STATE_ROOT + "Governance.json"))
+    assert "[[Spam" not in state["text"]
+    assert "advocacyhub-cases-query-shown" in state["translations_checked"][es][1]
+    admin.edit(VOCAB, good, "back")
+    admin.edit(es, "{}", "back")

@@ -290,7 +290,7 @@ _TOKEN = re.compile(
     r"|__[a-z]+__|&#?\w+;|[a-z][a-z0-9+.-]*://|(?m:^[*#:;=!])|\b(?:isbn|rfc|pmid)\s*\d"
     r"|\b(?:mailto|news|tel|urn|sips?|sms|xmpp|magnet|geo|bitcoin|irc|ircs|matrix):",
     re.IGNORECASE)
-_WORDS = frozenset({"{{plural", "{{gender", "{{grammar", "{{formatnum"})
+PLAIN_WORDS = _WORDS = frozenset({"{{plural", "{{gender", "{{grammar", "{{formatnum"})
 
 
 def markup_of(text: str) -> frozenset[str]:

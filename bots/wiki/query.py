@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pywikibot
@@ -61,3 +62,30 @@ def language_fallbacks(site: pywikibot.site.APISite, codes: list[str]) -> dict[s
         for code, info in q.get("languageinfo", {}).items():
             out[code] = list(info.get("fallbacks", []))
     return out
+
+
+_PARSE_PROPS = "text|links|templates|categories|externallinks|images|iwlinks|langlinks"
+
+
+def _plain(site: pywikibot.site.APISite, text: str) -> bool:
+    """Whether the wiki renders ``text`` as plain text: no link, template, category, image
+    or external link, and no HTML element but the paragraphs the parser wraps text in."""
+    answer = site.simple_request(action="parse", text=text, contentmodel="wikitext",
+                                 prop=_PARSE_PROPS, disablelimitreport=True,
+                                 disableeditsection=True, wrapoutputclass="",
+                                 formatversion=2).submit()["parse"]
+    if any(answer.get(key) for key in _PARSE_PROPS.split("|")[1:]):
+        return False
+    html = re.sub(r"</?p>|<br\s*/?>|<!--.*?-->", "", answer.get("text", ""), flags=re.S)
+    return "<" not in html
+
+
+def renders_plain(site: pywikibot.site.APISite, texts: list[str]) -> list[bool]:
+    """For each of ``texts`` (labels, messages), whether the wiki's own parser renders it as
+    plain text. One parse request for all of them (each its own paragraph); one more per
+    text only when that one finds something (someone tried markup)."""
+    if not texts:
+        return []
+    if _plain(site, "\n\n".join(t.replace("\n", " ") for t in texts)):
+        return [True] * len(texts)
+    return [_plain(site, t) for t in texts]

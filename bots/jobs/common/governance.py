@@ -19,9 +19,12 @@ from typing import TYPE_CHECKING, Any
 from bots import statepages
 from bots.config import Profile
 from bots.core.governance import (
+    PAGE_KIND,
+    PLAIN_WORDS,
     Vocabularies,
     fallback_chain,
     from_schema,
+    markup_of,
     parse_translation,
     parse_vocabularies,
     used_values,
@@ -32,7 +35,7 @@ from bots.core.schema import Schema
 from bots.core.snapshot import EMPTY_SHARD
 from bots.core.statedata import mapping_of, parse_object
 from bots.wiki.pages import PageText
-from bots.wiki.query import language_fallbacks
+from bots.wiki.query import language_fallbacks, renders_plain
 
 if TYPE_CHECKING:
     from bots.jobs.context import JobContext
@@ -139,6 +142,14 @@ def load(ctx: JobContext) -> Governance:
                       vocab_page.revid, p.code, p.field, p.value)
         problems += found
         if vocab is not None and state.get("revid") != vocab_page.revid:
+            # The wiki's own parser has the last word on the labels (issue 25).
+            found = _not_plain_labels(ctx, vocab, vocab_page, state)
+            for p in found:
+                log.error("[[%s]] revision %s refused: %s %s", vocab_page.title,
+                          vocab_page.revid, p.code, p.value)
+            problems += found
+            vocab = None if found else vocab
+        if vocab is not None and state.get("revid") != vocab_page.revid:
             log.info("vocabularies: revision %s of [[%s]] in effect", vocab_page.revid,
                      vocab_page.title)
             state.update(revid=vocab_page.revid, text=vocab_page.text)
@@ -172,6 +183,7 @@ def load(ctx: JobContext) -> Governance:
         if not page.exists:
             continue
         table, found = parse_translation(page.text or "", page.title, english)
+        found += _not_plain_messages(ctx, page, table, english, state)
         for p in found:
             log.error("[[%s]]: %s not used: %s %r", page.title, p.field or "the page",
                       p.code, p.value)
@@ -187,6 +199,47 @@ def load(ctx: JobContext) -> Governance:
     return Governance(schema=vocab.apply(base), vocabularies=vocab, overlays=overlays,
                       chains=chains, problems=problems, fingerprint=fingerprint,
                       labels=vocab.message_labels())
+
+
+def _not_plain_labels(ctx: JobContext, vocab: Vocabularies, page: PageText,
+                      state: dict[str, Any]) -> list[Problem]:
+    """The labels of a new revision of the vocabularies page that the wiki does not render
+    as plain text (one parse request per revision; a refusal is remembered)."""
+    known = state.get("labels_refused")
+    if isinstance(known, dict) and known.get("revid") == page.revid:
+        return [Problem.from_json(p) for p in known.get("problems", []) if isinstance(p, dict)]
+    labels = [(lang, name, value, label) for lang, vocabs in sorted(vocab.labels.items())
+              for name, table in sorted(vocabs.items()) for value, label in table.items()]
+    plain = renders_plain(ctx.site, [label for *_, label in labels])
+    problems = [Problem(page.title, PAGE_KIND, name, "vocabularies-label-markup",
+                        f"{lang}: {value} = {label[:60]}")
+                for (lang, name, value, label), ok in zip(labels, plain, strict=True) if not ok]
+    if problems:
+        state["labels_refused"] = {"revid": page.revid,
+                                   "problems": [p.to_json() for p in problems]}
+    return problems
+
+
+def _not_plain_messages(ctx: JobContext, page: PageText, table: dict[str, str],
+                        english: dict[str, str], state: dict[str, Any]) -> list[Problem]:
+    """The messages of a translation page that the wiki does not render as plain text where
+    the English message is plain text; they are taken out of ``table``. One parse request
+    per revision of the page."""
+    checked = mapping_of(state, "translations_checked", list)
+    entry = checked.get(page.title)
+    if entry and entry[0] == page.revid:
+        bad = [k for k in entry[1] if isinstance(k, str)]
+    else:
+        keys = sorted(k for k in table if markup_of(english[k]) <= PLAIN_WORDS)
+        plain = renders_plain(ctx.site, [table[k] for k in keys])
+        bad = [k for k, ok in zip(keys, plain, strict=True) if not ok]
+        checked[page.title] = [page.revid, bad]
+    problems = []
+    for key in bad:
+        if key in table:
+            problems.append(Problem(page.title, PAGE_KIND, key, "translation-markup",
+                                    table.pop(key)[:120]))
+    return problems
 
 
 def _save(ctx: JobContext, page: PageText, state: dict[str, Any]) -> None:
