@@ -109,7 +109,7 @@ def test_a_label_with_markup_is_refused(markup, around):
 names = sorted(BASE["vocabularies"])
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)  # four parses of the whole page: no deadline
 @given(st.sampled_from(names), st.data())
 def test_any_removal_of_a_used_value_is_refused(name, draw):
     values = BASE["vocabularies"][name]["values"]
