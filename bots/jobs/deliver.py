@@ -71,7 +71,9 @@ def _ready_issues(ctx: JobContext) -> list[PageText]:
     base = ctx.profile.hub_page("newsletter") + "/"
     titles = [t for t in embedding_titles(ctx.site, f"Template:{ISSUE_TEMPLATE}")
               if re.fullmatch(re.escape(base) + r"[0-9]{4}-(W?[0-9]{2})", t)]
-    pages = ctx.wiki.read(sorted(titles))
+    reports_title = ctx.profile.state_page(statepages.REPORTS)  # read along: no request
+    pages = ctx.wiki.read([*sorted(titles), reports_title])
+    ctx.wiki.piggyback[reports_title] = pages.pop(reports_title)
     ready = [p for p in pages.values() if issue_status(p.text) == READY]
     problems: list[Problem] = []
     allowed = []
