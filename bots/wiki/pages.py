@@ -277,8 +277,9 @@ class WikiClient:
                       value[:80], expected)
             raise ShutoffEngaged(f"[[{self.shutoff_page}]] says {value[:80]!r}, not {expected!r}")
         if text is None and first:
-            log.warning("shutoff page [[%s]] does not exist; create it with %r to make the "
-                        "off switch visible", self.shutoff_page, expected)
+            log.warning("shutoff page [[%s]] does not exist, so nothing can stop the bot: "
+                        "create it with %r (`advocacy-bot templates install` does)",
+                        self.shutoff_page, expected)
         self._edits_since_check = 1
         self._checked_at = time.monotonic()
 
@@ -393,6 +394,8 @@ class WikiClient:
         if self.dry_run:
             self._print_diff(title, old, new_text)
             self.overlay[title] = new_text
+            if title not in self.stats.would_edit:  # "would edit N pages": each page once
+                self.stats.would_edit.append(title)
             return False
         self.check_shutoff()
         page = current.page
