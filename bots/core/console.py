@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_timedelta
 
+from bots.core.stats import plural
 from bots.core.status import EXIT_STATUS
 from bots.core.vocab import suggest
 
@@ -169,7 +170,7 @@ def job_lines(entries: Mapping[str, Mapping], jobs: Sequence[str], now: datetime
         result = str(e.get("result", "?"))
         line = f"  {name:{width}}  {result:7}  {when(str(e.get('at', '')), now)}"
         edits, errors = int(e.get("edits", 0)), int(e.get("errors", 0))
-        line += f"; {edits} edit{'s' * (edits != 1)}, {errors} error{'s' * (errors != 1)}"
+        line += f"; {plural(edits, 'edit')}, {plural(errors, 'error')}"
         message = " ".join(str(e.get("message", "")).split())
         if message and result != "ok":
             line += f": {message[:120]}"

@@ -11,7 +11,7 @@ from bots.core import console, status
 from bots.core.newsletter import period_of
 from bots.core.render.directory import directory_titles
 from bots.core.schema import load_schema
-from bots.core.stats import RunStats
+from bots.core.stats import RunStats, plural
 from bots.core.wikitemplates import doc_titles
 from bots.jobs import registry
 from bots.jobs.common.snapshots import parse_head
@@ -90,7 +90,7 @@ def print_status(profile: Profile, now: datetime | None = None) -> int:
     head = pages[head_title]
     snap = parse_head(head)
     if snap is not None:
-        print(f"snapshot  {len(snap.revids)} pages with records, written "
+        print(f"snapshot  {plural(len(snap.revids), 'page')} with records, written "
               f"{console.when(head.timestamp, now)}")
         print(f"          recent changes read up to {console.when(snap.rc_from, now) or '-'}")
         print(f"          last full harvest {console.when(snap.full_at, now) or 'never'}")

@@ -25,6 +25,7 @@ from pywikibot.data import api
 from bots import statepages
 from bots.config import Profile
 from bots.core import markers
+from bots.core.console import SHUTOFF_STOP, shutoff_state
 from bots.core.exclusion import bot_may_edit
 from bots.core.snapshot import stored_size
 from bots.core.stats import RunStats
@@ -272,7 +273,7 @@ class WikiClient:
         anything but the agreed value raises ShutoffEngaged."""
         expected = self.profile.limits.shutoff_value.strip().lower()
         value = (text or "").strip().lower()
-        if text is not None and value != expected:  # exactly "run", or it stops
+        if shutoff_state(text, expected) == SHUTOFF_STOP:  # exactly "run", or it stops
             log.error("shutoff: [[%s]] says %r (not %r): no edits", self.shutoff_page,
                       value[:80], expected)
             raise ShutoffEngaged(f"[[{self.shutoff_page}]] says {value[:80]!r}, not {expected!r}")
