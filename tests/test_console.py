@@ -332,6 +332,10 @@ def test_the_log_line_says_what_was_delivered_when_and_to_how_many() -> None:
                                     "had it and 1 skipped."
     assert line(en, report("newsletter:2026-12"), 0) == "Newsletter issue 2026-12: no " \
                                                         "recipients."
+    paused = report("newsletter:2026-12")  # the breaker holds it: nothing delivered yet
+    assert line(en, paused, 12) == "Newsletter issue 2026-12: 12 recipients, none delivered yet."
+    listed = report("newsletter:2026-12", DELIVERED, SKIPPED)  # a forged line is listed too
+    assert ": 2 recipients, 1 delivered and 1 skipped." in line(en, listed, 1)
     old = report("alert:310c558ebe07:69", FAILED)  # a log kept from before: no case, no time
     assert line(en, old, 1) == "Urgent alert: one recipient, 1 failed."
     es = line(Messages("es"), alert, 10)

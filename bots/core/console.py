@@ -200,13 +200,13 @@ def url_groups(titles: Iterable[str], *, languages: Sequence[str], browse_bases:
     ``languages`` after the first) are named after it, not listed."""
     present = set(titles)
     translations: dict[str, list[str]] = {}
-    bases = []
-    for title in present:
+    bases: set[str] = set()
+    for title in sorted(present, key=len):  # a page before its translations
         base, _, lang = title.rpartition("/")
-        if lang in languages[1:] and base in present:
+        if lang in languages[1:] and base in bases:  # a translation of a listed page
             translations.setdefault(base, []).append(lang)
         else:
-            bases.append(title)
+            bases.add(title)
     for langs in translations.values():
         langs.sort(key=list(languages).index)
     hub, browse, state = [], [], []

@@ -119,11 +119,18 @@ def line(msgs: Messages, report: DeliveryReport, total: int) -> str:
     """The log's first line: what was delivered, when, to how many recipients, and how it
     went for them."""
     subject, at = what(msgs, report), when(msgs, report.at)
-    if not total:
+    # ``total``: the people it is for (a paused delivery has no outcome yet); the table may
+    # list more (a line someone else added for them: skipped, and listed).
+    recipients = max(total, len(report.outcomes))
+    if not recipients:
         return msgs("advocacyhub-deliverylog-line-none", subject)
+    if not report.outcomes:
+        return msgs("advocacyhub-deliverylog-line-waiting", subject, recipients)
     if at:
-        return msgs("advocacyhub-deliverylog-line", subject, at, total, counts(msgs, report))
-    return msgs("advocacyhub-deliverylog-line-undated", subject, total, counts(msgs, report))
+        return msgs("advocacyhub-deliverylog-line", subject, at, recipients,
+                    counts(msgs, report))
+    return msgs("advocacyhub-deliverylog-line-undated", subject, recipients,
+                counts(msgs, report))
 
 
 def fitting(texts: Sequence[str], budget: int) -> list[str]:
