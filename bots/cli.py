@@ -115,9 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     stats_opt(tpl)
 
     seed = command("seed-demo", "create the demo data on the local wiki",
-                   "Create real advocacy cases (bots/demo/*.toml), demo advocates, events, "
-                   "resources, partners and subscribers on the LOCAL wiki, each person editing "
-                   "as themselves. Running it again changes nothing.")
+                   "Create real advocacy cases and the other demo records (bots/demo/*.toml), "
+                   "demo advocates and subscribers on the LOCAL wiki, each person editing as "
+                   "themselves. Running it again changes nothing.")
     stats_opt(seed)
 
     command("status", "show the wiki, the shutoff switch, the snapshot and each job's result",

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bots import __version__, cli
@@ -122,6 +122,7 @@ def test_only_files_with_a_wiki_table_are_profiles(tmp_path: Path) -> None:
     assert available_profiles() == ["local", "meta"]
 
 
+@settings(deadline=None)
 @given(st.sampled_from(registry.ORDER), st.integers(0, 100), st.sampled_from("xq_"))
 def test_one_slip_of_the_keyboard_is_recognised(job: str, at: int, slip: str) -> None:
     """A job name with one letter replaced, dropped or doubled is suggested back."""
@@ -189,6 +190,7 @@ stats_lists = st.lists(st.builds(
     result=st.sampled_from(list(EXIT_STATUS))), min_size=1, max_size=6)
 
 
+@settings(deadline=None)
 @given(stats_lists)
 def test_run_all_line_holds_the_true_sums_and_every_job_that_did_not_end_ok(runs) -> None:
     text = summary_all(runs)
@@ -207,6 +209,7 @@ def test_run_all_line_holds_the_true_sums_and_every_job_that_did_not_end_ok(runs
 
 # -- status --------------------------------------------------------------------------------
 
+@settings(deadline=None)
 @given(st.one_of(st.none(), st.text(max_size=20)), st.sampled_from(["run", "Run ", "go"]))
 def test_the_shutoff_state_is_run_only_for_exactly_the_agreed_value(text, expected) -> None:
     state = console.shutoff_state(text, expected)
@@ -235,6 +238,7 @@ def test_ages_read_as_words() -> None:
     assert console.when("", NOW) == ""
 
 
+@settings(deadline=None)
 @given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2026, 12, 6, 19)))
 def test_every_past_moment_reads_as_so_long_ago(then: datetime) -> None:
     text = console.age(then.replace(tzinfo=UTC), NOW)
@@ -292,6 +296,7 @@ def test_urls_are_grouped_by_kind_sorted_and_name_their_translations() -> None:
 title_parts = st.sampled_from(["Hub", "Hub/Cases/By", "Hub/Partners/By", "User:Bot", "Hub/X"])
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(title_parts, st.sampled_from(["", "/a", "/b", "/By", "/es", "/zh"]),
                           st.sampled_from(["", "/es", "/zh", "/fr"])), max_size=30))
 def test_every_page_is_listed_once_or_named_as_a_translation_of_one(parts) -> None:
@@ -344,6 +349,7 @@ def test_the_log_line_says_what_was_delivered_when_and_to_how_many() -> None:
     assert "alert:" not in line(Messages("zh"), alert, 10)
 
 
+@settings(deadline=None)
 @given(st.lists(st.sampled_from([DELIVERED, ALREADY, SKIPPED, FAILED]), max_size=12))
 def test_the_log_line_names_every_outcome_that_happened_and_no_other(results) -> None:
     text = line(Messages("en"), report("newsletter:2026-12", *results), len(results))

@@ -23,8 +23,8 @@ from bots.core.vocab import suggest
 JOB_HELP: dict[str, str] = {
     "harvest": "read the records on the wiki (only what changed since the last run; --full: "
                "all) into the snapshot",
-    "index": "write the front page, the case index, browse-by pages, statistics, events, "
-             "resources, partners and the maintenance report",
+    "index": "write the front page, the case index and the other directories, browse-by "
+             "pages, statistics, events, resources and the maintenance report",
     "roster": "write the advocates roster and Help wanted; notice inactive advocates",
     "newsletter": "keep this month's newsletter issue (a draft until an editor marks it "
                   "ready) up to date",
