@@ -14,7 +14,7 @@ added later by someone else is that editor's line, not the subscriber's.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
 import mwparserfromhell
@@ -86,14 +86,20 @@ def subscriber_lines(text: str, schema: Schema) -> list[tuple[str, str]]:
     return out
 
 
-def attribute(state: Attribution, revisions: Iterable[Revision], schema: Schema) -> Attribution:
-    """``state`` brought forward through ``revisions`` (oldest first, by revision id)."""
+LinesOf = Callable[[str], list[tuple[str, str]]]
+
+
+def attribute(state: Attribution, revisions: Iterable[Revision], schema: Schema,
+              lines_of: LinesOf | None = None) -> Attribution:
+    """``state`` brought forward through ``revisions`` (oldest first, by revision id).
+    ``lines_of``: (key, person named) of the lines of one revision's text, in page order
+    (by default the subscriber lines, keyed by their wikitext)."""
     lines = list(state.lines)
     restorable = dict(state.restorable)
     last_revid, last_ts = state.last_revid, state.last_timestamp
     for rev in revisions:
         author = canonical_user(rev.user)
-        now = subscriber_lines(rev.text, schema)
+        now = (lines_of or (lambda text: subscriber_lines(text, schema)))(rev.text)
         matcher = difflib.SequenceMatcher(None, [line.text for line in lines],
                                           [text for text, _ in now], autojunk=False)
         opcodes = matcher.get_opcodes()

@@ -36,6 +36,7 @@ from bots.core.review import Due, nudges, recorded
 from bots.core.roster import RosterState, user_token
 from bots.core.usernames import canonical_user
 from bots.core.wikitext import escape, page_link, user_link
+from bots.jobs.common.consent import confirmed_advocates
 from bots.jobs.common.deliverylog import log_page, write_log
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.pagesets import page_set
@@ -57,8 +58,7 @@ class Digest:
         self.ctx = ctx
         self.cfg = ctx.profile.digest
         self.now = ctx.now()
-        self.records = load_snapshot(ctx).records()
-        self.advocates = [r for r in self.records if r.kind == "advocate" and r.valid]
+        snapshot = load_snapshot(ctx).records()
         # The digest's and the roster's state and the digest log: one batched read.
         state_title = ctx.profile.state_page(statepages.DIGEST)
         self.log_title = ctx.profile.hub_page("digest_log")
@@ -69,8 +69,14 @@ class Digest:
             self.statuses, self.renames = roster_state.statuses(), roster_state.renames
         else:  # the roster never ran: nobody is known to be inactive yet
             log.warning("no roster state yet: every advocate counts as active")
-            self.statuses = {a.value("user"): "active" for a in self.advocates}
+            self.statuses = {a.value("user"): "active" for a in snapshot
+                             if a.kind == "advocate"}
             self.renames = {}
+        # Only entries their advocates saved themselves (bots.core.consent): nobody is
+        # written to, matched or sent a digest on a line someone else wrote for them.
+        own = confirmed_advocates(ctx, snapshot, self.renames).records
+        self.records = [r for r in snapshot if r.kind != "advocate"] + own
+        self.advocates = [r for r in own if r.valid]
         self.state_page = pages[state_title]
         self.log_page = pages[self.log_title]
         self.state = json.loads(self.state_page.text or "{}")

@@ -149,6 +149,18 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
     return problems
 
 
+def unconfirmed_advocates(state_text: str | None) -> list[Problem]:
+    """Advocate entries written by someone other than their person (found by `run roster`
+    and `run digest`, bots.core.consent): the name and the page only, nothing the entry
+    claims."""
+    try:
+        data = json.loads(state_text or "{}")
+    except ValueError:
+        return []
+    return [Problem(page, "advocate", "user", "unconfirmed-advocate", user)
+            for user, page in data.get("waiting", [])]
+
+
 def _code_hash(ctx: JobContext) -> str:
     """What the generated pages depend on besides the records: the renderers, messages,
     schema and vocabularies, the hub's settings and the page budget."""
@@ -170,13 +182,15 @@ def run(ctx: JobContext) -> None:
     head_title, state_title = ctx.profile.state_page(statepages.SNAPSHOT), \
         ctx.profile.state_page(statepages.INDEX)
     subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
-    first = ctx.wiki.read([head_title, state_title, subs_state])
+    consent_state = ctx.profile.state_page(statepages.ADVOCATES)
+    first = ctx.wiki.read([head_title, state_title, subs_state, consent_state])
     try:
         state = json.loads(first[state_title].text or "{}")
     except ValueError:
         state = {}
     known: dict[str, list] = state.get("pages", {})  # title -> [section, sha1, bytes]
     key = hashlib.sha1(json.dumps([first[head_title].revid, first[subs_state].revid,
+                                   first[consent_state].revid,
                                    _code_hash(ctx), ctx.now().date().isoformat(),
                                    ctx.governance.fingerprint]
                                   ).encode()).hexdigest()[:16]
@@ -194,6 +208,7 @@ def run(ctx: JobContext) -> None:
     review_pages, review_sections = render_review(ctx, records)
     sections.update(review_pages)
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
+    bot_problems += unconfirmed_advocates(first[consent_state].text)
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
     bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month
     ctx.stats.errors += len(ctx.governance.problems)

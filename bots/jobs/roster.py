@@ -42,6 +42,7 @@ from bots.core.roster import (
     role_changes,
 )
 from bots.core.times import iso, parse_time
+from bots.jobs.common.consent import confirmed_advocates
 from bots.jobs.common.pagesets import page_budget, page_set
 from bots.jobs.common.people import language_for, roster_config
 from bots.jobs.common.posting import send
@@ -202,8 +203,11 @@ def run(ctx: JobContext) -> RosterState:
     shard = shard_title(ctx, 1)
     current = ctx.wiki.read([head_title, shard, state_title])
     snapshot = load_snapshot(ctx, current[head_title], {shard: current[shard]})
-    records = snapshot.records()
     state = RosterState.from_json(current[state_title].text)
+    # Advocates count only through entries they saved themselves (bots.core.consent): read
+    # from their pages as they are now, not from the snapshot.
+    records = [r for r in snapshot.records() if r.kind != "advocate"]
+    records += confirmed_advocates(ctx, snapshot.records(), state.renames).records
 
     # One request: recent changes, renames since the last run, the first batch of accounts.
     known, _ = current_advocates(records, state.renames)

@@ -1,0 +1,81 @@
+"""The advocate entries that count (bots.core.consent), for every job that lists, matches or
+writes to advocates: the roster, the digests, the alerts.
+
+The pages holding advocate entries (from the snapshot) are read again, with the revisions of
+each since the last check; who saved each line is kept on ``User:<bot>/Advocates.json`` (the
+hashes of the lines and their authors: no field value), with the people waiting to confirm an
+entry someone else wrote (the maintenance report lists them).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+
+from bots import statepages
+from bots.core.consent import Confirmed, attribute_page, confirmed
+from bots.core.records import Record
+from bots.core.subscriptions import Attribution, Revision
+from bots.jobs.context import JobContext
+from bots.wiki.listings import history
+from bots.wiki.pages import PageText
+
+log = logging.getLogger(__name__)
+VERSION = 1
+
+
+def _load(text: str | None, aliases: list[str]) -> dict[str, Attribution]:
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        data = {}
+    if data.get("version") != VERSION or data.get("aliases", []) != aliases:
+        return {}  # read every history again: slow once, never wrong
+    try:
+        return {p: Attribution.from_json(a) for p, a in data.get("pages", {}).items()}
+    except (KeyError, TypeError) as exc:
+        log.warning("advocate attribution unreadable (%s): reading the histories again", exc)
+        return {}
+
+
+def _bring_forward(page: PageText, state: Attribution, ctx: JobContext) -> Attribution:
+    if page.revid == state.last_revid:
+        return state
+    revisions, last_ts = [], state.last_timestamp
+    for revid, user, text, timestamp in history(page.page, state.last_timestamp or None):
+        if revid > state.last_revid:
+            last_ts = max(last_ts, timestamp)
+            if text is not None:  # a hidden revision is not a blanking of the page
+                revisions.append(Revision(revid, user, text, timestamp))
+    revisions.sort(key=lambda r: r.revid)  # edits of the same second keep their order
+    state = attribute_page(state, revisions, ctx.schema)
+    state.last_timestamp = last_ts
+    return state
+
+
+def confirmed_advocates(ctx: JobContext, records: list[Record],
+                        renames: Mapping[str, str] | None = None) -> Confirmed:
+    """The advocate records that count, read from their pages as they are now."""
+    titles = sorted({r.page for r in records if r.kind == "advocate"})
+    state_title = ctx.profile.state_page(statepages.ADVOCATES)
+    pages = ctx.wiki.read([*titles, state_title])
+    aliases = sorted(ctx.schema.aliases)
+    known = _load(pages[state_title].text, aliases)
+    attributions: dict[str, Attribution] = {}
+    texts: dict[str, tuple[str, int, str]] = {}
+    for title in titles:
+        page = pages[title]
+        if not page.exists:
+            continue
+        attributions[title] = _bring_forward(page, known.get(title, Attribution()), ctx)
+        texts[title] = (page.text or "", page.revid, page.timestamp)
+    result = confirmed(texts, attributions, ctx.schema, renames)
+    data = {"version": VERSION, "aliases": aliases,
+            "pages": {p: a.to_json() for p, a in sorted(attributions.items())},
+            "waiting": [list(w) for w in result.waiting]}
+    ctx.wiki.save(pages[state_title], json.dumps(data, sort_keys=True, ensure_ascii=False),
+                  ctx.summary("advocacyhub-summary-consent", len(result.records)))
+    log.info("advocates: %d entries count, %d wait for their person to confirm",
+             len(result.records), len(result.waiting))
+    return result
