@@ -850,6 +850,10 @@ function p.hides(frame)
 			end
 			local vocab = f.vocabulary and vocabulary(f.vocabulary)
 			local value = vocab and lookup(vocab, raw) or (not vocab and raw) or nil
+			if f.type == 'bool' then  -- yes, y, true, 1 ... as the bot reads them
+				local key = ustring.lower(raw)
+				value = (TRUE[key] and 'yes') or (FALSE[key] and 'no') or nil
+			end
 			return (value == nil or ustring.lower(value) == hiding) and '1' or ''
 		end
 	end
