@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from bots import statepages
 from bots.core.consent import Confirmed, attribute_page, confirmed
 from bots.core.records import Record
-from bots.core.subscriptions import Attribution, Revision
+from bots.core.roles import Grant, endorsement_lines, grants, release_lines, released
+from bots.core.subscriptions import Attribution, Line, LinesOf, Revision, attribute
 from bots.jobs.context import JobContext
 from bots.wiki.listings import history
 from bots.wiki.pages import PageText
@@ -39,7 +41,10 @@ def _load(text: str | None, aliases: list[str]) -> dict[str, Attribution]:
         return {}
 
 
-def _bring_forward(page: PageText, state: Attribution, ctx: JobContext) -> Attribution:
+def _bring_forward(page: PageText, state: Attribution, ctx: JobContext,
+                   lines_of: LinesOf | None = None) -> Attribution:
+    if not page.exists:
+        return Attribution()  # deleted: nothing on it counts (a restored page is read afresh)
     if page.revid == state.last_revid:
         return state
     revisions, last_ts = [], state.last_timestamp
@@ -49,19 +54,40 @@ def _bring_forward(page: PageText, state: Attribution, ctx: JobContext) -> Attri
             if text is not None:  # a hidden revision is not a blanking of the page
                 revisions.append(Revision(revid, user, text, timestamp))
     revisions.sort(key=lambda r: r.revid)  # edits of the same second keep their order
-    state = attribute_page(state, revisions, ctx.schema)
+    state = (attribute(state, revisions, ctx.schema, lines_of) if lines_of
+             else attribute_page(state, revisions, ctx.schema))
     state.last_timestamp = last_ts
     return state
 
 
+@dataclass
+class People(Confirmed):
+    """The advocate entries that count, the roles given, the alerts released."""
+
+    grants: dict[str, Grant] = field(default_factory=dict)  # user -> the role they hold
+    endorsements: Attribution = field(default_factory=Attribution)  # the roles page's lines
+    releases: dict[str, Line] = field(default_factory=dict)  # case page -> release line
+    coordinators: set[str] = field(default_factory=set)
+
+
+ROLES_KEY, RELEASES_KEY = "#roles", "#releases"  # not titles: the state's other entries
+
+
 def confirmed_advocates(ctx: JobContext, records: list[Record],
-                        renames: Mapping[str, str] | None = None) -> Confirmed:
-    """The advocate records that count, read from their pages as they are now."""
+                        renames: Mapping[str, str] | None = None) -> People:
+    """The advocate records that count, read from their pages as they are now; the roles
+    their endorsements give; the alerts coordinators released."""
     titles = sorted({r.page for r in records if r.kind == "advocate"})
     state_title = ctx.profile.state_page(statepages.ADVOCATES)
-    pages = ctx.wiki.read([*titles, state_title])
+    roles_title = ctx.profile.hub_page("role_endorsements")
+    releases_title = ctx.profile.hub_page("alert_releases")
+    pages = ctx.wiki.read([*titles, state_title, roles_title, releases_title])
     aliases = sorted(ctx.schema.aliases)
     known = _load(pages[state_title].text, aliases)
+    endorsements = _bring_forward(pages[roles_title], known.get(ROLES_KEY, Attribution()), ctx,
+                                  lambda text: endorsement_lines(text, ctx.schema))
+    releases = _bring_forward(pages[releases_title], known.get(RELEASES_KEY, Attribution()),
+                              ctx, release_lines)
     attributions: dict[str, Attribution] = {}
     texts: dict[str, tuple[str, int, str]] = {}
     for title in titles:
@@ -70,12 +96,18 @@ def confirmed_advocates(ctx: JobContext, records: list[Record],
             continue
         attributions[title] = _bring_forward(page, known.get(title, Attribution()), ctx)
         texts[title] = (page.text or "", page.revid, page.timestamp)
-    result = confirmed(texts, attributions, ctx.schema, renames)
+    found = confirmed(texts, attributions, ctx.schema, renames)
+    maintainers = ctx.profile.roster.maintainers
+    given = grants(endorsements, maintainers, renames)
+    coordinators = {u for u, g in given.items() if g.role == "coordinator"} | set(maintainers)
+    result = People(found.records, found.waiting, given, endorsements,
+                    released(releases, coordinators, renames), coordinators)
     data = {"version": VERSION, "aliases": aliases,
-            "pages": {p: a.to_json() for p, a in sorted(attributions.items())},
+            "pages": {p: a.to_json() for p, a in sorted({
+                **attributions, ROLES_KEY: endorsements, RELEASES_KEY: releases}.items())},
             "waiting": [list(w) for w in result.waiting]}
     ctx.wiki.save(pages[state_title], json.dumps(data, sort_keys=True, ensure_ascii=False),
                   ctx.summary("advocacyhub-summary-consent", len(result.records)))
-    log.info("advocates: %d entries count, %d wait for their person to confirm",
-             len(result.records), len(result.waiting))
+    log.info("advocates: %d entries count, %d wait for their person to confirm, %d roles "
+             "given", len(result.records), len(result.waiting), len(given))
     return result
