@@ -66,6 +66,7 @@ class Grant:
     by: str  # who saved the endorsement
     revid: int
     at: str
+    line: str = ""  # the endorsement line (its withdrawal is found by it)
 
 
 def grants(state: Attribution, maintainers: Collection[str],
@@ -94,7 +95,7 @@ def grants(state: Attribution, maintainers: Collection[str],
             holder = held.get(author)
             if author in keepers or (author != user and holder is not None
                                      and holder.role == role):
-                new[user] = Grant(user, role, author, line.revid, line.timestamp)
+                new[user] = Grant(user, role, author, line.revid, line.timestamp, line.text)
         if new == held:
             break
         held = new

@@ -19,6 +19,8 @@ from bots.core.render.pages import KnowledgeBase
 from bots.core.render.paging import Layout, size
 from bots.core.render.review import KEY as REVIEW_KEY
 from bots.core.render.review import ReviewRenderer
+from bots.core.render.safety import safety_page
+from bots.jobs.common.consent import only_confirmed
 from bots.jobs.common.pagesets import page_budget, page_set
 from bots.jobs.common.review import due_now
 from bots.jobs.common.sections import retire_parts, write_changed
@@ -77,7 +79,10 @@ def render_all(ctx: JobContext, records: list[Record],
                 body = f"{bar}\n{block}\n\n{rest}"
             out[pages.title("cases", lang, suffix)] = ("cases", body)
     if layout.frozen:  # the front page last: it links to all the others
+        safety = ctx.profile.safety
         for lang in ctx.profile.languages:
+            out[pages.title("safety", lang)] = ("safety", safety_page(
+                ctx.messages(lang), pages, safety.emergency, safety.programmes))
             out[pages.title("front", lang)] = ("front", front_page(ctx, lang).render(
                 records, featured, now))
     return out
@@ -149,18 +154,6 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
     return problems
 
 
-def unconfirmed_advocates(state_text: str | None) -> list[Problem]:
-    """Advocate entries written by someone other than their person (found by `run roster`
-    and `run digest`, bots.core.consent): the name and the page only, nothing the entry
-    claims."""
-    try:
-        data = json.loads(state_text or "{}")
-    except ValueError:
-        return []
-    return [Problem(page, "advocate", "user", "unconfirmed-advocate", user)
-            for user, page in data.get("waiting", [])]
-
-
 def _code_hash(ctx: JobContext) -> str:
     """What the generated pages depend on besides the records: the renderers, messages,
     schema and vocabularies, the hub's settings and the page budget."""
@@ -182,15 +175,13 @@ def run(ctx: JobContext) -> None:
     head_title, state_title = ctx.profile.state_page(statepages.SNAPSHOT), \
         ctx.profile.state_page(statepages.INDEX)
     subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
-    consent_state = ctx.profile.state_page(statepages.ADVOCATES)
-    first = ctx.wiki.read([head_title, state_title, subs_state, consent_state])
+    first = ctx.wiki.read([head_title, state_title, subs_state])
     try:
         state = json.loads(first[state_title].text or "{}")
     except ValueError:
         state = {}
     known: dict[str, list] = state.get("pages", {})  # title -> [section, sha1, bytes]
     key = hashlib.sha1(json.dumps([first[head_title].revid, first[subs_state].revid,
-                                   first[consent_state].revid,
                                    _code_hash(ctx), ctx.now().date().isoformat(),
                                    ctx.governance.fingerprint]
                                   ).encode()).hexdigest()[:16]
@@ -203,12 +194,15 @@ def run(ctx: JobContext) -> None:
         log.info("index: nothing changed since the last run")
         return
     records = load_snapshot(ctx, head=first[head_title]).records()
+    # Advocates only through the entries they saved themselves (bots.core.consent).
+    records, people = only_confirmed(ctx, records)
     ctx.stats.records = len(records)
     sections = render_all(ctx, records)
     review_pages, review_sections = render_review(ctx, records)
     sections.update(review_pages)
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
-    bot_problems += unconfirmed_advocates(first[consent_state].text)
+    bot_problems += [Problem(page, "advocate", "user", "unconfirmed-advocate", user)
+                     for user, page in people.waiting]
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
     bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month
     ctx.stats.errors += len(ctx.governance.problems)

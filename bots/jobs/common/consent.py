@@ -73,10 +73,21 @@ class People(Confirmed):
 ROLES_KEY, RELEASES_KEY = "#roles", "#releases"  # not titles: the state's other entries
 
 
+def only_confirmed(ctx: JobContext, records: list[Record], *, save: bool = False,
+                   renames: Mapping[str, str] | None = None) -> tuple[list[Record], People]:
+    """``records`` with the advocate entries that count in place of the snapshot's."""
+    people = confirmed_advocates(ctx, records, renames, save=save)
+    return [r for r in records if r.kind != "advocate"] + [r.public() for r in people.records], \
+        people
+
+
 def confirmed_advocates(ctx: JobContext, records: list[Record],
-                        renames: Mapping[str, str] | None = None) -> People:
+                        renames: Mapping[str, str] | None = None, *,
+                        save: bool = True) -> People:
     """The advocate records that count, read from their pages as they are now; the roles
-    their endorsements give; the alerts coordinators released."""
+    their endorsements give; the alerts coordinators released. ``save``: keep what was
+    read on the state page (the roster and the digest; the index and the newsletter only
+    read it)."""
     titles = sorted({r.page for r in records if r.kind == "advocate"})
     state_title = ctx.profile.state_page(statepages.ADVOCATES)
     roles_title = ctx.profile.hub_page("role_endorsements")
@@ -106,8 +117,9 @@ def confirmed_advocates(ctx: JobContext, records: list[Record],
             "pages": {p: a.to_json() for p, a in sorted({
                 **attributions, ROLES_KEY: endorsements, RELEASES_KEY: releases}.items())},
             "waiting": [list(w) for w in result.waiting]}
-    ctx.wiki.save(pages[state_title], json.dumps(data, sort_keys=True, ensure_ascii=False),
-                  ctx.summary("advocacyhub-summary-consent", len(result.records)))
+    if save:
+        ctx.wiki.save(pages[state_title], json.dumps(data, sort_keys=True, ensure_ascii=False),
+                      ctx.summary("advocacyhub-summary-consent", len(result.records)))
     log.info("advocates: %d entries count, %d wait for their person to confirm, %d roles "
              "given", len(result.records), len(result.waiting), len(given))
     return result
