@@ -9,6 +9,7 @@ import logging
 
 from bots import statepages
 from bots.config import section_data
+from bots.core.digest import waiting
 from bots.core.featured import conflicts as featured_conflicts
 from bots.core.featured import pick
 from bots.core.preloads import preload_title
@@ -154,6 +155,17 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
     return problems
 
 
+def held_alerts(state_text: str | None) -> list[Problem]:
+    """The urgent alerts held for a coordinator (found by `run digest`, bots.core.digest)."""
+    try:
+        alerts = json.loads(state_text or "{}").get("alerts", {})
+    except (ValueError, AttributeError):
+        return []
+    return [Problem(page, "case", "alert", str(a["held"]), str(a.get("by", "")))
+            for page, a in sorted(alerts.items())
+            if isinstance(a, dict) and waiting(a) and not a.get("done")]
+
+
 def _code_hash(ctx: JobContext) -> str:
     """What the generated pages depend on besides the records: the renderers, messages,
     schema and vocabularies, the hub's settings and the page budget."""
@@ -175,7 +187,9 @@ def run(ctx: JobContext) -> None:
     head_title, state_title = ctx.profile.state_page(statepages.SNAPSHOT), \
         ctx.profile.state_page(statepages.INDEX)
     subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
-    first = ctx.wiki.read([head_title, state_title, subs_state])
+    digest_state = ctx.profile.state_page(statepages.DIGEST)
+    first = ctx.wiki.read([head_title, state_title, subs_state, digest_state])
+    held = held_alerts(first[digest_state].text)
     try:
         state = json.loads(first[state_title].text or "{}")
     except ValueError:
@@ -183,6 +197,7 @@ def run(ctx: JobContext) -> None:
     known: dict[str, list] = state.get("pages", {})  # title -> [section, sha1, bytes]
     key = hashlib.sha1(json.dumps([first[head_title].revid, first[subs_state].revid,
                                    _code_hash(ctx), ctx.now().date().isoformat(),
+                                   [[p.page, p.code, p.value] for p in held],
                                    ctx.governance.fingerprint]
                                   ).encode()).hexdigest()[:16]
     # A generated page someone else edited since: its latest revision is not the bot's.
@@ -203,6 +218,7 @@ def run(ctx: JobContext) -> None:
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
     bot_problems += [Problem(page, "advocate", "user", "unconfirmed-advocate", user)
                      for user, page in people.waiting]
+    bot_problems += held
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
     bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month
     ctx.stats.errors += len(ctx.governance.problems)

@@ -265,7 +265,8 @@ def _write_pages(ctx: JobContext, roster: list[Advocate], state: RosterState, wa
          lambda r, lay: r.help_wanted_pages(wanted, lay)),
         ("roles", ctx.summary("advocacyhub-summary-roles",
                               sum(a.role != DEFAULT_ROLE for a in roster)),
-         lambda r, lay: {"": roles_page(r, roster, endorsements)}),
+         lambda r, lay: {"": roles_page(r, roster, endorsements,
+                                        ctx.profile.hub_page("alert_releases"))}),
     ):
         layout = Layout(page_budget(ctx))
         renderers = [RosterRenderer(ctx.schema, ctx.messages(lang), pages, cfg) for lang in langs]

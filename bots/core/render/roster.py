@@ -429,7 +429,7 @@ class RosterRenderer(PartLinks):
 
 
 def roles_page(renderer: RosterRenderer, advocates: Sequence[Advocate], endorsements: str,
-               ) -> str:
+               releases: str = "") -> str:
     """The "Roles" page: what each role means, who holds it, whose entry proposes it, and
     how a role is given (an endorsement line on ``endorsements``, bots.core.roles)."""
     msgs, kind = renderer.msgs, renderer.kind
@@ -457,4 +457,7 @@ def roles_page(renderer: RosterRenderer, advocates: Sequence[Advocate], endorsem
     out += [heading(msgs("advocacyhub-roles-how-heading")),
             msgs("advocacyhub-roles-how", page_link(endorsements)),
             "", "<code><nowiki>* coordinator: [[User:Example]]</nowiki></code>"]
+    if releases:
+        out += ["", msgs("advocacyhub-roles-releases", page_link(releases)), "",
+                "<code><nowiki>* [[Advocacy Hub/Cases/Example]]</nowiki></code>"]
     return "\n".join(out)
