@@ -58,7 +58,8 @@ def install(ctx: JobContext) -> None:
     msgs = ctx.messages()
     people_pages = {ctx.profile.hub_page("role_endorsements"):
                     msgs("advocacyhub-endorsements-page") + "\n",
-                    ctx.profile.hub_page("alert_releases"): msgs("advocacyhub-releases-page") + "\n"}
+                    ctx.profile.hub_page("alert_releases"):
+                    msgs("advocacyhub-releases-page") + "\n"}
     current.update(ctx.wiki.read(list(people_pages)))
     pages.update(people_pages)
     create_only |= set(people_pages)
