@@ -69,10 +69,10 @@ class HubPages:
     # Issue 24: the roles and their definitions (generated), the endorsement lines that give
     # a role and the coordinators' lines that release a held alert (people's pages), and the
     # "Safety and support" page (generated).
-    roles: str = "Advocacy Hub/Roles"
-    role_endorsements: str = "Advocacy Hub/Roles/Endorsements"
-    alert_releases: str = "Advocacy Hub/Alerts/Release"
-    safety: str = "Advocacy Hub/Safety and support"
+    roles: str
+    role_endorsements: str
+    alert_releases: str
+    safety: str
 
     def titles(self) -> dict[str, str]:
         """key -> title, in the order declared."""

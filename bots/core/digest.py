@@ -57,11 +57,12 @@ HELD_LIMIT = "alert-held-limit"  # the account raised more than its daily count
 
 def hold_alerts(alerts: dict[str, dict], raisers: dict[str, list[str]], *,
                 advocates: Collection[str], trusted: Collection[str], per_day: int,
-                now: datetime) -> bool:
+                now: datetime, unlimited: Collection[str] = ()) -> bool:
     """Decide, once, whether each new alert is posted or held for a coordinator: held when
     its raiser is neither a confirmed advocate nor trusted (a coordinator, a maintainer), or
     has raised more than ``per_day`` alerts in the last day. ``raisers``: who -> when they
-    raised alerts (ISO), the last day's kept. True when the state changed."""
+    raised alerts (ISO), the last day's kept; ``unlimited``: accounts without a daily count
+    (the maintainers who run the bot). True when the state changed."""
     changed = False
     day_ago = now - timedelta(days=1)
     for who, times in list(raisers.items()):
@@ -78,7 +79,7 @@ def hold_alerts(alerts: dict[str, dict], raisers: dict[str, list[str]], *,
         earlier = raisers.setdefault(who, [])
         if not who or (who not in advocates and who not in trusted):
             alert["held"] = HELD_NEWCOMER
-        elif len(earlier) >= per_day:
+        elif len(earlier) >= per_day and who not in unlimited:
             alert["held"] = HELD_LIMIT
         earlier.append(now.isoformat(timespec="seconds"))
         alert["decided"] = True
@@ -92,16 +93,16 @@ def release_alerts(alerts: dict[str, dict], releases: Mapping[str, Any]) -> bool
     changed = False
     for page, alert in alerts.items():
         line = releases.get(page)
-        if alert.get("held") and not alert.get("released") and line is not None \
+        if alert.get("held") and not alert.get("release") and line is not None \
                 and line.revid > int(alert.get("revid", 0)):
-            alert["released"] = {"by": line.author, "revid": line.revid}
+            alert["release"] = {"by": line.author, "revid": line.revid}
             changed = True
     return changed
 
 
 def waiting(alert: Mapping[str, Any]) -> bool:
     """The alert is held and not released yet."""
-    return bool(alert.get("held")) and not alert.get("released")
+    return bool(alert.get("held")) and not alert.get("release")
 
 
 SAFETY_ROLES = ("coordinator", "regional-contact")

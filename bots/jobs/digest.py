@@ -126,7 +126,9 @@ class Digest:
                   for a in self.advocates}
         changed |= hold_alerts(alerts, raisers, advocates=people,
                                trusted=self.people.coordinators,
-                               per_day=self.cfg.alerts_per_day, now=self.now)
+                               per_day=self.cfg.alerts_per_day, now=self.now,
+                               unlimited={canonical_user(m)
+                                          for m in self.ctx.profile.roster.maintainers})
         changed |= release_alerts(alerts, self.people.releases)
         if changed:
             self.save_state()  # what is due is recorded before anything is delivered
@@ -172,9 +174,9 @@ class Digest:
             raised = msgs("advocacyhub-alert-raised-by", user_link(alert["by"]),
                           page_link(f"Special:Diff/{int(alert.get('revid', 0))}",
                                     msgs("advocacyhub-digest-diff")))
-            if alert.get("released"):
+            if alert.get("release"):
                 raised += " " + msgs("advocacyhub-alert-released-by",
-                                     user_link(alert["released"]["by"]))
+                                     user_link(alert["release"]["by"]))
             lines.append(f"* {raised}")
         if case.hides_private:
             lines.append("* '''" + escape(msgs("advocacyhub-alert-sensitive")) + "'''")
