@@ -75,7 +75,7 @@ def case(i: int, sensitive: bool) -> object:
                        revid=500 + i, timestamp="2026-12-01T00:00:00Z")
 
 
-people = st.lists(st.tuples(st.booleans(), st.lists(st.sampled_from(SECRET_PLACES + ["BR"]),
+people = st.lists(st.tuples(st.booleans(), st.lists(st.sampled_from([*SECRET_PLACES, "BR"]),
                                                     min_size=1, max_size=2, unique=True)),
                   min_size=1, max_size=15)
 
