@@ -441,6 +441,10 @@ class Profile:
         return self.config.digest
 
     @property
+    def safety(self) -> SafetySettings:
+        return self.config.safety
+
+    @property
     def watch(self) -> WatchSettings:
         return self.config.watch
 
