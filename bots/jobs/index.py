@@ -95,7 +95,8 @@ def front_page(ctx: JobContext, lang: str) -> FrontPage:
                       subscribers=profile.hub_page("subscribers"),
                       case_preload=preload_title(ctx.schema.kind("case"), lang),
                       advocate_preload=preload_title(ctx.schema.kind("advocate"), lang),
-                      subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang))
+                      subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang),
+                      safety=page_set(ctx).title("safety", lang))
     return FrontPage(ctx.schema, ctx.messages(lang), page_set(ctx), buttons)
 
 
