@@ -15,13 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bots import statepages
-from bots.core.consent import Confirmed, attribute_page, confirmed
+from bots.core.consent import Confirmed, attribute_page, confirmed, page_owner
 from bots.core.records import Record
 from bots.core.roles import Grant, endorsement_lines, grants, release_lines, released
 from bots.core.subscriptions import Attribution, Line, LinesOf, Revision, attribute
+from bots.core.usernames import canonical_user
 from bots.jobs.context import JobContext
 from bots.wiki.listings import history
 from bots.wiki.pages import PageText
+from bots.wiki.query import contributors
 
 log = logging.getLogger(__name__)
 VERSION = 1
@@ -58,6 +60,18 @@ def _bring_forward(page: PageText, state: Attribution, ctx: JobContext,
              else attribute_page(state, revisions, ctx.schema))
     state.last_timestamp = last_ts
     return state
+
+
+def _edited_by_owner_only(ctx: JobContext, titles: list[str]) -> dict[str, str]:
+    """title -> its owner, for the user pages among ``titles`` that nobody else ever edited
+    (prop=contributors, in batches)."""
+    owned = {t: page_owner(t) for t in titles if page_owner(t)}
+    if not owned:
+        return {}
+    found = contributors(ctx.site, sorted(owned), batch=ctx.wiki.batch_size)
+    return {t: owner for t, owner in owned.items()
+            if t in found and found[t][1] == 0
+            and {canonical_user(u) for u in found[t][0]} == {owner}}
 
 
 @dataclass
@@ -101,11 +115,22 @@ def confirmed_advocates(ctx: JobContext, records: list[Record],
                               ctx, release_lines)
     attributions: dict[str, Attribution] = {}
     texts: dict[str, tuple[str, int, str]] = {}
+    # A page only the person it names ever edited (their user page, most often) needs no
+    # history: all its lines are theirs. One batched question for all the pages behind.
+    behind = [t for t in titles if pages[t].exists
+              and pages[t].revid != known.get(t, Attribution()).last_revid]
+    solo = _edited_by_owner_only(ctx, behind)
     for title in titles:
         page = pages[title]
         if not page.exists:
             continue
-        attributions[title] = _bring_forward(page, known.get(title, Attribution()), ctx)
+        if title in solo:
+            attributions[title] = attribute_page(
+                Attribution(), [Revision(page.revid, solo[title], page.text or "",
+                                         page.timestamp)], ctx.schema)
+            attributions[title].last_timestamp = page.timestamp
+        else:
+            attributions[title] = _bring_forward(page, known.get(title, Attribution()), ctx)
         texts[title] = (page.text or "", page.revid, page.timestamp)
     found = confirmed(texts, attributions, ctx.schema, renames)
     maintainers = ctx.profile.roster.maintainers
