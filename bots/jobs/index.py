@@ -9,6 +9,7 @@ import logging
 
 from bots import statepages
 from bots.config import section_data
+from bots.core.digest import waiting
 from bots.core.featured import conflicts as featured_conflicts
 from bots.core.featured import pick
 from bots.core.preloads import preload_title
@@ -19,7 +20,9 @@ from bots.core.render.pages import KnowledgeBase
 from bots.core.render.paging import Layout, size
 from bots.core.render.review import KEY as REVIEW_KEY
 from bots.core.render.review import ReviewRenderer
+from bots.core.render.safety import safety_page
 from bots.core.statedata import as_object, mapping_of, part
+from bots.jobs.common.consent import only_confirmed
 from bots.jobs.common.pagesets import page_budget, page_set
 from bots.jobs.common.reports import current, reported
 from bots.jobs.common.review import due_now
@@ -80,7 +83,10 @@ def render_all(ctx: JobContext, records: list[Record],
                 body = f"{bar}\n{block}\n\n{rest}"
             out[pages.title("cases", lang, suffix)] = ("cases", body)
     if layout.frozen:  # the front page last: it links to all the others
+        safety = ctx.profile.safety
         for lang in ctx.profile.languages:
+            out[pages.title("safety", lang)] = ("safety", safety_page(
+                ctx.messages(lang), pages, safety.emergency, safety.programmes))
             out[pages.title("front", lang)] = ("front", front_page(ctx, lang).render(
                 records, featured, now))
     return out
@@ -91,11 +97,12 @@ def front_page(ctx: JobContext, lang: str) -> FrontPage:
     buttons = Buttons(cases_prefix=profile.hub.cases_prefix, signup=profile.hub_page("signup"),
                       subscribers=profile.hub_page("subscribers"),
                       case_preload=preload_title(ctx.schema.kind("case"), lang,
-                                                   languages=ctx.profile.languages),
+                                                 languages=ctx.profile.languages),
                       advocate_preload=preload_title(ctx.schema.kind("advocate"), lang,
-                                                   languages=ctx.profile.languages),
+                                                     languages=ctx.profile.languages),
                       subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang,
-                                                   languages=ctx.profile.languages))
+                                                       languages=ctx.profile.languages),
+                      safety=page_set(ctx).title("safety", lang))
     return FrontPage(ctx.schema, ctx.messages(lang), page_set(ctx), buttons)
 
 
@@ -153,6 +160,17 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
     return problems
 
 
+def held_alerts(state_text: str | None) -> list[Problem]:
+    """The urgent alerts held for a coordinator (found by `run digest`, bots.core.digest)."""
+    try:
+        alerts = json.loads(state_text or "{}").get("alerts", {})
+    except (ValueError, AttributeError):
+        return []
+    return [Problem(page, "case", "alert", str(a["held"]), str(a.get("by", "")))
+            for page, a in sorted(alerts.items())
+            if isinstance(a, dict) and waiting(a) and not a.get("done")]
+
+
 def _code_hash(ctx: JobContext) -> str:
     """What the generated pages depend on besides the records: the renderers, messages,
     schema and vocabularies, the hub's settings and the page budget."""
@@ -175,7 +193,9 @@ def run(ctx: JobContext) -> None:
         ctx.profile.state_page(statepages.INDEX)
     subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
     reports_title = ctx.profile.state_page(statepages.REPORTS)
-    first = ctx.wiki.read([head_title, state_title, subs_state, reports_title])
+    digest_state = ctx.profile.state_page(statepages.DIGEST)
+    first = ctx.wiki.read([head_title, state_title, subs_state, digest_state, reports_title])
+    held = held_alerts(first[digest_state].text)
     state = read_state(ctx, first[state_title])
     # title -> [section, sha1, bytes, revid]
     known: dict[str, list] = {t: v for t, v in mapping_of(state, "pages", list).items()
@@ -183,6 +203,7 @@ def run(ctx: JobContext) -> None:
     key = hashlib.sha1(json.dumps([first[head_title].revid, first[subs_state].revid,
                                    first[reports_title].revid,
                                    _code_hash(ctx), ctx.now().date().isoformat(),
+                                   [[p.page, p.code, p.value] for p in held],
                                    ctx.governance.fingerprint]
                                   ).encode()).hexdigest()[:16]
     # A generated page someone else edited since: its latest revision is not the bot's.
@@ -194,11 +215,16 @@ def run(ctx: JobContext) -> None:
         log.info("index: nothing changed since the last run")
         return
     records = load_snapshot(ctx, head=first[head_title]).records()
+    # Advocates only through the entries they saved themselves (bots.core.consent).
+    records, people = only_confirmed(ctx, records)
     ctx.stats.records = len(records)
     sections = render_all(ctx, records)
     review_pages, review_sections = render_review(ctx, records)
     sections.update(review_pages)
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
+    bot_problems += [Problem(page, "advocate", "user", "unconfirmed-advocate", user)
+                     for user, page in people.waiting]
+    bot_problems += held
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
     bot_problems += reported(current(ctx, first[reports_title]))  # the jobs' (issue 25)
     bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month
