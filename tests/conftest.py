@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -16,10 +19,45 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                           "(default: $ADVOCACY_MEDIAWIKI, else 1.39)")
 
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Through the environment, so that every wiki started (fixtures, tests, subprocesses) is
     # of this series.
     os.environ["ADVOCACY_MEDIAWIKI"] = config.getoption("--mediawiki") or default_mediawiki()
+    _own_machine_state(config)
+
+
+def _own_machine_state(config: pytest.Config) -> None:
+    """Each test process (every pytest-xdist worker) gets its own pywikibot directory and
+    machine-local state directory, before pywikibot is imported. Shared, the workers would
+    overwrite each other's cookie file (so a run would log in again, and its request counts
+    move) and contend for the posting lock, and the tests would write to the checkout's
+    ``.state``. Tests and their subprocesses read both from the environment."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    base = Path(tempfile.mkdtemp(prefix=f"advocacy-tests-{worker}-"))
+    pwb = base / "pywikibot"
+    pwb.mkdir()
+    shutil.copy(REPO_ROOT / "user-config.py", pwb / "user-config.py")
+    os.environ["PYWIKIBOT_DIR"] = str(pwb)
+    os.environ["PYWIKIBOT_NO_USER_CONFIG"] = "0"
+    os.environ.setdefault("ADVOCACY_STATE_DIR", str(base / "state"))
+    config.add_cleanup(lambda: shutil.rmtree(base, ignore_errors=True))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that share a module-scoped fixture (a seeded demo wiki, say) run in one worker
+    under ``--dist loadgroup``, so the fixture is built once, not once per worker; the other
+    tests are spread one by one."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        if any(defs and defs[-1].scope in ("module", "class", "package")
+               for defs in info.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
 
 
 def pytest_report_header(config: pytest.Config) -> str:
