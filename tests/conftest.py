@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from bots.localwiki import MEDIAWIKI_VERSIONS, LocalWiki, default_mediawiki, start_wiki
 
@@ -20,6 +21,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Properties are judged by their examples, not by the speed of a shared machine: no deadline
+# and no "too slow" health check, in parallel workers on two cores included. A test's own
+# @settings still sets its number of examples.
+settings.register_profile("advocacy", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("advocacy")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,22 +49,35 @@ def _own_machine_state(config: pytest.Config) -> None:
     shutil.copy(REPO_ROOT / "user-config.py", pwb / "user-config.py")
     os.environ["PYWIKIBOT_DIR"] = str(pwb)
     os.environ["PYWIKIBOT_NO_USER_CONFIG"] = "0"
-    os.environ.setdefault("ADVOCACY_STATE_DIR", str(base / "state"))
+    # Set, not defaulted: a worker inherits the controller's environment, and with it the
+    # controller's directory.
+    os.environ["ADVOCACY_STATE_DIR"] = str(base / "state")
     config.add_cleanup(lambda: shutil.rmtree(base, ignore_errors=True))
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_itemcollected(item: pytest.Item) -> None:
     """Tests that share a module-scoped fixture (a seeded demo wiki, say) run in one worker
-    under ``--dist loadgroup``, so the fixture is built once, not once per worker; the other
-    tests are spread one by one."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None or item.get_closest_marker("xdist_group"):
-            continue
-        if any(defs and defs[-1].scope in ("module", "class", "package")
-               for defs in info.name2fixturedefs.values()):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+    under ``--dist loadgroup``, in their module's order, so the fixture is built once, not once
+    per worker; the other tests are spread one by one. (Marked as each item is collected:
+    pytest-xdist reads the marks in its own pytest_collection_modifyitems.)"""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None or item.get_closest_marker("xdist_group"):
+        return
+    if any(defs and defs[-1].scope in ("module", "class", "package")
+           for defs in info.name2fixturedefs.values()):
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Fail loudly if pytest-xdist stops grouping (it did under pytest 9): tests sharing a
+    module-scoped wiki would then run in several workers, each missing what the others did."""
+    if not session.config.getvalue("loadgroup"):
+        return
+    lost = [item.nodeid for item in session.items
+            if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if lost:
+        raise pytest.UsageError(f"--dist loadgroup did not group {lost[0]} (pytest-xdist and "
+                                "pytest versions: see pyproject.toml)")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
