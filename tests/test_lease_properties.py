@@ -42,7 +42,7 @@ class Page:
     def read(self) -> tuple[int, str | None]:
         return self.revid, self.text
 
-    def write(self, base: int, text: str) -> int:
+    def write(self, base: int, text: str, *, check: bool = True) -> int:
         if self.before_write is not None:
             turn, self.before_write = self.before_write, None
             turn()

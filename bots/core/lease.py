@@ -18,12 +18,15 @@ only after ``until + skew`` by its own. Two runs' views therefore never overlap.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+
+from bots.errors import LeaseConflict as Conflict
 
 LINE = re.compile(r"^\s*held by (?P<holder>.+?) until (?P<until>\S+) "
                   r"\(token (?P<token>[0-9a-f]{6,64})\)\s*$")
@@ -73,19 +76,16 @@ def good_for_holder(lease: Lease, now: datetime, skew: timedelta) -> bool:
     return now < lease.until - skew
 
 
-class Conflict(Exception):
-    """The page changed since it was read (an edit conflict, or created meanwhile)."""
-
-
 class LeaseStore(Protocol):
     """The page the lease is on."""
 
     def read(self) -> tuple[int, str | None]:
         """(revision id, text) of the page now; (0, None) when it does not exist."""
 
-    def write(self, base: int, text: str) -> int:
+    def write(self, base: int, text: str, *, check: bool = True) -> int:
         """Save ``text`` over revision ``base`` (0: create the page); the new revision's id.
-        Raises :class:`Conflict` when the page is no longer at ``base``."""
+        Raises :class:`Conflict` when the page is no longer at ``base``. ``check``: the
+        store may refuse (the shutoff page); not when freeing the lease."""
 
 
 @dataclass
@@ -101,7 +101,8 @@ class LeaseHolder:
     act (it renews when half the lease is gone), :meth:`release` at the end."""
 
     def __init__(self, store: LeaseStore, holder: str, *, clock: Callable[[], datetime],
-                 duration: timedelta, skew: timedelta, token: str | None = None) -> None:
+                 duration: timedelta, skew: timedelta, token: str | None = None,
+                 gone: Callable[[str], bool] = lambda holder: False) -> None:
         if duration <= 4 * skew:
             raise ValueError("the lease must last more than four times the clock skew")
         self.store = store
@@ -110,6 +111,9 @@ class LeaseHolder:
         self.duration = duration
         self.skew = skew
         self.token = token or new_token()
+        # Whether a holder is known to be dead (a process of this machine that is no more):
+        # its lease need not expire first.
+        self.gone = gone
         self.held: Lease | None = None  # what this run last wrote
         self.revid = 0  # the revision it wrote it in
         self.busy: Busy | None = None  # set when acquire found someone else holding it
@@ -130,7 +134,8 @@ class LeaseHolder:
         revid, text = self.store.read()
         current = parse(text)
         if current is not None and current.token != self.token \
-                and not expired_for_others(current, self.clock(), self.skew):
+                and not expired_for_others(current, self.clock(), self.skew) \
+                and not self.gone(current.holder):
             self.busy = Busy(current.holder, current.until)
             return False
         if self._write(revid):
@@ -165,7 +170,5 @@ class LeaseHolder:
         if self.held is None:
             return
         self.held = None
-        try:
-            self.revid = self.store.write(self.revid, FREE)
-        except Conflict:
-            pass
+        with contextlib.suppress(Conflict):  # someone else's edit came between: theirs stays
+            self.revid = self.store.write(self.revid, FREE, check=False)

@@ -248,6 +248,8 @@ class WikiClient:
         self._edits_since_check: int | None = None  # None: not checked yet in this run
         self._checked_at = 0.0
         self._shutoff_seen: tuple[float, PageText] | None = None  # read with a batch
+        # Called before every edit the run makes (the lease's renewal, bots.jobs.context).
+        self.guard: Callable[[], None] | None = None
         # Pages every run ends with (the status page): fetched along with the first batch.
         self.piggyback: dict[str, PageText | None] = {statepages.status(profile): None}
 
@@ -266,6 +268,11 @@ class WikiClient:
         else:
             page = self.read_one(self.shutoff_page)
         self.saw_shutoff(page.text, first=self._edits_since_check is None)
+
+    def before_edit(self) -> None:
+        """The run's guard before an edit (raises when the run may not edit now)."""
+        if self.guard is not None:
+            self.guard()
 
     def saw_shutoff(self, text: str | None, *, first: bool = False) -> None:
         """Judge the shutoff page's text, read just now (alone, or with a batch of pages):
@@ -395,6 +402,7 @@ class WikiClient:
             self.overlay[title] = new_text
             return False
         self.check_shutoff()
+        self.before_edit()
         page = current.page
         before = current.revid
         # site.editpage rather than page.save: the exclusion check above used the text we

@@ -292,6 +292,7 @@ def post_new_section(wiki: WikiClient, post: Post, heading: str, body: str, summ
         wiki.out.write(f"--- would post on [[{post.page}]]: == {heading} ==\n{text}\n")
         return outcome("skipped", "dry-run")
     site = wiki.site
+    wiki.before_edit()
     error = ""
     attempt = 0
     waits = 0

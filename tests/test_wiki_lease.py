@@ -1,0 +1,121 @@
+"""The lease on the wiki (bots.core.lease, bots.wiki.lease) against a real MediaWiki: edits of
+the one-line page conflict (MediaWiki merges nothing), and runs in separate "containers" (their
+own state directory and machine name) post one copy between them; a killed holder's lease is
+taken over after its expiry, and nothing is posted twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.harness import REPO_ROOT
+from tests.test_wiki_promises import NOW, markers, ready_issue, start_list, subscribe
+
+pytestmark = pytest.mark.wiki
+
+def _store(ctx):
+    from bots import statepages
+    from bots.wiki.lease import WikiLeaseStore
+
+    return WikiLeaseStore(ctx.wiki, statepages.lease(ctx.profile), "test")
+
+
+def test_mediawiki_never_merges_two_edits_of_the_one_line_lease_page(bot) -> None:
+    """Two writers (the same account, as every run of the bot is) both read revision R and
+    both write over it: the second gets an edit conflict, not a silent merge. The same two
+    edits of a two-line page, each touching its own line, are merged silently: hence one
+    line."""
+    from bots.errors import LeaseConflict
+
+    def check(ctx) -> None:
+        store = _store(ctx)
+        base = store.write(0, "free")
+        first = store.write(base, "held by a pid 1 (x) until 2030-01-01T00:00:00Z (token aaaaaa)")
+        assert first > base
+        with pytest.raises(LeaseConflict):
+            store.write(base, "held by b pid 2 (x) until 2030-01-01T00:00:00Z (token bbbbbb)")
+        assert "token aaaaaa" in (store.read()[1] or "")
+        # A page of two lines, each writer changing its own line: MediaWiki merges them.
+        two = type(store)(ctx.wiki, store.title + "2", "test")
+        base2 = two.write(0, "line one\n\nline two")
+        two.write(base2, "line ONE\n\nline two")
+        two.write(base2, "line one\n\nline TWO")  # no conflict: merged
+        assert two.read()[1] == "line ONE\n\nline TWO"
+
+    bot.run(check)
+
+
+def _env(bot, tmp_path: Path, name: str) -> dict[str, str]:
+    """A "container": its own state directory (no shared flock) and machine name."""
+    env = {**os.environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir), "PYWIKIBOT_DIR": str(REPO_ROOT),
+           "PYWIKIBOT_NO_USER_CONFIG": "0", "ADVOCACY_STATE_DIR": str(tmp_path / name),
+           "ADVOCACY_INSTANCE": name, "ADVOCACY_LOG_FILE": "none"}
+    env.pop("ADVOCACY_PROFILE", None)
+    return env
+
+
+def _deliver(bot, tmp_path: Path, name: str, profile: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "bots", "--profile", str(profile), "run",
+                             "deliver", "--now", NOW.isoformat()], env=_env(bot, tmp_path, name),
+                            cwd=REPO_ROOT, text=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+
+
+def _subscribers(bot, n: int) -> list[str]:
+    start_list(bot)
+    users = [f"Lease{i:02d}" for i in range(n)]
+    for user in users:
+        subscribe(bot, user)
+    ready_issue(bot)
+    return users
+
+
+def test_two_containers_started_together_post_one_copy(bot, tmp_path: Path) -> None:
+    users = _subscribers(bot, 16)
+    profile = bot.profile_file(tmp_path)
+    runs = [_deliver(bot, tmp_path, name, profile) for name in ("container-a", "container-b")]
+    out = [p.communicate(timeout=300)[1] for p in runs]
+    codes = [p.returncode for p in runs]
+    assert sorted(codes) == [0, 5], (codes, [o[-2000:] for o in out])
+    loser = out[codes.index(5)]
+    winner = "container-a" if codes.index(5) == 1 else "container-b"
+    assert f"({winner} pid" in loser and "holds the lease until" in loser, loser[-2000:]
+    assert [markers(bot, f"User talk:{u}") for u in users] == [1] * len(users)
+    assert (bot.text(bot.profile().state_page("Lease")) or "").strip() == "free"
+
+
+def test_a_killed_holder_is_taken_over_after_its_expiry(bot, tmp_path: Path) -> None:
+    users = _subscribers(bot, 12)
+    profile = bot.profile_file(tmp_path, limits={"lease_seconds": 12, "lease_skew_seconds": 1})
+    first = _deliver(bot, tmp_path, "container-a", profile)
+    seen = 0
+    assert first.stderr is not None
+    for line in first.stderr:
+        if "delivered newsletter:" in line:
+            seen += 1
+            if seen == 5:
+                first.send_signal(signal.SIGKILL)
+                break
+    first.wait(timeout=60)
+    killed_at = time.monotonic()
+    assert first.returncode == -signal.SIGKILL
+    second = _deliver(bot, tmp_path, "container-b", profile)
+    _, err = second.communicate(timeout=120)
+    assert second.returncode == 5 and "(container-a pid" in err, err[-2000:]
+    # Again until it runs (each try a whole run): the lease ends 12 s (+1 s skew) after the
+    # killed run's last renewal, so it cannot be more than about 13 s after the kill.
+    while True:
+        third = _deliver(bot, tmp_path, "container-b", profile)
+        _, err = third.communicate(timeout=300)
+        if third.returncode != 5:
+            break
+        assert time.monotonic() - killed_at < 40, "the killed holder's lease never ended"
+    assert third.returncode == 0, err[-2000:]
+    assert time.monotonic() - killed_at > 10  # not before the lease's end
+    assert [markers(bot, f"User talk:{u}") for u in users] == [1] * len(users)
