@@ -109,6 +109,22 @@ def test_a_forged_line_above_a_real_one_changes_nothing(bot) -> None:
     assert "通讯" not in text and "read it on the hub" not in text
 
 
+def test_an_identical_copy_does_not_defeat_a_withdrawal(bot) -> None:
+    """Mallory copies Ivy's line exactly; Ivy removes her line: no more deliveries to her
+    (the copy left is Mallory's, reported as forged)."""
+    start_list(bot)
+    subscribe(bot, "Ivy", language="en")
+    text = bot.text(SUBSCRIBERS) or ""
+    line = text.splitlines()[-1]
+    bot.person("Mallory").edit(SUBSCRIBERS, text + "\n" + line, "copy")
+    bot.person("Ivy").edit(SUBSCRIBERS, text.replace(line, "").rstrip() + "\n" + line,
+                           "unsubscribe")  # one of the two identical lines gone
+    assert (bot.text(SUBSCRIBERS) or "").count(line) == 1
+    ready_issue(bot)
+    bot.run("deliver", now=NOW)
+    assert markers(bot, "User talk:Ivy") == 0
+
+
 def test_a_line_someone_else_changed_is_not_the_subscribers_any_more(bot) -> None:
     start_list(bot)
     subscribe(bot, "Ivy", format="full")

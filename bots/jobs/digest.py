@@ -34,6 +34,7 @@ from bots.core.render.review import ReviewRenderer
 from bots.core.render.roster import RosterRenderer
 from bots.core.review import Due, nudges, recorded
 from bots.core.roster import RosterState, user_token
+from bots.core.snapshot import Snapshot
 from bots.core.usernames import canonical_user
 from bots.core.wikitext import escape, page_link, user_link
 from bots.jobs.common.deliverylog import log_page, write_log
@@ -45,6 +46,7 @@ from bots.jobs.common.review import due_now
 from bots.jobs.common.snapshots import load_snapshot
 from bots.jobs.context import JobContext
 from bots.wiki.listings import namespace_id, recent_changes
+from bots.wiki.query import moved_to
 
 log = logging.getLogger(__name__)
 KEEP_REPORTS = 20
@@ -53,11 +55,11 @@ KEEP_REPORTS = 20
 class Digest:
     """One run of the digest job: state, records, who is active, and the delivery reports."""
 
-    def __init__(self, ctx: JobContext) -> None:
+    def __init__(self, ctx: JobContext, held: Snapshot | None = None) -> None:
         self.ctx = ctx
         self.cfg = ctx.profile.digest
         self.now = ctx.now()
-        self.records = load_snapshot(ctx).records()
+        self.records = load_snapshot(ctx, held=held).records()
         self.advocates = [r for r in self.records if r.kind == "advocate" and r.valid]
         # The digest's and the roster's state and the digest log: one batched read.
         state_title = ctx.profile.state_page(statepages.DIGEST)
@@ -102,7 +104,10 @@ class Digest:
         # alert: only alert != yes lowers it, so the revert does not alert anyone twice.
         raised = {r.page: r for r in self.records
                   if r.kind == "case" and r.value("alert") == "yes"}
-        if raise_alerts(alerts, {page: case.revid for page, case in raised.items()}):
+        # Alerts of pages no longer raised: moved (the move log says where), or lowered.
+        gone = [page for page in alerts if page not in raised]
+        moves = moved_to(self.ctx.site, gone) if gone else {}
+        if raise_alerts(alerts, {page: case.revid for page, case in raised.items()}, moves):
             self.save_state()  # what is due is recorded before anything is delivered
         limit = self.cfg.alert_limit
         recipients: list[Recipient] = []
@@ -308,10 +313,11 @@ def run(ctx: JobContext) -> None:
     digest.write_log()
 
 
-def run_alerts(ctx: JobContext) -> None:
+def run_alerts(ctx: JobContext, *, held: Snapshot | None = None) -> None:
     """The urgent alerts alone (the watcher's step, bots.jobs.watch): the same state page and
-    delivery as :func:`run`; the periodic digests are left to the scheduled runs."""
-    digest = Digest(ctx)
+    delivery as :func:`run`; the periodic digests are left to the scheduled runs. ``held``:
+    the watcher's whole snapshot (used when the wiki's is still the same)."""
+    digest = Digest(ctx, held)
     ctx.stats.records = len(digest.records)
     digest.alerts()
     digest.write_log()
