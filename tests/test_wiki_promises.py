@@ -183,6 +183,23 @@ REDIRECTS = {"case": ("Case", "Advocacy case"), "advocate": ("Hub advocate", "Ad
              "partner": ("Partner", "Advocacy partner")}
 
 
+def test_a_page_written_before_its_template_redirect_existed_is_found(bot) -> None:
+    """A case written with {{Case}} before Template:Case existed; then someone makes
+    Template:Case a redirect to {{Advocacy case}}: the next harvest finds the case (MediaWiki
+    lists the page under Template:Case; its marker comes only when the page is parsed
+    again), not the next periodic full harvest."""
+    admin = bot.admin()
+    bot.run("harvest")
+    body = "".join(f"|{k}={v}" for k, v in {"title": "Early bird", **CASE_DEFAULTS}.items())
+    admin.edit("Advocacy Hub/Cases/Early bird", "{{Case" + body + "}}", "case")
+    bot.run("harvest")
+    assert "Advocacy Hub/Cases/Early bird" not in bot.records()
+    admin.edit("Template:Case", "#REDIRECT [[Template:Advocacy case]]", "alias")
+    bot.run("harvest")
+    assert [r["kind"] for r in bot.records().get("Advocacy Hub/Cases/Early bird", [])] == \
+        ["case"]
+
+
 def test_records_written_through_template_redirects_are_read(bot) -> None:
     admin = bot.admin()
     for alias, target in REDIRECTS.values():
