@@ -63,7 +63,7 @@ def env_for(wiki: LocalWiki, api_url: str, name: str, state: Path) -> dict[str, 
 
 
 def profile_file(path: Path) -> Path:
-    """The local profile with a fast watcher, a schedule of minutes, and a short lease."""
+    """The local profile with a schedule of minutes, a short lease and quick retries."""
     text = (REPO_ROOT / "config" / "local.toml").read_text()
     sched = "\n".join(f'{job} = "{cron}"' for job, cron in SCHEDULE.items())
     text = re.sub(r"(?ms)^\[schedule\]\n.*?(?=^\[)", f"[schedule]\n{sched}\ntimeout = 240\n\n",
@@ -71,7 +71,6 @@ def profile_file(path: Path) -> Path:
     text = re.sub(r"(?m)^lease_seconds = .*$", "lease_seconds = 40", text)
     # Retries as the fault tests have them: a hung answer is given up after 3 s.
     text = text.replace("[limits]\n", "[limits]\nread_timeout = 3\nretry_max = 4\n", 1)
-    text += "\n[watch]\nquiet_seconds = 1\npoll_seconds = 1\nmax_wait_seconds = 10\n"
     path.write_text(text)
     return path
 

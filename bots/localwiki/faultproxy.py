@@ -205,8 +205,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if kind == "slow":
             time.sleep(plan.slow_delay)
-        status, reason, headers, data = proxy.forward(self.command, self.path,
-                                                      list(self.headers.items()), body)
+        try:
+            status, reason, headers, data = proxy.forward(self.command, self.path,
+                                                          list(self.headers.items()), body)
+        except OSError:  # the wiki itself is down (restarting): a gateway's answer
+            page = b"<html><body><h1>502 Bad Gateway</h1>The wiki is down.</body></html>"
+            self._reply(502, "Bad Gateway", [("Content-Type", "text/html")], page)
+            return
         if kind == "lost":
             self._close()
             return
