@@ -68,7 +68,7 @@ def profile_file(path: Path) -> Path:
     sched = "\n".join(f'{job} = "{cron}"' for job, cron in SCHEDULE.items())
     text = re.sub(r"(?ms)^\[schedule\]\n.*?(?=^\[)", f"[schedule]\n{sched}\ntimeout = 240\n\n",
                   text)
-    text = re.sub(r"(?m)^lease_seconds = .*$", "lease_seconds = 40", text)
+    text = re.sub(r"(?m)^lease_seconds = .*$", "lease_seconds = 120", text)
     # Retries as the fault tests have them: a hung answer is given up after 3 s.
     text = text.replace("[limits]\n", "[limits]\nread_timeout = 3\nretry_max = 4\n", 1)
     path.write_text(text)

@@ -169,8 +169,9 @@ def take_lease(ctx: JobContext, job: str) -> None:
         if not holder.ensure():
             _revid, text = store.read()
             now = parse(text)
-            who = now.holder if now else "?"
-            raise LeaseHeld(ctx.messages()("advocacyhub-lease-lost", who), who)
+            if now is None or now.token == holder.token:  # no one else has it: it ran out
+                raise LeaseHeld(ctx.messages()("advocacyhub-lease-expired"))
+            raise LeaseHeld(ctx.messages()("advocacyhub-lease-lost", now.holder), now.holder)
 
     ctx.wiki.guard = guard
 

@@ -179,7 +179,9 @@ class Watcher:
             self.pending.settle(self.last_rcid)
         if result != OK or not got:
             self.behind = True
-            if result != STOPPED:  # failed: again after a pause (longer each time)
+            if result == PARTIAL:  # another run holds the lease: again soon, not a failure
+                self.retry_at = self.clock() + 2 * self.cfg.poll_seconds
+            elif result != STOPPED:  # failed: again after a pause (longer each time)
                 self.report.failures += 1
                 self.failed_in_row += 1
                 self.retry_at = self.clock() + min(300.0, self.cfg.poll_seconds
