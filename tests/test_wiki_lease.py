@@ -69,7 +69,7 @@ def _deliver(bot, tmp_path: Path, name: str, profile: Path) -> subprocess.Popen[
 
 def _subscribers(bot, n: int) -> list[str]:
     start_list(bot)
-    users = [f"Lease{i:02d}" for i in range(n)]
+    users = [f"Lease{i:03d}" for i in range(n)]
     for user in users:
         subscribe(bot, user)
     ready_issue(bot)
@@ -77,10 +77,11 @@ def _subscribers(bot, n: int) -> list[str]:
 
 
 def test_two_containers_started_together_post_one_copy(bot, tmp_path: Path) -> None:
-    users = _subscribers(bot, 16)
-    profile = bot.profile_file(tmp_path)
+    # 16 in the suite; the issue's 300: ADVOCACY_LEASE_SUBSCRIBERS=300 (a long run).
+    users = _subscribers(bot, int(os.environ.get("ADVOCACY_LEASE_SUBSCRIBERS", "16")))
+    profile = bot.profile_file(tmp_path, newsletter={"max_deliveries_per_run": len(users) + 10})
     runs = [_deliver(bot, tmp_path, name, profile) for name in ("container-a", "container-b")]
-    out = [p.communicate(timeout=300)[1] for p in runs]
+    out = [p.communicate(timeout=1800)[1] for p in runs]
     codes = [p.returncode for p in runs]
     assert sorted(codes) == [0, 5], (codes, [o[-2000:] for o in out])
     loser = out[codes.index(5)]
