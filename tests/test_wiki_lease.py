@@ -126,3 +126,35 @@ def test_a_killed_holder_is_taken_over_after_its_expiry(bot, tmp_path: Path) -> 
     assert ended > left.until + skew  # not before the killed run's lease was over
     assert refused >= 1 or ended - left.until > timedelta(seconds=20)  # a slow machine
     assert [markers(bot, f"User talk:{u}") for u in users] == [1] * len(users)
+
+
+def test_the_watcher_and_the_scheduled_digest_post_one_alert(bot, tmp_path: Path) -> None:
+    """The same alert, raised for both at once: the watcher (one update, container w) and
+    the scheduled digest (container d). One copy on every talk page; a run that found the
+    lease taken exits 5 naming the other."""
+    from tests.harness import add_case
+    from tests.test_wiki_digest import sign_up
+
+    helpers = [f"Alerted{i}" for i in range(6)]
+    for user in helpers:
+        sign_up(bot, user, topics="child-safety-age-verification", languages="en")
+    add_case(bot.admin(), "Both at once", jurisdiction="CL",
+             topics="child-safety-age-verification", alert="yes")
+    bot.run("harvest")
+    profile = bot.profile_file(tmp_path, watch={"poll_seconds": 1, "quiet_seconds": 1})
+    watch = subprocess.Popen([sys.executable, "-m", "bots", "--profile", str(profile), "watch",
+                              "--once"], env=_env(bot, tmp_path, "container-w"), cwd=REPO_ROOT,
+                             text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    digest = subprocess.Popen([sys.executable, "-m", "bots", "--profile", str(profile), "run",
+                               "digest"], env=_env(bot, tmp_path, "container-d"), cwd=REPO_ROOT,
+                              text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, digest_err = digest.communicate(timeout=600)
+    _, watch_err = watch.communicate(timeout=600)
+    assert watch.returncode == 0, watch_err[-2000:]
+    assert digest.returncode in (0, 5), digest_err[-2000:]
+    if digest.returncode == 5:
+        assert "(container-w pid" in digest_err, digest_err[-2000:]
+    bot.run("digest")  # whatever a refused run left
+    copies = [(bot.text(f"User talk:{u}") or "").count("advocacy-bot:delivery alert:")
+              for u in helpers]
+    assert copies == [1] * len(helpers), (copies, digest_err[-1500:], watch_err[-1500:])
