@@ -57,7 +57,7 @@ def env_for(wiki: LocalWiki, api_url: str, name: str, state: Path) -> dict[str, 
     env = {**os.environ, "ADVOCACY_WIKI_DIR": str(wiki.dir), "PYWIKIBOT_DIR": str(REPO_ROOT),
            "PYWIKIBOT_NO_USER_CONFIG": "0", "ADVOCACY_API_URL": api_url,
            "ADVOCACY_STATE_DIR": str(state), "ADVOCACY_INSTANCE": name,
-           "ADVOCACY_LOG_FILE": "none"}
+           "ADVOCACY_LOG_FILE": "none", "ADVOCACY_TERMINAL_LEVEL": "info"}
     env.pop("ADVOCACY_PROFILE", None)
     return env
 
@@ -167,15 +167,40 @@ def all_pages(wiki: LocalWiki, prefix: str, ns: int) -> list[str]:
         cont = data["continue"]
 
 
+def case_index(wiki: LocalWiki) -> str:
+    return "".join(text(wiki, t) or "" for t in
+                   ["Advocacy Hub/Cases", *all_pages(wiki, "Advocacy Hub/Cases/Part", 0)])
+
+
+def snapshot_text(wiki: LocalWiki) -> str:
+    return "".join(text(wiki, t) or "" for t in all_pages(wiki, "AdvocacyBot/Snapshot", 2))
+
+
+def lost(wiki: LocalWiki, people: People) -> list[str]:
+    """Cases not listed in the case index, or whose summary as the wiki has it now (the
+    people's last saved edit, whether or not its answer reached them) is not in the
+    snapshot (each summary is unique to its edit)."""
+    index, snap = case_index(wiki), snapshot_text(wiki)
+    out = []
+    for title in people.cases:
+        now = re.search(r"\|summary=(.*)", text(wiki, f"Advocacy Hub/Cases/{title}") or "")
+        if f"[[:Advocacy Hub/Cases/{title}|" not in index or not now \
+                or json.dumps(now[1].strip())[1:-1] not in snap:
+            out.append(title)
+    return out
+
+
+def alerts_missing(wiki: LocalWiki, people: People) -> dict[str, int]:
+    out = {}
+    for a in ADVOCATES:
+        n = len(people.alerts) - len(set(ALERT_MARK.findall(text(wiki, f"User talk:{a}") or "")))
+        if n:
+            out[a] = n
+    return out
+
+
 def converged(wiki: LocalWiki, people: People) -> bool:
-    index = "".join(text(wiki, t) or "" for t in
-                    ["Advocacy Hub/Cases", *all_pages(wiki, "Advocacy Hub/Cases/Part", 0)])
-    if not all(title in index and summary in index for title, summary in people.cases.items()):
-        return False
-    talk = "".join(text(wiki, f"User talk:{a}") or "" for a in ADVOCATES)
-    return len(set(ALERT_MARK.findall(talk))) >= len(people.alerts) * 1 and \
-        all(len(set(ALERT_MARK.findall(text(wiki, f"User talk:{a}") or ""))) == len(people.alerts)
-            for a in ADVOCATES)
+    return not lost(wiki, people) and not alerts_missing(wiki, people)
 
 
 def check(wiki: LocalWiki, people: People) -> dict:
@@ -193,13 +218,9 @@ def check(wiki: LocalWiki, people: People) -> dict:
     lease = (text(wiki, "User:AdvocacyBot/Lease") or "").strip()
     if "\n" in lease:
         damaged.append("User:AdvocacyBot/Lease")
-    index = "".join(text(wiki, t) or "" for t in
-                    ["Advocacy Hub/Cases", *all_pages(wiki, "Advocacy Hub/Cases/Part", 0)])
-    lost = [t for t, s in people.cases.items() if t not in index or s not in index]
-    missing_alerts = {a: len(people.alerts) - len(set(ALERT_MARK.findall(
-        text(wiki, f"User talk:{a}") or ""))) for a in ADVOCATES}
-    return {"duplicates": duplicates, "damaged_state": damaged, "lost_changes": lost,
-            "alerts_missing": {a: n for a, n in missing_alerts.items() if n}, "lease": lease}
+    return {"duplicates": duplicates, "damaged_state": damaged,
+            "lost_changes": lost(wiki, people), "alerts_missing": alerts_missing(wiki, people),
+            "lease": lease}
 
 
 def main() -> int:
