@@ -271,7 +271,7 @@ def test_scheduler_and_watcher_side_by_side_under_faults_short() -> None:
     scheduler and the watcher, two containers, behind the fault proxy with a restart of the
     wiki, while people save cases: no duplicates, no lost change, no damaged state."""
     proc = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "fault_run.py"),
-                           "--minutes", "0.75", "--settle", "45", "--every", "3"],
+                           "--minutes", "0.5", "--settle", "120", "--every", "3"],
                           capture_output=True, text=True, timeout=600, cwd=REPO_ROOT)
     report = json.loads(proc.stdout)
     assert report["duplicates"] == [] and report["damaged_state"] == [], report
