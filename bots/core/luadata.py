@@ -36,7 +36,8 @@ CHECK_CODES = ("unknown-value", "bad-date", "bad-datetime", "bad-month", "unknow
                "bad-page", "bad-url", "end-before-start")
 MODULE_MESSAGES = (*(f"advocacyhub-problem-{c}" for c in CHECK_CODES),
                    "advocacyhub-did-you-mean", "advocacyhub-check-warning",
-                   "advocacyhub-category-problems", "advocacyhub-cases-query-unavailable")
+                   "advocacyhub-category-problems", "advocacyhub-cases-query-unavailable",
+                   "advocacyhub-check-private-typed")
 
 
 def dumps(data: Any) -> str:

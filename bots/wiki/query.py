@@ -84,3 +84,21 @@ def moved_to(site: pywikibot.site.APISite, titles: Sequence[str], hops: int = 5,
         if current != title:
             out[title] = current
     return out
+
+
+def contributors(site: pywikibot.site.APISite, titles: list[str], batch: int = 50,
+                 ) -> dict[str, tuple[set[str], int]]:
+    """title -> (the registered accounts that edited it, how many anonymous editors): a few
+    requests for many pages (prop=contributors), no history. A page only its owner edited
+    needs no history to tell whose lines it holds (bots.jobs.common.consent)."""
+    out: dict[str, tuple[set[str], int]] = {}
+    for i in range(0, len(titles), batch):
+        for q in query_all(site, prop="contributors", titles=titles[i:i + batch],
+                           pclimit="max"):
+            normalized = {n["to"]: n["from"] for n in q.get("normalized", [])}
+            for page in q.get("pages", []):
+                title = normalized.get(page["title"], page["title"])
+                users, anons = out.get(title, (set(), 0))
+                users |= {c["name"] for c in page.get("contributors", [])}
+                out[title] = (users, max(anons, int(page.get("anoncontributors") or 0)))
+    return out
