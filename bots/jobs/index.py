@@ -197,6 +197,7 @@ def run(ctx: JobContext, *, held: Snapshot | None = None) -> Snapshot | None:
     job's findings, the code nor the day changed and no generated page has a revision newer
     than the bot's, it reads three pages in one request and the generated pages' latest
     revision ids (one request per 500 pages), and stops there."""
+    whole = held  # the watcher's snapshot (``held`` below: the alerts waiting for release)
     head_title, state_title = ctx.profile.state_page(statepages.SNAPSHOT), \
         ctx.profile.state_page(statepages.INDEX)
     subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
@@ -221,7 +222,7 @@ def run(ctx: JobContext, *, held: Snapshot | None = None) -> Snapshot | None:
         ctx.stats.errors = int(state.get("errors", 0))  # still on the maintenance report
         log.info("index: nothing changed since the last run")
         return None
-    snap = load_snapshot(ctx, head=first[head_title], held=held)
+    snap = load_snapshot(ctx, head=first[head_title], held=whole)
     # Advocates only through the entries they saved themselves (bots.core.consent).
     records, people = only_confirmed(ctx, snap.records())
     ctx.stats.records = len(records)
