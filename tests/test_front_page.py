@@ -77,7 +77,10 @@ def test_front_page_lists_are_short_and_link_on() -> None:
     assert "[[:Advocacy Hub/Events|All events]]" in text and "No upcoming events." in text
     assert "[[:Advocacy Hub/Help wanted|All requests for help]]" in text
     assert "[[:Advocacy Hub/Statistics|Statistics]]" in text
-    assert "12 cases in 1 country or region" in text and "2 advocates" in text
+    # The hub's numbers link to what they count (a page this hub has).
+    assert "* [[:Advocacy Hub/Cases|12 cases in 1 country or region]]" in text
+    assert "* [[:Advocacy Hub/Events|0 upcoming events]]" in text
+    assert "* 2 advocates" in text  # no roster page in PAGES: plain text, no red link
     assert "Proposed by the bot for 2026-12" in text
 
 

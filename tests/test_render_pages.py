@@ -156,11 +156,31 @@ def test_the_case_index_lists_cases_by_title_with_their_columns() -> None:
 
 def test_the_language_bar_bolds_the_page_language_and_links_the_others() -> None:
     bar = kb("es").case_index([case("A")]).split("\n")[0]
-    assert bar == ('<div class="advocacy-languages" style="float:right;">'
-                   "[[:Advocacy Hub/Cases|English]] · '''español''' · "
-                   "[[:Advocacy Hub/Cases/zh|中文]]</div>")
+    assert bar.endswith('<span class="advocacy-languages">'
+                        "[[:Advocacy Hub/Cases|English]] · '''español''' · "
+                        "[[:Advocacy Hub/Cases/zh|中文]]</span></div>")
+    assert "float" not in bar  # a block of its own: it cannot overlap a heading
     one = PageSet({"cases": "C"}, "en", ["en"])
     assert KnowledgeBase(SCHEMA, Messages("en"), one).pages.language_bar("cases", "en") == ""
+
+
+def test_every_hub_page_starts_with_the_navigation_line_in_its_language() -> None:
+    pages = PageSet({**PAGES.titles, "front": "Advocacy Hub", "partner": "Advocacy Hub/Partners",
+                     "roster": "Advocacy Hub/Advocates", "newsletter": "Advocacy Hub/Newsletter",
+                     "help_wanted": "Advocacy Hub/Help wanted"}, "en", ["en", "es", "zh"])
+    bar = pages.language_bar("statistics", "es")
+    links = re.findall(r"\[\[:([^|\]]+)\|([^\]]+)\]\]", bar.split("advocacy-languages")[0])
+    assert links == [("Advocacy Hub/es", "Advocacy Hub"), ("Advocacy Hub/Cases/es", "Casos"),
+                     ("Advocacy Hub/Events/es", "Eventos"),
+                     ("Advocacy Hub/Resources/es", "Recursos"),
+                     ("Advocacy Hub/Partners/es", "Aliadas"),
+                     ("Advocacy Hub/Advocates/es", "Defensores"),
+                     ("Advocacy Hub/Newsletter/es", "Boletín"),
+                     ("Advocacy Hub/Help wanted/es", "Se busca ayuda"),
+                     ("Advocacy Hub/Statistics/es", "Estadísticas")]
+    assert "\n" not in bar
+    # Only the pages a hub has are linked.
+    assert "Partners" not in PAGES.language_bar("statistics", "en")
 
 
 @pytest.mark.parametrize("lang,intro,status", [

@@ -76,6 +76,11 @@ class FrontPage:
     def _link_on(self, key: str, label: str) -> str:
         return f"'''{page_link(self.pages.title(key, self.lang), label)} →'''"
 
+    def _number(self, key: str, text: str) -> str:
+        if key not in self.pages.titles:
+            return "* " + escape(text)
+        return "* " + page_link(self.pages.title(key, self.lang), text)
+
     @staticmethod
     def _inputbox(**options: str) -> str:
         # Values are the profile's titles and the messages (no new lines): one option a line.
@@ -152,9 +157,12 @@ class FrontPage:
                    else "") for r in helped[:FRONT_ITEMS]] or [m("advocacyhub-front-help-none")]
         out += [self._link_on("help_wanted", m("advocacyhub-front-all-help")), "",
                 heading(m("advocacyhub-front-numbers-heading")),
-                "* " + escape(m("advocacyhub-front-numbers-cases", len(cases), len(places))),
-                "* " + escape(m("advocacyhub-front-numbers-advocates", len(advocates))),
-                "* " + escape(m("advocacyhub-front-numbers-events", len(upcoming))),
-                "* " + escape(m("advocacyhub-front-numbers-resources", len(resources))),
+                # Each number links to the page that lists what it counts.
+                self._number("cases", m("advocacyhub-front-numbers-cases", len(cases),
+                                        len(places))),
+                self._number("roster", m("advocacyhub-front-numbers-advocates", len(advocates))),
+                self._number("events", m("advocacyhub-front-numbers-events", len(upcoming))),
+                self._number("resources", m("advocacyhub-front-numbers-resources",
+                                            len(resources))),
                 self._link_on("statistics", m("advocacyhub-front-statistics"))]
         return "\n".join(out)

@@ -11,7 +11,7 @@ def page_set(ctx: JobContext) -> PageSet:
     titles = {**ctx.profile.hub.pages.titles(), **directory_titles(ctx.schema, ctx.profile.root),
               "front": ctx.profile.root}  # the hub's front page
     return PageSet(titles=titles, base_lang=ctx.profile.language,
-                   languages=ctx.profile.languages)
+                   languages=ctx.profile.languages, messages=ctx.messages)
 
 
 def page_budget(ctx: JobContext) -> int:
