@@ -51,3 +51,10 @@ def history(page: pywikibot.Page, since: str | None) -> Iterator[tuple[int, str,
     for rev in page.revisions(content=True, reverse=True, starttime=since):
         hidden = rev.text is None or getattr(rev, "texthidden", False)
         yield rev.revid, rev.user or "", None if hidden else rev.text, rev.timestamp.isoformat()
+
+
+def prefixed_titles(site: pywikibot.site.APISite, prefix: str, namespace: int = 0) -> list[str]:
+    """The titles of the existing pages whose title starts with ``prefix`` (a title without
+    its namespace) in ``namespace``, redirects left out."""
+    return [p.title(with_ns=False) for p in site.allpages(prefix=prefix, namespace=namespace,
+                                                         filterredir=False)]
