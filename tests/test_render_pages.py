@@ -437,3 +437,22 @@ def test_the_maintenance_report_never_prints_a_hidden_fields_value() -> None:
     text = kb().maintenance_pages([shy, open_], [])[""]
     assert "Minsk" not in text and "Istanbull" in text
     assert "User:Shy" in text  # still listed: the page, the field and what is wrong
+
+
+def test_an_event_shows_its_date_time_and_zone_with_the_utc_time_beside_it() -> None:
+    ny = event("NY hour", "2027-01-14T15:00", end="2027-01-14T16:00",
+               timezone="America/New_York")
+    late = event("Late", "2027-01-14T22:00", timezone="America/New_York")
+    day = event("Day", "2027-01-20")
+    utc = event("UTC hour", "2027-01-15T09:00")
+    cells = CellRenderer(SCHEMA, Messages("es"))
+    assert cells.when(ny) == "2027-01-14 15:00–16:00 (America/New York) · 20:00 UTC"
+    assert cells.when(late) == "2027-01-14 22:00 (America/New York) · 2027-01-15 03:00 UTC"
+    assert cells.when(day) == "2027-01-20"
+    assert cells.when(utc) == "2027-01-15 09:00 UTC"
+    text = kb().events([ny, late, day, utc], datetime(2027, 1, 1, tzinfo=UTC))
+    assert "2027-01-14 15:00–16:00 (America/New York) · 20:00 UTC" in text
+    assert "T15:00" not in text  # no ISO "T" left for a reader to decode
+    # The table sorts by the UTC start (22:00 in New York is 03:00 UTC the next day).
+    keys = re.findall(r'data-sort-value="(2027-01-1\dT\d\d:\d\d)"', text)
+    assert keys == ["2027-01-14T20:00", "2027-01-15T03:00", "2027-01-15T09:00"]

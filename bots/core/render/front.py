@@ -147,7 +147,7 @@ class FrontPage:
                *(self._case_line(r) for r in latest),
                self._link_on("cases", m("advocacyhub-front-all-cases", len(cases))), "",
                heading(m("advocacyhub-front-events-heading"))]
-        out += [f"* {escape(r.value('start').replace('T', ' '))} – "
+        out += [f"* {escape(self.cells.when(r))} – "
                 f"{page_link(r.page, r.label or r.page)}" for r in upcoming[:FRONT_ITEMS]] \
             or [m("advocacyhub-front-events-none")]
         out += [self._link_on("events", m("advocacyhub-front-all-events")), "",
