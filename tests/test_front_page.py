@@ -35,7 +35,9 @@ def front(lang: str) -> FrontPage:
     return FrontPage(SCHEMA, Messages(lang), PAGES, Buttons(
         "Advocacy Hub/Cases/", "Advocacy Hub/Advocates/Sign-up",
         "Advocacy Hub/Newsletter/Subscribers", preload_title(kinds["case"], lang),
-        preload_title(kinds["advocate"], lang), preload_title(kinds["subscription"], lang)))
+        preload_title(kinds["advocate"], lang), preload_title(kinds["subscription"], lang),
+        "Advocacy Hub/Events/", "Advocacy Hub/Resources/", preload_title(kinds["event"], lang),
+        preload_title(kinds["resource"], lang)))
 
 
 def boxes(text: str) -> list[dict[str, str]]:
@@ -47,7 +49,7 @@ def boxes(text: str) -> list[dict[str, str]]:
 def test_three_buttons_lead_to_the_right_pages_in_every_language(lang: str) -> None:
     msgs = Messages(lang)
     text = front(lang).render([case("A")], None, NOW)
-    document, join, subscribe = boxes(text)
+    document, join, subscribe, event, resource = boxes(text)
     suffix = "" if lang == "en" else f"/{lang}"
     assert document["type"] == "create" and document["prefix"] == "Advocacy Hub/Cases/"
     assert document["preload"] == f"Template:Advocacy case/preload{suffix}"
@@ -62,7 +64,16 @@ def test_three_buttons_lead_to_the_right_pages_in_every_language(lang: str) -> N
     assert join["buttonlabel"] == msgs("advocacyhub-front-join-button")
     assert subscribe["buttonlabel"] == msgs("advocacyhub-front-subscribe-button")
     # Every preload page a button names is generated (and so installed).
-    assert {b["preload"] for b in (document, join, subscribe)} <= set(preload_pages(SCHEMA))
+    assert {b["preload"] for b in (document, join, subscribe, event, resource)} <= \
+        set(preload_pages(SCHEMA))
+    # "Add an event" and "Add a resource" open like "Document a case": a title, then the form.
+    for box, prefix, template, label in (
+            (event, "Advocacy Hub/Events/", "Advocacy event", "advocacyhub-front-event-button"),
+            (resource, "Advocacy Hub/Resources/", "Advocacy resource",
+             "advocacyhub-front-resource-button")):
+        assert (box["type"], box["prefix"]) == ("create", prefix)
+        assert box["preload"] == f"Template:{template}/preload{suffix}"
+        assert box["buttonlabel"] == msgs(label)
 
 
 def test_front_page_lists_are_short_and_link_on() -> None:

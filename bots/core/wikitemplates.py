@@ -18,6 +18,7 @@ from bots.paths import TEMPLATES_DIR
 RECORD_MARKER = "Advocacy record"
 TEMPLATE_CATEGORY = "Advocacy Hub templates"
 MISSING_CATEGORY = "Advocacy Hub records with missing fields"
+NEWSLETTER_CATEGORY = "Advocacy Hub newsletter issues"
 MODULE = "Module:Advocacy"  # the templates' Lua helpers (wikitemplates/Module_Advocacy.lua)
 CASES_TEMPLATE = "Advocacy cases"  # {{Advocacy cases|topics=…}}: a query of the case table
 # Pages `templates install` creates only when missing: the wiki's page is the community's.
@@ -227,7 +228,7 @@ def newsletter_source() -> str:
     return (f'<div class="advocacy-newsletter-status" style="border:1px solid #a2a9b1; '
             f'background:{colour}; padding:0.5em 1em; margin-bottom:1em;">'
             f"{bold}{m('advocacyhub-newsletter-title', '{{{period|}}}')}{bold} – {state}</div>"
-            "<includeonly>[[Category:Advocacy Hub newsletter issues]]</includeonly>"
+            f"<includeonly>[[Category:{NEWSLETTER_CATEGORY}]]</includeonly>"
             f"<noinclude>\n{m('advocacyhub-newsletter-template-doc')}"
             f"[[Category:{TEMPLATE_CATEGORY}]]</noinclude>")
 
@@ -364,3 +365,25 @@ def governance_docs(msgs: Messages, vocabularies_page: str, translations_prefix:
                 msgs("advocacyhub-govdoc-i18n-may"),
                 msgs("advocacyhub-govdoc-i18n-invalid", maintenance), example=_I18N_EXAMPLE)
     return vocab, i18n
+
+
+
+def category_pages(schema: Schema, msgs: Messages, hub: str, maintenance: str,
+                   archive: str) -> dict[str, str]:
+    """title -> wikitext of every category the templates put pages in, each with a sentence
+    on what it holds (in the wiki's language, ``msgs``): installed with the templates when
+    missing, so no page shows a red category. The maintenance categories are hidden."""
+    def code(template: str) -> str:
+        return f"<code><nowiki>{{{{{template}}}}}</nowiki></code>"
+
+    out = {f"Category:{kind.category}": msgs("advocacyhub-category-kind-about",
+                                             msgs(f"advocacyhub-kind-{kind.name}"),
+                                             code(kind.template), hub)
+           for kind in schema.kinds.values() if kind.category}
+    out[f"Category:{MISSING_CATEGORY}"] = "__HIDDENCAT__\n" + msgs(
+        "advocacyhub-category-missing-about", maintenance)
+    out[f"Category:{msgs('advocacyhub-category-problems')}"] = "__HIDDENCAT__\n" + msgs(
+        "advocacyhub-category-problems-about", maintenance)
+    out[f"Category:{TEMPLATE_CATEGORY}"] = msgs("advocacyhub-category-templates-about", hub)
+    out[f"Category:{NEWSLETTER_CATEGORY}"] = msgs("advocacyhub-category-issues-about", archive)
+    return out

@@ -89,7 +89,11 @@ def front_page(ctx: JobContext, lang: str) -> FrontPage:
                       subscribers=profile.hub_page("subscribers"),
                       case_preload=preload_title(ctx.schema.kind("case"), lang),
                       advocate_preload=preload_title(ctx.schema.kind("advocate"), lang),
-                      subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang))
+                      subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang),
+                      events_prefix=profile.hub_page("events") + "/",
+                      resources_prefix=profile.hub_page("resources") + "/",
+                      event_preload=preload_title(ctx.schema.kind("event"), lang),
+                      resource_preload=preload_title(ctx.schema.kind("resource"), lang))
     return FrontPage(ctx.schema, ctx.messages(lang), page_set(ctx), buttons)
 
 

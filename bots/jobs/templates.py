@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 from bots import statepages
 from bots.core.luadata import CONFIG_PAGE, VOCABULARIES_PAGE, config_json
 from bots.core.schema import Schema
-from bots.core.wikitemplates import CREATE_ONLY, file_name, governance_docs, template_pages
+from bots.core.wikitemplates import (
+    CREATE_ONLY,
+    category_pages,
+    file_name,
+    governance_docs,
+    template_pages,
+)
 from bots.paths import TEMPLATES_DIR
 
 if TYPE_CHECKING:  # building the files needs no wiki (nor pywikibot)
@@ -48,7 +54,12 @@ def install(ctx: JobContext) -> None:
     # The community's vocabularies page under the profile's name for it.
     vocab_page = ctx.profile.hub.vocabularies_page
     pages = {(vocab_page if t == VOCABULARIES_PAGE else t): text for t, text in pages.items()}
-    create_only = {*CREATE_ONLY, vocab_page}
+    # The categories the templates put pages in, created once (then the community's).
+    categories = category_pages(ctx.base_schema, ctx.messages(), ctx.profile.root,
+                                ctx.profile.hub_page("maintenance"),
+                                ctx.profile.hub_page("newsletter"))
+    pages.update(categories)
+    create_only = {*CREATE_ONLY, vocab_page, *categories}
     docs = doc_page_titles(ctx.profile)
     ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in [*pages, *docs])
     current = ctx.wiki.read([*pages, *docs])

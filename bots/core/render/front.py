@@ -59,6 +59,11 @@ class Buttons:
     case_preload: str
     advocate_preload: str
     subscriber_preload: str
+    # Where new events and resources go (a title prefix), and their preload pages; "": none.
+    events_prefix: str = ""
+    resources_prefix: str = ""
+    event_preload: str = ""
+    resource_preload: str = ""
 
 
 class FrontPage:
@@ -108,7 +113,21 @@ class FrontPage:
                            buttonlabel=m("advocacyhub-front-subscribe-button"),
                            id="advocacy-subscribe"),
             m("advocacyhub-front-subscribe-hint"),
+            *self._create_box(b.events_prefix, b.event_preload, "event"),
+            *self._create_box(b.resources_prefix, b.resource_preload, "resource"),
         ]
+
+    def _create_box(self, prefix: str, preload: str, what: str) -> list[str]:
+        """A title, then a new page under ``prefix`` with its template preloaded (as for a
+        case): "Add an event", "Add a resource"."""
+        if not prefix:
+            return []
+        m = self.msgs
+        return [self._inputbox(type="create", prefix=prefix, preload=preload,
+                               buttonlabel=m(f"advocacyhub-front-{what}-button"),
+                               placeholder=m(f"advocacyhub-front-{what}-placeholder"),
+                               width="40", id=f"advocacy-add-{what}"),
+                m(f"advocacyhub-front-{what}-hint")]
 
     def _case_line(self, rec: Record) -> str:
         where = ", ".join(self.cells.value_label(self.schema.kind("case").field("jurisdiction"),
