@@ -44,17 +44,28 @@ local function format(text, ...)
 	end))
 end
 
--- {{#invoke:Advocacy|links|A; B/C; ...}}: one link per page title, separated as the bot reads
--- a field of several pages (";" or a new line), each shown by the part of its title after the
--- last "/" (whether or not the namespace has subpages). A value that is not a valid title is
--- shown as text, never as markup.
+-- {{#invoke:Advocacy|links|A; B/C; ...|under=case}}: one link per page title, separated as
+-- the bot reads a field of several pages (";" or a new line), each shown by the part of its
+-- title after the last "/" (whether or not the namespace has subpages). With under=KIND, a
+-- bare name (no namespace, no "/") is the page of that name under the kind's prefix
+-- (Module:Advocacy/Config.json, written by the bot): a case's name or its full title both
+-- work. A value that is not a valid title is shown as text, never as markup.
 function p.links(frame)
 	local value = frame.args[1] or ''
+	local under = trim(frame.args.under or '')
+	local prefix = ''
+	if under ~= '' then
+		local config = load(CONFIG) or {}
+		prefix = (config.prefixes or {})[under] or ''
+	end
 	local out = {}
 	for item in mw.text.gsplit(value, '[;\n]') do
 		item = trim(item)
 		if item ~= '' then
 			local title = mw.title.new(item)
+			if title and prefix ~= '' and title.namespace == 0 and not item:find('/', 1, true) then
+				title = mw.title.new(prefix .. item) or title
+			end
 			if title then
 				local label = title.text:match('([^/]*)$')
 				if label == '' then

@@ -131,7 +131,10 @@ def vocabularies_json(schema: Schema) -> str:
 
 
 def config_json(cases_page: str, vocabularies_page: str = VOCABULARIES_PAGE,
-                in_effect: str | None = None) -> str:
-    """``in_effect``: the bot's copy of the vocabularies revision it uses, read first."""
-    data = {"cases": cases_page, "vocabularies": vocabularies_page}
+                in_effect: str | None = None, prefixes: dict[str, str] | None = None) -> str:
+    """``in_effect``: the bot's copy of the vocabularies revision it uses, read first;
+    ``prefixes``: kind -> where its pages are (a page field's bare names are under it)."""
+    data: dict = {"cases": cases_page, "vocabularies": vocabularies_page}
+    if prefixes:
+        data["prefixes"] = prefixes
     return dumps({**data, "effective": in_effect} if in_effect else data)

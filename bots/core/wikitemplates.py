@@ -101,7 +101,8 @@ def _row(fld: Field, label: str) -> str:
     elif fld.type == "page" and not fld.multiple:
         shown = f"[[{value}]]"
     elif fld.type == "page":  # several pages: Module:Advocacy splits them as the bot does
-        shown = f"{{{{#invoke:{MODULE.removeprefix('Module:')}|links|{value}}}}}"
+        under = f"|under={fld.target}" if fld.target else ""
+        shown = f"{{{{#invoke:{MODULE.removeprefix('Module:')}|links|{value}{under}}}}}"
     return f"{{{{#if:{value}|\n{{{{!}}}}-\n! {label}\n{{{{!}}}} {shown}\n}}}}"
 
 

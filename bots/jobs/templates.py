@@ -50,7 +50,8 @@ def install(ctx: JobContext) -> None:
     # Where Module:Advocacy finds the bot's case table (the profile's bot user).
     pages[CONFIG_PAGE] = config_json(ctx.profile.state_page(statepages.CASES),
                                      ctx.profile.hub.vocabularies_page,
-                                     ctx.profile.state_page(statepages.VOCABULARIES))
+                                     ctx.profile.state_page(statepages.VOCABULARIES),
+                                     page_prefixes(ctx))
     # The community's vocabularies page under the profile's name for it.
     vocab_page = ctx.profile.hub.vocabularies_page
     pages = {(vocab_page if t == VOCABULARIES_PAGE else t): text for t, text in pages.items()}
@@ -70,6 +71,15 @@ def install(ctx: JobContext) -> None:
         if title in create_only and current[title].exists:
             continue
         ctx.wiki.save(current[title], text, summary)
+
+
+def page_prefixes(ctx: JobContext) -> dict[str, str]:
+    """kind -> where its pages are: cases under the cases prefix, a directory's kind under
+    its directory (bare names in page fields are read as pages there)."""
+    out = {"case": ctx.profile.hub.cases_prefix}
+    out.update({k.name: f"{ctx.profile.root}/{k.directory}/"
+                for k in ctx.schema.kinds.values() if k.directory})
+    return out
 
 
 def doc_titles(root: str) -> tuple[str, str]:
