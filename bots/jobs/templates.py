@@ -51,7 +51,7 @@ def install(ctx: JobContext) -> None:
     pages[CONFIG_PAGE] = config_json(ctx.profile.state_page(statepages.CASES),
                                      ctx.profile.hub.vocabularies_page,
                                      ctx.profile.state_page(statepages.VOCABULARIES),
-                                     page_prefixes(ctx))
+                                     page_prefixes(ctx), hub_links(ctx))
     # The community's vocabularies page under the profile's name for it.
     vocab_page = ctx.profile.hub.vocabularies_page
     pages = {(vocab_page if t == VOCABULARIES_PAGE else t): text for t, text in pages.items()}
@@ -80,6 +80,19 @@ def page_prefixes(ctx: JobContext) -> dict[str, str]:
     out.update({k.name: f"{ctx.profile.root}/{k.directory}/"
                 for k in ctx.schema.kinds.values() if k.directory})
     return out
+
+
+def hub_links(ctx: JobContext) -> dict:
+    """Where a record's side box links: the hub, the case index and each kind's browse-by
+    pages, in the profile's languages."""
+    from bots.jobs.common.pagesets import page_set  # needs the wiki's context
+
+    pages = page_set(ctx)
+    browse = {"case": pages.titles["facets"]}
+    browse.update({k.name: pages.titles[f"{k.name}-facets"]
+                   for k in ctx.schema.kinds.values() if k.directory})
+    return {"root": ctx.profile.root, "index": pages.titles["cases"], "browse": browse,
+            "languages": list(ctx.profile.languages), "base_lang": ctx.profile.language}
 
 
 def doc_titles(root: str) -> tuple[str, str]:
