@@ -99,7 +99,8 @@ def test_front_page_buttons_open_the_right_edit_pages(demo_bot, browser) -> None
         (By.CSS_SELECTOR, "form.createbox")))
     labels = [f.find_element(By.CSS_SELECTOR, "input[type=submit]").get_attribute("value")
               for f in forms]
-    assert labels == ["Document a case", "Join as an advocate", "Subscribe to the newsletter"]
+    assert labels == ["Document a case", "Join as an advocate", "Subscribe to the newsletter",
+                      "Add an event", "Add a resource"]
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "front-page.png"))
     # "Document a case" with a title: the new page under the cases prefix, template preloaded.

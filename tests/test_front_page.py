@@ -153,3 +153,19 @@ def test_front_page_and_buttons_stay_inside_the_write_prefixes(name: str) -> Non
     for title in (hub.cases_prefix + "Any title", profile.hub_page("signup"),
                   profile.hub_page("subscribers")):
         assert profile.may_write(title), title
+
+
+def test_the_pages_editors_keep_the_hub_with_are_one_click_from_the_front_page() -> None:
+    pages = PageSet(titles={**PAGES.titles, "maintenance": "Advocacy Hub/Maintenance",
+                            "review_due": "Advocacy Hub/Cases/Review due",
+                            "roster_log": "Advocacy Hub/Advocates/Log",
+                            "digest_log": "Advocacy Hub/Digests/Log"},
+                    base_lang="en", languages=["en", "es", "zh"])
+    page = FrontPage(SCHEMA, Messages("es"), pages, front("es").buttons)
+    text = page.render([case("A")], None, NOW)
+    section = text.split("== Para editores ==")[1]
+    assert "[[:Advocacy Hub/Maintenance/es|Informe de mantenimiento]]" in section
+    assert "[[:Advocacy Hub/Cases/Review due/es|" in section
+    assert "[[:Advocacy Hub/Advocates/Log/es|" in section
+    assert "[[:Advocacy Hub/Digests/Log|" in section  # written in one language only
+    assert "Para editores" not in front("es").render([case("A")], None, NOW)  # none known

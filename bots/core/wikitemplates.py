@@ -132,10 +132,16 @@ def template_source(kind: RecordKind) -> str:
     )
     if layout == "line":
         parts = [f"[[User:{param_expr(label_fld)}|{param_expr(label_fld)}]]"]
+        mod = MODULE.removeprefix("Module:")
         for fld in kind.fields.values():
             if fld is not label_fld:
-                parts.append(f"{{{{#if:{param_expr(fld)}|· {msgs.field_label(fld.name)}: "
-                             f"{param_expr(fld)}}}}}")
+                # Labels and values in the page's language, as in a box.
+                shown = param_expr(fld)
+                if fld.type in ("enum", "jurisdiction"):
+                    shown = (f"{{{{#invoke:{mod}|values|{shown}|field={fld.name}"
+                             f"|kind={kind.name}}}}}")
+                parts.append(f"{{{{#if:{param_expr(fld)}|· {{{{#invoke:{mod}|label|"
+                             f"{fld.name}}}}}: {shown}}}}}")
         body = "* " + " ".join(parts)
     else:
         style = (f"{_BOX_STYLE[layout]} border:1px solid #a2a9b1; background:#f8f9fa; "

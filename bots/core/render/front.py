@@ -25,6 +25,11 @@ from bots.core.wikitext import escape, heading, isolate, page_link
 
 FRONT_ITEMS = 5  # entries of each list on the front page
 SUMMARY_CHARS = 400  # of the featured case's summary
+# The pages editors keep the hub in order with (the digests' log is in one language only).
+EDITOR_PAGES = (("maintenance", "advocacyhub-nav-maintenance"),
+                ("review_due", "advocacyhub-nav-review"),
+                ("roster_log", "advocacyhub-nav-roster-log"),
+                ("digest_log", "advocacyhub-nav-digest-log"))
 
 
 def featured_block(schema: Schema, msgs: Messages, featured: Featured | None, month: str,
@@ -183,5 +188,17 @@ class FrontPage:
                 self._number("events", m("advocacyhub-front-numbers-events", len(upcoming))),
                 self._number("resources", m("advocacyhub-front-numbers-resources",
                                             len(resources))),
-                self._link_on("statistics", m("advocacyhub-front-statistics"))]
+                self._link_on("statistics", m("advocacyhub-front-statistics")), "",
+                *self.editors_section()]
         return "\n".join(out)
+
+    def editors_section(self) -> list[str]:
+        """The pages that keep the hub in order, one click away: the maintenance report,
+        the cases due for review, the roster's log and the digests' log."""
+        links = [page_link(self.pages.title(key, self.lang) if key != "digest_log"
+                           else self.pages.titles[key], self.msgs(message))
+                 for key, message in EDITOR_PAGES if key in self.pages.titles]
+        if not links:
+            return []
+        return [heading(self.msgs("advocacyhub-front-editors-heading")),
+                self.msgs("advocacyhub-front-editors-intro") + " " + " · ".join(links)]
