@@ -234,3 +234,30 @@ def test_no_english_interface_text_on_translated_pages(hub) -> None:
         text = visible_text(page.html)
         found += [f"{page.title}: {p}" for p in sorted(phrases[page.lang]) if p in text]
     assert not found, f"{len(found)} English phrases:\n" + "\n".join(found[:60])
+
+
+def test_related_cases_by_name_or_title_link_and_missing_ones_are_reported(bot) -> None:
+    from tests.harness import add_case
+
+    admin = bot.admin()
+    add_case(admin, "Known", jurisdiction="SE", topics="freedom-of-panorama")
+    add_case(admin, "Citing", related="Known; Advocacy Hub/Cases/Known; Gone case",
+             jurisdiction="SE", topics="freedom-of-panorama", tactics="litigation")
+    bot.run("harvest")
+    bot.run("index")
+    # The case page as a Spanish reader gets it (the module reads the language of the title).
+    parsed = _api(bot.wiki, action="parse", title="Advocacy Hub/Cases/Citing/es",
+                  text=bot.text("Advocacy Hub/Cases/Citing"), contentmodel="wikitext",
+                  prop="text|links", disableeditsection=1)["parse"]
+    links = {(link["title"], bool(link.get("exists"))) for link in parsed["links"]}
+    assert ("Advocacy Hub/Cases/Known", True) in links  # by name and by title, one page
+    assert ("Advocacy Hub/Cases/Gone case", False) in links
+    text = visible_text(parsed["text"])
+    # Labels and place names in the page's language, linking to the browse-by pages.
+    assert "Suecia" in text and "Libertad de panorama" in text and "SE" not in text.split()
+    assert ("Advocacy Hub/Cases/By/jurisdiction/es", True) in links
+    assert "Forma parte del" in text  # the line back to the hub
+    assert "<p><br" not in parsed["text"].split("advocacy-case")[1].split("</table>")[0]
+    report = bot.text("Advocacy Hub/Maintenance") or ""
+    assert "Gone case" in report and "does not exist" in report
+    assert report.count("Known") == 0  # the existing target is no problem

@@ -11,6 +11,7 @@ from bots import statepages
 from bots.config import section_data
 from bots.core.featured import conflicts as featured_conflicts
 from bots.core.featured import pick
+from bots.core.pagetargets import missing_targets, page_prefixes, targets
 from bots.core.preloads import preload_title
 from bots.core.records import Problem, Record
 from bots.core.render.directory import Directory, directory_titles
@@ -25,7 +26,8 @@ from bots.jobs.common.sections import retire_parts, write_changed
 from bots.jobs.common.snapshots import load_snapshot, schema_hash
 from bots.jobs.context import JobContext
 from bots.paths import PACKAGE_DIR
-from bots.wiki.query import latest_revids
+from bots.wiki.listings import namespace_id
+from bots.wiki.query import latest_revids, page_info
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +155,24 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
     return problems
 
 
+def missing_pages(ctx: JobContext, records: list[Record]) -> list[Problem]:
+    """Values of page fields (a case's related cases and partners, a partner's cases) that
+    name no existing page: one request per 500 titles."""
+    prefixes = page_prefixes(ctx.profile.hub.cases_prefix, ctx.profile.root, ctx.schema)
+
+    def main_namespace(value: str) -> bool:
+        try:
+            return namespace_id(ctx.site, value) == 0
+        except Exception:  # noqa: BLE001 - a title the wiki refuses: reported as bad-page
+            return False
+
+    found = targets(ctx.schema, records, prefixes, main_namespace)
+    if not found:
+        return []
+    info = page_info(ctx.site, list(found))
+    return missing_targets(found, lambda title: info.get(title, (0, 0))[1] >= 0)
+
+
 def _code_hash(ctx: JobContext) -> str:
     """What the generated pages depend on besides the records: the renderers, messages,
     schema and vocabularies, the hub's settings and the page budget."""
@@ -200,6 +220,9 @@ def run(ctx: JobContext) -> None:
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
     bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month
+    missing = missing_pages(ctx, records)  # related cases, partners that do not exist
+    bot_problems += missing
+    ctx.stats.errors += len(missing)
     ctx.stats.errors += len(ctx.governance.problems)
     summary = ctx.summary("advocacyhub-summary-index", len(records))
     written = write_changed(ctx, sections, known, edited, summary, bot_problems)

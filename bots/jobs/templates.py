@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bots import statepages
 from bots.core.luadata import CONFIG_PAGE, VOCABULARIES_PAGE, config_json
+from bots.core.pagetargets import page_prefixes
 from bots.core.schema import Schema
 from bots.core.wikitemplates import (
     CREATE_ONLY,
@@ -51,7 +52,9 @@ def install(ctx: JobContext) -> None:
     pages[CONFIG_PAGE] = config_json(ctx.profile.state_page(statepages.CASES),
                                      ctx.profile.hub.vocabularies_page,
                                      ctx.profile.state_page(statepages.VOCABULARIES),
-                                     page_prefixes(ctx), hub_links(ctx))
+                                     page_prefixes(ctx.profile.hub.cases_prefix,
+                                                   ctx.profile.root, ctx.schema),
+                                     hub_links(ctx))
     # The community's vocabularies page under the profile's name for it.
     vocab_page = ctx.profile.hub.vocabularies_page
     pages = {(vocab_page if t == VOCABULARIES_PAGE else t): text for t, text in pages.items()}
@@ -71,15 +74,6 @@ def install(ctx: JobContext) -> None:
         if title in create_only and current[title].exists:
             continue
         ctx.wiki.save(current[title], text, summary)
-
-
-def page_prefixes(ctx: JobContext) -> dict[str, str]:
-    """kind -> where its pages are: cases under the cases prefix, a directory's kind under
-    its directory (bare names in page fields are read as pages there)."""
-    out = {"case": ctx.profile.hub.cases_prefix}
-    out.update({k.name: f"{ctx.profile.root}/{k.directory}/"
-                for k in ctx.schema.kinds.values() if k.directory})
-    return out
 
 
 def hub_links(ctx: JobContext) -> dict:
