@@ -228,7 +228,9 @@ def _english_phrases() -> dict[str, set[str]]:
 
 def test_no_english_interface_text_on_translated_pages(hub) -> None:
     phrases = _english_phrases()
-    assert phrases["es"]
+    # The check can fail: the English front page shows many of the phrases.
+    english = visible_text(hub[ROOT].html)
+    assert sum(1 for p in phrases["es"] if p in english) >= 5
     found = []
     for page in hub.values():
         if page.lang == "en" or not page.generated:
