@@ -167,7 +167,8 @@ def test_the_language_bar_bolds_the_page_language_and_links_the_others() -> None
 def test_every_hub_page_starts_with_the_navigation_line_in_its_language() -> None:
     pages = PageSet({**PAGES.titles, "front": "Advocacy Hub", "partner": "Advocacy Hub/Partners",
                      "roster": "Advocacy Hub/Advocates", "newsletter": "Advocacy Hub/Newsletter",
-                     "help_wanted": "Advocacy Hub/Help wanted"}, "en", ["en", "es", "zh"])
+                     "help_wanted": "Advocacy Hub/Help wanted"}, "en", ["en", "es", "zh"],
+                    directories=["partner"])
     bar = pages.language_bar("statistics", "es")
     links = re.findall(r"\[\[:([^|\]]+)\|([^\]]+)\]\]", bar.split("advocacy-languages")[0])
     assert links == [("Advocacy Hub/es", "Advocacy Hub"), ("Advocacy Hub/Cases/es", "Casos"),

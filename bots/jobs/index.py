@@ -26,7 +26,7 @@ from bots.jobs.common.sections import retire_parts, write_changed
 from bots.jobs.common.snapshots import load_snapshot, schema_hash
 from bots.jobs.context import JobContext
 from bots.paths import PACKAGE_DIR
-from bots.wiki.listings import namespace_id
+from bots.wiki.listings import in_main_namespace
 from bots.wiki.query import latest_revids, page_info
 
 log = logging.getLogger(__name__)
@@ -156,17 +156,11 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
 
 
 def missing_pages(ctx: JobContext, records: list[Record]) -> list[Problem]:
-    """Values of page fields (a case's related cases and partners, a partner's cases) that
+    """Values of page fields that declare their kind (a case's related cases ...) that
     name no existing page: one request per 500 titles."""
     prefixes = page_prefixes(ctx.profile.hub.cases_prefix, ctx.profile.root, ctx.schema)
-
-    def main_namespace(value: str) -> bool:
-        try:
-            return namespace_id(ctx.site, value) == 0
-        except Exception:  # noqa: BLE001 - a title the wiki refuses: reported as bad-page
-            return False
-
-    found = targets(ctx.schema, records, prefixes, main_namespace)
+    found = targets(ctx.schema, records, prefixes,
+                    lambda value: in_main_namespace(ctx.site, value))
     if not found:
         return []
     info = page_info(ctx.site, list(found))
@@ -220,7 +214,7 @@ def run(ctx: JobContext) -> None:
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
     bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month
-    missing = missing_pages(ctx, records)  # related cases, partners that do not exist
+    missing = missing_pages(ctx, records)  # pages named that do not exist
     bot_problems += missing
     ctx.stats.errors += len(missing)
     ctx.stats.errors += len(ctx.governance.problems)

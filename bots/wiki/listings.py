@@ -23,6 +23,15 @@ def namespace_id(site: pywikibot.site.APISite, title: str) -> int:
     return pywikibot.Page(site, title).namespace().id
 
 
+def in_main_namespace(site: pywikibot.site.APISite, title: str) -> bool:
+    """Whether ``title`` is in the main namespace; False for a title the wiki refuses (the
+    harvest reports it as a bad page)."""
+    try:
+        return pywikibot.Page(site, title).namespace().id == 0
+    except (pywikibot.exceptions.InvalidTitleError, ValueError):
+        return False
+
+
 def embedding_titles(site: pywikibot.site.APISite, template: str) -> list[str]:
     """The titles of the pages that embed ``template`` (a full title: ``Template:...``)."""
     return [p.title() for p in site.page_embeddedin(pywikibot.Page(site, template))]

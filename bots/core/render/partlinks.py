@@ -16,11 +16,12 @@ OVERHEAD = 4 * 1024  # bytes a sub-page spends outside its rows (language bar, n
 BOLD = "\'\'\'"
 
 
-# The navigation line on every hub page: page key -> message of its link, in this order.
+# The navigation line on every hub page: page key -> message of its link, in this order; the
+# directories the schema declares (``PageSet.directories``) after the resources.
 NAV = (("cases", "advocacyhub-nav-cases"), ("events", "advocacyhub-nav-events"),
-       ("resources", "advocacyhub-nav-resources"), ("partner", "advocacyhub-nav-partners"),
-       ("roster", "advocacyhub-nav-advocates"), ("newsletter", "advocacyhub-nav-newsletter"),
-       ("help_wanted", "advocacyhub-nav-help"), ("statistics", "advocacyhub-nav-statistics"))
+       ("resources", "advocacyhub-nav-resources"))
+NAV_END = (("roster", "advocacyhub-nav-advocates"), ("newsletter", "advocacyhub-nav-newsletter"),
+           ("help_wanted", "advocacyhub-nav-help"), ("statistics", "advocacyhub-nav-statistics"))
 # A block of its own above the page's text (no float: it never overlaps a heading, on a
 # narrow screen it wraps): the hub's pages on the left, the languages on the right.
 NAV_STYLE = ("display:flex; flex-wrap:wrap; justify-content:space-between; gap:0.2em 1.5em; "
@@ -38,6 +39,9 @@ class PageSet:
     # The navigation line's words in a language (the wiki's translations, via the job);
     # None: the message files.
     messages: Callable[[str], Messages] | None = None
+    # The kinds with a directory (config/schema.toml), their index at titles[kind]: on the
+    # navigation line as advocacyhub-nav-<kind>.
+    directories: Sequence[str] = ()
 
     def title(self, key: str, lang: str, suffix: str = "") -> str:
         base = self.titles[key] + (f"/{suffix}" if suffix else "")
@@ -46,8 +50,9 @@ class PageSet:
     def nav_links(self, lang: str) -> list[str]:
         """The hub's front page, then its main pages, in ``lang`` (those this hub has)."""
         msgs = self.messages(lang) if self.messages else Messages(lang)
-        links = [page_link(self.title(key, lang), msgs(message)) for key, message in NAV
-                 if key in self.titles]
+        entries = [*NAV, *((k, f"advocacyhub-nav-{k}") for k in self.directories), *NAV_END]
+        links = [page_link(self.title(key, lang), msgs(message)) for key, message in entries
+                 if key in self.titles and msgs.has(message)]
         if "front" in self.titles:
             links.insert(0, BOLD + page_link(self.title("front", lang),
                                              msgs("advocacyhub-nav-hub")) + BOLD)
