@@ -1,7 +1,8 @@
 """Where a page field's value points (pure): a case's `related`, and every page field whose
 schema names the kind of its pages (`target`). A bare name is the page of that name under its
-kind's prefix (a case's name is its page under the cases prefix); a full title is itself. Module:Advocacy's `links` follows the
-same rule, so the box's links and the maintenance report agree."""
+kind's prefix (a case's name is its page under the cases prefix); a full title is itself.
+Module:Advocacy's `links` follows the same rule, so the box's links and the maintenance
+report agree."""
 
 from __future__ import annotations
 
