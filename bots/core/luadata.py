@@ -40,6 +40,7 @@ CHECK_CODES = ("unknown-value", "bad-date", "bad-datetime", "bad-month", "unknow
 MODULE_MESSAGES = (*(f"advocacyhub-problem-{c}" for c in CHECK_CODES),
                    "advocacyhub-did-you-mean", "advocacyhub-check-warning",
                    "advocacyhub-category-problems", "advocacyhub-cases-query-unavailable",
+                   "advocacyhub-check-private-typed",
                    # A record's side box: the line back to the hub.
                    "advocacyhub-nav-hub", "advocacyhub-nav-cases", "advocacyhub-record-hub-line")
 
