@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bots.core.messages import Messages
@@ -33,6 +33,7 @@ def test_no_issue_yet() -> None:
     assert "No issue yet." in Archive(Messages("en"), PAGES).render(["Subscribers"], [])
 
 
+@settings(deadline=None)  # a shared machine: no time limit per example
 @given(st.lists(st.from_regex(r"\A(\d{4}-\d{2}|\d{4}-W\d{2}|[A-Za-z ]{1,8})(/es)?\Z")))
 def test_periods_are_unique_and_newest_first(names: list[str]) -> None:
     periods = issue_periods(names)

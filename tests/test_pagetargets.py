@@ -3,7 +3,7 @@ same page; a missing target is a problem on the maintenance report."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bots.core.normalise import make_record
@@ -17,6 +17,7 @@ NAMES = st.text(st.characters(blacklist_characters="/#<>[]{}|", blacklist_catego
                 min_size=1, max_size=30).map(str.strip).filter(bool)
 
 
+@settings(deadline=None)  # a shared machine: no time limit per example
 @given(NAMES)
 def test_a_case_name_and_its_full_title_name_the_same_page(name: str) -> None:
     prefix = PREFIXES["case"]

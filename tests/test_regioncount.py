@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bots.core.regioncount import count_regions
@@ -10,6 +10,7 @@ from bots.core.regioncount import count_regions
 REGIONS = ["CEECA", "ESEAP", "LAC", "SSA", "MENA", "SA", "NA", "NWE"]
 
 
+@settings(deadline=None)  # a shared machine: no time limit per example
 @given(st.lists(st.lists(st.sampled_from(REGIONS), max_size=10), max_size=60))
 def test_the_rows_add_up_to_the_number_of_cases(cases: list[list[str]]) -> None:
     count = count_regions(cases)
