@@ -48,7 +48,7 @@ def test_templates_install_is_idempotent(bot, tmp_path: Path) -> None:
     # Schema.json, Vocabularies.json and Config.json, {{Advocacy cases}} and its doc; the
     # documentation of the vocabularies and translation pages in the three languages; the
     # front page's five preload pages in the three languages; Places.json; the ten
-    # categories; the two people pages (the Safety and support page and the Roles page).
+    # categories; the two pages people sign themselves (role endorsements, alert releases).
     assert stats["records"] == 21 + 2 * 3 + 5 * 3 + 10 + 2
     assert 1 <= stats["api_requests"] <= 3  # login check, one batched read (+ paraminfo)
     assert bot.revisions("Template:Advocacy case") == 1
