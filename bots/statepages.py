@@ -22,6 +22,8 @@ INDEX = "Index.json"  # index: its inputs' key and each generated page's text ha
 SUBSCRIBERS = "Subscribers.json"  # deliver: the subscriber list as last read, and its history
 DELIVERIES = "Deliveries.json"  # deliver: every delivery made, by id
 NEWSLETTER = "Newsletter.json"  # newsletter: what each issue listed
+# roster, digest: who saved each advocate line (hashes and authors, no values), who must confirm
+ADVOCATES = "Advocates.json"
 ROSTER = "Roster.json"  # roster: advocates' last activity, notices, roles, renames, the log
 DIGEST = "Digest.json"  # digest: alerts sent, the last weekly digest
 # every job: the vocabularies page's last valid revision (id, text), the values records use,
@@ -50,3 +52,9 @@ def status(profile: Profile) -> str:
 def shutoff(profile: Profile) -> str:
     """The shutoff page's title: anything but ``[limits] shutoff_value`` stops the bot."""
     return profile.state_page(profile.limits.shutoff_page)
+
+
+def lease(profile: Profile) -> str:
+    """The lease page's title: one line naming the run that may post and write state now
+    (bots.core.lease)."""
+    return profile.state_page(profile.limits.lease_page)

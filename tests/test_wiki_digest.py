@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -146,5 +147,28 @@ def test_alert_reaches_matching_advocates_exactly_once(bot) -> None:
     assert "advocacy-bot:delivery" not in (bot.text("User talk:Elsewhere") or "")
     log = bot.text("Advocacy Hub/Digests/Log") or ""
     assert "Helper7" in log
+    # What was delivered, when, to how many: the case by name, not "alert:<hash>:<revid>".
+    assert re.search(r"Urgent alert about \[\[:Advocacy Hub/Cases/Age verification bill\|Age "
+                     r"verification bill\]\], \w{3} \d+, \d{4} \d\d:\d\d \(UTC\): 8 recipients, ",
+                     log), log[:400]
+    assert "alert:" not in log.split("{|")[0]
     # Unchanged, nothing more is sent.
     assert bot.run("digest").edits == 0
+
+
+def test_an_alert_is_not_sent_again_after_the_case_page_is_moved(bot) -> None:
+    admin = bot.admin()
+    sign_up(bot, "Mover watcher", topics="child-safety-age-verification", languages="en")
+    add_case(admin, "Age check law", jurisdiction="CL", topics="child-safety-age-verification",
+             alert="yes")
+    bot.run("harvest")
+    bot.run("digest")
+    talk = "User talk:Mover watcher"
+    assert (bot.text(talk) or "").count("advocacy-bot:delivery alert:") == 1
+    admin.call("POST", action="move", **{"from": "Advocacy Hub/Cases/Age check law"},
+               to="Advocacy Hub/Cases/Age check law (Chile)", reason="a clearer title",
+               token=admin.token())
+    bot.run("harvest")
+    assert "Advocacy Hub/Cases/Age check law (Chile)" in bot.records()
+    bot.run("digest")
+    assert (bot.text(talk) or "").count("advocacy-bot:delivery alert:") == 1

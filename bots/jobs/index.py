@@ -9,8 +9,10 @@ import logging
 
 from bots import statepages
 from bots.config import section_data
+from bots.core.digest import waiting
 from bots.core.featured import conflicts as featured_conflicts
 from bots.core.featured import pick
+from bots.core.pagetargets import missing_targets, page_prefixes, targets
 from bots.core.preloads import preload_title
 from bots.core.records import Problem, Record
 from bots.core.render.directory import Directory, directory_titles
@@ -19,13 +21,17 @@ from bots.core.render.pages import KnowledgeBase
 from bots.core.render.paging import Layout, size
 from bots.core.render.review import KEY as REVIEW_KEY
 from bots.core.render.review import ReviewRenderer
+from bots.core.render.safety import safety_page
+from bots.core.snapshot import Snapshot
+from bots.jobs.common.consent import only_confirmed
 from bots.jobs.common.pagesets import page_budget, page_set
 from bots.jobs.common.review import due_now
 from bots.jobs.common.sections import retire_parts, write_changed
 from bots.jobs.common.snapshots import load_snapshot, schema_hash
 from bots.jobs.context import JobContext
 from bots.paths import PACKAGE_DIR
-from bots.wiki.query import latest_revids
+from bots.wiki.listings import in_main_namespace
+from bots.wiki.query import latest_revids, page_info
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +83,10 @@ def render_all(ctx: JobContext, records: list[Record],
                 body = f"{bar}\n{block}\n\n{rest}"
             out[pages.title("cases", lang, suffix)] = ("cases", body)
     if layout.frozen:  # the front page last: it links to all the others
+        safety = ctx.profile.safety
         for lang in ctx.profile.languages:
+            out[pages.title("safety", lang)] = ("safety", safety_page(
+                ctx.messages(lang), pages, safety.emergency, safety.programmes))
             out[pages.title("front", lang)] = ("front", front_page(ctx, lang).render(
                 records, featured, now))
     return out
@@ -89,7 +98,12 @@ def front_page(ctx: JobContext, lang: str) -> FrontPage:
                       subscribers=profile.hub_page("subscribers"),
                       case_preload=preload_title(ctx.schema.kind("case"), lang),
                       advocate_preload=preload_title(ctx.schema.kind("advocate"), lang),
-                      subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang))
+                      subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang),
+                      events_prefix=profile.hub_page("events") + "/",
+                      resources_prefix=profile.hub_page("resources") + "/",
+                      event_preload=preload_title(ctx.schema.kind("event"), lang),
+                      resource_preload=preload_title(ctx.schema.kind("resource"), lang),
+                      safety=page_set(ctx).title("safety", lang))
     return FrontPage(ctx.schema, ctx.messages(lang), page_set(ctx), buttons)
 
 
@@ -149,6 +163,29 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
     return problems
 
 
+def missing_pages(ctx: JobContext, records: list[Record]) -> list[Problem]:
+    """Values of page fields that declare their kind (a case's related cases ...) that
+    name no existing page: one request per 500 titles."""
+    prefixes = page_prefixes(ctx.profile.hub.cases_prefix, ctx.profile.root, ctx.schema)
+    found = targets(ctx.schema, records, prefixes,
+                    lambda value: in_main_namespace(ctx.site, value))
+    if not found:
+        return []
+    info = page_info(ctx.site, list(found))
+    return missing_targets(found, lambda title: info.get(title, (0, 0))[1] >= 0)
+
+
+def held_alerts(state_text: str | None) -> list[Problem]:
+    """The urgent alerts held for a coordinator (found by `run digest`, bots.core.digest)."""
+    try:
+        alerts = json.loads(state_text or "{}").get("alerts", {})
+    except (ValueError, AttributeError):
+        return []
+    return [Problem(page, "case", "alert", str(a["held"]), str(a.get("by", "")))
+            for page, a in sorted(alerts.items())
+            if isinstance(a, dict) and waiting(a) and not a.get("done")]
+
+
 def _code_hash(ctx: JobContext) -> str:
     """What the generated pages depend on besides the records: the renderers, messages,
     schema and vocabularies, the hub's settings and the page budget."""
@@ -161,16 +198,30 @@ def _code_hash(ctx: JobContext) -> str:
     return digest.hexdigest()[:16]
 
 
-def run(ctx: JobContext) -> None:
+def readers_first(sections: dict[str, tuple[str, str]], known: dict[str, list],
+                  ) -> dict[str, tuple[str, str]]:
+    """The order of writing: pages the case index links to that do not exist yet (so that
+    its links are never red), then the case index (what readers look at first), then the
+    rest (facets, statistics ...), in their order."""
+    cases = {t: v for t, v in sections.items() if v[0] == "cases"}
+    new = {t: v for t, v in sections.items()
+           if t not in known and t not in cases and v[0] != "front"}
+    return {**new, **cases, **sections}
+
+
+def run(ctx: JobContext, *, held: Snapshot | None = None) -> Snapshot | None:
     """Render every page from the snapshot, and write only those whose generated text
     changed (or that someone else edited since). When neither the snapshot, the delivery
     job's findings, the code nor the day changed and no generated page has a revision newer
     than the bot's, it reads three pages in one request and the generated pages' latest
     revision ids (one request per 500 pages), and stops there."""
+    whole = held  # the watcher's snapshot (``held`` below: the alerts waiting for release)
     head_title, state_title = ctx.profile.state_page(statepages.SNAPSHOT), \
         ctx.profile.state_page(statepages.INDEX)
     subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
-    first = ctx.wiki.read([head_title, state_title, subs_state])
+    digest_state = ctx.profile.state_page(statepages.DIGEST)
+    first = ctx.wiki.read([head_title, state_title, subs_state, digest_state])
+    held = held_alerts(first[digest_state].text)
     try:
         state = json.loads(first[state_title].text or "{}")
     except ValueError:
@@ -178,6 +229,7 @@ def run(ctx: JobContext) -> None:
     known: dict[str, list] = state.get("pages", {})  # title -> [section, sha1, bytes]
     key = hashlib.sha1(json.dumps([first[head_title].revid, first[subs_state].revid,
                                    _code_hash(ctx), ctx.now().date().isoformat(),
+                                   [[p.page, p.code, p.value] for p in held],
                                    ctx.governance.fingerprint]
                                   ).encode()).hexdigest()[:16]
     # A generated page someone else edited since: its latest revision is not the bot's.
@@ -187,15 +239,23 @@ def run(ctx: JobContext) -> None:
         ctx.stats.records = int(state.get("records", 0))
         ctx.stats.errors = int(state.get("errors", 0))  # still on the maintenance report
         log.info("index: nothing changed since the last run")
-        return
-    records = load_snapshot(ctx, head=first[head_title]).records()
+        return None
+    snap = load_snapshot(ctx, head=first[head_title], held=whole)
+    # Advocates only through the entries they saved themselves (bots.core.consent).
+    records, people = only_confirmed(ctx, snap.records())
     ctx.stats.records = len(records)
-    sections = render_all(ctx, records)
+    sections = readers_first(render_all(ctx, records), known)
     review_pages, review_sections = render_review(ctx, records)
     sections.update(review_pages)
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
+    bot_problems += [Problem(page, "advocate", "user", "unconfirmed-advocate", user)
+                     for user, page in people.waiting]
+    bot_problems += held
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
     bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month
+    missing = missing_pages(ctx, records)  # pages named that do not exist
+    bot_problems += missing
+    ctx.stats.errors += len(missing)
     ctx.stats.errors += len(ctx.governance.problems)
     summary = ctx.summary("advocacyhub-summary-index", len(records))
     written = write_changed(ctx, sections, known, edited, summary, bot_problems)
@@ -209,3 +269,4 @@ def run(ctx: JobContext) -> None:
              "pages": {t: written[t] for t in sorted(written)}}
     ctx.wiki.save(first[state_title], json.dumps(state, sort_keys=True, ensure_ascii=False),
                   summary)
+    return snap  # the whole snapshot it read (the watcher keeps it for its next update)

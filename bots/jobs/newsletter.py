@@ -23,6 +23,8 @@ from bots.core.newsletter import (
 )
 from bots.core.render.conversation import from_conversation, invitation, talk_page
 from bots.core.render.front import featured_block
+from bots.jobs.common.archive import write_archive
+from bots.jobs.common.consent import only_confirmed
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.snapshots import load_snapshot
 from bots.jobs.context import JobContext
@@ -82,7 +84,8 @@ def conversation_part(ctx: JobContext, lang: str, period: str, since: str,
 def run(ctx: JobContext) -> None:
     cfg = ctx.profile.newsletter
     period = period_of(ctx.now(), cfg.period)
-    records = load_snapshot(ctx).records()
+    # Advocates only through the entries they saved themselves (bots.core.consent).
+    records, _people = only_confirmed(ctx, load_snapshot(ctx).records())
     ctx.stats.records = len(records)
     langs = ctx.profile.languages
     state_title = ctx.profile.state_page(statepages.NEWSLETTER)
@@ -119,6 +122,7 @@ def run(ctx: JobContext) -> None:
                 ctx.wiki.save(page, text, summary)
             else:
                 ctx.wiki.save_section(page, SECTION, body, summary)
+    write_archive(ctx, summary)  # every issue, the new one included
     # Keep only the baselines that can still be needed (this period and the previous one).
     for old in sorted(baselines)[:-2]:
         del baselines[old]

@@ -7,8 +7,16 @@ from typing import TYPE_CHECKING
 
 from bots import statepages
 from bots.core.luadata import CONFIG_PAGE, VOCABULARIES_PAGE, config_json
+from bots.core.pagetargets import page_prefixes
 from bots.core.schema import Schema
-from bots.core.wikitemplates import CREATE_ONLY, file_name, governance_docs, template_pages
+from bots.core.wikitemplates import (
+    CREATE_ONLY,
+    category_pages,
+    doc_titles,
+    file_name,
+    governance_docs,
+    template_pages,
+)
 from bots.paths import TEMPLATES_DIR
 
 if TYPE_CHECKING:  # building the files needs no wiki (nor pywikibot)
@@ -44,15 +52,42 @@ def install(ctx: JobContext) -> None:
     # Where Module:Advocacy finds the bot's case table (the profile's bot user).
     pages[CONFIG_PAGE] = config_json(ctx.profile.state_page(statepages.CASES),
                                      ctx.profile.hub.vocabularies_page,
-                                     ctx.profile.state_page(statepages.VOCABULARIES))
+                                     ctx.profile.state_page(statepages.VOCABULARIES),
+                                     page_prefixes(ctx.profile.hub.cases_prefix,
+                                                   ctx.profile.root, ctx.schema),
+                                     hub_links(ctx))
     # The community's vocabularies page under the profile's name for it.
     vocab_page = ctx.profile.hub.vocabularies_page
     pages = {(vocab_page if t == VOCABULARIES_PAGE else t): text for t, text in pages.items()}
-    create_only = {*CREATE_ONLY, vocab_page}
+    # The categories the templates put pages in, created once (then the community's).
+    categories = category_pages(ctx.base_schema, ctx.messages(), ctx.profile.root,
+                                ctx.profile.hub_page("maintenance"),
+                                ctx.profile.hub_page("newsletter"))
+    pages.update(categories)
+    create_only = {*CREATE_ONLY, vocab_page, *categories}
     docs = doc_page_titles(ctx.profile)
     ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in [*pages, *docs])
-    current = ctx.wiki.read([*pages, *docs])
+    shutoff = ctx.wiki.shutoff_page
+    current = ctx.wiki.read([*pages, *docs, shutoff])
+    # Read just now: a stop there ends the install before its first edit; a missing page
+    # (a new wiki) is created first, with the value that lets the bot run, so no job ever
+    # warns about it. Once there, the page is the community's switch: never written again.
+    ctx.wiki.saw_shutoff(current[shutoff].text)
+    if not current[shutoff].exists:
+        ctx.wiki.save(current[shutoff], ctx.profile.limits.shutoff_value,
+                      ctx.summary("advocacyhub-summary-shutoff",
+                                  ctx.profile.limits.shutoff_value))
     pages.update(doc_pages(ctx))  # in the wiki's translations too: after the first read
+    # The pages where people give roles and release held alerts (issue 24): created once with
+    # how to use them; then the community's.
+    msgs = ctx.messages()
+    people_pages = {ctx.profile.hub_page("role_endorsements"):
+                    msgs("advocacyhub-endorsements-page") + "\n",
+                    ctx.profile.hub_page("alert_releases"):
+                    msgs("advocacyhub-releases-page") + "\n"}
+    current.update(ctx.wiki.read(list(people_pages)))
+    pages.update(people_pages)
+    create_only |= set(people_pages)
     summary = ctx.summary("advocacyhub-summary-templates")
     for title, text in pages.items():
         ctx.stats.records += 1
@@ -61,9 +96,17 @@ def install(ctx: JobContext) -> None:
         ctx.wiki.save(current[title], text, summary)
 
 
-def doc_titles(root: str) -> tuple[str, str]:
-    """Where the vocabularies page and the translation pages are documented."""
-    return f"{root}/Vocabularies", f"{root}/Translations"
+def hub_links(ctx: JobContext) -> dict:
+    """Where a record's side box links: the hub, the case index and each kind's browse-by
+    pages, in the profile's languages."""
+    from bots.jobs.common.pagesets import page_set  # needs the wiki's context
+
+    pages = page_set(ctx)
+    browse = {"case": pages.titles["facets"]}
+    browse.update({k.name: pages.titles[f"{k.name}-facets"]
+                   for k in ctx.schema.kinds.values() if k.directory})
+    return {"root": ctx.profile.root, "index": pages.titles["cases"], "browse": browse,
+            "languages": list(ctx.profile.languages), "base_lang": ctx.profile.language}
 
 
 def doc_page_titles(profile: Profile) -> dict[str, tuple[str, int]]:

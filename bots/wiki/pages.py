@@ -25,6 +25,7 @@ from pywikibot.data import api
 from bots import statepages
 from bots.config import Profile
 from bots.core import markers
+from bots.core.console import SHUTOFF_STOP, shutoff_state
 from bots.core.exclusion import bot_may_edit
 from bots.core.snapshot import stored_size
 from bots.core.stats import RunStats
@@ -248,6 +249,9 @@ class WikiClient:
         self._edits_since_check: int | None = None  # None: not checked yet in this run
         self._checked_at = 0.0
         self._shutoff_seen: tuple[float, PageText] | None = None  # read with a batch
+        # Called before every edit the run makes (the lease's renewal, bots.jobs.context).
+        self.guard: Callable[[], None] | None = None
+        self._guarding = False
         # Pages every run ends with (the status page): fetched along with the first batch.
         self.piggyback: dict[str, PageText | None] = {statepages.status(profile): None}
 
@@ -267,18 +271,31 @@ class WikiClient:
             page = self.read_one(self.shutoff_page)
         self.saw_shutoff(page.text, first=self._edits_since_check is None)
 
+    def before_edit(self) -> None:
+        """The run's guard before an edit, and before a read (a run that reads for long
+        keeps its lease too): raises when the run may not go on. Not re-entered (the guard
+        reads and writes the lease page itself)."""
+        if self.guard is None or self._guarding:
+            return
+        self._guarding = True
+        try:
+            self.guard()
+        finally:
+            self._guarding = False
+
     def saw_shutoff(self, text: str | None, *, first: bool = False) -> None:
         """Judge the shutoff page's text, read just now (alone, or with a batch of pages):
         anything but the agreed value raises ShutoffEngaged."""
         expected = self.profile.limits.shutoff_value.strip().lower()
         value = (text or "").strip().lower()
-        if text is not None and value != expected:  # exactly "run", or it stops
+        if shutoff_state(text, expected) == SHUTOFF_STOP:  # exactly "run", or it stops
             log.error("shutoff: [[%s]] says %r (not %r): no edits", self.shutoff_page,
                       value[:80], expected)
             raise ShutoffEngaged(f"[[{self.shutoff_page}]] says {value[:80]!r}, not {expected!r}")
         if text is None and first:
-            log.warning("shutoff page [[%s]] does not exist; create it with %r to make the "
-                        "off switch visible", self.shutoff_page, expected)
+            log.warning("shutoff page [[%s]] does not exist, so nothing can stop the bot: "
+                        "create it with %r (`advocacy-bot templates install` does)",
+                        self.shutoff_page, expected)
         self._edits_since_check = 1
         self._checked_at = time.monotonic()
 
@@ -292,6 +309,7 @@ class WikiClient:
         result: dict[str, PageText] = {}
         if not wanted:
             return result
+        self.before_edit()
         # The first read of a run brings the shutoff page along (no request of its own).
         fetch_shutoff = self._edits_since_check is None and self._shutoff_seen is None \
             and not self.dry_run and self.shutoff_page not in wanted
@@ -393,8 +411,11 @@ class WikiClient:
         if self.dry_run:
             self._print_diff(title, old, new_text)
             self.overlay[title] = new_text
+            if title not in self.stats.would_edit:  # "would edit N pages": each page once
+                self.stats.would_edit.append(title)
             return False
         self.check_shutoff()
+        self.before_edit()
         page = current.page
         before = current.revid
         # site.editpage rather than page.save: the exclusion check above used the text we

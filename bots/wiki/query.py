@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pywikibot
@@ -60,4 +61,44 @@ def language_fallbacks(site: pywikibot.site.APISite, codes: list[str]) -> dict[s
     for q in query_all(site, meta="languageinfo", liprop="fallbacks", licode=codes):
         for code, info in q.get("languageinfo", {}).items():
             out[code] = list(info.get("fallbacks", []))
+    return out
+
+
+def moved_to(site: pywikibot.site.APISite, titles: Sequence[str], hops: int = 5,
+             ) -> dict[str, str]:
+    """Where each of ``titles`` was moved last (following later moves of the target, up to
+    ``hops``), from the move log; titles never moved are left out. One request a title."""
+    out: dict[str, str] = {}
+    for title in titles:
+        current, seen = title, {title}
+        for _ in range(hops):
+            data = site.simple_request(action="query", list="logevents", letype="move",
+                                       letitle=current, leprop="details|title",
+                                       lelimit=1, formatversion=2).submit()
+            events = data.get("query", {}).get("logevents", [])
+            target = events[0].get("params", {}).get("target_title") if events else None
+            if not target or target in seen:
+                break
+            seen.add(target)
+            current = target
+        if current != title:
+            out[title] = current
+    return out
+
+
+def contributors(site: pywikibot.site.APISite, titles: list[str], batch: int = 50,
+                 ) -> dict[str, tuple[set[str], int]]:
+    """title -> (the registered accounts that edited it, how many anonymous editors): a few
+    requests for many pages (prop=contributors), no history. A page only its owner edited
+    needs no history to tell whose lines it holds (bots.jobs.common.consent)."""
+    out: dict[str, tuple[set[str], int]] = {}
+    for i in range(0, len(titles), batch):
+        for q in query_all(site, prop="contributors", titles=titles[i:i + batch],
+                           pclimit="max"):
+            normalized = {n["to"]: n["from"] for n in q.get("normalized", [])}
+            for page in q.get("pages", []):
+                title = normalized.get(page["title"], page["title"])
+                users, anons = out.get(title, (set(), 0))
+                users |= {c["name"] for c in page.get("contributors", [])}
+                out[title] = (users, max(anons, int(page.get("anoncontributors") or 0)))
     return out
