@@ -105,7 +105,7 @@ def test_personal_digest_holds_only_matching_items(bot) -> None:
 
 def _digest_process(bot) -> subprocess.Popen:
     env = {**os.environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir),
-           "PYWIKIBOT_DIR": str(REPO_ROOT), "PYWIKIBOT_NO_USER_CONFIG": "0"}
+           "PYWIKIBOT_DIR": os.environ["PYWIKIBOT_DIR"], "PYWIKIBOT_NO_USER_CONFIG": "0"}
     return subprocess.Popen([sys.executable, "-m", "bots", "run", "digest"], env=env,
                             cwd=REPO_ROOT, text=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
@@ -154,3 +154,21 @@ def test_alert_reaches_matching_advocates_exactly_once(bot) -> None:
     assert "alert:" not in log.split("{|")[0]
     # Unchanged, nothing more is sent.
     assert bot.run("digest").edits == 0
+
+
+def test_an_alert_is_not_sent_again_after_the_case_page_is_moved(bot) -> None:
+    admin = bot.admin()
+    sign_up(bot, "Mover watcher", topics="child-safety-age-verification", languages="en")
+    add_case(admin, "Age check law", jurisdiction="CL", topics="child-safety-age-verification",
+             alert="yes")
+    bot.run("harvest")
+    bot.run("digest")
+    talk = "User talk:Mover watcher"
+    assert (bot.text(talk) or "").count("advocacy-bot:delivery alert:") == 1
+    admin.call("POST", action="move", **{"from": "Advocacy Hub/Cases/Age check law"},
+               to="Advocacy Hub/Cases/Age check law (Chile)", reason="a clearer title",
+               token=admin.token())
+    bot.run("harvest")
+    assert "Advocacy Hub/Cases/Age check law (Chile)" in bot.records()
+    bot.run("digest")
+    assert (bot.text(talk) or "").count("advocacy-bot:delivery alert:") == 1

@@ -23,7 +23,9 @@ from bots.core.schema import RecordKind, Schema
 # kind -> the front page button that uses its preload page (the message of its label)
 BUTTONS = {"case": "advocacyhub-front-document-button",
            "advocate": "advocacyhub-front-join-button",
-           "subscription": "advocacyhub-front-subscribe-button"}
+           "subscription": "advocacyhub-front-subscribe-button",
+           "event": "advocacyhub-front-event-button",
+           "resource": "advocacyhub-front-resource-button"}
 _OPEN = "<includeonly>{{</includeonly>"
 _SUBST = "{{<includeonly>subst:</includeonly>"
 
@@ -75,7 +77,9 @@ def _subscription(kind: RecordKind, msgs: Messages) -> list[str]:
     return [f"{_OPEN}{kind.template}|user={_SUBST}REVISIONUSER}}}}|language={msgs.lang}}}}}"]
 
 
-_BUILDERS = {"case": _case, "advocate": _advocate, "subscription": _subscription}
+# Events and resources open like a case: the template, required and suggested fields, hints.
+_BUILDERS = {"case": _case, "advocate": _advocate, "subscription": _subscription,
+             "event": _case, "resource": _case}
 
 
 def preload_pages(schema: Schema, languages: Iterable[str] | None = None,

@@ -12,6 +12,7 @@ from bots.config import section_data
 from bots.core.digest import waiting
 from bots.core.featured import conflicts as featured_conflicts
 from bots.core.featured import pick
+from bots.core.pagetargets import missing_targets, page_prefixes, targets
 from bots.core.preloads import preload_title
 from bots.core.records import Problem, Record
 from bots.core.render.directory import Directory, directory_titles
@@ -21,6 +22,7 @@ from bots.core.render.paging import Layout, size
 from bots.core.render.review import KEY as REVIEW_KEY
 from bots.core.render.review import ReviewRenderer
 from bots.core.render.safety import safety_page
+from bots.core.snapshot import Snapshot
 from bots.core.statedata import as_object, mapping_of, part
 from bots.jobs.common.consent import only_confirmed
 from bots.jobs.common.pagesets import page_budget, page_set
@@ -31,7 +33,8 @@ from bots.jobs.common.snapshots import load_snapshot, schema_hash
 from bots.jobs.common.statepage import read_state
 from bots.jobs.context import JobContext
 from bots.paths import PACKAGE_DIR
-from bots.wiki.query import latest_revids
+from bots.wiki.listings import in_main_namespace
+from bots.wiki.query import latest_revids, page_info
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +105,12 @@ def front_page(ctx: JobContext, lang: str) -> FrontPage:
                                                      languages=ctx.profile.languages),
                       subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang,
                                                        languages=ctx.profile.languages),
+                      events_prefix=profile.hub_page("events") + "/",
+                      resources_prefix=profile.hub_page("resources") + "/",
+                      event_preload=preload_title(ctx.schema.kind("event"), lang,
+                                                  languages=ctx.profile.languages),
+                      resource_preload=preload_title(ctx.schema.kind("resource"), lang,
+                                                     languages=ctx.profile.languages),
                       safety=page_set(ctx).title("safety", lang))
     return FrontPage(ctx.schema, ctx.messages(lang), page_set(ctx), buttons)
 
@@ -160,6 +169,18 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
     return problems
 
 
+def missing_pages(ctx: JobContext, records: list[Record]) -> list[Problem]:
+    """Values of page fields that declare their kind (a case's related cases ...) that
+    name no existing page: one request per 500 titles."""
+    prefixes = page_prefixes(ctx.profile.hub.cases_prefix, ctx.profile.root, ctx.schema)
+    found = targets(ctx.schema, records, prefixes,
+                    lambda value: in_main_namespace(ctx.site, value))
+    if not found:
+        return []
+    info = page_info(ctx.site, list(found))
+    return missing_targets(found, lambda title: info.get(title, (0, 0))[1] >= 0)
+
+
 def held_alerts(state_text: str | None) -> list[Problem]:
     """The urgent alerts held for a coordinator (found by `run digest`, bots.core.digest)."""
     try:
@@ -183,12 +204,24 @@ def _code_hash(ctx: JobContext) -> str:
     return digest.hexdigest()[:16]
 
 
-def run(ctx: JobContext) -> None:
+def readers_first(sections: dict[str, tuple[str, str]], known: dict[str, list],
+                  ) -> dict[str, tuple[str, str]]:
+    """The order of writing: pages the case index links to that do not exist yet (so that
+    its links are never red), then the case index (what readers look at first), then the
+    rest (facets, statistics ...), in their order."""
+    cases = {t: v for t, v in sections.items() if v[0] == "cases"}
+    new = {t: v for t, v in sections.items()
+           if t not in known and t not in cases and v[0] != "front"}
+    return {**new, **cases, **sections}
+
+
+def run(ctx: JobContext, *, held: Snapshot | None = None) -> Snapshot | None:
     """Render every page from the snapshot, and write only those whose generated text
     changed (or that someone else edited since). When neither the snapshot, the delivery
     job's findings, the code nor the day changed and no generated page has a revision newer
     than the bot's, it reads three pages in one request and the generated pages' latest
     revision ids (one request per 500 pages), and stops there."""
+    whole = held  # the watcher's snapshot (``held`` below: the alerts waiting for release)
     head_title, state_title = ctx.profile.state_page(statepages.SNAPSHOT), \
         ctx.profile.state_page(statepages.INDEX)
     subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
@@ -213,12 +246,12 @@ def run(ctx: JobContext) -> None:
         ctx.stats.records = int(state.get("records", 0) or 0)
         ctx.stats.errors = int(state.get("errors", 0) or 0)  # still on the maintenance report
         log.info("index: nothing changed since the last run")
-        return
-    records = load_snapshot(ctx, head=first[head_title]).records()
+        return None
+    snap = load_snapshot(ctx, head=first[head_title], held=whole)
     # Advocates only through the entries they saved themselves (bots.core.consent).
-    records, people = only_confirmed(ctx, records)
+    records, people = only_confirmed(ctx, snap.records())
     ctx.stats.records = len(records)
-    sections = render_all(ctx, records)
+    sections = readers_first(render_all(ctx, records), known)
     review_pages, review_sections = render_review(ctx, records)
     sections.update(review_pages)
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
@@ -228,6 +261,9 @@ def run(ctx: JobContext) -> None:
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
     bot_problems += reported(current(ctx, first[reports_title]))  # the jobs' (issue 25)
     bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month
+    missing = missing_pages(ctx, records)  # pages named that do not exist
+    bot_problems += missing
+    ctx.stats.errors += len(missing)
     ctx.stats.errors += len(ctx.governance.problems)
     summary = ctx.summary("advocacyhub-summary-index", len(records))
     written = write_changed(ctx, sections, known, edited, summary, bot_problems)
@@ -241,3 +277,4 @@ def run(ctx: JobContext) -> None:
              "pages": {t: written[t] for t in sorted(written)}}
     ctx.wiki.save(first[state_title], json.dumps(state, sort_keys=True, ensure_ascii=False),
                   summary)
+    return snap  # the whole snapshot it read (the watcher keeps it for its next update)

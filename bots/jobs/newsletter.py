@@ -26,6 +26,7 @@ from bots.core.newsletter import (
 from bots.core.render.conversation import from_conversation, invitation, talk_page
 from bots.core.render.front import featured_block
 from bots.core.statedata import mapping_of, part
+from bots.jobs.common.archive import write_archive
 from bots.jobs.common.consent import only_confirmed
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.snapshots import load_snapshot
@@ -135,6 +136,7 @@ def run(ctx: JobContext) -> None:
                 ctx.wiki.save(page, text, summary)
             else:
                 ctx.wiki.save_section(page, SECTION, body, summary)
+    write_archive(ctx, summary)  # every issue, the new one included
     # Keep only the baselines that can still be needed (this period and the previous one).
     for old in sorted(baselines)[:-2]:
         del baselines[old]

@@ -23,6 +23,15 @@ def namespace_id(site: pywikibot.site.APISite, title: str) -> int:
     return pywikibot.Page(site, title).namespace().id
 
 
+def in_main_namespace(site: pywikibot.site.APISite, title: str) -> bool:
+    """Whether ``title`` is in the main namespace; False for a title the wiki refuses (the
+    harvest reports it as a bad page)."""
+    try:
+        return pywikibot.Page(site, title).namespace().id == 0
+    except (pywikibot.exceptions.InvalidTitleError, ValueError):
+        return False
+
+
 def embedding_titles(site: pywikibot.site.APISite, template: str) -> list[str]:
     """The titles of the pages that embed ``template`` (a full title: ``Template:...``)."""
     return [p.title() for p in site.page_embeddedin(pywikibot.Page(site, template))]
@@ -57,3 +66,10 @@ def category_names(site: pywikibot.site.APISite) -> list[str]:
     """The names of the wiki's category namespace (local, canonical and aliases), lower case."""
     ns = site.namespaces[14]
     return sorted({n.lower() for n in (ns.custom_name, ns.canonical_name, *ns.aliases) if n})
+
+
+def prefixed_titles(site: pywikibot.site.APISite, prefix: str, namespace: int = 0) -> list[str]:
+    """The titles of the existing pages whose title starts with ``prefix`` (a title without
+    its namespace) in ``namespace``, redirects left out."""
+    return [p.title(with_ns=False) for p in site.allpages(prefix=prefix, namespace=namespace,
+                                                         filterredir=False)]

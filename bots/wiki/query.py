@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pywikibot
@@ -89,6 +90,28 @@ def renders_plain(site: pywikibot.site.APISite, texts: list[str]) -> list[bool]:
     if _plain(site, "\n\n".join(t.replace("\n", " ") for t in texts)):
         return [True] * len(texts)
     return [_plain(site, t) for t in texts]
+
+
+def moved_to(site: pywikibot.site.APISite, titles: Sequence[str], hops: int = 5,
+             ) -> dict[str, str]:
+    """Where each of ``titles`` was moved last (following later moves of the target, up to
+    ``hops``), from the move log; titles never moved are left out. One request a title."""
+    out: dict[str, str] = {}
+    for title in titles:
+        current, seen = title, {title}
+        for _ in range(hops):
+            data = site.simple_request(action="query", list="logevents", letype="move",
+                                       letitle=current, leprop="details|title",
+                                       lelimit=1, formatversion=2).submit()
+            events = data.get("query", {}).get("logevents", [])
+            target = events[0].get("params", {}).get("target_title") if events else None
+            if not target or target in seen:
+                break
+            seen.add(target)
+            current = target
+        if current != title:
+            out[title] = current
+    return out
 
 
 def contributors(site: pywikibot.site.APISite, titles: list[str], batch: int = 50,
