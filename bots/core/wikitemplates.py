@@ -259,6 +259,14 @@ def cases_templatedata(schema: Schema) -> dict:
                        "type": "number", "default": "50"}
     params["lang"] = {"description": _translations("advocacyhub-casesparam-lang", langs),
                       "type": "string", "suggestedvalues": langs}
+    facets = list(facet_params(kind))
+    params["section"] = {"description": {lang: Messages(lang)("advocacyhub-casesparam-section",
+                                                             ", ".join(facets))
+                                         for lang in langs},
+                         "type": "string", "suggestedvalues": facets}
+    params["columns"] = {"description": {lang: Messages(lang)("advocacyhub-casesparam-columns",
+                                                             columns) for lang in langs},
+                         "type": "string"}
     return {"description": _translations("advocacyhub-template-desc-cases", langs),
             "params": params, "paramOrder": list(params), "format": "inline"}
 
@@ -278,7 +286,9 @@ def cases_doc_source(schema: Schema) -> str:
         "",
         "== Usage ==",
         f"<pre>{{{{{CASES_TEMPLATE}|topics=copyright|region=LAC|status=active|sort=start"
-        "|order=desc|limit=50}}</pre>",
+        "|order=desc|limit=50}}\n"
+        f"{{{{{CASES_TEMPLATE}|region=LAC|section=status|columns=title, jurisdiction, start}}}}"
+        "</pre>",
         "",
         f"Filters: {facets}. Each takes one value or several separated by <code>,</code> or "
         "<code>;</code> (a case matches one of them); a case is shown when it matches every "
@@ -286,7 +296,14 @@ def cases_doc_source(schema: Schema) -> str:
         "synonyms in any case, spaces or underscores for hyphens, country codes or names, "
         "years. <code>sort</code> takes a column, <code>order</code> asc or desc, "
         "<code>limit</code> at most 500 (50 by default), <code>lang</code> a language "
-        "(the page's by default).",
+        "(the page's by default), <code>section</code> a facet to group the cases by (each "
+        "group with its count), <code>columns</code> the columns to show (separated by commas; "
+        "the title is always first).",
+        "",
+        "What the list cannot use (a parameter it does not know, a value the hub does not know, "
+        "a limit that is not a whole number, an unknown column) is shown in a box above the "
+        "list, with a \"did you mean\" where there is one, and the page is put in a hidden "
+        "tracking category; the list still shows what it understood.",
         "",
         "The table is read by [[Module:Advocacy]] from the case table the Advocacy Hub bot "
         "writes after every harvest; its columns are those of the case index. This "

@@ -49,6 +49,11 @@ def install(ctx: JobContext) -> None:
     vocab_page = ctx.profile.hub.vocabularies_page
     pages = {(vocab_page if t == VOCABULARIES_PAGE else t): text for t, text in pages.items()}
     create_only = {*CREATE_ONLY, vocab_page}
+    # The tracking category of {{Advocacy cases}} lists with problems (named in the wiki's
+    # language, as Module:Advocacy names it), with a sentence on what it holds.
+    content = ctx.messages(ctx.profile.language)
+    pages[f"Category:{content('advocacyhub-category-cases-problems')}"] = \
+        content("advocacyhub-category-cases-problems-doc") + "\n"
     docs = doc_page_titles(ctx.profile)
     ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in [*pages, *docs])
     current = ctx.wiki.read([*pages, *docs])
