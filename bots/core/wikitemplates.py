@@ -18,6 +18,7 @@ from bots.paths import TEMPLATES_DIR
 RECORD_MARKER = "Advocacy record"
 TEMPLATE_CATEGORY = "Advocacy Hub templates"
 MISSING_CATEGORY = "Advocacy Hub records with missing fields"
+NEWSLETTER_CATEGORY = "Advocacy Hub newsletter issues"  # every issue page
 MODULE = "Module:Advocacy"  # the templates' Lua helpers (wikitemplates/Module_Advocacy.lua)
 CASES_TEMPLATE = "Advocacy cases"  # {{Advocacy cases|topics=…}}: a query of the case table
 # Pages `templates install` creates only when missing: the wiki's page is the community's.
@@ -213,21 +214,28 @@ def marker_source() -> str:
             f"[[Category:{TEMPLATE_CATEGORY}]]</noinclude>")
 
 
+def switch_safe(text: str) -> str:
+    """A message as a branch of {{#switch:}}: its "=" and "|" as characters, which the
+    parser function would otherwise take for its own (a draft's instruction "change
+    status=draft to status=ready" was read as a case and showed nothing)."""
+    return text.replace("|", "&#124;").replace("=", "&#61;")
+
+
 def newsletter_source() -> str:
     """{{Advocacy newsletter|status=…}}: the line on an issue page that editors switch from
     draft to ready; the bot delivers ready issues and sets them to delivered."""
     m = Messages("en")
     colour = "{{#switch:{{{status|draft}}}|ready=#d5fdf4|delivered=#eaecf0|#fef6e7}}"
     state = ("{{#switch:{{{status|draft}}}"
-             f"|ready={m('advocacyhub-newsletter-status-ready')}"
-             f"|delivered={m('advocacyhub-newsletter-status-delivered')}"
+             f"|ready={switch_safe(m('advocacyhub-newsletter-status-ready'))}"
+             f"|delivered={switch_safe(m('advocacyhub-newsletter-status-delivered'))}"
              "{{#if:{{{delivered|}}}| ({{{delivered}}})}}"
-             f"|{m('advocacyhub-newsletter-status-draft')}}}}}")
+             f"|{switch_safe(m('advocacyhub-newsletter-status-draft'))}}}}}")
     bold = "'''"
     return (f'<div class="advocacy-newsletter-status" style="border:1px solid #a2a9b1; '
             f'background:{colour}; padding:0.5em 1em; margin-bottom:1em;">'
             f"{bold}{m('advocacyhub-newsletter-title', '{{{period|}}}')}{bold} – {state}</div>"
-            "<includeonly>[[Category:Advocacy Hub newsletter issues]]</includeonly>"
+            f"<includeonly>[[Category:{NEWSLETTER_CATEGORY}]]</includeonly>"
             f"<noinclude>\n{m('advocacyhub-newsletter-template-doc')}"
             f"[[Category:{TEMPLATE_CATEGORY}]]</noinclude>")
 

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 from bots import statepages
 from bots.core.luadata import CONFIG_PAGE, VOCABULARIES_PAGE, config_json
 from bots.core.schema import Schema
-from bots.core.wikitemplates import CREATE_ONLY, file_name, governance_docs, template_pages
+from bots.core.wikitemplates import (
+    CREATE_ONLY,
+    NEWSLETTER_CATEGORY,
+    file_name,
+    governance_docs,
+    template_pages,
+)
 from bots.paths import TEMPLATES_DIR
 
 if TYPE_CHECKING:  # building the files needs no wiki (nor pywikibot)
@@ -54,6 +60,8 @@ def install(ctx: JobContext) -> None:
     content = ctx.messages(ctx.profile.language)
     pages[f"Category:{content('advocacyhub-category-cases-problems')}"] = \
         content("advocacyhub-category-cases-problems-doc") + "\n"
+    # The category {{Advocacy newsletter}} puts every issue in: no red link at their foot.
+    pages[f"Category:{NEWSLETTER_CATEGORY}"] = content("advocacyhub-category-newsletter-doc") + "\n"
     docs = doc_page_titles(ctx.profile)
     ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in [*pages, *docs])
     current = ctx.wiki.read([*pages, *docs])
