@@ -3,7 +3,9 @@
 One page per button and language, in the template namespace next to the template it fills
 (``Template:Advocacy case/preload``, ``…/preload/es``), generated from the schema: the case
 template with its required and suggested fields and their hints as HTML comments (so
-VisualEditor's TemplateData form opens filled in), and the advocate's and the subscriber's
+VisualEditor's TemplateData form opens filled in), then the optional ones (help wanted, alert,
+end, related, partners ...), each hint naming its vocabulary's values and its default; the
+advocate's (with every field: profile and digest too) and the subscriber's
 line with ``{{subst:REVISIONUSER}}``, so the line names whoever saves it: a line the bot
 accepts as that person's own (bots.core.subscriptions).
 
@@ -16,7 +18,7 @@ page is saved.
 from __future__ import annotations
 
 from bots.core.messages import Messages, available_languages
-from bots.core.schema import RecordKind, Schema
+from bots.core.schema import Field, RecordKind, Schema
 
 # kind -> the front page button that uses its preload page (the message of its label)
 BUTTONS = {"case": "advocacyhub-front-document-button",
@@ -37,16 +39,43 @@ def _hint(text: str) -> str:
     return "<!-- " + text.replace("--", "–") + " -->"
 
 
-def _case(kind: RecordKind, msgs: Messages) -> list[str]:
+def _ordered(kind: RecordKind) -> list[Field]:
+    """Every field: the required ones, then the suggested, then the optional (the fields that
+    drive Help wanted, urgent alerts, the end of a case, related cases, partners)."""
+    fields = list(kind.fields.values())
+    return ([f for f in fields if f.required]
+            + [f for f in fields if f.suggested and not f.required]
+            + [f for f in fields if not f.required and not f.suggested])
+
+
+def _flag(fld: Field, msgs: Messages) -> str:
+    return msgs("advocacyhub-preload-required" if fld.required else
+                "advocacyhub-preload-suggested" if fld.suggested else
+                "advocacyhub-preload-optional")
+
+
+def _hint_of(kind: RecordKind, fld: Field, msgs: Messages, schema: Schema) -> str:
+    """The field's description and, for a vocabulary, its values (unless the description
+    names them all already) and its default."""
+    desc = _description(kind, fld.name, msgs)
+    if fld.type == "enum":
+        values = schema.vocabularies[fld.vocabulary or ""].values
+        if not all(v in desc for v in values):
+            desc += " " + msgs("advocacyhub-preload-values", ", ".join(values))
+    if fld.type == "bool":
+        desc += " " + msgs("advocacyhub-preload-values", "yes, no")
+    if fld.default:
+        desc += " " + msgs("advocacyhub-preload-default", fld.default)
+    return desc
+
+
+def _case(kind: RecordKind, msgs: Messages, schema: Schema) -> list[str]:
     lines = [_OPEN + kind.template, _hint(msgs("advocacyhub-preload-case-intro"))]
-    fields = [f for f in kind.fields.values() if f.required] + \
-        [f for f in kind.fields.values() if f.suggested and not f.required]
-    for fld in fields:
-        flag = msgs("advocacyhub-preload-required" if fld.required
-                    else "advocacyhub-preload-suggested")
-        desc = _description(kind, fld.name, msgs)
+    for fld in _ordered(kind):
+        desc = _hint_of(kind, fld, msgs, schema)
         value = f"{_SUBST}SUBPAGENAME}}}}" if fld.name == kind.label_field else ""
-        lines.append(f"| {fld.name} = {value}{' ' if value else ''}{_hint(f'{desc} ({flag})')}")
+        lines.append(f"| {fld.name} = {value}{' ' if value else ''}"
+                     f"{_hint(f'{desc} ({_flag(fld, msgs)})')}")
     return [*lines, "}}"]
 
 
@@ -55,17 +84,19 @@ def _description(kind: RecordKind, name: str, msgs: Messages) -> str:
     return msgs(specific if msgs.has(specific) else f"advocacyhub-fielddesc-{name}")
 
 
-def _advocate(kind: RecordKind, msgs: Messages) -> list[str]:
+def _advocate(kind: RecordKind, msgs: Messages, schema: Schema) -> list[str]:
+    """The sign-up line: the person's name, then every other field, with hints."""
     lines = [_OPEN + kind.template, f"| user = {_SUBST}REVISIONUSER}}}}"]
-    for fld in kind.fields.values():
-        if fld.suggested:
-            value = msgs.lang if fld.name == "languages" else ""
-            hint = _hint(_description(kind, fld.name, msgs))
-            lines.append(f"| {fld.name} = {value}{' ' if value else ''}{hint}")
+    for fld in _ordered(kind):
+        if fld.name == kind.label_field:
+            continue
+        value = msgs.lang if fld.name == "languages" else ""
+        hint = _hint(f"{_hint_of(kind, fld, msgs, schema)} ({_flag(fld, msgs)})")
+        lines.append(f"| {fld.name} = {value}{' ' if value else ''}{hint}")
     return [*lines, "}}"]
 
 
-def _subscription(kind: RecordKind, msgs: Messages) -> list[str]:
+def _subscription(kind: RecordKind, msgs: Messages, schema: Schema) -> list[str]:
     # One line: the subscribers page is read line by line, each saved by its subscriber.
     return [f"{_OPEN}{kind.template}|user={_SUBST}REVISIONUSER}}}}|language={msgs.lang}}}}}"]
 
@@ -83,6 +114,6 @@ def preload_pages(schema: Schema) -> dict[str, str]:
             doc = msgs("advocacyhub-preload-doc", msgs(BUTTONS[name]))
             # The documentation after the text: nothing of it (not even a new line) is
             # preloaded.
-            out[preload_title(kind, lang)] = "\n".join(build(kind, msgs)) + \
+            out[preload_title(kind, lang)] = "\n".join(build(kind, msgs, schema)) + \
                 f"<noinclude>\n{doc}</noinclude>\n"
     return out
