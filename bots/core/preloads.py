@@ -17,6 +17,8 @@ page is saved.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from bots.core.messages import Messages, available_languages
 from bots.core.schema import Field, RecordKind, Schema
 
@@ -101,6 +103,25 @@ def _subscription(kind: RecordKind, msgs: Messages, schema: Schema) -> list[str]
     return [f"{_OPEN}{kind.template}|user={_SUBST}REVISIONUSER}}}}|language={msgs.lang}}}}}"]
 
 
+# What the "stop the urgent alerts" link of an alert preloads on the advocate's talk page: the
+# opt-out of that kind of message (bots.core.plan's message kind), saved by the person.
+OPTOUT_PRELOAD = "Template:Advocate/stop alerts"
+ALERT_KIND = "advocacy-alert"
+
+
+def optout_link(msgs: Messages) -> str:
+    """A link that opens a new section of the page it is shown on with the opt-out preloaded:
+    a reader stops the alerts with one click and one save, without reading template code."""
+    preload = quote(OPTOUT_PRELOAD.replace(" ", "_"), safe=":/")
+    return (f"[{{{{fullurl:{{{{FULLPAGENAME}}}}|action=edit&section=new&nosummary=1"
+            f"&preload={preload}}}}} {msgs('advocacyhub-alert-stop')}]")
+
+
+def optout_page(msgs: Messages) -> str:
+    return (f"{_OPEN}bots|optout={ALERT_KIND}}}}}<noinclude>\n"
+            f"{msgs('advocacyhub-preload-optout-doc')}</noinclude>\n")
+
+
 _BUILDERS = {"case": _case, "advocate": _advocate, "subscription": _subscription}
 
 
@@ -116,4 +137,5 @@ def preload_pages(schema: Schema) -> dict[str, str]:
             # preloaded.
             out[preload_title(kind, lang)] = "\n".join(build(kind, msgs, schema)) + \
                 f"<noinclude>\n{doc}</noinclude>\n"
+    out[OPTOUT_PRELOAD] = optout_page(Messages("en"))
     return out

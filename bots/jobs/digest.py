@@ -37,6 +37,7 @@ from bots.core.roster import RosterState, user_token
 from bots.core.usernames import canonical_user
 from bots.core.wikitext import escape, page_link, user_link
 from bots.jobs.common.deliverylog import log_page, write_log
+from bots.core.preloads import optout_link
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.pagesets import page_set
 from bots.jobs.common.people import language_for, roster_config
@@ -135,7 +136,7 @@ class Digest:
         if case.value("help_wanted"):
             lines.append(f"* {escape(msgs('advocacyhub-alert-help', case.value('help_wanted')))}")
         lines += [f"* {escape(msgs('advocacyhub-alert-why', why))}", "",
-                  f"''{msgs('advocacyhub-alert-footer')}''"]
+                  f"''{msgs('advocacyhub-alert-footer', optout_link(msgs))}''"]
         return msgs("advocacyhub-alert-heading", escape(title, 150)), "\n".join(lines)
 
     # -- periodic digests -----------------------------------------------------------------
