@@ -25,6 +25,7 @@ from bots.core.featured import pick
 from bots.core.matching import suggest
 from bots.core.newsletter import for_delivery, items_since, period_of, summarise
 from bots.core.plan import Recipient
+from bots.core.preloads import optout_link
 from bots.core.records import Record
 from bots.core.render.conversation import invitation
 from bots.core.render.deliverylog import fitting
@@ -37,7 +38,6 @@ from bots.core.roster import RosterState, user_token
 from bots.core.usernames import canonical_user
 from bots.core.wikitext import escape, page_link, user_link
 from bots.jobs.common.deliverylog import log_page, write_log
-from bots.core.preloads import optout_link
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.pagesets import page_set
 from bots.jobs.common.people import language_for, roster_config
