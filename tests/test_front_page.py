@@ -101,7 +101,7 @@ def test_preload_pages_are_not_records_and_subst_only_when_preloaded(title: str)
     preloaded = preloaded.replace("<includeonly>", "").replace("</includeonly>", "").strip()
     assert preloaded.startswith("{{") and preloaded.endswith("}}")
     assert "subst:" not in re.sub(r"<includeonly>subst:</includeonly>", "", text)
-    if "subscriber" in title or "Advocate" in title:
+    if "subscriber" in title or "Advocate/preload" in title:
         assert "{{subst:REVISIONUSER}}" in preloaded
     lang = title.rsplit("/", 1)[-1] if title.rsplit("/", 1)[-1] in available_languages() \
         else "en"

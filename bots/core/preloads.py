@@ -4,7 +4,7 @@ One page per button and language, in the template namespace next to the template
 (``Template:Advocacy case/preload``, ``…/preload/es``), generated from the schema: the case
 template with its required and suggested fields and their hints as HTML comments (so
 VisualEditor's TemplateData form opens filled in), then the optional ones (help wanted, alert,
-end, related, partners ...), each hint naming its vocabulary's values and its default; the
+end, related pages ...), each hint naming its vocabulary's values and its default; the
 advocate's (with every field: profile and digest too) and the subscriber's
 line with ``{{subst:REVISIONUSER}}``, so the line names whoever saves it: a line the bot
 accepts as that person's own (bots.core.subscriptions).
@@ -43,7 +43,7 @@ def _hint(text: str) -> str:
 
 def _ordered(kind: RecordKind) -> list[Field]:
     """Every field: the required ones, then the suggested, then the optional (the fields that
-    drive Help wanted, urgent alerts, the end of a case, related cases, partners)."""
+    drive Help wanted, urgent alerts, the end of a case, related pages)."""
     fields = list(kind.fields.values())
     return ([f for f in fields if f.required]
             + [f for f in fields if f.suggested and not f.required]
