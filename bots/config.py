@@ -487,13 +487,30 @@ class Profile:
         return False
 
 
+def available_profiles(directory: Path = CONFIG_DIR) -> list[str]:
+    """The profiles in ``config/``: the TOML files with a [wiki] table (not the schema,
+    vocabularies or regions)."""
+    names = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            continue
+        if isinstance(data.get("wiki"), Mapping):
+            names.append(path.stem)
+    return names
+
+
 def _resolve(profile: str | os.PathLike[str] | None) -> Path:
     name = profile or os.environ.get("ADVOCACY_PROFILE") or "local"
     path = Path(name)
     if path.suffix != ".toml":
         path = CONFIG_DIR / f"{name}.toml"
     if not path.is_file():
-        raise ConfigError(f"no profile {name!r} (looked for {path})")
+        from bots.core.console import unknown
+
+        raise ConfigError(f"{unknown('profile', str(name), available_profiles())}; looked "
+                          f"for {path}, or give the path of a profile's .toml file")
     return path
 
 

@@ -106,13 +106,13 @@ def rows(text: str) -> list[list[str]]:
 
 def test_the_log_counts_each_result_and_lists_every_recipient_by_name() -> None:
     report = DeliveryReport("newsletter:2026-12", [
-        Outcome("zed", "User talk:Zed", DELIVERED, revid=5),
+        Outcome("zed", "User talk:Zed", DELIVERED, revid=5, at="2026-12-06T20:15:00+00:00"),
         Outcome("Anna", "User talk:Anna", SKIPPED, "opted-out"),
         Outcome("bob", "", FAILED, "APIError: boom"),
         Outcome("Émile", "User talk:Émile", ALREADY)])
     text = log_text(report, 4)
-    assert text.startswith("Delivery of newsletter:2026-12: 4 subscribers; 1 delivered, "
-                           "1 already had it, 1 skipped, 1 failed.")
+    assert text.startswith("Newsletter issue 2026-12, Dec 6, 2026 20:15 (UTC): 4 recipients, "
+                           "1 delivered, 1 already had it, 1 skipped, and 1 failed.")
     table = rows(text)
     assert [r[0] for r in table] == ["Anna", "bob", "zed", "Émile"]  # by name, any case
     assert table[0][1:] == ["[[:User talk:Anna]]", "skipped",
@@ -144,8 +144,8 @@ def test_the_log_is_written_in_the_wikis_language() -> None:
     report = DeliveryReport("newsletter:2026-12", [
         Outcome("Ana", "User talk:Ana", SKIPPED, "cap")])
     es = log_text(report, 1, "es")
-    assert es.startswith("Entrega de newsletter:2026-12: una persona suscrita; 0 lo han "
-                         "recibido, 0 ya lo tenían, 1 se han omitido y 0 han fallado.")
+    assert es.startswith("Boletín del Advocacy Hub 2026-12: una persona destinataria; 1 se ha "
+                         "omitido.")
     assert "se alcanzó el límite por ejecución" in es
     zh = log_text(report, 1, "zh")
     assert "已达到每次运行的上限" in zh

@@ -183,7 +183,7 @@ def test_a_long_delivery_log_is_split_by_username() -> None:
     assert len(pages) > 3 and all(size(t) <= 20_000 for t in pages.values())
     rows = sum(t.count("\n|-\n") for s, t in pages.items() if s)
     assert rows == 400
-    assert "400 subscribers" in pages[""]
+    assert "400 recipients" in pages[""]
     assert "[[:Advocacy Hub/Newsletter/2026-12/Delivery log/A|A]]" in pages[""]
     small = DeliveryReport("x", report.outcomes[:5])
     assert log.pages_of(small, 5, 20_000) == {"": log.text(small, 5)}

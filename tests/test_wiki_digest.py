@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -147,14 +149,16 @@ def test_alert_reaches_matching_advocates_exactly_once(bot) -> None:
     assert "advocacy-bot:delivery" not in (bot.text("User talk:Elsewhere") or "")
     log = bot.text("Advocacy Hub/Digests/Log") or ""
     assert "Helper7" in log
+    # What was delivered, when, to how many: the case by name, not "alert:<hash>:<revid>".
+    assert re.search(r"Urgent alert about \[\[:Advocacy Hub/Cases/Age verification bill\|Age "
+                     r"verification bill\]\], \w{3} \d+, \d{4} \d\d:\d\d \(UTC\): 8 recipients, ",
+                     log), log[:400]
+    assert "alert:" not in log.split("{|")[0]
     # Unchanged, nothing more is sent.
     assert bot.run("digest").edits == 0
 
     # The opt-out, as a reader does it: no template code on the page, a link that opens the
     # talk page's edit box with the opt-out line in it; saved, no more alerts to that person.
-    import html
-    import re
-
     shown = bot.api(action="parse", page="User talk:Helper0", prop="text")["parse"]["text"]
     assert "{{bots" not in html.unescape(re.sub(r"<[^>]+>", "", shown))
     link = re.search(r'href="([^"]*preload=Template:Advocate/stop_alerts[^"]*)"', shown)

@@ -181,6 +181,10 @@ def test_only_self_subscriptions_and_exclusions(bot) -> None:
     brief = bot.text("User talk:Briefly") or ""
     assert "read it on the hub" in brief and "Deliverable" not in brief
     log = bot.text(ISSUE + "/Delivery log") or ""
+    # What was delivered, when, to how many (not "Delivery of newsletter:2026-11: ...").
+    assert re.search(r"\nNewsletter issue 2026-11, \w{3} \d+, \d{4} \d\d:\d\d \(UTC\): 8 "
+                     r"recipients, 4 delivered and 4 skipped\.\n", log), log[:300]
+    assert "newsletter:2026-11" not in log
     for user, word in (("Victim", "not added by the subscriber"), ("Nobots", "excludes"),
                        ("Denier", "excludes"), ("Optout", "opt-out")):
         row = log[log.index(f"| {user}\n"):][:300]

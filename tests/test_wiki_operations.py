@@ -4,14 +4,15 @@ page, and a failing job that ends cleanly."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 
 import pytest
 
 try:
-    from tests.harness import run_for_real
+    from tests.harness import BotHarness, run_for_real
 except ModuleNotFoundError:
-    from harness import run_for_real  # type: ignore[no-redef]
+    from harness import BotHarness, run_for_real  # type: ignore[no-redef]
 
 pytestmark = pytest.mark.wiki
 SHUTOFF = "User:AdvocacyBot/Shutoff"
@@ -83,6 +84,13 @@ def test_dry_run_of_every_job_makes_no_edit_and_prints_diffs(bot) -> None:
         assert result == "ok", (job, result)
         assert stats.edits == 0 and bot_edits(bot) == before, job
         printed[job] = out
+        # The summary counts what was printed: each page's diff (or JSON line) once, and
+        # each post ("would edit 9 pages", not "0 edits" after nine diffs).
+        shown = {*re.findall(r"^\+\+\+ (.+) \(bot\)$", out, re.M),
+                 *re.findall(r"^--- would write \[\[(.+?)\]\]", out, re.M)}
+        assert set(stats.would_edit) == shown and shown, job
+        assert stats.would_post == out.count("--- would post on [["), job
+        assert f"{job} (dry run): would edit {len(shown)} page" in stats.summary()
     assert "would write [[User:AdvocacyBot/Snapshot.json]]" in printed["harvest"]
     assert "+++ Advocacy Hub/Cases (bot)" in printed["index"]
     assert "+++ Advocacy Hub/Newsletter/2026-11 (bot)" in printed["newsletter"]
@@ -110,16 +118,54 @@ def test_urls_lists_the_generated_pages_and_a_sample_of_cases(bot) -> None:
         admin.edit(f"Advocacy Hub/Cases/U{i}", "{{Advocacy case|title=U|summary=s|"
                    "jurisdiction=BR|topics=ai|start=2020|status=active}}", "t")
     bot.run("harvest")
-    bot.run("index")
-    lines = bot.cli("urls").stdout.splitlines()
-    urls = dict(line.strip().rsplit(None, 1) for line in lines[:-1])  # title -> URL
+    run_for_real(bot, "index")  # as the command line runs it: the status page too
+    out = bot.cli("urls").stdout
+    groups = {}  # heading -> {title: URL}
+    for block in out.strip().split("\n\n"):
+        heading, *lines = block.splitlines()
+        groups[heading] = dict(re.match(r"  (.+?)  +(http\S+)", ln).groups()  # type: ignore
+                               for ln in lines if ln.startswith("  ") and "http" in ln)
+    assert list(groups) == ["Hub pages:", "Browse-by pages:", "Case pages:",
+                            "The bot's own pages:"]
     base = bot.wiki.api_url.rsplit("/", 1)[0]
-    assert urls["Advocacy Hub/Cases"] == f"{base}/wiki/Advocacy_Hub/Cases"
-    assert sum(title.startswith("Advocacy Hub/Cases/U") for title in urls) == 3
-    assert lines[-1].strip() == "(three case pages as a sample: [[Advocacy Hub/Cases]] lists " \
-                                "them all)"
+    hub = groups["Hub pages:"]
+    assert hub["Advocacy Hub/Cases"] == f"{base}/wiki/Advocacy_Hub/Cases"
+    assert list(hub) == sorted(hub, key=str.casefold)
+    assert "Advocacy Hub/Cases  " in out and "(also /es, /zh)" in out
+    assert "Advocacy Hub/Cases/By/topics" in groups["Browse-by pages:"]
+    assert len(groups["Case pages:"]) == 3
+    assert all(t.startswith("Advocacy Hub/Cases/U") for t in groups["Case pages:"])
+    assert "  (3 as a sample: [[Advocacy Hub/Cases]] lists them all)" in out
+    assert {"User:AdvocacyBot/Status", "User:AdvocacyBot/Shutoff"} <= set(
+        groups["The bot's own pages:"])
     titles = bot.cli("urls", "--titles").stdout.splitlines()
-    assert "Advocacy Hub/Cases" in titles and not any("sample" in t for t in titles)
+    assert "Advocacy Hub/Cases" in titles and "Advocacy Hub/Cases/By/topics/es" in titles
+    assert not any("sample" in t for t in titles)
+
+
+def test_a_first_run_warns_of_nothing_and_status_tells_the_state(fresh_wiki) -> None:
+    bot = BotHarness(fresh_wiki)
+    install = bot.cli("templates", "install")
+    assert "level=warning" not in install.stderr, install.stderr
+    assert (bot.text(SHUTOFF) or "").strip() == "run"  # created, so nobody is warned
+    before = bot.cli("status").stdout
+    assert "snapshot  none yet (run: advocacy-bot run harvest)" in before
+    assert re.search(r"^  harvest +never run$", before, re.M)
+    bot.admin().edit("Advocacy Hub/Cases/S", "{{Advocacy case|title=S|summary=s|"
+                     "jurisdiction=BR|topics=ai|start=2020|status=active}}", "t")
+    harvest = bot.cli("run", "harvest")
+    assert "level=warning" not in harvest.stderr, harvest.stderr
+    out = bot.cli("status").stdout
+    assert "shutoff   run: the bot may edit ([[User:AdvocacyBot/Shutoff]] says 'run')" in out
+    ago = r"\d+ (seconds?|minutes?) ago"
+    assert re.search(rf"^snapshot  1 page with records, written {ago} \(", out, re.M)
+    assert re.search(rf"^  harvest +ok +{ago} \(.*UTC\); \d+ edits, 0 errors$", out, re.M), out
+    assert re.search(r"^  templates +ok ", out, re.M)
+    assert re.search(r"^  index +never run$", out, re.M)
+    bot.admin().edit(SHUTOFF, "stop: a test", "stop")
+    stopped = bot.cli("status").stdout
+    assert "shutoff   STOPPED: [[User:AdvocacyBot/Shutoff]] says 'stop: a test', not 'run'" \
+        in stopped
 
 
 def _write_many(bot, n: int, flip_after: int | None = None) -> tuple[int, bool]:

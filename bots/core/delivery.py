@@ -53,6 +53,7 @@ class Outcome:
     revid: int = 0
     detail: str = ""  # what the reason refers to (the other subscriber of a shared page, ...)
     delivery_id: str = ""
+    at: str = ""  # delivered: when (ISO, UTC; "" for other results, and in older logs)
 
 
 @dataclass
@@ -60,6 +61,12 @@ class DeliveryReport:
     delivery_id: str
     outcomes: list[Outcome] = field(default_factory=list)
     paused: str = ""  # circuit breaker / cap / time budget: why the run stopped early
+    about: tuple[str, ...] = ()  # an alert's case (page, title): what its log line names
+
+    @property
+    def at(self) -> str:
+        """When its latest delivery was made (ISO, UTC; "" when none says)."""
+        return max((o.at for o in self.outcomes), default="")
 
     def count(self, result: str) -> int:
         return sum(o.result == result for o in self.outcomes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from bots.core.messages import Messages
@@ -21,7 +20,7 @@ DATA = "advocacy-bot:status-data"
 
 
 def entry(stats: RunStats, result: str, message: str, at: datetime) -> dict:
-    data = asdict(stats)
+    data = stats.as_json()  # a dry run's would-be work aside (it writes no status page)
     data["seconds"] = round(stats.seconds, 1)
     return {**data, "result": result, "message": message[:300],
             "at": at.isoformat(timespec="seconds")}

@@ -38,6 +38,12 @@ _BOX_STYLE = {
 }
 
 
+def doc_titles(root: str) -> tuple[str, str]:
+    """Where the vocabularies page and the translation pages are documented (written by
+    `templates install`)."""
+    return f"{root}/Vocabularies", f"{root}/Translations"
+
+
 def param_expr(fld: Field, default: str = "") -> str:
     """{{{name|{{{alias|…}}}}}}: the field's value whichever of its names the editor used."""
     expr = default

@@ -127,7 +127,7 @@ def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
     result, message = OK, note  # note: what an ok run says on the status page (the watcher's)
     if on_terminate:  # a SIGTERM ends the job like any failure: cleanly, on the status page
         signal.signal(signal.SIGTERM, _raise_terminated)
-    stats = RunStats(job=job)
+    stats = RunStats(job=job, dry_run=dry_run)
     try:
         with job_context(job, profile, dry_run=dry_run, now=now, out=out, stats=stats,
                          overlay=overlay) as ctx:
@@ -180,6 +180,7 @@ def job_context(job: str, profile: Profile, *, dry_run: bool = False,
     pages "written" by earlier dry runs of the same command (``run all --dry-run``), which
     this one reads as if they had been saved."""
     stats = stats or RunStats(job=job)
+    stats.dry_run = dry_run
     counter = RequestCounter()
     warnings = ApiWarnings()
     started = time.monotonic()

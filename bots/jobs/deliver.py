@@ -234,7 +234,11 @@ def _post(ctx: JobContext, issues: list[PageText], people: dict, known: dict,
         return (*rendered[key], ctx.summary("advocacyhub-summary-delivery", period))
 
     sent = send(ctx, recipients, message, found=found) if recipients else {}
+    at = ctx.now().isoformat(timespec="seconds")
     for did, report in sent.items():
+        for outcome in report.outcomes:  # when it was delivered: the log says it
+            if outcome.result == DELIVERED:
+                outcome.at = at
         known[did].update({o.user: o for o in report.outcomes})
         reports[did].paused = report.paused
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bots import statepages
-from bots.core.delivery import DeliveryReport, Outcome
+from bots.core.delivery import DELIVERED, DeliveryReport, Outcome
 from bots.core.digest import (
     discussions,
     document_changes,
@@ -118,6 +118,9 @@ class Digest:
                 recipients.append(Recipient(s.user, alert["id"], "advocacy-alert"))
                 messages[(alert["id"], s.user)] = (*self.alert_message(case, s), summary)
         sent = self.deliver(recipients, messages)
+        for page, alert in alerts.items():  # the log names the case each alert is about
+            if alert["id"] in sent:
+                sent[alert["id"]].about = (page, raised[page].value("title") or page)
         for alert in alerts.values():
             report = sent.get(alert["id"])
             if not alert["done"] and (report is None or (report.all_final
@@ -284,12 +287,19 @@ class Digest:
         if not self.reports:
             return
         history = self.state.setdefault("reports", [])
+        at = self.now.isoformat(timespec="seconds")
         for report in self.reports:
-            history.append({"id": report.delivery_id,
-                            "outcomes": [o.__dict__ for o in report.outcomes]})
+            for outcome in report.outcomes:  # when it was delivered: the log says it
+                if outcome.result == DELIVERED:
+                    outcome.at = outcome.at or at
+            entry = {"id": report.delivery_id, "outcomes": [o.__dict__ for o in report.outcomes]}
+            if report.about:
+                entry["about"] = list(report.about)
+            history.append(entry)
         del history[:-KEEP_REPORTS]
         self.save_state()
-        reports = [DeliveryReport(entry["id"], [Outcome(**o) for o in entry["outcomes"]])
+        reports = [DeliveryReport(entry["id"], [Outcome(**o) for o in entry["outcomes"]],
+                                  about=tuple(entry.get("about", ())))
                    for entry in reversed(history)]  # newest first
         blocks = [log_page(self.ctx, r, len(r.outcomes)) for r in reports]
         shown = fitting(blocks, self.ctx.wiki.page_budget)  # the rest: in the state page

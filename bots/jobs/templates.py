@@ -11,6 +11,7 @@ from bots.core.schema import Schema
 from bots.core.wikitemplates import (
     CREATE_ONLY,
     NEWSLETTER_CATEGORY,
+    doc_titles,
     file_name,
     governance_docs,
     template_pages,
@@ -64,7 +65,16 @@ def install(ctx: JobContext) -> None:
     pages[f"Category:{NEWSLETTER_CATEGORY}"] = content("advocacyhub-category-newsletter-doc") + "\n"
     docs = doc_page_titles(ctx.profile)
     ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in [*pages, *docs])
-    current = ctx.wiki.read([*pages, *docs])
+    shutoff = ctx.wiki.shutoff_page
+    current = ctx.wiki.read([*pages, *docs, shutoff])
+    # Read just now: a stop there ends the install before its first edit; a missing page
+    # (a new wiki) is created first, with the value that lets the bot run, so no job ever
+    # warns about it. Once there, the page is the community's switch: never written again.
+    ctx.wiki.saw_shutoff(current[shutoff].text)
+    if not current[shutoff].exists:
+        ctx.wiki.save(current[shutoff], ctx.profile.limits.shutoff_value,
+                      ctx.summary("advocacyhub-summary-shutoff",
+                                  ctx.profile.limits.shutoff_value))
     pages.update(doc_pages(ctx))  # in the wiki's translations too: after the first read
     summary = ctx.summary("advocacyhub-summary-templates")
     for title, text in pages.items():
@@ -72,11 +82,6 @@ def install(ctx: JobContext) -> None:
         if title in create_only and current[title].exists:
             continue
         ctx.wiki.save(current[title], text, summary)
-
-
-def doc_titles(root: str) -> tuple[str, str]:
-    """Where the vocabularies page and the translation pages are documented."""
-    return f"{root}/Vocabularies", f"{root}/Translations"
 
 
 def doc_page_titles(profile: Profile) -> dict[str, tuple[str, int]]:

@@ -25,6 +25,7 @@ from pywikibot.data import api
 from bots import statepages
 from bots.config import Profile
 from bots.core import markers
+from bots.core.console import SHUTOFF_STOP, shutoff_state
 from bots.core.exclusion import bot_may_edit
 from bots.core.snapshot import stored_size
 from bots.core.stats import RunStats
@@ -272,13 +273,14 @@ class WikiClient:
         anything but the agreed value raises ShutoffEngaged."""
         expected = self.profile.limits.shutoff_value.strip().lower()
         value = (text or "").strip().lower()
-        if text is not None and value != expected:  # exactly "run", or it stops
+        if shutoff_state(text, expected) == SHUTOFF_STOP:  # exactly "run", or it stops
             log.error("shutoff: [[%s]] says %r (not %r): no edits", self.shutoff_page,
                       value[:80], expected)
             raise ShutoffEngaged(f"[[{self.shutoff_page}]] says {value[:80]!r}, not {expected!r}")
         if text is None and first:
-            log.warning("shutoff page [[%s]] does not exist; create it with %r to make the "
-                        "off switch visible", self.shutoff_page, expected)
+            log.warning("shutoff page [[%s]] does not exist, so nothing can stop the bot: "
+                        "create it with %r (`advocacy-bot templates install` does)",
+                        self.shutoff_page, expected)
         self._edits_since_check = 1
         self._checked_at = time.monotonic()
 
@@ -393,6 +395,8 @@ class WikiClient:
         if self.dry_run:
             self._print_diff(title, old, new_text)
             self.overlay[title] = new_text
+            if title not in self.stats.would_edit:  # "would edit N pages": each page once
+                self.stats.would_edit.append(title)
             return False
         self.check_shutoff()
         page = current.page

@@ -290,6 +290,7 @@ def post_new_section(wiki: WikiClient, post: Post, heading: str, body: str, summ
 
     if wiki.dry_run:
         wiki.out.write(f"--- would post on [[{post.page}]]: == {heading} ==\n{text}\n")
+        wiki.stats.would_post += 1
         return outcome("skipped", "dry-run")
     site = wiki.site
     error = ""
