@@ -66,6 +66,13 @@ class HubPages:
     newsletter: str
     digest_log: str
     review_due: str  # the cases due for review (bots.core.review)
+    # Issue 24: the roles and their definitions (generated), the endorsement lines that give
+    # a role and the coordinators' lines that release a held alert (people's pages), and the
+    # "Safety and support" page (generated).
+    roles: str
+    role_endorsements: str
+    alert_releases: str
+    safety: str
 
     def titles(self) -> dict[str, str]:
         """key -> title, in the order declared."""
@@ -151,6 +158,9 @@ class RosterSettings:
     grace_days: float = 30  # still no edit this long after the notice: inactive
     recent_days: float = 30  # one pass over this much of recent changes finds who is active
     max_suggestions: int = 5  # advocates suggested per case on the "Help wanted" page
+    # Accounts whose endorsement line gives any role (bots.core.roles); a holder of a role
+    # may give it too.
+    maintainers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +170,9 @@ class DigestSettings:
     hub_talk_page: str = ""  # "" = Talk:<hub root>
     living_documents: tuple[str, ...] = ()  # pages whose changes the digest reports
     alert_limit: int = 10  # advocates alerted per urgent case
+    # An account that raised more alerts than this in a day has the next ones held for a
+    # coordinator to release (as are all alerts raised by someone not a confirmed advocate).
+    alerts_per_day: int = 2
 
 
 WATCH_SOURCES = ("auto", "poll", "stream")
@@ -179,6 +192,16 @@ class WatchSettings:
     stream_url: str = ""  # "" = the wiki's EventStreams recentchange URL (pywikibot's)
     stream_retry_seconds: float = 300  # after the stream failed: polling this long, then again
     heartbeat_minutes: float = 60  # the watcher's line on the status page, at least this often
+
+
+@dataclass(frozen=True)
+class SafetySettings:
+    """[safety]: where an advocate in trouble can turn, on the "Safety and support" page and
+    linked from the front page, the Join form, every alert and personal digest. Each
+    programme is "name | link" (a wiki page or a URL)."""
+
+    emergency: str = "emergency@wikimedia.org"  # for a person at risk of serious harm
+    programmes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,6 +227,7 @@ class Config:
     roster: RosterSettings = field(default_factory=RosterSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
+    safety: SafetySettings = field(default_factory=SafetySettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
 
     def to_data(self) -> dict[str, Any]:
@@ -415,6 +439,10 @@ class Profile:
     @property
     def digest(self) -> DigestSettings:
         return self.config.digest
+
+    @property
+    def safety(self) -> SafetySettings:
+        return self.config.safety
 
     @property
     def watch(self) -> WatchSettings:

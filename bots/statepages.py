@@ -22,6 +22,8 @@ INDEX = "Index.json"  # index: its inputs' key and each generated page's text ha
 SUBSCRIBERS = "Subscribers.json"  # deliver: the subscriber list as last read, and its history
 DELIVERIES = "Deliveries.json"  # deliver: every delivery made, by id
 NEWSLETTER = "Newsletter.json"  # newsletter: what each issue listed
+# roster, digest: who saved each advocate line (hashes and authors, no values), who must confirm
+ADVOCATES = "Advocates.json"
 ROSTER = "Roster.json"  # roster: advocates' last activity, notices, roles, renames, the log
 DIGEST = "Digest.json"  # digest: alerts sent, the last weekly digest
 # every job: the vocabularies page's last valid revision (id, text), the values records use,

@@ -35,7 +35,7 @@ def test_case_fields_follow_the_brief() -> None:
     case = SCHEMA.kinds["case"]
     expected = ["title", "summary", "jurisdiction", "region", "topics", "tactics", "actors",
                 "contacts", "start", "end", "status", "outcome", "lessons", "sources",
-                "related", "help_wanted", "partners", "alert", "featured"]
+                "related", "help_wanted", "partners", "alert", "featured", "sensitive"]
     assert list(case.fields) == expected
     assert case.fields["jurisdiction"].multiple
     assert case.fields["region"].derive == "jurisdiction"

@@ -43,11 +43,9 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotHarness]:
     try:
         bot.install_templates()
         bot.admin().edit("User:AdvocacyBot/Shutoff", "run", "the off switch")
-        lines = "".join(f"\n{{{{Advocate|user={u}|topics={TOPIC}|languages=en}}}}"
-                        for u in HELPERS)
-        bot.admin().edit(SIGNUP, lines, "sign-ups")
-        for user in HELPERS:
-            bot.person(user)  # the accounts exist
+        for user in HELPERS:  # each signs up themselves (issue 24: consent)
+            bot.person(user).append(SIGNUP, f"\n{{{{Advocate|user={user}|topics={TOPIC}"
+                                            "|languages=en}}", "sign-up")
         bot.run("harvest")
         bot.run("roster")
         yield bot

@@ -1093,6 +1093,10 @@ function p.hides(frame)
 			end
 			local vocab = f.vocabulary and vocabulary(f.vocabulary)
 			local value = vocab and lookup(vocab, raw) or (not vocab and raw) or nil
+			if f.type == 'bool' then  -- yes, y, true, 1 ... as the bot reads them
+				local key = ustring.lower(raw)
+				value = (TRUE[key] and 'yes') or (FALSE[key] and 'no') or nil
+			end
 			return (value == nil or ustring.lower(value) == hiding) and '1' or ''
 		end
 	end
@@ -1222,15 +1226,39 @@ function p.check(frame)
 		return ''
 	end
 	local parent = frame:getParent()
-	local problems = findProblems(schema, kind, parent and parent.args or {})
-	if #problems == 0 then
-		return ''
-	end
-
+	local args = parent and parent.args or {}
+	local problems = findProblems(schema, kind, args)
 	local lang = pageLanguage(nil, function(code)
 		return schema.messages[code] ~= nil
 	end)
 	local msgs = schema.messages[lang]
+	-- A record that keeps private fields off the hub's pages (a low profile, a sensitive
+	-- case) but fills them: what is typed on a wiki page is public in its source and history.
+	if kind.private_when and p.hides(frame) == '1' then
+		local filled = {}
+		for _, f in ipairs(kind.fields) do
+			if f.private then
+				local names = { [paramKey(f.name)] = true }
+				for _, alias in ipairs(f.aliases or {}) do
+					names[paramKey(alias)] = true
+				end
+				for key, value in pairs(args) do
+					if type(key) == 'string' and names[paramKey(key)] and trim(value) ~= '' then
+						filled[#filled + 1] = nowiki(f.name)
+						break
+					end
+				end
+			end
+		end
+		if #filled > 0 and msgs['advocacyhub-check-private-typed'] then
+			mw.addWarning(format(msgs['advocacyhub-check-private-typed'],
+				table.concat(filled, ', ')))
+		end
+	end
+	if #problems == 0 then
+		return ''
+	end
+
 	for _, pr in ipairs(problems) do
 		local text = format(msgs['advocacyhub-problem-' .. pr.code] or pr.code,
 			nowiki(pr.field), nowiki(ustring.sub(pr.value, 1, 200)))

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
 
 from bots.core.matching import match
 from bots.core.newsletter import IssueItems
 from bots.core.records import Record
+from bots.core.times import parse_time
+from bots.core.usernames import canonical_user
 
 _SECTION = re.compile(r"/\*\s*(.*?)\s*\*/")
 
@@ -25,12 +29,15 @@ def alert_id(case_page: str, revid: int) -> str:
     return f"alert:{hashlib.sha1(case_page.encode()).hexdigest()[:12]}:{revid}"
 
 
-def raise_alerts(alerts: dict[str, dict], raised: dict[str, int]) -> bool:
-    """Bring the alerts state (case page -> {"id", "done"}) to the cases raised now (page ->
-    the revision read): a case no longer raised is dropped (a later raise is a new alert), a
-    newly raised one gets its id, once. True when the state changed (it is saved before
-    anything is delivered). A case whose record is invalid for a while keeps its alert: only
-    alert != yes lowers it, so a revert alerts no one twice."""
+def raise_alerts(alerts: dict[str, dict], raised: dict[str, int],
+                 who: Mapping[str, str] | None = None, now: str = "") -> bool:
+    """Bring the alerts state (case page -> {"id", "done", "by", "revid", "at"}) to the cases
+    raised now (page -> the revision read; ``who``: page -> who saved it): a case no longer
+    raised is dropped (a later raise is a new alert), a newly raised one gets its id, once.
+    True when the state changed (it is saved before anything is delivered). A case whose
+    record is invalid for a while keeps its alert: only alert != yes lowers it, so a revert
+    alerts no one twice."""
+    who = who or {}
     changed = False
     for page in list(alerts):
         if page not in raised:
@@ -38,9 +45,86 @@ def raise_alerts(alerts: dict[str, dict], raised: dict[str, int]) -> bool:
             changed = True
     for page, revid in raised.items():
         if page not in alerts:
-            alerts[page] = {"id": alert_id(page, revid), "done": False}
+            alerts[page] = {"id": alert_id(page, revid), "done": False,
+                            "by": who.get(page, ""), "revid": revid, "at": now}
             changed = True
     return changed
+
+
+HELD_NEWCOMER = "alert-held-newcomer"  # raised by an account that is not a confirmed advocate
+HELD_LIMIT = "alert-held-limit"  # the account raised more than its daily count
+
+
+def hold_alerts(alerts: dict[str, dict], raisers: dict[str, list[str]], *,
+                advocates: Collection[str], trusted: Collection[str], per_day: int,
+                now: datetime, unlimited: Collection[str] = ()) -> bool:
+    """Decide, once, whether each new alert is posted or held for a coordinator: held when
+    its raiser is neither a confirmed advocate nor trusted (a coordinator, a maintainer), or
+    has raised more than ``per_day`` alerts in the last day. ``raisers``: who -> when they
+    raised alerts (ISO), the last day's kept; ``unlimited``: accounts without a daily count
+    (the maintainers who run the bot). True when the state changed."""
+    changed = False
+    day_ago = now - timedelta(days=1)
+    for who, times in list(raisers.items()):
+        kept = [t for t in times if (parse_time(t) or now) > day_ago]
+        if kept != times:
+            raisers[who] = kept
+            changed = True
+        if not kept:
+            del raisers[who]
+    for alert in alerts.values():
+        if "decided" in alert:
+            continue
+        who = canonical_user(alert.get("by", ""))
+        earlier = raisers.setdefault(who, [])
+        if not who or (who not in advocates and who not in trusted):
+            alert["held"] = HELD_NEWCOMER
+        elif len(earlier) >= per_day and who not in unlimited:
+            alert["held"] = HELD_LIMIT
+        earlier.append(now.isoformat(timespec="seconds"))
+        alert["decided"] = True
+        changed = True
+    return changed
+
+
+def release_alerts(alerts: dict[str, dict], releases: Mapping[str, Any]) -> bool:
+    """A held alert is released by a coordinator's line for its case saved after it was
+    raised (``releases``: case page -> the line, with ``revid`` and ``author``)."""
+    changed = False
+    for page, alert in alerts.items():
+        line = releases.get(page)
+        if alert.get("held") and not alert.get("release") and line is not None \
+                and line.revid > int(alert.get("revid", 0)):
+            alert["release"] = {"by": line.author, "revid": line.revid}
+            changed = True
+    return changed
+
+
+def waiting(alert: Mapping[str, Any]) -> bool:
+    """The alert is held and not released yet."""
+    return bool(alert.get("held")) and not alert.get("release")
+
+
+SAFETY_ROLES = ("coordinator", "regional-contact")
+
+
+def safety_recipients(case: Record, advocates: Sequence[Record], roles: Mapping[str, str],
+                      statuses: Mapping[str, str], renames: Mapping[str, str] | None = None,
+                      ) -> list[str]:
+    """Who a sensitive case's alert goes to: the active coordinators, and the active regional
+    contacts of one of its regions (roles as given, bots.core.roles; never as claimed)."""
+    renames = renames or {}
+    regions = set(case.values("region"))
+    out = []
+    for adv in advocates:
+        user = adv.value("user")
+        now = renames.get(user, user)
+        role = roles.get(now, "member")
+        if statuses.get(now) != "active" or role not in SAFETY_ROLES:
+            continue
+        if role == "coordinator" or regions & set(adv.values("regions")):
+            out.append(now)
+    return sorted(set(out))
 
 
 def _shares(a: Sequence[str], b: Sequence[str]) -> bool:

@@ -66,7 +66,9 @@ def pick(kind: RecordKind, records: Sequence[Record], now: datetime) -> Featured
     if picks:
         return Featured(picks[0], True, month)
     since = (now if now.tzinfo else now.replace(tzinfo=UTC)) - timedelta(days=PROPOSAL_DAYS)
-    recent = [r for r in records if r.kind == "case" and r.valid
+    # A sensitive case (its record hides its actors and contacts) is never proposed: being
+    # featured draws the attention its editors asked to avoid. Editors may still pick it.
+    recent = [r for r in records if r.kind == "case" and r.valid and not r.hides_private
               and (edited := parse_time(r.timestamp)) is not None and edited >= since]
     if not recent:
         return None

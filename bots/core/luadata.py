@@ -41,7 +41,8 @@ MODULE_MESSAGES = (*(f"advocacyhub-problem-{c}" for c in CHECK_CODES),
                    "advocacyhub-category-problems", "advocacyhub-cases-query-unavailable",
                    *(f"advocacyhub-cases-problem-{c}" for c in QUERY_CODES),
                    "advocacyhub-cases-problems", "advocacyhub-category-cases-problems",
-                   "advocacyhub-cases-query-none", "advocacyhub-cases-query-section")
+                   "advocacyhub-cases-query-none", "advocacyhub-cases-query-section",
+                   "advocacyhub-check-private-typed")
 
 
 def dumps(data: Any) -> str:

@@ -99,14 +99,17 @@ def match(case: Record, advocate: Record, *, places: bool = True) -> list[Reason
 
 def suggest(case: Record, advocates: Iterable[Record], statuses: Mapping[str, str], *,
             limit: int = 5, renames: Mapping[str, str] | None = None,
-            private_places: bool = False) -> list[Suggestion]:
+            private_places: bool = False,
+            roles: Mapping[str, str] | None = None) -> list[Suggestion]:
     """Up to ``limit`` advocates for ``case``, best first.
 
     ``statuses`` maps each advocate's account name to ``active`` / ``noticed`` / ``inactive``
     (the roster's state); only those known to be active are suggested. ``renames`` (old name ->
     current name) lets records written under an old name count for the current one. With
     ``private_places`` (a private message to the advocate themself, never a public page)
-    low-profile advocates are matched on places too.
+    low-profile advocates are matched on places too. ``roles`` (current name -> the role
+    held, bots.core.roles): a role only proposed in an entry does not rank; by default the
+    records' own.
     """
     if not needs_help(case):
         return []
@@ -125,7 +128,8 @@ def suggest(case: Record, advocates: Iterable[Record], statuses: Mapping[str, st
         if not reasons:
             continue
         score = sum(WEIGHTS[r.kind] for r in reasons)
-        role = adv.value("role") or "member"
+        role = (roles.get(user, "member") if roles is not None
+                else adv.value("role") or "member")
         if user not in found or score > found[user].score:
             found[user] = Suggestion(user, score, tuple(reasons), role)
     ranked = sorted(found.values(), key=lambda s: (-s.score, ROLE_ORDER.get(s.role, 9),
@@ -143,10 +147,12 @@ def _current(name: str, renames: Mapping[str, str]) -> str:
 
 def help_wanted(records: Iterable[Record], statuses: Mapping[str, str],
                 renames: Mapping[str, str] | None = None, limit: int = 5,
+                roles: Mapping[str, str] | None = None,
                 ) -> list[tuple[Record, list[Suggestion]]]:
     """Every case asking for help (``help_wanted`` or ``alert``) with its suggestions, in the
     order of the records; what the hub's "Help wanted" page and the digests show."""
     records = list(records)
     advocates = [r for r in records if r.kind == "advocate"]
-    return [(case, suggest(case, advocates, statuses, limit=limit, renames=renames))
+    return [(case, suggest(case, advocates, statuses, limit=limit, renames=renames,
+                           roles=roles))
             for case in records if needs_help(case)]

@@ -120,6 +120,17 @@ class Record:
         """Whether a public page may show field ``name`` of this record."""
         return not (name in self.declared.private and self.hides_private)
 
+    def public(self) -> Record:
+        """The record as the bot may write it anywhere (its JSON pages, tables, Lua data,
+        logs): without the private fields it hides, and without their values in its
+        problems. Jobs that need them read the record's own page again."""
+        if not self.declared.private or not self.hides_private:
+            return self
+        hidden = self.declared.private
+        return replace(self, fields={k: v for k, v in self.fields.items() if k not in hidden},
+                       problems=[replace(p, value="", suggestions=()) if p.field in hidden
+                                 else p for p in self.problems])
+
     def values(self, name: str) -> list[str]:
         """The field's values as a list (one item for a single value); [] when it has none."""
         value = self.fields.get(name)

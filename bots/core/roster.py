@@ -115,7 +115,8 @@ class Entry:
     """One advocate in the state page (keyed by the account's current name)."""
 
     status: str = ACTIVE
-    role: str = ""
+    role: str = ""  # the role held (endorsed, bots.core.roles)
+    endorsement: str = ""  # the line that gave it (its removal withdraws the role)
     page: str = ""  # where the advocate's record is
     notice_period: str = ""  # the inactivity period a notice was left for (its last edit)
     notice_id: str = ""
@@ -325,6 +326,9 @@ class Advocate:
     inactive_since: str = ""
     inactive_edit: str = ""
     former_name: str = ""  # the name the record gives, when the account was renamed since
+    # The role endorsed on the roles page (bots.core.roles); None: as the record says (tests
+    # and tools that do not read endorsements).
+    held: str | None = None
 
     @property
     def hides_private(self) -> bool:
@@ -332,7 +336,18 @@ class Advocate:
 
     @property
     def role(self) -> str:
+        """The role the advocate holds (endorsed); ``member`` until it is."""
+        return self.held or DEFAULT_ROLE if self.held is not None else self.claimed
+
+    @property
+    def claimed(self) -> str:
+        """The role their entry asks for."""
         return self.record.value("role") or DEFAULT_ROLE
+
+    @property
+    def proposed(self) -> str:
+        """The role asked for and not (yet) given; "" when there is none."""
+        return self.claimed if self.claimed not in (DEFAULT_ROLE, self.role) else ""
 
     def values(self, name: str) -> list[str]:
         return self.record.values(name)
@@ -397,15 +412,18 @@ class RoleChange:
             "old": self.old, "new": self.new}
 
 
-def role_changes(current: Mapping[str, Record], state: RosterState) -> list[RoleChange]:
+def role_changes(current: Mapping[str, Record], state: RosterState,
+                 roles: Mapping[str, str] | None = None) -> list[RoleChange]:
     """Roles that differ from the last known ones. The first run only records the roles it
     finds (it cannot know their history); later, a newcomer with another role than the default
-    is logged as given that role, and an advocate who leaves with one as losing it."""
+    is logged as given that role, and an advocate who leaves with one as losing it.
+    ``roles``: user -> the role they hold (endorsed); by default the records' own."""
     if not state.exists:
         return []
     changes = []
     for user, rec in sorted(current.items()):
-        role = rec.value("role") or DEFAULT_ROLE
+        role = (roles.get(user, DEFAULT_ROLE) if roles is not None
+                else rec.value("role") or DEFAULT_ROLE)
         entry = state.advocates.get(user)
         if entry is None or not entry.role:
             if role != DEFAULT_ROLE:

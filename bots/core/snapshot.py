@@ -91,6 +91,7 @@ class Snapshot:
     def set_page(self, page: str, revid: int, records: list[Record]) -> bool:
         """Record what a page holds now; False when nothing changed (same revision read, or
         still no records)."""
+        records = [r.public() for r in records]  # nothing private is stored (issue 24)
         if not records:
             if page not in self.revids:
                 return False
@@ -107,6 +108,7 @@ class Snapshot:
 
     def add_base(self, page: str, revid: int, records: list[Record]) -> None:
         """A page read by a full harvest."""
+        records = [r.public() for r in records]
         self.base[page] = records
         self.revids[page] = revid
         self.counts[page] = [len(records), sum(not r.valid for r in records)]

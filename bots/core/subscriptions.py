@@ -14,7 +14,7 @@ added later by someone else is that editor's line, not the subscriber's.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
 import mwparserfromhell
@@ -55,12 +55,17 @@ class Attribution:
     last_timestamp: str = ""
     lines: list[Line] = field(default_factory=list)
     restorable: dict[str, Line] = field(default_factory=dict)  # text -> the removed line
+    # text -> (who removed it, revision, time): who withdrew an endorsement (bots.core.roles)
+    removed: dict[str, tuple[str, int, str]] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {"version": 2, "last_revid": self.last_revid,
+        data = {"version": 2, "last_revid": self.last_revid,
                 "last_timestamp": self.last_timestamp,
                 "lines": [asdict(line) for line in self.lines],
                 "restorable": [asdict(line) for line in self.restorable.values()]}
+        if self.removed:
+            data["removed"] = [[text, *how] for text, how in self.removed.items()]
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping | None) -> Attribution:
@@ -70,7 +75,9 @@ class Attribution:
             return cls()
         return cls(int(data["last_revid"]), str(data.get("last_timestamp") or ""),
                    [Line(**line) for line in data["lines"]],
-                   {line["text"]: Line(**line) for line in data.get("restorable", [])})
+                   {line["text"]: Line(**line) for line in data.get("restorable", [])},
+                   {str(r[0]): (str(r[1]), int(r[2]), str(r[3]))
+                    for r in data.get("removed", [])})
 
 
 def subscriber_lines(text: str, schema: Schema) -> list[tuple[str, str]]:
@@ -86,14 +93,21 @@ def subscriber_lines(text: str, schema: Schema) -> list[tuple[str, str]]:
     return out
 
 
-def attribute(state: Attribution, revisions: Iterable[Revision], schema: Schema) -> Attribution:
-    """``state`` brought forward through ``revisions`` (oldest first, by revision id)."""
+LinesOf = Callable[[str], list[tuple[str, str]]]
+
+
+def attribute(state: Attribution, revisions: Iterable[Revision], schema: Schema,
+              lines_of: LinesOf | None = None) -> Attribution:
+    """``state`` brought forward through ``revisions`` (oldest first, by revision id).
+    ``lines_of``: (key, person named) of the lines of one revision's text, in page order
+    (by default the subscriber lines, keyed by their wikitext)."""
     lines = list(state.lines)
     restorable = dict(state.restorable)
+    removed = dict(state.removed)
     last_revid, last_ts = state.last_revid, state.last_timestamp
     for rev in revisions:
         author = canonical_user(rev.user)
-        now = subscriber_lines(rev.text, schema)
+        now = (lines_of or (lambda text: subscriber_lines(text, schema)))(rev.text)
         matcher = difflib.SequenceMatcher(None, [line.text for line in lines],
                                           [text for text, _ in now], autojunk=False)
         opcodes = matcher.get_opcodes()
@@ -103,6 +117,7 @@ def attribute(state: Attribution, revisions: Iterable[Revision], schema: Schema)
             if tag == "equal":
                 continue
             for gone in lines[i1:i2]:
+                removed[gone.text] = (author, rev.revid, rev.timestamp)
                 if gone.author and gone.author != author:
                     restorable[gone.text] = gone  # removed by someone else: a revert restores
                 else:
@@ -113,6 +128,7 @@ def attribute(state: Attribution, revisions: Iterable[Revision], schema: Schema)
                 result.extend(lines[i1:i2])
                 continue
             for text, user in now[j1:j2]:
+                removed.pop(text, None)
                 back = restorable.pop(text, None)
                 result.append(back if back is not None else
                               Line(text, user, author, rev.revid, rev.timestamp))
@@ -120,7 +136,9 @@ def attribute(state: Attribution, revisions: Iterable[Revision], schema: Schema)
         last_revid = rev.revid
         while len(restorable) > KEEP_RESTORABLE:
             restorable.pop(next(iter(restorable)))
-    return Attribution(last_revid, last_ts, lines, restorable)
+        while len(removed) > KEEP_RESTORABLE:
+            removed.pop(next(iter(removed)))
+    return Attribution(last_revid, last_ts, lines, restorable, removed)
 
 
 def current_names(line: Line, renames: Mapping[str, str],

@@ -18,11 +18,15 @@ from bots.core.delivery import DELIVERED, DeliveryReport, Outcome
 from bots.core.digest import (
     discussions,
     document_changes,
+    hold_alerts,
     personal_items,
     raise_alerts,
+    release_alerts,
+    safety_recipients,
+    waiting,
 )
 from bots.core.featured import pick
-from bots.core.matching import suggest
+from bots.core.matching import Suggestion, suggest
 from bots.core.newsletter import for_delivery, items_since, period_of, summarise
 from bots.core.plan import Recipient
 from bots.core.preloads import optout_link
@@ -33,10 +37,12 @@ from bots.core.render.front import featured_block
 from bots.core.render.paging import size
 from bots.core.render.review import ReviewRenderer
 from bots.core.render.roster import RosterRenderer
+from bots.core.render.safety import safety_line
 from bots.core.review import Due, nudges, recorded
 from bots.core.roster import RosterState, user_token
 from bots.core.usernames import canonical_user
 from bots.core.wikitext import escape, page_link, user_link
+from bots.jobs.common.consent import confirmed_advocates
 from bots.jobs.common.deliverylog import log_page, write_log
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.pagesets import page_set
@@ -58,8 +64,7 @@ class Digest:
         self.ctx = ctx
         self.cfg = ctx.profile.digest
         self.now = ctx.now()
-        self.records = load_snapshot(ctx).records()
-        self.advocates = [r for r in self.records if r.kind == "advocate" and r.valid]
+        snapshot = load_snapshot(ctx).records()
         # The digest's and the roster's state and the digest log: one batched read.
         state_title = ctx.profile.state_page(statepages.DIGEST)
         self.log_title = ctx.profile.hub_page("digest_log")
@@ -70,8 +75,17 @@ class Digest:
             self.statuses, self.renames = roster_state.statuses(), roster_state.renames
         else:  # the roster never ran: nobody is known to be inactive yet
             log.warning("no roster state yet: every advocate counts as active")
-            self.statuses = {a.value("user"): "active" for a in self.advocates}
+            self.statuses = {a.value("user"): "active" for a in snapshot
+                             if a.kind == "advocate"}
             self.renames = {}
+        # Only entries their advocates saved themselves (bots.core.consent): nobody is
+        # written to, matched or sent a digest on a line someone else wrote for them.
+        self.people = confirmed_advocates(ctx, snapshot, self.renames)
+        own = self.people.records
+        self.records = [r for r in snapshot if r.kind != "advocate"] + own
+        self.advocates = [r for r in own if r.valid]
+        # The roles held: given by an endorsement (bots.core.roles), not taken by an entry.
+        self.roles = {user: grant.role for user, grant in self.people.grants.items()}
         self.state_page = pages[state_title]
         self.log_page = pages[self.log_title]
         self.state = json.loads(self.state_page.text or "{}")
@@ -99,47 +113,82 @@ class Digest:
     # -- urgent alerts --------------------------------------------------------------------
     def alerts(self) -> None:
         alerts: dict[str, dict] = self.state.setdefault("alerts", {})
+        raisers: dict[str, list[str]] = self.state.setdefault("raisers", {})
         # A case whose record is invalid for a while (vandalism, then a revert) keeps its
         # alert: only alert != yes lowers it, so the revert does not alert anyone twice.
         raised = {r.page: r for r in self.records
                   if r.kind == "case" and r.value("alert") == "yes"}
-        if raise_alerts(alerts, {page: case.revid for page, case in raised.items()}):
+        changed = raise_alerts(alerts, {page: case.revid for page, case in raised.items()},
+                               {page: case.editor for page, case in raised.items()},
+                               self.now.isoformat(timespec="seconds"))
+        # Accountability and limits: an alert from someone who is not a confirmed advocate,
+        # or beyond their daily count, waits for a coordinator's release line.
+        people = {canonical_user(self.renames.get(a.value("user"), a.value("user")))
+                  for a in self.advocates}
+        changed |= hold_alerts(alerts, raisers, advocates=people,
+                               trusted=self.people.coordinators,
+                               per_day=self.cfg.alerts_per_day, now=self.now,
+                               unlimited={canonical_user(m)
+                                          for m in self.ctx.profile.roster.maintainers})
+        changed |= release_alerts(alerts, self.people.releases)
+        if changed:
             self.save_state()  # what is due is recorded before anything is delivered
         limit = self.cfg.alert_limit
         recipients: list[Recipient] = []
         messages: dict[tuple[str, str], tuple[str, str, str]] = {}
         for page, alert in alerts.items():
-            if alert["done"]:
+            if alert["done"] or waiting(alert):
                 continue
             case = raised[page]
             summary = self.ctx.summary("advocacyhub-summary-alert", case.value("title"))
-            for s in suggest(case, self.advocates, self.statuses, limit=limit,
-                             renames=self.renames):
+            if case.hides_private:  # sensitive: the region's contacts and the coordinators
+                chosen = [Suggestion(u, 0, (), self.roles.get(u, "member"))
+                          for u in safety_recipients(case, self.advocates, self.roles,
+                                                     self.statuses, self.renames)[:limit]]
+            else:
+                chosen = suggest(case, self.advocates, self.statuses, limit=limit,
+                                 renames=self.renames, roles=self.roles)
+            for s in chosen:
                 recipients.append(Recipient(s.user, alert["id"], "advocacy-alert"))
-                messages[(alert["id"], s.user)] = (*self.alert_message(case, s), summary)
+                messages[(alert["id"], s.user)] = (*self.alert_message(case, s, alert),
+                                                   summary)
         sent = self.deliver(recipients, messages)
         for page, alert in alerts.items():  # the log names the case each alert is about
             if alert["id"] in sent:
                 sent[alert["id"]].about = (page, raised[page].value("title") or page)
         for alert in alerts.values():
             report = sent.get(alert["id"])
-            if not alert["done"] and (report is None or (report.all_final
-                                                          and not report.paused)):
+            if not alert["done"] and not waiting(alert) and (
+                    report is None or (report.all_final and not report.paused)):
                 alert["done"] = True
 
-    def alert_message(self, case: Record, suggestion) -> tuple[str, str]:
+    def alert_message(self, case: Record, suggestion: Suggestion,
+                      alert: dict | None = None) -> tuple[str, str]:
+        alert = alert or {}
         adv = next((a for a in self.advocates if a.value("user") == suggestion.user), None)
         msgs = self.ctx.messages(language_for(self.ctx, adv.values("languages") if adv else []))
         renderer = RosterRenderer(self.ctx.schema, msgs, page_set(self.ctx),
                                   roster_config(self.ctx))
-        why = "; ".join(renderer.reason_text(r.kind, r.value) for r in suggestion.reasons)
         title = case.value("title") or case.page
         lines = [msgs("advocacyhub-alert-intro", page_link(case.page, title)),
                  f"* {escape(case.value('summary'), 400)}"]
         if case.value("help_wanted"):
             lines.append(f"* {escape(msgs('advocacyhub-alert-help', case.value('help_wanted')))}")
-        lines += [f"* {escape(msgs('advocacyhub-alert-why', why))}", "",
-                  f"''{msgs('advocacyhub-alert-footer', optout_link(msgs))}''"]
+        if alert.get("by"):  # who raised it, and the edit
+            raised = msgs("advocacyhub-alert-raised-by", user_link(alert["by"]),
+                          page_link(f"Special:Diff/{int(alert.get('revid', 0))}",
+                                    msgs("advocacyhub-digest-diff")))
+            if alert.get("release"):
+                raised += " " + msgs("advocacyhub-alert-released-by",
+                                     user_link(alert["release"]["by"]))
+            lines.append(f"* {raised}")
+        if case.hides_private:
+            lines.append("* '''" + escape(msgs("advocacyhub-alert-sensitive")) + "'''")
+        elif suggestion.reasons:
+            why = "; ".join(renderer.reason_text(r.kind, r.value) for r in suggestion.reasons)
+            lines.append(f"* {escape(msgs('advocacyhub-alert-why', why))}")
+        lines += ["", safety_line(msgs, page_set(self.ctx)),
+                  "", f"''{msgs('advocacyhub-alert-footer', optout_link(msgs))}''"]
         return msgs("advocacyhub-alert-heading", escape(title, 150)), "\n".join(lines)
 
     # -- periodic digests -----------------------------------------------------------------
@@ -257,6 +306,7 @@ class Digest:
                 parts.append(for_delivery(generated))
             if review:
                 parts.append(review)
+            parts.append(safety_line(msgs, page_set(self.ctx)))
             parts.append(self.invitation(msgs))
             body = "\n".join(parts)
             messages[user] = (msgs("advocacyhub-digest-personal-heading", pending["period"]),

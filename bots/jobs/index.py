@@ -9,6 +9,7 @@ import logging
 
 from bots import statepages
 from bots.config import section_data
+from bots.core.digest import waiting
 from bots.core.featured import conflicts as featured_conflicts
 from bots.core.featured import pick
 from bots.core.preloads import preload_title
@@ -19,6 +20,8 @@ from bots.core.render.pages import KnowledgeBase
 from bots.core.render.paging import Layout, size
 from bots.core.render.review import KEY as REVIEW_KEY
 from bots.core.render.review import ReviewRenderer
+from bots.core.render.safety import safety_page
+from bots.jobs.common.consent import only_confirmed
 from bots.jobs.common.pagesets import page_budget, page_set
 from bots.jobs.common.review import due_now
 from bots.jobs.common.sections import retire_parts, write_changed
@@ -77,7 +80,10 @@ def render_all(ctx: JobContext, records: list[Record],
                 body = f"{bar}\n{block}\n\n{rest}"
             out[pages.title("cases", lang, suffix)] = ("cases", body)
     if layout.frozen:  # the front page last: it links to all the others
+        safety = ctx.profile.safety
         for lang in ctx.profile.languages:
+            out[pages.title("safety", lang)] = ("safety", safety_page(
+                ctx.messages(lang), pages, safety.emergency, safety.programmes))
             out[pages.title("front", lang)] = ("front", front_page(ctx, lang).render(
                 records, featured, now))
     return out
@@ -89,7 +95,8 @@ def front_page(ctx: JobContext, lang: str) -> FrontPage:
                       subscribers=profile.hub_page("subscribers"),
                       case_preload=preload_title(ctx.schema.kind("case"), lang),
                       advocate_preload=preload_title(ctx.schema.kind("advocate"), lang),
-                      subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang))
+                      subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang),
+                      safety=page_set(ctx).title("safety", lang))
     return FrontPage(ctx.schema, ctx.messages(lang), page_set(ctx), buttons)
 
 
@@ -149,6 +156,17 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
     return problems
 
 
+def held_alerts(state_text: str | None) -> list[Problem]:
+    """The urgent alerts held for a coordinator (found by `run digest`, bots.core.digest)."""
+    try:
+        alerts = json.loads(state_text or "{}").get("alerts", {})
+    except (ValueError, AttributeError):
+        return []
+    return [Problem(page, "case", "alert", str(a["held"]), str(a.get("by", "")))
+            for page, a in sorted(alerts.items())
+            if isinstance(a, dict) and waiting(a) and not a.get("done")]
+
+
 def _code_hash(ctx: JobContext) -> str:
     """What the generated pages depend on besides the records: the renderers, messages,
     schema and vocabularies, the hub's settings and the page budget."""
@@ -170,7 +188,9 @@ def run(ctx: JobContext) -> None:
     head_title, state_title = ctx.profile.state_page(statepages.SNAPSHOT), \
         ctx.profile.state_page(statepages.INDEX)
     subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
-    first = ctx.wiki.read([head_title, state_title, subs_state])
+    digest_state = ctx.profile.state_page(statepages.DIGEST)
+    first = ctx.wiki.read([head_title, state_title, subs_state, digest_state])
+    held = held_alerts(first[digest_state].text)
     try:
         state = json.loads(first[state_title].text or "{}")
     except ValueError:
@@ -178,6 +198,7 @@ def run(ctx: JobContext) -> None:
     known: dict[str, list] = state.get("pages", {})  # title -> [section, sha1, bytes]
     key = hashlib.sha1(json.dumps([first[head_title].revid, first[subs_state].revid,
                                    _code_hash(ctx), ctx.now().date().isoformat(),
+                                   [[p.page, p.code, p.value] for p in held],
                                    ctx.governance.fingerprint]
                                   ).encode()).hexdigest()[:16]
     # A generated page someone else edited since: its latest revision is not the bot's.
@@ -189,11 +210,16 @@ def run(ctx: JobContext) -> None:
         log.info("index: nothing changed since the last run")
         return
     records = load_snapshot(ctx, head=first[head_title]).records()
+    # Advocates only through the entries they saved themselves (bots.core.consent).
+    records, people = only_confirmed(ctx, records)
     ctx.stats.records = len(records)
     sections = render_all(ctx, records)
     review_pages, review_sections = render_review(ctx, records)
     sections.update(review_pages)
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
+    bot_problems += [Problem(page, "advocate", "user", "unconfirmed-advocate", user)
+                     for user, page in people.waiting]
+    bot_problems += held
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
     bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month
     ctx.stats.errors += len(ctx.governance.problems)

@@ -24,6 +24,7 @@ from bots.core.newsletter import (
 from bots.core.preloads import preload_title
 from bots.core.render.conversation import from_conversation, talk_page
 from bots.core.render.front import featured_block
+from bots.jobs.common.consent import only_confirmed
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.snapshots import load_snapshot
 from bots.jobs.context import JobContext
@@ -85,7 +86,8 @@ def conversation_part(ctx: JobContext, lang: str, period: str, since: str,
 def run(ctx: JobContext) -> None:
     cfg = ctx.profile.newsletter
     period = period_of(ctx.now(), cfg.period)
-    records = load_snapshot(ctx).records()
+    # Advocates only through the entries they saved themselves (bots.core.consent).
+    records, _people = only_confirmed(ctx, load_snapshot(ctx).records())
     ctx.stats.records = len(records)
     langs = ctx.profile.languages
     state_title = ctx.profile.state_page(statepages.NEWSLETTER)

@@ -19,11 +19,10 @@ from dataclasses import replace
 from bots import statepages
 from bots.core.delivery import ALREADY, DELIVERED, SKIPPED
 from bots.core.matching import help_wanted
-from bots.core.parse import find_records
 from bots.core.plan import Recipient
 from bots.core.records import Problem, Record
 from bots.core.render.paging import Layout
-from bots.core.render.roster import RosterRenderer
+from bots.core.render.roster import RosterRenderer, roles_page
 from bots.core.roster import (
     DEFAULT_ROLE,
     Advocate,
@@ -35,13 +34,13 @@ from bots.core.roster import (
     account_from_api,
     advocate_records,
     decide,
-    find_change,
     follow_renames,
     needs_lookup,
     noticed,
     role_changes,
 )
 from bots.core.times import iso, parse_time
+from bots.jobs.common.consent import People, confirmed_advocates
 from bots.jobs.common.pagesets import page_budget, page_set
 from bots.jobs.common.people import language_for, roster_config
 from bots.jobs.common.posting import send
@@ -50,12 +49,11 @@ from bots.jobs.common.snapshots import load_snapshot, shard_title
 from bots.jobs.context import JobContext
 from bots.wiki import users
 from bots.wiki.query import latest_revids
-from bots.wiki.session import WIKI_ERRORS
 
 log = logging.getLogger(__name__)
 
 MESSAGE_KIND = "roster"  # {{bots|optout=roster}} refuses the inactivity notice
-GENERATED = ("roster", "roster_log", "help_wanted")
+GENERATED = ("roster", "roster_log", "help_wanted", "roles")
 
 
 def current_advocates(records: list[Record], renames: Mapping[str, str],
@@ -158,37 +156,20 @@ def send_notices(ctx: JobContext, decisions: dict[str, Decision],
 
 # -- roles ----------------------------------------------------------------------------------
 
-def _role_in(text: str, page: str, user: str, ctx: JobContext,
-             renames: Mapping[str, str]) -> str | None:
-    for rec in find_records(text, page, ctx.schema):
-        if rec.kind == "advocate" and follow_renames(rec.value("user"), renames) == user:
-            return rec.value("role") or DEFAULT_ROLE
-    return None
-
-
-def attribute(ctx: JobContext, change: RoleChange, advocates: Mapping[str, Record],
-              state: RosterState, page_revids: Mapping[str, int]) -> RoleChange:
-    """Who made a role change, and when: the page's history since the revision the old role
-    was last seen in (one request per change; role changes are rare)."""
-    rec = advocates.get(change.user)
-    page = rec.page if rec is not None else change.page
-    until = rec.revid if rec is not None else page_revids.get(page, 0)
-    after = state.page_revids.get(page, 0)
-    try:
-        revisions = users.revisions_between(ctx.site, page, after, until)
-    # The change is still logged, without its author: the wiki failed or refused the query
-    # (pywikibot's Error, network errors), or answered with revisions missing a field
-    # (KeyError: a suppressed revision).
-    except (*WIKI_ERRORS, KeyError) as exc:
-        log.warning("history of [[%s]] unreadable: %s", page, exc)
-        revisions = []
-    roles = [(revid, author, ts, _role_in(text, page, change.user, ctx, state.renames))
-             for revid, author, ts, text in revisions]
-    revid, by, at = find_change(change.new or None, roles)
-    if not revid:
-        return RoleChange(change.user, change.old, change.new, page,
-                          at=iso(ctx.now()))
-    return RoleChange(change.user, change.old, change.new, page, revid, by, at)
+def attribute(ctx: JobContext, change: RoleChange, people: People,
+              state: RosterState) -> RoleChange:
+    """Who gave or withdrew a role, and when: the endorsement line's author, or whoever
+    removed it from the roles page (bots.core.roles)."""
+    page = ctx.profile.hub_page("role_endorsements")
+    grant = people.grants.get(change.user)
+    if grant is not None and change.new == grant.role:
+        return replace(change, page=page, revid=grant.revid, by=grant.by, at=grant.at)
+    entry = state.advocates.get(change.user)
+    removal = people.endorsements.removed.get(entry.endorsement) if entry else None
+    if removal is not None:
+        by, revid, at = removal
+        return replace(change, page=page, revid=revid, by=by, at=at)
+    return replace(change, at=iso(ctx.now()))
 
 
 # -- the job --------------------------------------------------------------------------------
@@ -202,8 +183,11 @@ def run(ctx: JobContext) -> RosterState:
     shard = shard_title(ctx, 1)
     current = ctx.wiki.read([head_title, shard, state_title])
     snapshot = load_snapshot(ctx, current[head_title], {shard: current[shard]})
-    records = snapshot.records()
     state = RosterState.from_json(current[state_title].text)
+    # Advocates count only through entries they saved themselves (bots.core.consent): read
+    # from their pages as they are now, not from the snapshot.
+    people = confirmed_advocates(ctx, snapshot.records(), state.renames)
+    records = [r for r in snapshot.records() if r.kind != "advocate"] + people.records
 
     # One request: recent changes, renames since the last run, the first batch of accounts.
     known, _ = current_advocates(records, state.renames)
@@ -221,13 +205,18 @@ def run(ctx: JobContext) -> RosterState:
     decisions = activity(ctx, names, infos, survey.recent, state, cfg)
     noticed_now = send_notices(ctx, decisions, advocates, cfg)
 
-    changes = [attribute(ctx, ch, advocates, state, snapshot.revids)
-               for ch in role_changes(advocates, state)]
+    # The roles held: given by an endorsement (bots.core.roles), not taken by an entry.
+    held = {name: people.grants[name].role if name in people.grants else DEFAULT_ROLE
+            for name in names}
+    changes = [attribute(ctx, ch, people, state)
+               for ch in role_changes(advocates, state, held)]
     entries: dict[str, Entry] = {}
     for name in names:
         rec = advocates[name]
+        grant = people.grants.get(name)
         entries[name] = replace(noticed_now.get(name) or decisions[name].entry,
-                                role=rec.value("role") or DEFAULT_ROLE, page=rec.page)
+                                role=held[name], page=rec.page,
+                                endorsement=grant.line if grant else "")
     new_state = RosterState(
         advocates=entries, renames=state.renames, renames_read_to=state.renames_read_to,
         page_revids={rec.page: rec.revid for rec in advocates.values()},
@@ -236,9 +225,10 @@ def run(ctx: JobContext) -> RosterState:
     roster = [Advocate(user=name, record=advocates[name], status=entries[name].status,
                        reason=entries[name].reason, inactive_since=entries[name].inactive_since,
                        inactive_edit=entries[name].inactive_edit,
-                       former_name=former.get(name, ""))
+                       former_name=former.get(name, ""), held=held[name])
               for name in names]
-    wanted = help_wanted(records, new_state.statuses(), new_state.renames, cfg.max_suggestions)
+    wanted = help_wanted(records, new_state.statuses(), new_state.renames, cfg.max_suggestions,
+                         roles=held)
     active = sum(a.status != "inactive" for a in roster)
     new_state.pages = _write_pages(ctx, roster, new_state, wanted, cfg, state.pages, active)
     # Saved once, after the pages (a long state is several pages). A run that dies before
@@ -258,6 +248,7 @@ def _write_pages(ctx: JobContext, roster: list[Advocate], state: RosterState, wa
     returns the stamps of the pages generated (as ``RosterState.pages``)."""
     pages = page_set(ctx)
     langs = ctx.profile.languages
+    endorsements = ctx.profile.hub_page("role_endorsements")
     problems: list[Problem] = []
     # As the index does: pages whose text is as the bot last wrote it, and which nobody
     # edited since (their latest revision is the bot's), are neither read nor written.
@@ -272,6 +263,10 @@ def _write_pages(ctx: JobContext, roster: list[Advocate], state: RosterState, wa
          lambda r, lay: r.log_pages(state.log, lay)),
         ("help_wanted", ctx.summary("advocacyhub-match-summary", len(wanted)),
          lambda r, lay: r.help_wanted_pages(wanted, lay)),
+        ("roles", ctx.summary("advocacyhub-summary-roles",
+                              sum(a.role != DEFAULT_ROLE for a in roster)),
+         lambda r, lay: {"": roles_page(r, roster, endorsements,
+                                        ctx.profile.hub_page("alert_releases"))}),
     ):
         layout = Layout(page_budget(ctx))
         renderers = [RosterRenderer(ctx.schema, ctx.messages(lang), pages, cfg) for lang in langs]

@@ -126,6 +126,17 @@ def seed_demo(ctx: JobContext) -> None:
             _add_line(actor, signup, line, user, summary, ctx)
         ctx.stats.records += 1
 
+    # Roles are given, not taken (bots.core.roles): the local wiki's administrator, one of the
+    # profile's maintainers, endorses the roles the demo people ask for.
+    endorsements = profile.hub_page("role_endorsements")
+    lines = [f"* {adv['role']}: [[User:{adv['user']}]]" for adv in data["advocates"]
+             if adv.get("role", "member") != "member"]
+    current = admin.text(endorsements) or ""
+    missing = [line for line in lines if line not in current]
+    if missing and profile.roster.maintainers:
+        _put(admin, endorsements, current.rstrip("\n") + "\n" + "\n".join(missing) + "\n",
+             summary, ctx)
+
     for kind_name, key, prefix in (("event", "events", "events"),
                                    ("resource", "resources", "resources")):
         for item in data[key]:

@@ -76,6 +76,16 @@ def install(ctx: JobContext) -> None:
                       ctx.summary("advocacyhub-summary-shutoff",
                                   ctx.profile.limits.shutoff_value))
     pages.update(doc_pages(ctx))  # in the wiki's translations too: after the first read
+    # The pages where people give roles and release held alerts (issue 24): created once with
+    # how to use them; then the community's.
+    msgs = ctx.messages()
+    people_pages = {ctx.profile.hub_page("role_endorsements"):
+                    msgs("advocacyhub-endorsements-page") + "\n",
+                    ctx.profile.hub_page("alert_releases"):
+                    msgs("advocacyhub-releases-page") + "\n"}
+    current.update(ctx.wiki.read(list(people_pages)))
+    pages.update(people_pages)
+    create_only |= set(people_pages)
     summary = ctx.summary("advocacyhub-summary-templates")
     for title, text in pages.items():
         ctx.stats.records += 1

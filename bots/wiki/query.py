@@ -61,3 +61,21 @@ def language_fallbacks(site: pywikibot.site.APISite, codes: list[str]) -> dict[s
         for code, info in q.get("languageinfo", {}).items():
             out[code] = list(info.get("fallbacks", []))
     return out
+
+
+def contributors(site: pywikibot.site.APISite, titles: list[str], batch: int = 50,
+                 ) -> dict[str, tuple[set[str], int]]:
+    """title -> (the registered accounts that edited it, how many anonymous editors): a few
+    requests for many pages (prop=contributors), no history. A page only its owner edited
+    needs no history to tell whose lines it holds (bots.jobs.common.consent)."""
+    out: dict[str, tuple[set[str], int]] = {}
+    for i in range(0, len(titles), batch):
+        for q in query_all(site, prop="contributors", titles=titles[i:i + batch],
+                           pclimit="max"):
+            normalized = {n["to"]: n["from"] for n in q.get("normalized", [])}
+            for page in q.get("pages", []):
+                title = normalized.get(page["title"], page["title"])
+                users, anons = out.get(title, (set(), 0))
+                users |= {c["name"] for c in page.get("contributors", [])}
+                out[title] = (users, max(anons, int(page.get("anoncontributors") or 0)))
+    return out

@@ -20,6 +20,7 @@ from bots.core.messages import Messages
 from bots.core.records import Record
 from bots.core.render.cells import CellRenderer, years
 from bots.core.render.partlinks import PageSet
+from bots.core.render.safety import safety_line
 from bots.core.schema import Schema
 from bots.core.wikitext import escape, heading, isolate, page_link
 
@@ -59,6 +60,8 @@ class Buttons:
     case_preload: str
     advocate_preload: str
     subscriber_preload: str
+    safety: str = ""  # the "Safety and support" page in the reader's language: the Join
+    # form's edit intro (shown above the sign-up's edit box)
 
 
 class FrontPage:
@@ -84,6 +87,7 @@ class FrontPage:
 
     def button_boxes(self) -> list[str]:
         m, b = self.msgs, self.buttons
+        intro = {"editintro": b.safety} if b.safety else {}
         return [
             # A title, then the new page under the cases prefix with the template preloaded.
             self._inputbox(type="create", prefix=b.cases_prefix, preload=b.case_preload,
@@ -96,8 +100,9 @@ class FrontPage:
             self._inputbox(type="comment", hidden="yes", default=b.signup, nosummary="yes",
                            preload=b.advocate_preload,
                            buttonlabel=m("advocacyhub-front-join-button"),
-                           id="advocacy-join"),
-            m("advocacyhub-front-join-hint"),
+                           id="advocacy-join", **intro),
+            m("advocacyhub-front-join-hint")
+            + (" " + safety_line(m, self.pages) if "safety" in self.pages.titles else ""),
             self._inputbox(type="comment", hidden="yes", default=b.subscribers,
                            nosummary="yes", preload=b.subscriber_preload,
                            buttonlabel=m("advocacyhub-front-subscribe-button"),

@@ -18,6 +18,7 @@ from bots.core.render.cells import CellRenderer
 from bots.core.render.paging import PAGE_BUDGET, Layout, Part
 from bots.core.render.partlinks import PageSet, PartLinks, as_layout
 from bots.core.render.tables import table, table_parts
+from bots.core.roles import MEMBER
 from bots.core.roster import (
     ACTIVE,
     INACTIVE,
@@ -65,6 +66,10 @@ class RosterRenderer(PartLinks):
 
     def _cell(self, adv: Advocate, field: str) -> str:
         if field == "role":
+            if adv.proposed:  # asked for in the entry, not given on the roles page yet
+                return escape(self._label("role", adv.role)) + " <small>(" + escape(
+                    self.msgs("advocacyhub-role-proposed",
+                              self._label("role", adv.proposed))) + ")</small>"
             return escape(self._label("role", adv.role))
         return self.cells.cell(self.kind, adv.record, self.kind.field(field))
 
@@ -81,6 +86,10 @@ class RosterRenderer(PartLinks):
                            self.msgs("advocacyhub-roster-log-title")),
                  page_link(self.pages.title("help_wanted", self.lang),
                            self.msgs("advocacyhub-match-title"))]
+        for key, label in (("roles", "advocacyhub-roles-title"),
+                           ("safety", "advocacyhub-safety-title")):
+            if key in self.pages.titles:  # issue 24's pages (a test's page set may lack them)
+                links.append(page_link(self.pages.title(key, self.lang), self.msgs(label)))
         return " · ".join(links)
 
     def _names(self, advocates: Sequence[Advocate], region: str = "") -> str:
@@ -418,3 +427,38 @@ class RosterRenderer(PartLinks):
         return {"": "\n".join([*self._help_intro(items), "",
                                self.msgs("advocacyhub-list-parts", len(pages)), "", parts]),
                 **pages}
+
+
+def roles_page(renderer: RosterRenderer, advocates: Sequence[Advocate], endorsements: str,
+               releases: str = "") -> str:
+    """The "Roles" page: what each role means, who holds it, whose entry proposes it, and
+    how a role is given (an endorsement line on ``endorsements``, bots.core.roles)."""
+    msgs, kind = renderer.msgs, renderer.kind
+    vocab = renderer.schema.vocabularies[kind.field("role").vocabulary or "roles"]
+    out = [renderer.pages.language_bar("roles", renderer.lang),
+           msgs("advocacyhub-roles-intro"), "", renderer.nav(), ""]
+    active = [a for a in advocates if a.status != INACTIVE]
+    for role in vocab.values:
+        out.append(heading(renderer._label("role", role)))
+        key = f"advocacyhub-role-def-{role}"
+        out.append(msgs(key) if msgs.has(key) else "")
+        if role == MEMBER:
+            out.append("")
+            continue
+        holders = [a for a in active if a.role == role]
+        proposed = [a for a in active if a.proposed == role]
+        out.append("")
+        out.append(f"* '''{escape(msgs('advocacyhub-roles-holders', len(holders)))}''' "
+                   + (renderer._names(holders) if holders
+                      else escape(msgs("advocacyhub-roles-nobody"))))
+        if proposed:
+            out.append(f"* '''{escape(msgs('advocacyhub-roles-proposed', len(proposed)))}''' "
+                       + renderer._names(proposed))
+        out.append("")
+    out += [heading(msgs("advocacyhub-roles-how-heading")),
+            msgs("advocacyhub-roles-how", page_link(endorsements)),
+            "", "<code><nowiki>* coordinator: [[User:Example]]</nowiki></code>"]
+    if releases:
+        out += ["", msgs("advocacyhub-roles-releases", page_link(releases)), "",
+                "<code><nowiki>* [[Advocacy Hub/Cases/Example]]</nowiki></code>"]
+    return "\n".join(out)
