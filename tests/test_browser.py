@@ -99,7 +99,8 @@ def test_front_page_buttons_open_the_right_edit_pages(demo_bot, browser) -> None
         (By.CSS_SELECTOR, "form.createbox")))
     labels = [f.find_element(By.CSS_SELECTOR, "input[type=submit]").get_attribute("value")
               for f in forms]
-    assert labels == ["Document a case", "Join as an advocate", "Subscribe to the newsletter"]
+    assert labels == ["Document a case", "Join as an advocate", "Subscribe to the newsletter",
+                      "Add an event", "Add a resource"]
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "front-page.png"))
     # "Document a case" with a title: the new page under the cases prefix, template preloaded.
@@ -161,3 +162,68 @@ def test_a_subscription_saved_from_the_button_is_the_readers_own(demo_bot, brows
     assert name in subs.people and subs.people[name].line.author == name
     assert subs.people[name].record.value("language") == "en"
     assert all(line.user != name for line in subs.forged)
+
+
+def test_every_statistics_bar_is_visible_in_the_browser(demo_bot, browser) -> None:
+    """Each chart's bars, the outcome shares included, have a height and a width."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    demo_bot.run("index")
+    for title in ("Advocacy Hub/Statistics", "Advocacy Hub/Statistics/es"):
+        browser.get(demo_bot.wiki.url(title))
+        bars = _wait(browser).until(ec.presence_of_all_elements_located(
+            (By.CSS_SELECTOR, ".advocacy-bar")))
+        sizes = [(b.rect["height"], b.rect["width"]) for b in bars]
+        shares = browser.find_elements(By.CSS_SELECTOR, ".advocacy-share .advocacy-bar")
+        assert len(shares) >= 2 and len(bars) > 20, title
+        assert all(h > 0 and w > 0 for h, w in sizes), (title, sizes)
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"] or
+                a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def test_at_390_px_no_heading_is_under_the_language_bar(demo_bot, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    demo_bot.run("index")
+    browser.set_window_size(390, 900)
+    try:
+        for title in ("Advocacy Hub", "Advocacy Hub/es", "Advocacy Hub/Statistics/es",
+                      "Advocacy Hub/Cases/es", "Advocacy Hub/Events"):
+            browser.get(demo_bot.wiki.url(title))
+            bar = _wait(browser).until(ec.presence_of_element_located(
+                (By.CSS_SELECTOR, ".advocacy-languages"))).rect
+            nav = browser.find_element(By.CSS_SELECTOR, ".advocacy-nav").rect
+            headings = browser.find_elements(By.CSS_SELECTOR, ".mw-parser-output h2, "
+                                                              ".mw-parser-output h3")
+            assert headings, title
+            for h in headings:
+                assert not _overlaps(bar, h.rect), (title, h.text, bar, h.rect)
+                assert h.rect["y"] >= nav["y"] + nav["height"], (title, h.text)
+        browser.save_screenshot(str(ARTIFACTS / "events-390px.png"))
+    finally:
+        browser.set_window_size(1400, 1000)
+
+
+def test_the_case_side_box_rows_line_up(demo_bot, browser) -> None:
+    """No empty paragraph in the box; each row's label and value start on the same line."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    demo_bot.run("index")
+    browser.get(demo_bot.wiki.url("Advocacy Hub/Cases/BUS v Wikimedia Sverige "
+                                  "(offentligkonst.se)"))
+    box = _wait(browser).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, "table.advocacy-case")))
+    assert not box.find_elements(By.CSS_SELECTOR, "p"), box.get_attribute("innerHTML")[:500]
+    rows = box.find_elements(By.CSS_SELECTOR, "tr")
+    assert len(rows) >= 8
+    for row in rows:
+        cells = row.find_elements(By.CSS_SELECTOR, "th, td")
+        if len(cells) == 2:
+            assert abs(cells[0].rect["y"] - cells[1].rect["y"]) <= 1, row.text
+    assert "Sweden" in box.text and "Freedom of panorama" in box.text

@@ -35,7 +35,9 @@ def front(lang: str) -> FrontPage:
     return FrontPage(SCHEMA, Messages(lang), PAGES, Buttons(
         "Advocacy Hub/Cases/", "Advocacy Hub/Advocates/Sign-up",
         "Advocacy Hub/Newsletter/Subscribers", preload_title(kinds["case"], lang),
-        preload_title(kinds["advocate"], lang), preload_title(kinds["subscription"], lang)))
+        preload_title(kinds["advocate"], lang), preload_title(kinds["subscription"], lang),
+        "Advocacy Hub/Events/", "Advocacy Hub/Resources/", preload_title(kinds["event"], lang),
+        preload_title(kinds["resource"], lang)))
 
 
 def boxes(text: str) -> list[dict[str, str]]:
@@ -47,7 +49,7 @@ def boxes(text: str) -> list[dict[str, str]]:
 def test_three_buttons_lead_to_the_right_pages_in_every_language(lang: str) -> None:
     msgs = Messages(lang)
     text = front(lang).render([case("A")], None, NOW)
-    document, join, subscribe = boxes(text)
+    document, join, subscribe, event, resource = boxes(text)
     suffix = "" if lang == "en" else f"/{lang}"
     assert document["type"] == "create" and document["prefix"] == "Advocacy Hub/Cases/"
     assert document["preload"] == f"Template:Advocacy case/preload{suffix}"
@@ -62,7 +64,16 @@ def test_three_buttons_lead_to_the_right_pages_in_every_language(lang: str) -> N
     assert join["buttonlabel"] == msgs("advocacyhub-front-join-button")
     assert subscribe["buttonlabel"] == msgs("advocacyhub-front-subscribe-button")
     # Every preload page a button names is generated (and so installed).
-    assert {b["preload"] for b in (document, join, subscribe)} <= set(preload_pages(SCHEMA))
+    assert {b["preload"] for b in (document, join, subscribe, event, resource)} <= \
+        set(preload_pages(SCHEMA))
+    # "Add an event" and "Add a resource" open like "Document a case": a title, then the form.
+    for box, prefix, template, label in (
+            (event, "Advocacy Hub/Events/", "Advocacy event", "advocacyhub-front-event-button"),
+            (resource, "Advocacy Hub/Resources/", "Advocacy resource",
+             "advocacyhub-front-resource-button")):
+        assert (box["type"], box["prefix"]) == ("create", prefix)
+        assert box["preload"] == f"Template:{template}/preload{suffix}"
+        assert box["buttonlabel"] == msgs(label)
 
 
 def test_front_page_lists_are_short_and_link_on() -> None:
@@ -77,7 +88,10 @@ def test_front_page_lists_are_short_and_link_on() -> None:
     assert "[[:Advocacy Hub/Events|All events]]" in text and "No upcoming events." in text
     assert "[[:Advocacy Hub/Help wanted|All requests for help]]" in text
     assert "[[:Advocacy Hub/Statistics|Statistics]]" in text
-    assert "12 cases in 1 country or region" in text and "2 advocates" in text
+    # The hub's numbers link to what they count (a page this hub has).
+    assert "* [[:Advocacy Hub/Cases|12 cases in 1 country or region]]" in text
+    assert "* [[:Advocacy Hub/Events|0 upcoming events]]" in text
+    assert "* 2 advocates" in text  # no roster page in PAGES: plain text, no red link
     assert "Proposed by the bot for 2026-12" in text
 
 
@@ -160,3 +174,19 @@ def test_front_page_and_buttons_stay_inside_the_write_prefixes(name: str) -> Non
     for title in (hub.cases_prefix + "Any title", profile.hub_page("signup"),
                   profile.hub_page("subscribers")):
         assert profile.may_write(title), title
+
+
+def test_the_pages_editors_keep_the_hub_with_are_one_click_from_the_front_page() -> None:
+    pages = PageSet(titles={**PAGES.titles, "maintenance": "Advocacy Hub/Maintenance",
+                            "review_due": "Advocacy Hub/Cases/Review due",
+                            "roster_log": "Advocacy Hub/Advocates/Log",
+                            "digest_log": "Advocacy Hub/Digests/Log"},
+                    base_lang="en", languages=["en", "es", "zh"])
+    page = FrontPage(SCHEMA, Messages("es"), pages, front("es").buttons)
+    text = page.render([case("A")], None, NOW)
+    section = text.split("== Para editores ==")[1]
+    assert "[[:Advocacy Hub/Maintenance/es|Informe de mantenimiento]]" in section
+    assert "[[:Advocacy Hub/Cases/Review due/es|" in section
+    assert "[[:Advocacy Hub/Advocates/Log/es|" in section
+    assert "[[:Advocacy Hub/Digests/Log|" in section  # written in one language only
+    assert "Para editores" not in front("es").render([case("A")], None, NOW)  # none known

@@ -173,7 +173,7 @@ def test_changes_events_advocates_and_resources_read_as_sentences() -> None:
            "Outcome: Unknown → Won" in text
     assert "* [[:Advocacy Hub/Cases/Half|Half]]: Outcome: Pending → Partial success" in text
     assert "== New advocates (2) ==\n[[:User:Ana|Ana]], [[:User:Bo Li|Bo Li]]" in text
-    assert "* 2026-06-10 10:00 – [[:Events/Meet|Meet]] (online)" in text
+    assert "* 2026-06-10 10:00 UTC – [[:Events/Meet|Meet]] (online)" in text
     assert "* 2026-06-12 – [[:Events/Cafe|Cafe]] (Lima)" in text
     assert "* [[:Advocacy Hub/Resources|Guide]] (Toolkit)" in text
     es = renderer("es").generated(items, "2026-06")

@@ -84,20 +84,22 @@ def test_a_sort_value_never_leaves_its_attribute(key) -> None:
 
 
 def test_bars_are_as_wide_as_their_share_of_the_largest() -> None:
-    text = bar_chart([("a", 10), ("b", 5), ("c", 0)], "Cap''tion")
+    text = bar_chart([("a", 10), ("b", 5), ("c", 0)])
     widths = re.findall(r"width:(\d+)%; height", text)
     assert widths == ["100", "50", "1"]  # an empty bar is still a sliver
-    assert "|+ style=\"text-align:left; font-weight:bold;\" | Cap&#39;&#39;tion" in text
+    assert "|+" not in text  # no caption: the heading above says what the chart shows
+    assert re.findall(r"height:(\d+)px", text) == ["16"] * 3  # no font size can flatten them
     assert re.findall(r"padding-left:0.5em;\" \| (\d+)", text) == ["10", "5", "0"]
-    assert bar_chart([], "x") == ""
+    assert bar_chart([]) == ""
 
 
 def test_a_share_bar_splits_one_hundred_percent_with_a_legend() -> None:
-    text = share_bar([("Won", 1), ("Lost", 3)], "Outcomes")
-    assert re.findall(r"width:([\d.]+)%; height:1.4em", text) == ["25.00", "75.00"]
+    text = share_bar([("Won", 1), ("Lost", 3)])
+    assert re.findall(r"flex:0 0 ([\d.]+)%", text) == ["25.00", "75.00"]
+    assert "font-size:0" not in text and "em;\" title" not in text  # heights in px
     assert "Won: 1 (25%)" in text and "Lost: 3 (75%)" in text
-    assert text.startswith("'''Outcomes'''")
-    assert share_bar([("Won", 0)], "x") == ""
+    assert "'''" not in text  # no caption repeating the heading
+    assert share_bar([("Won", 0)]) == ""
 
 
 # -- cells ----------------------------------------------------------------------------------
@@ -154,11 +156,32 @@ def test_the_case_index_lists_cases_by_title_with_their_columns() -> None:
 
 def test_the_language_bar_bolds_the_page_language_and_links_the_others() -> None:
     bar = kb("es").case_index([case("A")]).split("\n")[0]
-    assert bar == ('<div class="advocacy-languages" style="float:right;">'
-                   "[[:Advocacy Hub/Cases|English]] · '''español''' · "
-                   "[[:Advocacy Hub/Cases/zh|中文]]</div>")
+    assert bar.endswith('<span class="advocacy-languages">'
+                        "[[:Advocacy Hub/Cases|English]] · '''español''' · "
+                        "[[:Advocacy Hub/Cases/zh|中文]]</span></div>")
+    assert "float" not in bar  # a block of its own: it cannot overlap a heading
     one = PageSet({"cases": "C"}, "en", ["en"])
     assert KnowledgeBase(SCHEMA, Messages("en"), one).pages.language_bar("cases", "en") == ""
+
+
+def test_every_hub_page_starts_with_the_navigation_line_in_its_language() -> None:
+    pages = PageSet({**PAGES.titles, "front": "Advocacy Hub", "partner": "Advocacy Hub/Partners",
+                     "roster": "Advocacy Hub/Advocates", "newsletter": "Advocacy Hub/Newsletter",
+                     "help_wanted": "Advocacy Hub/Help wanted"}, "en", ["en", "es", "zh"],
+                    directories=["partner"])
+    bar = pages.language_bar("statistics", "es")
+    links = re.findall(r"\[\[:([^|\]]+)\|([^\]]+)\]\]", bar.split("advocacy-languages")[0])
+    assert links == [("Advocacy Hub/es", "Advocacy Hub"), ("Advocacy Hub/Cases/es", "Casos"),
+                     ("Advocacy Hub/Events/es", "Eventos"),
+                     ("Advocacy Hub/Resources/es", "Recursos"),
+                     ("Advocacy Hub/Partners/es", "Aliadas"),
+                     ("Advocacy Hub/Advocates/es", "Defensores"),
+                     ("Advocacy Hub/Newsletter/es", "Boletín"),
+                     ("Advocacy Hub/Help wanted/es", "Se busca ayuda"),
+                     ("Advocacy Hub/Statistics/es", "Estadísticas")]
+    assert "\n" not in bar
+    # Only the pages a hub has are linked.
+    assert "Partners" not in PAGES.language_bar("statistics", "en")
 
 
 @pytest.mark.parametrize("lang,intro,status", [
@@ -288,9 +311,12 @@ def test_facet_labels_are_translated() -> None:
 def test_statistics_count_cases_per_year_region_topic_and_outcome() -> None:
     records = [case("A", start="2019", topics="copyright; ai", outcome="won"),
                case("B", start="2021", topics="ai", jurisdiction="DE", outcome="won"),
-               case("C", start="2021", topics="ai", outcome="lost")]
+               case("C", start="2021", topics="ai", outcome="lost"),
+               case("D", start="2021", topics="ai", jurisdiction="global", outcome="lost"),
+               case("E", start="2021", topics="ai", jurisdiction="EU", outcome="lost"),
+               case("F", start="2021", topics="ai", jurisdiction="DE; BR", outcome="pending")]
     text = kb().statistics(records)
-    assert "3 cases from 2 regions on 2 topics." in text
+    assert "6 cases from 2 regions on 2 topics." in text
 
     def bars(section: str) -> list[tuple[str, str]]:
         part = text.split(f"== {section} ==")[1].split("\n== ")[0]
@@ -298,13 +324,26 @@ def test_statistics_count_cases_per_year_region_topic_and_outcome() -> None:
         counts = re.findall(r"padding-left:0.5em;\" \| (\d+)", part)
         return list(zip(labels, counts, strict=True))
 
-    assert bars("Cases per year (by start)") == [("2019", "1"), ("2020", "0"), ("2021", "2")]
+    assert bars("Cases per year (by start)") == [("2019", "1"), ("2020", "0"), ("2021", "5")]
+    # Each case once: global, EU and a case in two regions are one row of their own.
     assert bars("Cases per region") == [("Latin America & Caribbean", "2"),
-                                        ("Northern & Western Europe", "1")]  # vocabulary order
-    assert bars("Cases per topic") == [("Artificial intelligence", "3"), ("Copyright", "1")]
+                                        ("Northern & Western Europe", "1"),
+                                        ("''Global or several regions''", "3")]
+    assert "3 cases lie in a single region and 3 cases in several" in text
+    assert bars("Cases per topic") == [("Artificial intelligence", "6"), ("Copyright", "1")]
     outcomes = text.split("== Outcomes ==")[1]
-    assert "Won: 2 (67%)" in outcomes and "Lost: 1 (33%)" in outcomes
-    assert outcomes.index("Won") < outcomes.index("Lost")  # vocabulary order
+    assert "Lost: 3 (50%)" in outcomes and "Won: 2 (33%)" in outcomes
+    assert outcomes.index("Lost") < outcomes.index("Won") < outcomes.index("Pending")
+    assert "|+" not in text and "'''Outcomes'''" not in text  # no caption repeats a heading
+
+
+def test_statistics_sort_regions_largest_first() -> None:
+    records = [case("A", jurisdiction="DE"), case("B", jurisdiction="FR"),
+               case("C", jurisdiction="BR")]
+    text = kb().statistics(records)
+    part = text.split("== Cases per region ==")[1].split("\n== ")[0]
+    assert re.findall(r"text-align:right;\" \| (.*)", part) == [
+        "Northern & Western Europe", "Latin America & Caribbean"]
 
 
 def test_statistics_of_no_cases() -> None:
@@ -401,3 +440,22 @@ def test_the_maintenance_report_never_prints_a_hidden_fields_value() -> None:
     text = kb().maintenance_pages([shy, open_], [])[""]
     assert "Minsk" not in text and "Istanbull" in text
     assert "User:Shy" in text  # still listed: the page, the field and what is wrong
+
+
+def test_an_event_shows_its_date_time_and_zone_with_the_utc_time_beside_it() -> None:
+    ny = event("NY hour", "2027-01-14T15:00", end="2027-01-14T16:00",
+               timezone="America/New_York")
+    late = event("Late", "2027-01-14T22:00", timezone="America/New_York")
+    day = event("Day", "2027-01-20")
+    utc = event("UTC hour", "2027-01-15T09:00")
+    cells = CellRenderer(SCHEMA, Messages("es"))
+    assert cells.when(ny) == "2027-01-14 15:00–16:00 (America/New York) · 20:00 UTC"
+    assert cells.when(late) == "2027-01-14 22:00 (America/New York) · 2027-01-15 03:00 UTC"
+    assert cells.when(day) == "2027-01-20"
+    assert cells.when(utc) == "2027-01-15 09:00 UTC"
+    text = kb().events([ny, late, day, utc], datetime(2027, 1, 1, tzinfo=UTC))
+    assert "2027-01-14 15:00–16:00 (America/New York) · 20:00 UTC" in text
+    assert "T15:00" not in text  # no ISO "T" left for a reader to decode
+    # The table sorts by the UTC start (22:00 in New York is 03:00 UTC the next day).
+    keys = re.findall(r'data-sort-value="(2027-01-1\dT\d\d:\d\d)"', text)
+    assert keys == ["2027-01-14T20:00", "2027-01-15T03:00", "2027-01-15T09:00"]

@@ -35,11 +35,11 @@ def test_every_generated_page_has_a_committed_file() -> None:
     committed = {p.name for pattern in ("*.wikitext", "*.lua", "*.json")
                  for p in TEMPLATES_DIR.glob(pattern)}
     assert expected <= committed
-    # The record marker, the Lua module and its Schema.json and Vocabularies.json, a template
-    # and its doc per kind, the newsletter status line, {{Advocacy cases}} with its doc, and
-    # the front page's three preload pages in every language of the message files, and the
+    # The record marker, the Lua module and its Schema.json, Vocabularies.json and Places.json, a
+    # template and its doc per kind, the newsletter status line, {{Advocacy cases}} with its doc,
+    # and the front page's five preload pages in every language of the message files, and the
     # preload of an alert's "stop the urgent alerts" link.
-    assert len(expected) == 4 + 2 * len(SCHEMA.kinds) + 1 + 2 + 3 * len(available_languages()) + 1
+    assert len(expected) == 5 + 2 * len(SCHEMA.kinds) + 1 + 2 + 5 * len(available_languages()) + 1
     assert committed == expected  # no stale file left behind
 
 

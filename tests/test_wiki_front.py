@@ -70,10 +70,13 @@ def test_front_page_in_every_language_with_the_human_text_kept(hub) -> None:
         in body.split("== Featured case ==")[1].split("==")[0]
     for lang, label in (("es", "Documentar un caso"), ("zh", "记录一个案例")):
         assert label in (hub.text(f"{FRONT}/{lang}") or "")
-    # The wiki's InputBox renders the three forms, each to the right page.
+    # The wiki's InputBox renders the five forms, each to the right page.
     html = hub.parse(FRONT)["text"]
     forms = [dict(_inputs(f)) for f in html.split("<form")[1:]]
-    assert len(forms) == 3
+    assert len(forms) == 5
+    assert [f["prefix"] for f in forms[3:]] == ["Advocacy Hub/Events/",
+                                               "Advocacy Hub/Resources/"]
+    assert forms[3]["preload"] == "Template:Advocacy event/preload"
     assert forms[0]["prefix"] == "Advocacy Hub/Cases/" and forms[0]["action"] == "edit"
     assert (forms[1]["title"], forms[1]["section"]) == ("Advocacy Hub/Advocates/Sign-up", "new")
     assert forms[2]["preload"] == "Template:Advocacy subscriber/preload"

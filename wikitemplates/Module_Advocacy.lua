@@ -12,6 +12,7 @@ local p = {}
 local SCHEMA = 'Module:Advocacy/Schema.json'
 local VOCABULARIES = 'Module:Advocacy/Vocabularies.json'
 local CONFIG = 'Module:Advocacy/Config.json'
+local PLACES = 'Module:Advocacy/Places.json'
 local DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 local MAX_TEXT = 10000 -- normalise.py MAX_TEXT: a text field's length without max_length
 -- The case table's format (bots/core/casetable.py VERSION): each row one string, its values
@@ -44,17 +45,28 @@ local function format(text, ...)
 	end))
 end
 
--- {{#invoke:Advocacy|links|A; B/C; ...}}: one link per page title, separated as the bot reads
--- a field of several pages (";" or a new line), each shown by the part of its title after the
--- last "/" (whether or not the namespace has subpages). A value that is not a valid title is
--- shown as text, never as markup.
+-- {{#invoke:Advocacy|links|A; B/C; ...|under=case}}: one link per page title, separated as
+-- the bot reads a field of several pages (";" or a new line), each shown by the part of its
+-- title after the last "/" (whether or not the namespace has subpages). With under=KIND, a
+-- bare name (no namespace, no "/") is the page of that name under the kind's prefix
+-- (Module:Advocacy/Config.json, written by the bot): a case's name or its full title both
+-- work. A value that is not a valid title is shown as text, never as markup.
 function p.links(frame)
 	local value = frame.args[1] or ''
+	local under = trim(frame.args.under or '')
+	local prefix = ''
+	if under ~= '' then
+		local config = load(CONFIG) or {}
+		prefix = (config.prefixes or {})[under] or ''
+	end
 	local out = {}
 	for item in mw.text.gsplit(value, '[;\n]') do
 		item = trim(item)
 		if item ~= '' then
 			local title = mw.title.new(item)
+			if title and prefix ~= '' and title.namespace == 0 and not item:find('/', 1, true) then
+				title = mw.title.new(prefix .. item) or title
+			end
 			if title then
 				local label = title.text:match('([^/]*)$')
 				if label == '' then
@@ -1273,6 +1285,122 @@ function p.check(frame)
 	end
 	local content = schema.messages[mw.language.getContentLanguage():getCode()] or schema.messages.en
 	return '[[Category:' .. content['advocacyhub-category-problems'] .. ']]'
+end
+
+-- -- A record's side box, as the indexes show it ----------------------------------------------
+
+local function kindField(schema, kindName, name)
+	local kind = schema.kinds[kindName or 'case']
+	for _, f in ipairs(kind and kind.fields or {}) do
+		if f.name == name then
+			return f
+		end
+	end
+	return nil
+end
+
+-- The page's language among the message files' (the /es suffix, the page language, the wiki's).
+local function boxLanguage(schema, frame)
+	return pageLanguage(frame.args.lang, function(code)
+		return schema.messages[code] ~= nil
+	end)
+end
+
+-- A hub page in a language: its base title for the hub's language, else <title>/<lang>.
+local function inLanguage(config, title, lang)
+	if lang == (config.base_lang or 'en') then
+		return title
+	end
+	for _, code in ipairs(config.languages or {}) do
+		if code == lang then
+			return title .. '/' .. lang
+		end
+	end
+	return title
+end
+
+-- The labels of a vocabulary in a language (the community's page; the bot's copy first).
+local function vocabLabels(name, lang)
+	local config = load(CONFIG)
+	local data = config and config.effective and load(config.effective)
+	if not (data and data.vocabularies) then
+		data = load(config and config.vocabularies or VOCABULARIES)
+	end
+	local spec = data and data.vocabularies and data.vocabularies[name]
+	local labels = spec and spec.labels or {}
+	return labels[lang] or labels.en or {}
+end
+
+-- {{#invoke:Advocacy|label|topics|kind=case}}: a field's name in the page's language.
+function p.label(frame)
+	local schema = load(SCHEMA)
+	local name = trim(frame.args[1] or '')
+	local lang = boxLanguage(schema, frame)
+	local msgs = schema.messages[lang] or schema.messages.en
+	return msgs['advocacyhub-field-' .. name] or schema.messages.en['advocacyhub-field-' .. name]
+		or nowiki(name)
+end
+
+-- {{#invoke:Advocacy|values|SE; FI|field=jurisdiction|kind=case}}: the values of a field as
+-- the indexes show them (vocabulary labels, place names from CLDR, in the page's language),
+-- each linking to the browse-by page of its field; a value the bot cannot read is shown as
+-- written (the check at the top of the preview says what is wrong with it).
+function p.values(frame)
+	local schema = load(SCHEMA)
+	local kindName = trim(frame.args.kind or 'case')
+	local f = kindField(schema, kindName, trim(frame.args.field or ''))
+	local raw = frame.args[1] or ''
+	if not f then
+		return nowiki(trim(raw))
+	end
+	local lang = boxLanguage(schema, frame)
+	local config = load(CONFIG) or {}
+	local browse = config.browse and config.browse[kindName]
+	local target = browse and f.facet and inLanguage(config, browse .. '/' .. f.facet, lang)
+	local names
+	if f.type == 'jurisdiction' then
+		local places = load(PLACES)
+		names = places and places.names and (places.names[lang] or places.names.en) or {}
+	elseif f.type == 'enum' and f.vocabulary then
+		names = vocabLabels(f.vocabulary, lang)
+	else
+		names = {}
+	end
+	local vocab = f.type == 'enum' and f.vocabulary and vocabulary(f.vocabulary)
+	local out = {}
+	for _, item in ipairs(splitValues(raw, f)) do
+		local code
+		if f.type == 'jurisdiction' then
+			code = jurisdiction(schema, item)
+		elseif vocab then
+			code = lookup(vocab, item)
+		end
+		local label = code and (names[code] or code)
+		if label and target then
+			table.insert(out, '[[:' .. target .. '|' .. nowiki(label) .. ']]')
+		else
+			table.insert(out, nowiki(label or item))
+		end
+	end
+	return table.concat(out, ', ')
+end
+
+-- {{#invoke:Advocacy|hub|kind=case}}: the line under a record's box, back to the hub and to
+-- the index of its kind, in the page's language.
+function p.hub(frame)
+	local schema = load(SCHEMA)
+	local config = load(CONFIG)
+	if not (config and config.root) then
+		return ''
+	end
+	local lang = boxLanguage(schema, frame)
+	local msgs = schema.messages[lang] or schema.messages.en
+	local hub = '[[:' .. inLanguage(config, config.root, lang) .. '|'
+		.. msgs['advocacyhub-nav-hub'] .. ']]'
+	local index = '[[:' .. inLanguage(config, config.index or config.root, lang) .. '|'
+		.. msgs['advocacyhub-nav-cases'] .. ']]'
+	return '<div class="advocacy-hub-line" style="font-size:90%;">'
+		.. format(msgs['advocacyhub-record-hub-line'], hub, index) .. '</div>'
 end
 
 return p

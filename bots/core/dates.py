@@ -72,3 +72,22 @@ def utc_of(local: str, timezone: str, *, end_of_day: bool = False) -> str:
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
         return text  # a value the harvest reported as invalid: taken as UTC
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+
+
+def event_when(start: str, end: str, timezone: str) -> tuple[str, str, str]:
+    """How every page shows an event's time: (its local date and time, with the end's time or
+    day, e.g. ``2027-01-14 15:00–17:00``; its time zone, readable (``America/New York``);
+    the start in UTC: ``20:00``, or ``2027-01-15 02:00`` on another day). The zone and the
+    UTC time are "" for a day without a time, the UTC time also for an event in UTC."""
+    local = start.replace("T", " ")
+    if end and end != start:
+        same_day = end[:10] == start[:10]
+        local += "–" + (end[11:] if same_day and "T" in end else end.replace("T", " "))
+    zone = timezone or "UTC"
+    if "T" not in start:
+        return local, "", ""
+    utc = utc_of(start, zone)
+    if zone == "UTC" or len(utc) != 16:  # in UTC already, or a value reported invalid
+        return local, "UTC", ""
+    return local, zone.replace("_", " "), utc[11:] if utc[:10] == start[:10] else \
+        utc.replace("T", " ")

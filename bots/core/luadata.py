@@ -20,7 +20,7 @@ from typing import Any
 import pycountry
 
 from bots.core.messages import Messages, available_languages
-from bots.core.places import Geography, load_geography
+from bots.core.places import Geography, jurisdiction_name, load_geography
 from bots.core.schema import Schema
 
 SCHEMA_PAGE = "Module:Advocacy/Schema.json"
@@ -28,6 +28,9 @@ VOCABULARIES_PAGE = "Module:Advocacy/Vocabularies.json"
 # Where the module finds the bot's compact case table and the vocabularies (the profile's
 # [hub] vocabularies_page): profile-dependent, written by install.
 CONFIG_PAGE = "Module:Advocacy/Config.json"
+# Place names in every language of the message files (CLDR, through Babel, as the bot shows
+# them): a record's side box shows "Sweden", "Suecia", "瑞典", not SE.
+PLACES_PAGE = "Module:Advocacy/Places.json"
 VERSION = 1
 
 # Problems the module finds while an editor previews (the bot's maintenance report has them all).
@@ -42,7 +45,9 @@ MODULE_MESSAGES = (*(f"advocacyhub-problem-{c}" for c in CHECK_CODES),
                    *(f"advocacyhub-cases-problem-{c}" for c in QUERY_CODES),
                    "advocacyhub-cases-problems", "advocacyhub-category-cases-problems",
                    "advocacyhub-cases-query-none", "advocacyhub-cases-query-section",
-                   "advocacyhub-check-private-typed")
+                   "advocacyhub-check-private-typed",
+                   # A record's side box: the line back to the hub.
+                   "advocacyhub-nav-hub", "advocacyhub-nav-cases", "advocacyhub-record-hub-line")
 
 
 def dumps(data: Any) -> str:
@@ -87,7 +92,11 @@ def schema_data(schema: Schema, geo: Geography | None = None) -> dict[str, Any]:
                             "columns": list(kind.column_names), "fields": fields}
         if kind.private_when:
             kinds[kind.name]["private_when"] = list(kind.private_when)
-    messages = {lang: {key: Messages(lang).raw(key) for key in MODULE_MESSAGES}
+    names = sorted({f.name for kind in schema.kinds.values() for f in kind.fields.values()})
+    messages = {lang: {**{key: Messages(lang).raw(key) for key in MODULE_MESSAGES},
+                       # The side box's row labels, in the page's language.
+                       **{f"advocacyhub-field-{n}": Messages(lang).field_label(n)
+                          for n in names}}
                 for lang in langs}
     return {
         "version": VERSION,
@@ -98,6 +107,27 @@ def schema_data(schema: Schema, geo: Geography | None = None) -> dict[str, Any]:
         "languages": langs,
         "messages": messages,
     }
+
+
+def places_data(geo: Geography | None = None) -> dict[str, Any]:
+    """lang -> code -> the place's name, for every jurisdiction code the bot accepts."""
+    geo = geo or load_geography()
+    out = {}
+    for lang in available_languages():
+        msgs = Messages(lang)
+        names = {}
+        for code in sorted({*geo.region_of, *geo.supranational}):
+            key = f"advocacyhub-jurisdiction-{code.lower()}"
+            names[code] = msgs(key) if msgs.has(key) else jurisdiction_name(code, lang)
+        out[lang] = names
+    return {"version": VERSION,
+            "description": "Place names in every language, from CLDR (Babel), written by the "
+                           "Advocacy Hub bot: do not edit here.",
+            "names": out}
+
+
+def places_json() -> str:
+    return dumps(places_data())
 
 
 def vocabularies_data(schema: Schema) -> dict[str, Any]:
@@ -137,7 +167,14 @@ def vocabularies_json(schema: Schema) -> str:
 
 
 def config_json(cases_page: str, vocabularies_page: str = VOCABULARIES_PAGE,
-                in_effect: str | None = None) -> str:
-    """``in_effect``: the bot's copy of the vocabularies revision it uses, read first."""
-    data = {"cases": cases_page, "vocabularies": vocabularies_page}
+                in_effect: str | None = None, prefixes: dict[str, str] | None = None,
+                hub: dict[str, Any] | None = None) -> str:
+    """``in_effect``: the bot's copy of the vocabularies revision it uses, read first;
+    ``prefixes``: kind -> where its pages are (a page field's bare names are under it);
+    ``hub``: where a record's side box links (``root``, ``cases``, ``browse``: kind -> the
+    base of its browse-by pages, ``languages``, ``base_lang``)."""
+    data: dict = {"cases": cases_page, "vocabularies": vocabularies_page}
+    if prefixes:
+        data["prefixes"] = prefixes
+    data.update(hub or {})
     return dumps({**data, "effective": in_effect} if in_effect else data)

@@ -195,7 +195,7 @@ class IssueRenderer:
             for r in items.upcoming_events[:self.max_items]:
                 where = m("advocacyhub-newsletter-online") if r.value("online") == "yes" \
                     else r.value("place")
-                out.append(f"* {escape(r.value('start').replace('T', ' '))} – "
+                out.append(f"* {escape(CellRenderer(self.schema, m).when(r))} – "
                            f"{page_link(r.page, r.value('title'))} ({escape(where)})")
             out += self._more(len(items.upcoming_events))
         if items.new_resources:

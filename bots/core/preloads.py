@@ -25,7 +25,9 @@ from bots.core.schema import Field, RecordKind, Schema
 # kind -> the front page button that uses its preload page (the message of its label)
 BUTTONS = {"case": "advocacyhub-front-document-button",
            "advocate": "advocacyhub-front-join-button",
-           "subscription": "advocacyhub-front-subscribe-button"}
+           "subscription": "advocacyhub-front-subscribe-button",
+           "event": "advocacyhub-front-event-button",
+           "resource": "advocacyhub-front-resource-button"}
 _OPEN = "<includeonly>{{</includeonly>"
 _SUBST = "{{<includeonly>subst:</includeonly>"
 
@@ -122,7 +124,9 @@ def optout_page(msgs: Messages) -> str:
             f"{msgs('advocacyhub-preload-optout-doc')}</noinclude>\n")
 
 
-_BUILDERS = {"case": _case, "advocate": _advocate, "subscription": _subscription}
+# Events and resources open like a case: the template, required and suggested fields, hints.
+_BUILDERS = {"case": _case, "advocate": _advocate, "subscription": _subscription,
+             "event": _case, "resource": _case}
 
 
 def preload_pages(schema: Schema) -> dict[str, str]:

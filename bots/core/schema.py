@@ -64,6 +64,9 @@ class Field:
     aliases: tuple[str, ...] = ()
     suggested: bool = False  # TemplateData marks it "suggested" (VisualEditor offers it)
     private: bool = False  # hidden where the record asks for it (the kind's private_when)
+    # For a page field: the kind its pages are (a bare name is a page under that kind's
+    # prefix: `related = Wikipedia blackout` is the case Advocacy Hub/Cases/Wikipedia blackout).
+    target: str | None = None
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -180,6 +183,7 @@ def _field(name: str, spec: dict) -> Field:
         facet=(name if facet is True else facet) or None,
         max_length=spec.get("max_length"),
         aliases=tuple(spec.get("aliases", ())),
+        target=spec.get("target"),
         suggested=bool(spec.get("suggested", False)),
         private=bool(spec.get("private", False)),
     )

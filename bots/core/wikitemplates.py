@@ -9,7 +9,14 @@ from __future__ import annotations
 import json
 
 from bots.core.casequery import facet_params
-from bots.core.luadata import SCHEMA_PAGE, VOCABULARIES_PAGE, schema_json, vocabularies_json
+from bots.core.luadata import (
+    PLACES_PAGE,
+    SCHEMA_PAGE,
+    VOCABULARIES_PAGE,
+    places_json,
+    schema_json,
+    vocabularies_json,
+)
 from bots.core.messages import Messages, available_languages
 from bots.core.preloads import preload_pages
 from bots.core.schema import Field, RecordKind, Schema
@@ -97,18 +104,28 @@ def templatedata(kind: RecordKind, schema: Schema) -> dict:
     }
 
 
-def _row(fld: Field, label: str) -> str:
+def _row(fld: Field, label: str, kind: RecordKind | None = None) -> str:
+    """One row of a record's box, opening with its new line (so a row left out leaves no
+    empty line behind: no stray paragraph in the box). With ``kind``: the field's name and
+    its labelled values in the page's language (Module:Advocacy)."""
     value = param_expr(fld)
     shown = value
-    if fld.type == "username" and not fld.multiple:
+    mod = MODULE.removeprefix("Module:")
+    if kind is not None:
+        label = f"{{{{#invoke:{mod}|label|{fld.name}}}}}"
+    if kind is not None and fld.type in ("enum", "jurisdiction"):
+        shown = f"{{{{#invoke:{mod}|values|{value}|field={fld.name}|kind={kind.name}}}}}"
+    elif fld.type == "username" and not fld.multiple:
         shown = f"[[User:{value}|{value}]]"
     elif fld.type == "url" and not fld.multiple:
         shown = f"[{value} {label}]"
     elif fld.type == "page" and not fld.multiple:
         shown = f"[[{value}]]"
     elif fld.type == "page":  # several pages: Module:Advocacy splits them as the bot does
-        shown = f"{{{{#invoke:{MODULE.removeprefix('Module:')}|links|{value}}}}}"
-    return f"{{{{#if:{value}|\n{{{{!}}}}-\n! {label}\n{{{{!}}}} {shown}\n}}}}"
+        under = f"|under={fld.target}" if fld.target else ""
+        shown = f"{{{{#invoke:{mod}|links|{value}{under}}}}}"
+    # A parser function trims its result: <nowiki/> keeps the row's new line in it.
+    return f"{{{{#if:{value}|<nowiki/>\n{{{{!}}}}-\n! {label}\n{{{{!}}}} {shown}}}}}"
 
 
 def template_source(kind: RecordKind) -> str:
@@ -121,10 +138,16 @@ def template_source(kind: RecordKind) -> str:
     )
     if layout == "line":
         parts = [f"[[User:{param_expr(label_fld)}|{param_expr(label_fld)}]]"]
+        mod = MODULE.removeprefix("Module:")
         for fld in kind.fields.values():
             if fld is not label_fld:
-                parts.append(f"{{{{#if:{param_expr(fld)}|· {msgs.field_label(fld.name)}: "
-                             f"{param_expr(fld)}}}}}")
+                # Labels and values in the page's language, as in a box.
+                shown = param_expr(fld)
+                if fld.type in ("enum", "jurisdiction"):
+                    shown = (f"{{{{#invoke:{mod}|values|{shown}|field={fld.name}"
+                             f"|kind={kind.name}}}}}")
+                parts.append(f"{{{{#if:{param_expr(fld)}|· {{{{#invoke:{mod}|label|"
+                             f"{fld.name}}}}}: {shown}}}}}")
         body = "* " + " ".join(parts)
     else:
         style = (f"{_BOX_STYLE[layout]} border:1px solid #a2a9b1; background:#f8f9fa; "
@@ -135,29 +158,34 @@ def template_source(kind: RecordKind) -> str:
             f'|+ style="background:{kind.colour}; font-weight:bold; padding:0.3em;" '
             f"| {title_expr}",
         ]
+        mod = MODULE.removeprefix("Module:")
         if "alert" in kind.fields:
             alert = param_expr(kind.field("alert"))
             rows.append(
-                f"{{{{#switch:{{{{lc:{alert}}}}}|yes|y|true|1=\n{{{{!}}}}-\n"
+                f"{{{{#switch:{{{{lc:{alert}}}}}|yes|y|true|1=<nowiki/>\n{{{{!}}}}-\n"
                 f'{{{{!}}}} colspan="2" style="background:#fee7e6; font-weight:bold;" '
-                f"{{{{!}}}} {msgs.field_label('alert')}\n}}}}"
+                f"{{{{!}}}} {{{{#invoke:{mod}|label|alert}}}}}}}}"
             )
         long_fields = [f for f in kind.fields.values()
                        if f.type == "text" and (f.max_length or 0) > 500]
         for fld in kind.fields.values():
             if fld is label_fld or fld in long_fields or fld.name == "alert":
                 continue
-            row = _row(fld, msgs.field_label(fld.name))
+            row = _row(fld, msgs.field_label(fld.name), kind)
             if fld.private and kind.private_when:  # never shown when the record says so
                 # Module:Advocacy decides as the bot does (synonyms, unknown values).
-                row = f"{{{{#if:{{{{#invoke:{MODULE.removeprefix('Module:')}|hides|" \
+                row = f"{{{{#if:{{{{#invoke:{mod}|hides|" \
                       f"kind={kind.name}}}}}||{row}}}}}"
             rows.append(row)
-        rows.append("|}")
-        body = "\n".join(rows)
+        # The rows follow each other without a line between them: one left out (an empty
+        # field) leaves no blank line, which MediaWiki would render as an empty paragraph.
+        body = rows[0] + "\n" + "".join(rows[1:]) + "\n|}"
+        body += "\n"  # then the long fields and the hub line, with no line between them
         for fld in long_fields:
-            body += (f"\n{{{{#if:{param_expr(fld)}|<div class=\"advocacy-{fld.name}\">"
-                     f"'''{msgs.field_label(fld.name)}:''' {param_expr(fld)}</div>}}}}")
+            body += (f"{{{{#if:{param_expr(fld)}|<div class=\"advocacy-{fld.name}\">"
+                     f"'''{{{{#invoke:{mod}|label|{fld.name}}}}}:''' {param_expr(fld)}</div>}}}}")
+        if kind.name == "case":  # the line back to the hub and the case index
+            body += f"{{{{#invoke:{mod}|hub|kind={kind.name}}}}}"
     return (
         # The marker only where the template is used, so template pages are not listed as
         # records (and a full harvest lists exactly the record pages).
@@ -349,6 +377,7 @@ def template_pages(schema: Schema) -> dict[str, str]:
     pages = {f"Template:{RECORD_MARKER}": marker_source(),
              SCHEMA_PAGE: schema_json(schema),
              VOCABULARIES_PAGE: vocabularies_json(schema),
+             PLACES_PAGE: places_json(),
              MODULE: (TEMPLATES_DIR / module_file(MODULE)).read_text(encoding="utf-8")}
     for kind in schema.kinds.values():
         pages[f"Template:{kind.template}/doc"] = doc_source(kind, schema)
@@ -395,3 +424,25 @@ def governance_docs(msgs: Messages, vocabularies_page: str, translations_prefix:
                 msgs("advocacyhub-govdoc-i18n-may"),
                 msgs("advocacyhub-govdoc-i18n-invalid", maintenance), example=_I18N_EXAMPLE)
     return vocab, i18n
+
+
+
+def category_pages(schema: Schema, msgs: Messages, hub: str, maintenance: str,
+                   archive: str) -> dict[str, str]:
+    """title -> wikitext of every category the templates put pages in, each with a sentence
+    on what it holds (in the wiki's language, ``msgs``): installed with the templates when
+    missing, so no page shows a red category. The maintenance categories are hidden."""
+    def code(template: str) -> str:
+        return f"<code><nowiki>{{{{{template}}}}}</nowiki></code>"
+
+    out = {f"Category:{kind.category}": msgs("advocacyhub-category-kind-about",
+                                             msgs(f"advocacyhub-kind-{kind.name}"),
+                                             code(kind.template), hub)
+           for kind in schema.kinds.values() if kind.category}
+    out[f"Category:{MISSING_CATEGORY}"] = "__HIDDENCAT__\n" + msgs(
+        "advocacyhub-category-missing-about", maintenance)
+    out[f"Category:{msgs('advocacyhub-category-problems')}"] = "__HIDDENCAT__\n" + msgs(
+        "advocacyhub-category-problems-about", maintenance)
+    out[f"Category:{TEMPLATE_CATEGORY}"] = msgs("advocacyhub-category-templates-about", hub)
+    out[f"Category:{NEWSLETTER_CATEGORY}"] = msgs("advocacyhub-category-issues-about", archive)
+    return out

@@ -12,6 +12,7 @@ from bots.config import section_data
 from bots.core.digest import waiting
 from bots.core.featured import conflicts as featured_conflicts
 from bots.core.featured import pick
+from bots.core.pagetargets import missing_targets, page_prefixes, targets
 from bots.core.preloads import preload_title
 from bots.core.records import Problem, Record
 from bots.core.render.directory import Directory, directory_titles
@@ -28,7 +29,8 @@ from bots.jobs.common.sections import retire_parts, write_changed
 from bots.jobs.common.snapshots import load_snapshot, schema_hash
 from bots.jobs.context import JobContext
 from bots.paths import PACKAGE_DIR
-from bots.wiki.query import latest_revids
+from bots.wiki.listings import in_main_namespace
+from bots.wiki.query import latest_revids, page_info
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,10 @@ def front_page(ctx: JobContext, lang: str) -> FrontPage:
                       case_preload=preload_title(ctx.schema.kind("case"), lang),
                       advocate_preload=preload_title(ctx.schema.kind("advocate"), lang),
                       subscriber_preload=preload_title(ctx.schema.kind("subscription"), lang),
+                      events_prefix=profile.hub_page("events") + "/",
+                      resources_prefix=profile.hub_page("resources") + "/",
+                      event_preload=preload_title(ctx.schema.kind("event"), lang),
+                      resource_preload=preload_title(ctx.schema.kind("resource"), lang),
                       safety=page_set(ctx).title("safety", lang))
     return FrontPage(ctx.schema, ctx.messages(lang), page_set(ctx), buttons)
 
@@ -154,6 +160,18 @@ def forged_subscriptions(ctx: JobContext, state_text: str | None) -> list[Proble
     problems += [Problem(page, "subscription", "user", "invalid-subscription", user)
                  for user in data.get("invalid", [])]
     return problems
+
+
+def missing_pages(ctx: JobContext, records: list[Record]) -> list[Problem]:
+    """Values of page fields that declare their kind (a case's related cases ...) that
+    name no existing page: one request per 500 titles."""
+    prefixes = page_prefixes(ctx.profile.hub.cases_prefix, ctx.profile.root, ctx.schema)
+    found = targets(ctx.schema, records, prefixes,
+                    lambda value: in_main_namespace(ctx.site, value))
+    if not found:
+        return []
+    info = page_info(ctx.site, list(found))
+    return missing_targets(found, lambda title: info.get(title, (0, 0))[1] >= 0)
 
 
 def held_alerts(state_text: str | None) -> list[Problem]:
@@ -222,6 +240,9 @@ def run(ctx: JobContext) -> None:
     bot_problems += held
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
     bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month
+    missing = missing_pages(ctx, records)  # pages named that do not exist
+    bot_problems += missing
+    ctx.stats.errors += len(missing)
     ctx.stats.errors += len(ctx.governance.problems)
     summary = ctx.summary("advocacyhub-summary-index", len(records))
     written = write_changed(ctx, sections, known, edited, summary, bot_problems)

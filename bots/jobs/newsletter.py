@@ -24,6 +24,7 @@ from bots.core.newsletter import (
 from bots.core.preloads import preload_title
 from bots.core.render.conversation import from_conversation, talk_page
 from bots.core.render.front import featured_block
+from bots.jobs.common.archive import write_archive
 from bots.jobs.common.consent import only_confirmed
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.snapshots import load_snapshot
@@ -124,6 +125,7 @@ def run(ctx: JobContext) -> None:
                 ctx.wiki.save(page, text, summary)
             else:
                 ctx.wiki.save_section(page, SECTION, body, summary)
+    write_archive(ctx, summary)  # every issue, the new one included
     # Keep only the baselines that can still be needed (this period and the previous one).
     for old in sorted(baselines)[:-2]:
         del baselines[old]

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from bots import statepages
 from bots.core.luadata import CONFIG_PAGE, VOCABULARIES_PAGE, config_json
+from bots.core.pagetargets import page_prefixes
 from bots.core.schema import Schema
 from bots.core.wikitemplates import (
     CREATE_ONLY,
-    NEWSLETTER_CATEGORY,
+    category_pages,
     doc_titles,
     file_name,
     governance_docs,
@@ -51,18 +52,25 @@ def install(ctx: JobContext) -> None:
     # Where Module:Advocacy finds the bot's case table (the profile's bot user).
     pages[CONFIG_PAGE] = config_json(ctx.profile.state_page(statepages.CASES),
                                      ctx.profile.hub.vocabularies_page,
-                                     ctx.profile.state_page(statepages.VOCABULARIES))
+                                     ctx.profile.state_page(statepages.VOCABULARIES),
+                                     page_prefixes(ctx.profile.hub.cases_prefix,
+                                                   ctx.profile.root, ctx.schema),
+                                     hub_links(ctx))
     # The community's vocabularies page under the profile's name for it.
     vocab_page = ctx.profile.hub.vocabularies_page
     pages = {(vocab_page if t == VOCABULARIES_PAGE else t): text for t, text in pages.items()}
-    create_only = {*CREATE_ONLY, vocab_page}
+    # The categories the templates put pages in, created once (then the community's).
+    categories = category_pages(ctx.base_schema, ctx.messages(), ctx.profile.root,
+                                ctx.profile.hub_page("maintenance"),
+                                ctx.profile.hub_page("newsletter"))
+    pages.update(categories)
     # The tracking category of {{Advocacy cases}} lists with problems (named in the wiki's
     # language, as Module:Advocacy names it), with a sentence on what it holds.
     content = ctx.messages(ctx.profile.language)
-    pages[f"Category:{content('advocacyhub-category-cases-problems')}"] = \
-        content("advocacyhub-category-cases-problems-doc") + "\n"
-    # The category {{Advocacy newsletter}} puts every issue in: no red link at their foot.
-    pages[f"Category:{NEWSLETTER_CATEGORY}"] = content("advocacyhub-category-newsletter-doc") + "\n"
+    lists = f"Category:{content('advocacyhub-category-cases-problems')}"
+    categories.setdefault(lists, content("advocacyhub-category-cases-problems-doc") + "\n")
+    pages.update(categories)
+    create_only = {*CREATE_ONLY, vocab_page, *categories}
     docs = doc_page_titles(ctx.profile)
     ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in [*pages, *docs])
     shutoff = ctx.wiki.shutoff_page
@@ -92,6 +100,19 @@ def install(ctx: JobContext) -> None:
         if title in create_only and current[title].exists:
             continue
         ctx.wiki.save(current[title], text, summary)
+
+
+def hub_links(ctx: JobContext) -> dict:
+    """Where a record's side box links: the hub, the case index and each kind's browse-by
+    pages, in the profile's languages."""
+    from bots.jobs.common.pagesets import page_set  # needs the wiki's context
+
+    pages = page_set(ctx)
+    browse = {"case": pages.titles["facets"]}
+    browse.update({k.name: pages.titles[f"{k.name}-facets"]
+                   for k in ctx.schema.kinds.values() if k.directory})
+    return {"root": ctx.profile.root, "index": pages.titles["cases"], "browse": browse,
+            "languages": list(ctx.profile.languages), "base_lang": ctx.profile.language}
 
 
 def doc_page_titles(profile: Profile) -> dict[str, tuple[str, int]]:

@@ -23,6 +23,15 @@ def namespace_id(site: pywikibot.site.APISite, title: str) -> int:
     return pywikibot.Page(site, title).namespace().id
 
 
+def in_main_namespace(site: pywikibot.site.APISite, title: str) -> bool:
+    """Whether ``title`` is in the main namespace; False for a title the wiki refuses (the
+    harvest reports it as a bad page)."""
+    try:
+        return pywikibot.Page(site, title).namespace().id == 0
+    except (pywikibot.exceptions.InvalidTitleError, ValueError):
+        return False
+
+
 def embedding_titles(site: pywikibot.site.APISite, template: str) -> list[str]:
     """The titles of the pages that embed ``template`` (a full title: ``Template:...``)."""
     return [p.title() for p in site.page_embeddedin(pywikibot.Page(site, template))]
@@ -51,3 +60,10 @@ def history(page: pywikibot.Page, since: str | None) -> Iterator[tuple[int, str,
     for rev in page.revisions(content=True, reverse=True, starttime=since):
         hidden = rev.text is None or getattr(rev, "texthidden", False)
         yield rev.revid, rev.user or "", None if hidden else rev.text, rev.timestamp.isoformat()
+
+
+def prefixed_titles(site: pywikibot.site.APISite, prefix: str, namespace: int = 0) -> list[str]:
+    """The titles of the existing pages whose title starts with ``prefix`` (a title without
+    its namespace) in ``namespace``, redirects left out."""
+    return [p.title(with_ns=False) for p in site.allpages(prefix=prefix, namespace=namespace,
+                                                         filterredir=False)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from bots.core.dates import event_when, utc_of
 from bots.core.messages import Messages
 from bots.core.places import jurisdiction_name, language_autonym
 from bots.core.records import Record
@@ -54,13 +55,26 @@ class CellRenderer:
             return user_link(label) if fld.type == "username" else page_link(record.page, label)
         if fld.name == "start" and "end" in kind.fields and fld.type == "date":
             return escape(years(record))
+        if fld.name == "start" and fld.type == "datetime" and "timezone" in kind.fields:
+            return escape(self.when(record))
         return ", ".join(self.one(fld, v) for v in record.values(fld.name))
+
+    def when(self, record: Record) -> str:
+        """An event's date, time and time zone, with the UTC time beside it: the same on
+        every page that shows an event (bots.core.dates.event_when)."""
+        local, zone, utc = event_when(record.value("start"), record.value("end"),
+                                      record.value("timezone"))
+        if utc:
+            return self.msgs("advocacyhub-event-when", local, zone, utc)
+        return f"{local} {zone}" if zone else local
 
     def sort_key(self, kind: RecordKind, record: Record, fld: Field) -> str:
         """What a sortable column sorts by (dates as ISO, labels as shown)."""
         values = record.values(fld.name) if record.shows(fld.name) else []
         if not values:
             return ""
+        if fld.type == "datetime" and "timezone" in kind.fields:  # events sort by UTC
+            return utc_of(values[0], record.value("timezone"))
         if fld.type in ("date", "datetime"):
             return values[0]
         return self.value_label(fld, values[0]).lower()

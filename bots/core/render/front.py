@@ -26,6 +26,11 @@ from bots.core.wikitext import escape, heading, isolate, page_link
 
 FRONT_ITEMS = 5  # entries of each list on the front page
 SUMMARY_CHARS = 400  # of the featured case's summary
+# The pages editors keep the hub in order with (the digests' log is in one language only).
+EDITOR_PAGES = (("maintenance", "advocacyhub-nav-maintenance"),
+                ("review_due", "advocacyhub-nav-review"),
+                ("roster_log", "advocacyhub-nav-roster-log"),
+                ("digest_log", "advocacyhub-nav-digest-log"))
 
 
 def featured_block(schema: Schema, msgs: Messages, featured: Featured | None, month: str,
@@ -60,6 +65,11 @@ class Buttons:
     case_preload: str
     advocate_preload: str
     subscriber_preload: str
+    # Where new events and resources go (a title prefix), and their preload pages; "": none.
+    events_prefix: str = ""
+    resources_prefix: str = ""
+    event_preload: str = ""
+    resource_preload: str = ""
     safety: str = ""  # the "Safety and support" page in the reader's language: the Join
     # form's edit intro (shown above the sign-up's edit box)
 
@@ -78,6 +88,11 @@ class FrontPage:
 
     def _link_on(self, key: str, label: str) -> str:
         return f"'''{page_link(self.pages.title(key, self.lang), label)} →'''"
+
+    def _number(self, key: str, text: str) -> str:
+        if key not in self.pages.titles:
+            return "* " + escape(text)
+        return "* " + page_link(self.pages.title(key, self.lang), text)
 
     @staticmethod
     def _inputbox(**options: str) -> str:
@@ -108,7 +123,21 @@ class FrontPage:
                            buttonlabel=m("advocacyhub-front-subscribe-button"),
                            id="advocacy-subscribe"),
             m("advocacyhub-front-subscribe-hint"),
+            *self._create_box(b.events_prefix, b.event_preload, "event"),
+            *self._create_box(b.resources_prefix, b.resource_preload, "resource"),
         ]
+
+    def _create_box(self, prefix: str, preload: str, what: str) -> list[str]:
+        """A title, then a new page under ``prefix`` with its template preloaded (as for a
+        case): "Add an event", "Add a resource"."""
+        if not prefix:
+            return []
+        m = self.msgs
+        return [self._inputbox(type="create", prefix=prefix, preload=preload,
+                               buttonlabel=m(f"advocacyhub-front-{what}-button"),
+                               placeholder=m(f"advocacyhub-front-{what}-placeholder"),
+                               width="40", id=f"advocacy-add-{what}"),
+                m(f"advocacyhub-front-{what}-hint")]
 
     def _case_line(self, rec: Record) -> str:
         where = ", ".join(self.cells.value_label(self.schema.kind("case").field("jurisdiction"),
@@ -147,7 +176,7 @@ class FrontPage:
                *(self._case_line(r) for r in latest),
                self._link_on("cases", m("advocacyhub-front-all-cases", len(cases))), "",
                heading(m("advocacyhub-front-events-heading"))]
-        out += [f"* {escape(r.value('start').replace('T', ' '))} – "
+        out += [f"* {escape(self.cells.when(r))} – "
                 f"{page_link(r.page, r.label or r.page)}" for r in upcoming[:FRONT_ITEMS]] \
             or [m("advocacyhub-front-events-none")]
         out += [self._link_on("events", m("advocacyhub-front-all-events")), "",
@@ -157,9 +186,24 @@ class FrontPage:
                    else "") for r in helped[:FRONT_ITEMS]] or [m("advocacyhub-front-help-none")]
         out += [self._link_on("help_wanted", m("advocacyhub-front-all-help")), "",
                 heading(m("advocacyhub-front-numbers-heading")),
-                "* " + escape(m("advocacyhub-front-numbers-cases", len(cases), len(places))),
-                "* " + escape(m("advocacyhub-front-numbers-advocates", len(advocates))),
-                "* " + escape(m("advocacyhub-front-numbers-events", len(upcoming))),
-                "* " + escape(m("advocacyhub-front-numbers-resources", len(resources))),
-                self._link_on("statistics", m("advocacyhub-front-statistics"))]
+                # Each number links to the page that lists what it counts.
+                self._number("cases", m("advocacyhub-front-numbers-cases", len(cases),
+                                        len(places))),
+                self._number("roster", m("advocacyhub-front-numbers-advocates", len(advocates))),
+                self._number("events", m("advocacyhub-front-numbers-events", len(upcoming))),
+                self._number("resources", m("advocacyhub-front-numbers-resources",
+                                            len(resources))),
+                self._link_on("statistics", m("advocacyhub-front-statistics")), "",
+                *self.editors_section()]
         return "\n".join(out)
+
+    def editors_section(self) -> list[str]:
+        """The pages that keep the hub in order, one click away: the maintenance report,
+        the cases due for review, the roster's log and the digests' log."""
+        links = [page_link(self.pages.title(key, self.lang) if key != "digest_log"
+                           else self.pages.titles[key], self.msgs(message))
+                 for key, message in EDITOR_PAGES if key in self.pages.titles]
+        if not links:
+            return []
+        return [heading(self.msgs("advocacyhub-front-editors-heading")),
+                self.msgs("advocacyhub-front-editors-intro") + " " + " · ".join(links)]

@@ -12,6 +12,7 @@ from bots.core.dates import utc_of
 from bots.core.messages import Messages
 from bots.core.places import language_autonym
 from bots.core.records import Problem, Record
+from bots.core.regioncount import count_regions
 from bots.core.render.cells import CellRenderer
 from bots.core.render.directory import Directory, facet_values
 from bots.core.render.paging import PAGE_BUDGET, Layout, size
@@ -59,42 +60,56 @@ class KnowledgeBase(PartLinks):
         return self.cases.facet_pages(records, fld, layout)
 
     def statistics(self, records: Sequence[Record]) -> str:
+        """Four charts, each sorted: cases per year (by year), per region (each case once:
+        its own region, or the row of cases in several regions), per topic and by outcome
+        (largest first)."""
         cases = _valid(records, "case")
         per_year = Counter(y for r in cases for y in facet_values(r, self.case.field("start")))
         regions = self.case.field("region")
         topics = self.case.field("topics")
         outcome = self.case.field("outcome")
-        per_region = Counter(v for r in cases for v in r.values("region"))
+        by_region = count_regions(r.values("region") for r in cases)
         per_topic = Counter(v for r in cases for v in r.values("topics"))
         per_outcome = Counter(r.value("outcome") or "unknown" for r in cases)
-        vocab = self.schema.vocabularies
         if per_year:
             first, last = min(map(int, per_year)), max(map(int, per_year))
             year_items = [(str(y), per_year.get(str(y), 0)) for y in range(first, last + 1)]
         else:
             year_items = []
+
+        def largest_first(counts: Counter[str], fld: Field) -> list[tuple[str, int]]:
+            order = sorted(counts.items(), key=lambda vn: (
+                -vn[1], self.cells.value_label(fld, vn[0]).lower()))
+            return [(escape(self.cells.value_label(fld, v)), n) for v, n in order if n]
+
+        region_items = largest_first(by_region.one, regions)
+        if by_region.several:
+            region_items.append((f"''{escape(self.msgs('advocacyhub-stats-several-regions'))}''",
+                                 by_region.several))
+        if by_region.none:
+            region_items.append((f"''{escape(self.msgs('advocacyhub-stats-no-region'))}''",
+                                 by_region.none))
         return "\n".join([
             self.pages.language_bar("statistics", self.lang),
-            self.msgs("advocacyhub-stats-intro", len(cases), len(per_region), len(per_topic)),
+            self.msgs("advocacyhub-stats-intro", len(cases), len(by_region.one),
+                      len(per_topic)),
             "",
             heading(self.msgs("advocacyhub-stats-per-year")),
-            bar_chart(year_items, self.msgs("advocacyhub-stats-per-year")),
+            bar_chart(year_items),
             "",
             heading(self.msgs("advocacyhub-stats-per-region")),
-            bar_chart([(escape(self.cells.value_label(regions, v)), per_region[v])
-                       for v in vocab["regions"].values if per_region[v]],
-                      self.msgs("advocacyhub-stats-per-region"), "#14866d"),
+            self.msgs("advocacyhub-stats-regions-note", len(cases), sum(by_region.one.values()),
+                      by_region.several),
+            "",
+            bar_chart(region_items, "#14866d"),
             "",
             heading(self.msgs("advocacyhub-stats-per-topic")),
-            bar_chart([(escape(self.cells.value_label(topics, v)), n)
-                       for v, n in sorted(per_topic.items(), key=lambda vn: (
-                           -vn[1], self.cells.value_label(topics, vn[0]).lower()))],
-                      self.msgs("advocacyhub-stats-per-topic"), "#6b4ba1"),
+            self.msgs("advocacyhub-stats-topics-note"),
+            "",
+            bar_chart(largest_first(per_topic, topics), "#6b4ba1"),
             "",
             heading(self.msgs("advocacyhub-stats-outcomes")),
-            share_bar([(escape(self.cells.value_label(outcome, v)), per_outcome[v])
-                       for v in vocab["outcome"].values if per_outcome[v]],
-                      self.msgs("advocacyhub-stats-outcomes")),
+            share_bar(largest_first(per_outcome, outcome)),
         ])
 
     def _events_split(self, records: Sequence[Record], now: datetime,

@@ -16,6 +16,19 @@ OVERHEAD = 4 * 1024  # bytes a sub-page spends outside its rows (language bar, n
 BOLD = "\'\'\'"
 
 
+# The navigation line on every hub page: page key -> message of its link, in this order; the
+# directories the schema declares (``PageSet.directories``) after the resources.
+NAV = (("cases", "advocacyhub-nav-cases"), ("events", "advocacyhub-nav-events"),
+       ("resources", "advocacyhub-nav-resources"))
+NAV_END = (("roster", "advocacyhub-nav-advocates"), ("newsletter", "advocacyhub-nav-newsletter"),
+           ("help_wanted", "advocacyhub-nav-help"), ("statistics", "advocacyhub-nav-statistics"))
+# A block of its own above the page's text (no float: it never overlaps a heading, on a
+# narrow screen it wraps): the hub's pages on the left, the languages on the right.
+NAV_STYLE = ("display:flex; flex-wrap:wrap; justify-content:space-between; gap:0.2em 1.5em; "
+             "margin:0 0 0.6em; padding:0.2em 0; border-bottom:1px solid #c8ccd1; "
+             "font-size:95%;")
+
+
 @dataclass
 class PageSet:
     """Where the generated pages are, so they can link to each other in every language."""
@@ -23,21 +36,41 @@ class PageSet:
     titles: dict[str, str]  # hub page key -> base title
     base_lang: str
     languages: Sequence[str]
+    # The navigation line's words in a language (the wiki's translations, via the job);
+    # None: the message files.
+    messages: Callable[[str], Messages] | None = None
+    # The kinds with a directory (config/schema.toml), their index at titles[kind]: on the
+    # navigation line as advocacyhub-nav-<kind>.
+    directories: Sequence[str] = ()
 
     def title(self, key: str, lang: str, suffix: str = "") -> str:
         base = self.titles[key] + (f"/{suffix}" if suffix else "")
         return base if lang == self.base_lang else f"{base}/{lang}"
 
+    def nav_links(self, lang: str) -> list[str]:
+        """The hub's front page, then its main pages, in ``lang`` (those this hub has)."""
+        msgs = self.messages(lang) if self.messages else Messages(lang)
+        entries = [*NAV, *((k, f"advocacyhub-nav-{k}") for k in self.directories), *NAV_END]
+        links = [page_link(self.title(key, lang), msgs(message)) for key, message in entries
+                 if key in self.titles and msgs.has(message)]
+        if "front" in self.titles:
+            links.insert(0, BOLD + page_link(self.title("front", lang),
+                                             msgs("advocacyhub-nav-hub")) + BOLD)
+        return links
+
     def language_bar(self, key: str, lang: str, suffix: str = "") -> str:
+        """The first line of every hub page: the navigation line and the page in the other
+        languages. One line of wikitext."""
         if len(self.languages) < 2:
             return ""  # a page written in one language only (a delivery log)
         links = []
         for code in self.languages:
             name = escape(language_autonym(code))
-            links.append(f"'''{name}'''" if code == lang else
+            links.append(f"{BOLD}{name}{BOLD}" if code == lang else
                          page_link(self.title(key, code, suffix), language_autonym(code)))
-        return '<div class="advocacy-languages" style="float:right;">' + " · ".join(links) + \
-            "</div>"
+        return (f'<div class="advocacy-nav" style="{NAV_STYLE}">'
+                f'<span class="advocacy-hub-links">{" · ".join(self.nav_links(lang))}</span>'
+                f'<span class="advocacy-languages">{" · ".join(links)}</span></div>')
 
 
 def as_layout(layout: Layout | int) -> Layout:

@@ -37,28 +37,29 @@ def table_parts(headers: Sequence[str], rows: Sequence[Sequence[str]],
 PALETTE = ["#3366cc", "#14866d", "#d33", "#fc3", "#a66", "#72777d", "#6b4ba1", "#ac6600"]
 
 
-def bar_chart(items: Sequence[tuple[str, int]], caption: str, colour: str = "#3366cc") -> str:
+def bar_chart(items: Sequence[tuple[str, int]], colour: str = "#3366cc") -> str:
     """Horizontal bars: label, a bar as wide as the count's share of the largest, the count.
-    Labels must be safe wikitext."""
+    Labels must be safe wikitext. No caption: the section heading above says what it shows.
+    Heights are in px, so no font size of a parent can flatten a bar."""
     if not items:
         return ""
     top = max(n for _, n in items) or 1
     out = ['{| class="advocacy-chart" style="width:100%; max-width:48em; '
-           'border-collapse:collapse;"',
-           f'|+ style="text-align:left; font-weight:bold;" | {escape(caption)}']
+           'border-collapse:collapse;"']
     for label, count in items:
         width = max(1, round(100 * count / top))
         out += ["|-",
                 f'| style="width:14em; padding:0.15em 0.5em 0.15em 0; text-align:right;" | {label}',
-                f'| style="padding:0.15em 0;" | <div style="background:{colour}; width:{width}%;'
-                f' height:1.1em; min-width:2px;" title="{count}"></div>',
+                f'| style="padding:0.15em 0;" | <div class="advocacy-bar" style="background:'
+                f'{colour}; width:{width}%; height:16px; min-width:2px;" title="{count}"></div>',
                 f'| style="width:3em; padding-left:0.5em;" | {count}']
     out.append("|}")
     return "\n".join(out)
 
 
-def share_bar(items: Sequence[tuple[str, int]], caption: str) -> str:
-    """One bar split into coloured shares (outcome shares), with a legend."""
+def share_bar(items: Sequence[tuple[str, int]]) -> str:
+    """One bar split into coloured shares (outcome shares), with a legend. A flex row of
+    fixed height: every share is as tall as the bar."""
     total = sum(n for _, n in items)
     if not total:
         return ""
@@ -66,13 +67,12 @@ def share_bar(items: Sequence[tuple[str, int]], caption: str) -> str:
     for i, (label, count) in enumerate(items):
         colour = PALETTE[i % len(PALETTE)]
         pct = 100 * count / total
-        segments.append(f'<div style="display:inline-block; background:{colour}; '
-                        f'width:{pct:.2f}%; height:1.4em;" title="{count}"></div>')
+        segments.append(f'<div class="advocacy-bar" style="flex:0 0 {pct:.2f}%; '
+                        f'background:{colour}; height:20px;" title="{count}"></div>')
         legend.append(f'<span style="display:inline-block; width:0.9em; height:0.9em; '
                       f'background:{colour};"></span> {label}: {count} ({pct:.0f}%)')
     return "\n".join([
-        f"'''{escape(caption)}'''",
-        '<div style="width:100%; max-width:48em; white-space:nowrap; font-size:0; '
-        'line-height:0;">' + "".join(segments) + "</div>",
+        '<div class="advocacy-share" style="display:flex; width:100%; max-width:48em; '
+        'height:20px;">' + "".join(segments) + "</div>",
         "<div>" + " · ".join(legend) + "</div>",
     ])

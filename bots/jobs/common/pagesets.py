@@ -11,7 +11,8 @@ def page_set(ctx: JobContext) -> PageSet:
     titles = {**ctx.profile.hub.pages.titles(), **directory_titles(ctx.schema, ctx.profile.root),
               "front": ctx.profile.root}  # the hub's front page
     return PageSet(titles=titles, base_lang=ctx.profile.language,
-                   languages=ctx.profile.languages)
+                   languages=ctx.profile.languages, messages=ctx.messages,
+                   directories=[k.name for k in ctx.schema.kinds.values() if k.directory])
 
 
 def page_budget(ctx: JobContext) -> int:
