@@ -120,6 +120,9 @@ class LimitsSettings:
     status_page: str = "Status"  # under the state root: each job's last run
     status_heartbeat_hours: float = 6  # an unchanged status line is rewritten this often
     delivery_seconds: float = 1200  # the talk-page posting time budget of one run
+    lease_page: str = "Lease"  # under the state root: who may post and write state now
+    lease_seconds: float = 300  # a lease lasts this long unless renewed (a killed holder's too)
+    lease_skew_seconds: float = 30  # how far any machine's clock may be off (< lease / 4)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,10 @@
     ├── SaveFailed                the wiki refused to save a page (RuntimeError)
     ├── EditConflict              the page changed after it was read; ``fresh`` is it now
     ├── RateLimited               the wiki refused an edit for its rate limit: nothing posted
-    └── StateDamaged              a JSON state page's parts do not add up (RuntimeError)
+    ├── StateDamaged              a JSON state page's parts do not add up (RuntimeError)
+    ├── LeaseConflict             the lease page changed since it was read (bots.core.lease)
+    └── LeaseHeld                 another run holds the lease on the wiki, or took it over:
+                                  the run ends partial (RuntimeError)
 
     BaseException
     └── Terminated                SIGTERM (a time limit): not an Exception, so that nothing
@@ -121,6 +124,20 @@ class RateLimited(AdvocacyError):
 
 class StateDamaged(AdvocacyError, RuntimeError):
     """A long JSON state page's parts are missing or do not add up to what its head says."""
+
+
+class LeaseConflict(AdvocacyError):
+    """The lease page is no longer at the revision a write named (an edit conflict)."""
+
+
+class LeaseHeld(AdvocacyError, RuntimeError):
+    """Another run holds the lease (``holder``, ``until``): this one may not post or write
+    state now; or it held the lease and lost it. The run ends partial."""
+
+    def __init__(self, message: str, holder: str = "", until: str = "") -> None:
+        super().__init__(message)
+        self.holder = holder
+        self.until = until
 
 
 class Terminated(BaseException):

@@ -52,3 +52,9 @@ def status(profile: Profile) -> str:
 def shutoff(profile: Profile) -> str:
     """The shutoff page's title: anything but ``[limits] shutoff_value`` stops the bot."""
     return profile.state_page(profile.limits.shutoff_page)
+
+
+def lease(profile: Profile) -> str:
+    """The lease page's title: one line naming the run that may post and write state now
+    (bots.core.lease)."""
+    return profile.state_page(profile.limits.lease_page)

@@ -263,3 +263,19 @@ def test_job_converges_under_faults(fault_case: FaultCase, bot: BotHarness,
         assert got["texts"] == want["texts"]
         assert got["bot_revisions"] == want["bot_revisions"]  # nothing written twice, missed
     assert got["repeated_revisions"] == []
+
+
+@pytest.mark.wiki
+def test_scheduler_and_watcher_side_by_side_under_faults_short() -> None:
+    """The short version of scripts/fault_run.py (README, "Deploying on Toolforge"): the
+    scheduler and the watcher, two containers, behind the fault proxy with a restart of the
+    wiki, while people save cases: no duplicates, no lost change, no damaged state."""
+    proc = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "fault_run.py"),
+                           "--minutes", "0.5", "--settle", "120", "--every", "3"],
+                          capture_output=True, text=True, timeout=600, cwd=REPO_ROOT)
+    report = json.loads(proc.stdout)
+    assert report["duplicates"] == [] and report["damaged_state"] == [], report
+    assert report["lost_changes"] == [] and report["alerts_missing"] == {}, report
+    assert report["exit"] == {"scheduler": 0, "watcher": 0}, report
+    assert report["undocumented_results"] == [] and report["faults"].get("passed"), report
+    assert proc.returncode == 0, proc.stderr[-3000:]

@@ -135,3 +135,23 @@ def test_removed_lines_are_remembered_up_to_a_limit() -> None:
     state = attribute(Attribution(), revs, SCHEMA)
     assert state.lines == [] and len(state.restorable) == KEEP_RESTORABLE
     assert lines[-1] in state.restorable and lines[0] not in state.restorable  # oldest go
+
+
+def test_removing_one_of_two_identical_lines_withdraws_the_removers_own() -> None:
+    """Mallory copies Ana's line exactly; Ana then removes "her" line (either of the two
+    identical ones): she is no longer subscribed, and the copy left is Mallory's (forged)."""
+    ana = line("Ana")
+    history = [Revision(1, "Ana", page(ana)), Revision(2, "Mallory", page(ana, ana)),
+               Revision(3, "Ana", page(ana))]
+    state = attribute(Attribution(), history, SCHEMA)
+    subs = subscribers(state, SCHEMA, PAGE)
+    assert "Ana" not in subs.people
+    assert [(x.user, x.author) for x in subs.forged] == [("Ana", "Mallory")]
+
+
+def test_a_copy_removed_by_its_copier_leaves_the_subscription() -> None:
+    ana = line("Ana")
+    history = [Revision(1, "Ana", page(ana)), Revision(2, "Mallory", page(ana, ana)),
+               Revision(3, "Mallory", page(ana))]
+    subs = subscribers(attribute(Attribution(), history, SCHEMA), SCHEMA, PAGE)
+    assert "Ana" in subs.people and not subs.forged

@@ -175,3 +175,20 @@ def test_alert_reaches_matching_advocates_exactly_once(bot) -> None:
     bot.run("digest")
     assert (bot.text("User talk:Helper0") or "").count("advocacy-bot:delivery alert:") == 1
     assert (bot.text("User talk:Helper1") or "").count("advocacy-bot:delivery alert:") == 2
+
+def test_an_alert_is_not_sent_again_after_the_case_page_is_moved(bot) -> None:
+    admin = bot.admin()
+    sign_up(bot, "Mover watcher", topics="child-safety-age-verification", languages="en")
+    add_case(admin, "Age check law", jurisdiction="CL", topics="child-safety-age-verification",
+             alert="yes")
+    bot.run("harvest")
+    bot.run("digest")
+    talk = "User talk:Mover watcher"
+    assert (bot.text(talk) or "").count("advocacy-bot:delivery alert:") == 1
+    admin.call("POST", action="move", **{"from": "Advocacy Hub/Cases/Age check law"},
+               to="Advocacy Hub/Cases/Age check law (Chile)", reason="a clearer title",
+               token=admin.token())
+    bot.run("harvest")
+    assert "Advocacy Hub/Cases/Age check law (Chile)" in bot.records()
+    bot.run("digest")
+    assert (bot.text(talk) or "").count("advocacy-bot:delivery alert:") == 1

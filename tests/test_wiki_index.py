@@ -217,3 +217,44 @@ def test_a_json_state_page_saved_twice_from_the_same_base(bot) -> None:
     assert bot.revisions(title) == 2  # the retry made no revision
     assert json.loads(bot.text(title)) == {"n": 2}
     assert json.loads(results["fresh"]) == {"n": 2}
+
+
+def test_the_case_index_is_written_first_from_the_snapshot_held(bot) -> None:
+    """The watcher's index step: the case index before the facet pages (what readers look
+    at first), from the whole snapshot the watcher holds (its shards not read again)."""
+    from bots import statepages
+    from bots.jobs import harvest, index
+
+    admin = bot.admin()
+    add_case(admin, "First case", topics="copyright", jurisdiction="BR")
+    bot.run("harvest")
+    bot.run("index")
+    add_case(admin, "Second case", topics="copyright", jurisdiction="BR")
+    held = []
+    bot.run(lambda ctx: held.append(harvest.run(ctx, full=True)))
+    assert held[0].shard_titles  # a whole snapshot with shards to read otherwise
+    read: list[str] = []
+    saved: list[str] = []
+
+    def step(ctx) -> None:
+        real_read, real_save = ctx.wiki.read, ctx.wiki.save
+
+        def spy_read(titles, **kw):
+            titles = list(titles)
+            read.extend(titles)
+            return real_read(titles, **kw)
+
+        def spy_save(current, *a, **kw):
+            saved.append(current.title)
+            return real_save(current, *a, **kw)
+
+        ctx.wiki.read, ctx.wiki.save = spy_read, spy_save
+        index.run(ctx, held=held[0])
+        assert not set(read) & set(held[0].shard_titles), read
+        assert ctx.profile.state_page(statepages.SNAPSHOT) in read  # the head, to compare
+
+    bot.run(step)
+    cases = [i for i, t in enumerate(saved) if t in ("Advocacy Hub/Cases", "Advocacy Hub/Cases/es",
+                                                      "Advocacy Hub/Cases/zh")]
+    facets = [i for i, t in enumerate(saved) if t.startswith("Advocacy Hub/Cases/By")]
+    assert cases and facets and max(cases) < min(facets), saved

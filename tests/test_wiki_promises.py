@@ -109,6 +109,22 @@ def test_a_forged_line_above_a_real_one_changes_nothing(bot) -> None:
     assert "通讯" not in text and "read it on the hub" not in text
 
 
+def test_an_identical_copy_does_not_defeat_a_withdrawal(bot) -> None:
+    """Mallory copies Ivy's line exactly; Ivy removes her line: no more deliveries to her
+    (the copy left is Mallory's, reported as forged)."""
+    start_list(bot)
+    subscribe(bot, "Ivy", language="en")
+    text = bot.text(SUBSCRIBERS) or ""
+    line = text.splitlines()[-1]
+    bot.person("Mallory").edit(SUBSCRIBERS, text + "\n" + line, "copy")
+    bot.person("Ivy").edit(SUBSCRIBERS, text.replace(line, "").rstrip() + "\n" + line,
+                           "unsubscribe")  # one of the two identical lines gone
+    assert (bot.text(SUBSCRIBERS) or "").count(line) == 1
+    ready_issue(bot)
+    bot.run("deliver", now=NOW)
+    assert markers(bot, "User talk:Ivy") == 0
+
+
 def test_a_line_someone_else_changed_is_not_the_subscribers_any_more(bot) -> None:
     start_list(bot)
     subscribe(bot, "Ivy", format="full")
@@ -165,6 +181,23 @@ REDIRECTS = {"case": ("Case", "Advocacy case"), "advocate": ("Hub advocate", "Ad
              "resource": ("Hub resource", "Advocacy resource"),
              "subscription": ("Sub", "Advocacy subscriber"),
              "partner": ("Partner", "Advocacy partner")}
+
+
+def test_a_page_written_before_its_template_redirect_existed_is_found(bot) -> None:
+    """A case written with {{Case}} before Template:Case existed; then someone makes
+    Template:Case a redirect to {{Advocacy case}}: the next harvest finds the case (MediaWiki
+    lists the page under Template:Case; its marker comes only when the page is parsed
+    again), not the next periodic full harvest."""
+    admin = bot.admin()
+    bot.run("harvest")
+    body = "".join(f"|{k}={v}" for k, v in {"title": "Early bird", **CASE_DEFAULTS}.items())
+    admin.edit("Advocacy Hub/Cases/Early bird", "{{Case" + body + "}}", "case")
+    bot.run("harvest")
+    assert "Advocacy Hub/Cases/Early bird" not in bot.records()
+    admin.edit("Template:Case", "#REDIRECT [[Template:Advocacy case]]", "alias")
+    bot.run("harvest")
+    assert [r["kind"] for r in bot.records().get("Advocacy Hub/Cases/Early bird", [])] == \
+        ["case"]
 
 
 def test_records_written_through_template_redirects_are_read(bot) -> None:

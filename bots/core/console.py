@@ -44,7 +44,8 @@ EXIT_MEANINGS: dict[int, str] = {
     EXIT_STATUS["stopped"]: "stopped by the shutoff page: no edit after the bot read its stop",
     EXIT_STATUS["paused"]: "paused: a delivery waits for a maintainer (the circuit breaker)",
     EXIT_STATUS["partial"]: "partial: a per-run limit was reached (post cap, time budget), or "
-                            "another run was posting; the next run goes on",
+                            "another run holds the lease on the wiki (it says which, and until "
+                            "when); the next run goes on",
 }
 
 DESCRIPTION = (

@@ -30,15 +30,22 @@ def alert_id(case_page: str, revid: int) -> str:
 
 
 def raise_alerts(alerts: dict[str, dict], raised: dict[str, int],
-                 who: Mapping[str, str] | None = None, now: str = "") -> bool:
+                 who: Mapping[str, str] | None = None, now: str = "",
+                 moves: dict[str, str] | None = None) -> bool:
     """Bring the alerts state (case page -> {"id", "done", "by", "revid", "at"}) to the cases
     raised now (page -> the revision read; ``who``: page -> who saved it): a case no longer
     raised is dropped (a later raise is a new alert), a newly raised one gets its id, once.
     True when the state changed (it is saved before anything is delivered). A case whose
     record is invalid for a while keeps its alert: only alert != yes lowers it, so a revert
-    alerts no one twice."""
+    alerts no one twice. ``moves`` (old title -> new): a moved case page keeps its alert."""
     who = who or {}
     changed = False
+    # A case page that was moved (``moves``: old title -> new) keeps its alert: the same id,
+    # done or not, under its new title.
+    for old, new in (moves or {}).items():
+        if old in alerts and old not in raised and new in raised and new not in alerts:
+            alerts[new] = alerts.pop(old)
+            changed = True
     for page in list(alerts):
         if page not in raised:
             del alerts[page]

@@ -132,13 +132,36 @@ def attribute(state: Attribution, revisions: Iterable[Revision], schema: Schema,
                 back = restorable.pop(text, None)
                 result.append(back if back is not None else
                               Line(text, user, author, rev.revid, rev.timestamp))
-        lines = result
+        lines = _withdraw_own_copies(result, lines, opcodes, author, restorable)
         last_revid = rev.revid
         while len(restorable) > KEEP_RESTORABLE:
             restorable.pop(next(iter(restorable)))
         while len(removed) > KEEP_RESTORABLE:
             removed.pop(next(iter(removed)))
     return Attribution(last_revid, last_ts, lines, restorable, removed)
+
+
+def _withdraw_own_copies(result: list[Line], before: list[Line], opcodes: list,
+                         author: str, restorable: dict[str, Line]) -> list[Line]:
+    """Of several identical lines, the one a person removes is their own. The diff matches
+    lines by text, so when someone removes one of two identical lines (their own and another
+    editor's copy of it) it may keep theirs and drop the copy: then the copy takes their
+    line's place, and their line is withdrawn."""
+    gone = [line for tag, i1, i2, _j1, _j2 in opcodes if tag != "equal"
+            for line in before[i1:i2] if line.author != author]
+    if not gone or not author:
+        return result
+    kept = {id(line) for line in before}
+    out = list(result)
+    for copy in gone:
+        for i, line in enumerate(out):
+            if line.text == copy.text and line.author == author and id(line) in kept:
+                out[i] = copy  # the copy stays, under its own author
+                kept.discard(id(line))
+                if restorable.get(copy.text) is copy:
+                    restorable.pop(copy.text)  # not removed: nothing to restore
+                break
+    return out
 
 
 def current_names(line: Line, renames: Mapping[str, str],

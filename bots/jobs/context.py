@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
 import signal
+import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,10 +16,11 @@ from typing import TextIO
 
 from bots import statepages
 from bots.config import Profile
+from bots.core.lease import LeaseHolder, parse
 from bots.core.messages import Messages
 from bots.core.schema import Schema, load_schema
 from bots.core.stats import RunStats
-from bots.errors import AdvocacyError, ApiWarningsSeen, ShutoffEngaged, Terminated
+from bots.errors import AdvocacyError, ApiWarningsSeen, LeaseHeld, ShutoffEngaged, Terminated
 from bots.jobs.common import governance as gov
 from bots.wiki.pages import WikiClient
 from bots.wiki.session import WIKI_ERRORS, ApiWarnings, RequestCounter, connect
@@ -38,6 +42,7 @@ class JobContext:
     post_budget: PostBudget | None = None  # talk-page posts of this run (bots.jobs.common.posting)
     paused: str = ""  # "breaker", "cap", "time" or "busy": the run left work for later
     posting_lock: object | None = None  # held from the run's first post (bots.jobs.common.posting)
+    lease: LeaseHolder | None = None  # the wiki's lease, held for the whole run (take_lease)
     _schema: Schema | None = field(default=None, repr=False)
     _governance: gov.Governance | None = field(default=None, repr=False)
 
@@ -109,6 +114,68 @@ def update_status(ctx: JobContext, result: str, message: str,
         ctx.stats.edits = edits
 
 
+# Jobs that post or write state: each run takes the wiki's lease first (one run at a time on
+# the wiki, whatever machine or container it is in). The watcher's steps are these jobs too.
+LEASED_JOBS = frozenset({"harvest", "index", "roster", "newsletter", "deliver", "digest"})
+
+
+def machine() -> str:
+    """This machine's name in the lease (a Toolforge job's container has its own host name;
+    ``$ADVOCACY_INSTANCE`` names it otherwise)."""
+    return "".join((os.environ.get("ADVOCACY_INSTANCE") or socket.gethostname()).split()) \
+        or "?"
+
+
+def lease_holder_name(job: str) -> str:
+    """Who takes the lease: the machine, the process, the job."""
+    return f"{machine()} pid {os.getpid()} ({job})"
+
+
+def holder_gone(holder: str) -> bool:
+    """Whether the lease's holder was a process of this machine that has ended (killed): its
+    lease need not expire first. Another machine's holder is never known to be gone."""
+    m = re.match(r"(\S+) pid (\d+) ", holder)
+    if m is None or m[1] != machine() or int(m[2]) == os.getpid():
+        return False
+    try:
+        os.kill(int(m[2]), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, someone else's
+        return False
+    return False
+
+
+def take_lease(ctx: JobContext, job: str) -> None:
+    """Take the wiki's lease for the run (bots.core.lease), or raise LeaseHeld naming who has
+    it and until when. While held, every edit of the run renews it when half of it is gone,
+    and stops the run (LeaseHeld) if it was lost. Released when the job ends."""
+    from bots.wiki.lease import WikiLeaseStore
+
+    limits = ctx.profile.limits
+    store = WikiLeaseStore(ctx.wiki, statepages.lease(ctx.profile),
+                           ctx.summary("advocacyhub-summary-lease", job))
+    holder = LeaseHolder(store, lease_holder_name(job), clock=lambda: datetime.now(UTC),
+                         duration=timedelta(seconds=limits.lease_seconds),
+                         skew=timedelta(seconds=limits.lease_skew_seconds), gone=holder_gone)
+    if not holder.acquire():
+        busy = holder.busy
+        who = busy.holder if busy else "?"
+        until = busy.until.strftime("%Y-%m-%d %H:%M:%S") if busy else "?"
+        raise LeaseHeld(ctx.messages()("advocacyhub-lease-held", who, until), who, until)
+    ctx.lease = holder
+
+    def guard() -> None:
+        if not holder.ensure():
+            _revid, text = store.read()
+            now = parse(text)
+            if now is None or now.token == holder.token:  # no one else has it: it ran out
+                raise LeaseHeld(ctx.messages()("advocacyhub-lease-expired"))
+            raise LeaseHeld(ctx.messages()("advocacyhub-lease-lost", now.holder), now.holder)
+
+    ctx.wiki.guard = guard
+
+
 def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated(f"terminated by signal {signum}")
 
@@ -132,7 +199,12 @@ def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
         with job_context(job, profile, dry_run=dry_run, now=now, out=out, stats=stats,
                          overlay=overlay) as ctx:
             try:
+                if job in LEASED_JOBS and not dry_run:
+                    take_lease(ctx, job)
                 body(ctx)
+            except LeaseHeld as exc:  # another run has it: this one ends partial, says who
+                result, message = PARTIAL, str(exc)
+                log.warning("%s: %s", job, exc)
             except ShutoffEngaged as exc:  # expected: the community asked the bot to stop
                 result, message = STOPPED, str(exc)
                 log.error("%s stopped: %s", job, exc)
@@ -197,6 +269,12 @@ def job_context(job: str, profile: Profile, *, dry_run: bool = False,
         finally:
             if ctx.posting_lock is not None:  # released with the job (the kernel would too)
                 ctx.posting_lock.release()  # type: ignore[attr-defined]
+            if ctx.lease is not None:  # the wiki's lease: freed (a killed run's expires)
+                ctx.wiki.guard = None
+                try:
+                    ctx.lease.release()
+                except (AdvocacyError, *WIKI_ERRORS) as exc:
+                    log.error("could not free the lease: %s: %s", type(exc).__name__, exc)
         if warnings.seen and ApiWarnings.strict():
             raise ApiWarningsSeen("; ".join(dict.fromkeys(warnings.seen)))
     finally:

@@ -40,6 +40,7 @@ from bots.core.render.roster import RosterRenderer
 from bots.core.render.safety import safety_line
 from bots.core.review import Due, nudges, recorded
 from bots.core.roster import RosterState, user_token
+from bots.core.snapshot import Snapshot
 from bots.core.usernames import canonical_user
 from bots.core.wikitext import escape, page_link, user_link
 from bots.jobs.common.consent import confirmed_advocates
@@ -52,6 +53,7 @@ from bots.jobs.common.review import due_now
 from bots.jobs.common.snapshots import load_snapshot
 from bots.jobs.context import JobContext
 from bots.wiki.listings import namespace_id, recent_changes
+from bots.wiki.query import moved_to
 
 log = logging.getLogger(__name__)
 KEEP_REPORTS = 20
@@ -60,11 +62,11 @@ KEEP_REPORTS = 20
 class Digest:
     """One run of the digest job: state, records, who is active, and the delivery reports."""
 
-    def __init__(self, ctx: JobContext) -> None:
+    def __init__(self, ctx: JobContext, held: Snapshot | None = None) -> None:
         self.ctx = ctx
         self.cfg = ctx.profile.digest
         self.now = ctx.now()
-        snapshot = load_snapshot(ctx).records()
+        snapshot = load_snapshot(ctx, held=held).records()
         # The digest's and the roster's state and the digest log: one batched read.
         state_title = ctx.profile.state_page(statepages.DIGEST)
         self.log_title = ctx.profile.hub_page("digest_log")
@@ -118,9 +120,12 @@ class Digest:
         # alert: only alert != yes lowers it, so the revert does not alert anyone twice.
         raised = {r.page: r for r in self.records
                   if r.kind == "case" and r.value("alert") == "yes"}
+        # Alerts of pages no longer raised: moved (the move log says where), or lowered.
+        gone = [page for page in alerts if page not in raised]
+        moves = moved_to(self.ctx.site, gone) if gone else {}
         changed = raise_alerts(alerts, {page: case.revid for page, case in raised.items()},
                                {page: case.editor for page, case in raised.items()},
-                               self.now.isoformat(timespec="seconds"))
+                               self.now.isoformat(timespec="seconds"), moves)
         # Accountability and limits: an alert from someone who is not a confirmed advocate,
         # or beyond their daily count, waits for a coordinator's release line.
         people = {canonical_user(self.renames.get(a.value("user"), a.value("user")))
@@ -369,10 +374,11 @@ def run(ctx: JobContext) -> None:
     digest.write_log()
 
 
-def run_alerts(ctx: JobContext) -> None:
+def run_alerts(ctx: JobContext, *, held: Snapshot | None = None) -> None:
     """The urgent alerts alone (the watcher's step, bots.jobs.watch): the same state page and
-    delivery as :func:`run`; the periodic digests are left to the scheduled runs."""
-    digest = Digest(ctx)
+    delivery as :func:`run`; the periodic digests are left to the scheduled runs. ``held``:
+    the watcher's whole snapshot (used when the wiki's is still the same)."""
+    digest = Digest(ctx, held)
     ctx.stats.records = len(digest.records)
     digest.alerts()
     digest.write_log()

@@ -99,6 +99,12 @@ def full_harvest(ctx: JobContext, old: Snapshot | None) -> Snapshot:
     pageids, latest, aliases = transcluding_ids(ctx.site, f"Template:{RECORD_MARKER}",
                                                 redirects_of=record_templates(ctx))
     ctx.schema = ctx.schema.with_redirects(aliases)
+    # A page that used a redirect's title before the redirect existed is listed under that
+    # title in MediaWiki's link tables (its marker comes only when the page is parsed again):
+    # list those too, so it is found now, not at the next full harvest.
+    for alias in sorted(aliases):
+        pageids.extend(transcluding_ids(ctx.site, alias)[0])
+    pageids = list(dict.fromkeys(pageids))
     # No recent change at all (a new wiki): every change from now on is new to the snapshot.
     rc_from, last_rcid = latest or ("1970-01-01T00:00:00Z", 0)
     snap = Snapshot(rc_from=rc_from, last_rcid=last_rcid, schema_hash=schema_hash(ctx),

@@ -22,6 +22,7 @@ from bots.core.render.paging import Layout, size
 from bots.core.render.review import KEY as REVIEW_KEY
 from bots.core.render.review import ReviewRenderer
 from bots.core.render.safety import safety_page
+from bots.core.snapshot import Snapshot
 from bots.jobs.common.consent import only_confirmed
 from bots.jobs.common.pagesets import page_budget, page_set
 from bots.jobs.common.review import due_now
@@ -197,12 +198,24 @@ def _code_hash(ctx: JobContext) -> str:
     return digest.hexdigest()[:16]
 
 
-def run(ctx: JobContext) -> None:
+def readers_first(sections: dict[str, tuple[str, str]], known: dict[str, list],
+                  ) -> dict[str, tuple[str, str]]:
+    """The order of writing: pages the case index links to that do not exist yet (so that
+    its links are never red), then the case index (what readers look at first), then the
+    rest (facets, statistics ...), in their order."""
+    cases = {t: v for t, v in sections.items() if v[0] == "cases"}
+    new = {t: v for t, v in sections.items()
+           if t not in known and t not in cases and v[0] != "front"}
+    return {**new, **cases, **sections}
+
+
+def run(ctx: JobContext, *, held: Snapshot | None = None) -> Snapshot | None:
     """Render every page from the snapshot, and write only those whose generated text
     changed (or that someone else edited since). When neither the snapshot, the delivery
     job's findings, the code nor the day changed and no generated page has a revision newer
     than the bot's, it reads three pages in one request and the generated pages' latest
     revision ids (one request per 500 pages), and stops there."""
+    whole = held  # the watcher's snapshot (``held`` below: the alerts waiting for release)
     head_title, state_title = ctx.profile.state_page(statepages.SNAPSHOT), \
         ctx.profile.state_page(statepages.INDEX)
     subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
@@ -226,12 +239,12 @@ def run(ctx: JobContext) -> None:
         ctx.stats.records = int(state.get("records", 0))
         ctx.stats.errors = int(state.get("errors", 0))  # still on the maintenance report
         log.info("index: nothing changed since the last run")
-        return
-    records = load_snapshot(ctx, head=first[head_title]).records()
+        return None
+    snap = load_snapshot(ctx, head=first[head_title], held=whole)
     # Advocates only through the entries they saved themselves (bots.core.consent).
-    records, people = only_confirmed(ctx, records)
+    records, people = only_confirmed(ctx, snap.records())
     ctx.stats.records = len(records)
-    sections = render_all(ctx, records)
+    sections = readers_first(render_all(ctx, records), known)
     review_pages, review_sections = render_review(ctx, records)
     sections.update(review_pages)
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
@@ -256,3 +269,4 @@ def run(ctx: JobContext) -> None:
              "pages": {t: written[t] for t in sorted(written)}}
     ctx.wiki.save(first[state_title], json.dumps(state, sort_keys=True, ensure_ascii=False),
                   summary)
+    return snap  # the whole snapshot it read (the watcher keeps it for its next update)

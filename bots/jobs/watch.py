@@ -41,6 +41,7 @@ from bots.core.watch import (
 from bots.core.wikitemplates import RECORD_MARKER
 from bots.errors import Terminated
 from bots.jobs import registry
+from bots.jobs.common.snapshots import whole_after
 from bots.jobs.context import JobContext, run_job
 from bots.wiki.changes import StreamEnded, StreamReader, poll, server_name
 from bots.wiki.listings import with_template
@@ -92,6 +93,7 @@ class Watcher:
         self.signals = 0
         self.in_step = False
         self.snap: Snapshot | None = None
+        self.whole: Snapshot | None = None  # the snapshot with its shards' records (held)
         self.last_rcid = 0
         self.poll_from = ""
         self.next_poll = 0.0
@@ -146,6 +148,15 @@ class Watcher:
                  stats.api_requests)
         return result, stats.edits
 
+    def holding(self, fn: Callable[..., object]) -> Callable[[JobContext], None]:
+        """A step given the whole snapshot the watcher holds (not read again from the wiki
+        when it is still the wiki's); a whole snapshot the step read is kept for the next."""
+        def step(ctx: JobContext) -> None:
+            got = fn(ctx, held=self.whole)
+            if isinstance(got, Snapshot):
+                self.whole = got
+        return step
+
     def update(self, changes: list[Change], *, complete: bool = False,
                everything: bool = False) -> bool:
         """Harvest ``changes`` (``complete``: all the hub needs since the watermark, as a
@@ -161,13 +172,16 @@ class Watcher:
 
         result, edits = self.step("harvest", harvest)
         if got:
+            self.whole = whole_after(self.whole, got[0])
             self.snap = got[0]
             self.last_rcid = max(self.last_rcid, self.snap.last_rcid)
             self.poll_from = max(self.poll_from, self.snap.rc_from)
             self.pending.settle(self.last_rcid)
         if result != OK or not got:
             self.behind = True
-            if result != STOPPED:  # failed: again after a pause (longer each time)
+            if result == PARTIAL:  # another run holds the lease: again soon, not a failure
+                self.retry_at = self.clock() + 2 * self.cfg.poll_seconds
+            elif result != STOPPED:  # failed: again after a pause (longer each time)
                 self.report.failures += 1
                 self.failed_in_row += 1
                 self.retry_at = self.clock() + min(300.0, self.cfg.poll_seconds
@@ -183,7 +197,7 @@ class Watcher:
             for name in ("index", "digest"):
                 if self.stopping.is_set():
                     break
-                result, _ = self.step(name, registry.WATCH_STEPS[name])
+                result, _ = self.step(name, self.holding(registry.WATCH_STEPS[name]))
                 if result not in (OK, STOPPED):
                     # Failed, or left posts for later (the per-run budget): every step
                     # again soon, from the watermark, changes or not.

@@ -249,6 +249,9 @@ class WikiClient:
         self._edits_since_check: int | None = None  # None: not checked yet in this run
         self._checked_at = 0.0
         self._shutoff_seen: tuple[float, PageText] | None = None  # read with a batch
+        # Called before every edit the run makes (the lease's renewal, bots.jobs.context).
+        self.guard: Callable[[], None] | None = None
+        self._guarding = False
         # Pages every run ends with (the status page): fetched along with the first batch.
         self.piggyback: dict[str, PageText | None] = {statepages.status(profile): None}
 
@@ -267,6 +270,18 @@ class WikiClient:
         else:
             page = self.read_one(self.shutoff_page)
         self.saw_shutoff(page.text, first=self._edits_since_check is None)
+
+    def before_edit(self) -> None:
+        """The run's guard before an edit, and before a read (a run that reads for long
+        keeps its lease too): raises when the run may not go on. Not re-entered (the guard
+        reads and writes the lease page itself)."""
+        if self.guard is None or self._guarding:
+            return
+        self._guarding = True
+        try:
+            self.guard()
+        finally:
+            self._guarding = False
 
     def saw_shutoff(self, text: str | None, *, first: bool = False) -> None:
         """Judge the shutoff page's text, read just now (alone, or with a batch of pages):
@@ -294,6 +309,7 @@ class WikiClient:
         result: dict[str, PageText] = {}
         if not wanted:
             return result
+        self.before_edit()
         # The first read of a run brings the shutoff page along (no request of its own).
         fetch_shutoff = self._edits_since_check is None and self._shutoff_seen is None \
             and not self.dry_run and self.shutoff_page not in wanted
@@ -399,6 +415,7 @@ class WikiClient:
                 self.stats.would_edit.append(title)
             return False
         self.check_shutoff()
+        self.before_edit()
         page = current.page
         before = current.revid
         # site.editpage rather than page.save: the exclusion check above used the text we

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pywikibot
@@ -60,6 +61,28 @@ def language_fallbacks(site: pywikibot.site.APISite, codes: list[str]) -> dict[s
     for q in query_all(site, meta="languageinfo", liprop="fallbacks", licode=codes):
         for code, info in q.get("languageinfo", {}).items():
             out[code] = list(info.get("fallbacks", []))
+    return out
+
+
+def moved_to(site: pywikibot.site.APISite, titles: Sequence[str], hops: int = 5,
+             ) -> dict[str, str]:
+    """Where each of ``titles`` was moved last (following later moves of the target, up to
+    ``hops``), from the move log; titles never moved are left out. One request a title."""
+    out: dict[str, str] = {}
+    for title in titles:
+        current, seen = title, {title}
+        for _ in range(hops):
+            data = site.simple_request(action="query", list="logevents", letype="move",
+                                       letitle=current, leprop="details|title",
+                                       lelimit=1, formatversion=2).submit()
+            events = data.get("query", {}).get("logevents", [])
+            target = events[0].get("params", {}).get("target_title") if events else None
+            if not target or target in seen:
+                break
+            seen.add(target)
+            current = target
+        if current != title:
+            out[title] = current
     return out
 
 

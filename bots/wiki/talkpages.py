@@ -293,6 +293,7 @@ def post_new_section(wiki: WikiClient, post: Post, heading: str, body: str, summ
         wiki.stats.would_post += 1
         return outcome("skipped", "dry-run")
     site = wiki.site
+    wiki.before_edit()
     error = ""
     attempt = 0
     waits = 0

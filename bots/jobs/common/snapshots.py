@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 
 from bots import statepages
 from bots.core.snapshot import EMPTY_SHARD, Snapshot
@@ -39,15 +40,39 @@ def parse_head(head: PageText) -> Snapshot | None:
         return None
 
 
+def same_head(a: Snapshot, b: Snapshot) -> bool:
+    """Whether two snapshots have the same head (watermark, revisions, shards and their
+    SHA-1s, delta): the same records."""
+    return a.head_json() == b.head_json()
+
+
+def whole_after(whole: Snapshot | None, snap: Snapshot) -> Snapshot | None:
+    """The whole snapshot (shards' records included) after a harvest returned ``snap``: itself
+    when complete (a full harvest, a compaction, no shards), else ``whole``'s shards under
+    ``snap``'s head when the shards are still the same (by their SHA-1s), else unknown."""
+    if snap.base or not snap.shard_titles:
+        return snap
+    if whole is not None and (whole.shard_titles, whole.shard_sha1) == (snap.shard_titles,
+                                                                        snap.shard_sha1):
+        return replace(snap, base=whole.base)
+    return None
+
+
 def load_snapshot(ctx: JobContext, head: PageText | None = None,
-                  have: Mapping[str, PageText] | None = None) -> Snapshot:
+                  have: Mapping[str, PageText] | None = None,
+                  held: Snapshot | None = None) -> Snapshot:
     """The whole snapshot (head and shards), for the jobs that read records. Pages a job has
-    read already (the ``head``, shards in ``have``) are not read again."""
+    read already (the ``head``, shards in ``have``) are not read again. ``held``: a whole
+    snapshot the caller holds (the watcher's, from its harvest): used as it is when the
+    wiki's head is still the same, so its shards are not read again."""
     if head is None:
         head = ctx.wiki.read_one(ctx.profile.state_page(statepages.SNAPSHOT))
     snap = parse_head(head)
     if snap is None:
         raise RuntimeError(f"no snapshot at [[{head.title}]]: run the harvest job first")
+    if held is not None and same_head(held, snap):
+        use_aliases(ctx, held)
+        return held
     shards = dict(have or {})
     shards.update(ctx.wiki.read([t for t in snap.shard_titles if t not in shards]))
     if missing := [t for t in snap.shard_titles if not shards[t].exists]:
