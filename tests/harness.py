@@ -86,7 +86,8 @@ class BotHarness:
     def cli(self, *args: str, check: bool = True,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "ADVOCACY_WIKI_DIR": str(self.wiki.dir),
-               "PYWIKIBOT_DIR": str(REPO_ROOT), "PYWIKIBOT_NO_USER_CONFIG": "0", **(env or {})}
+               "PYWIKIBOT_DIR": os.environ["PYWIKIBOT_DIR"], "PYWIKIBOT_NO_USER_CONFIG": "0",
+               **(env or {})}
         env.pop("ADVOCACY_PROFILE", None)
         proc = subprocess.run([sys.executable, "-m", "bots", *args], env=env, text=True,
                               capture_output=True, timeout=600, cwd=REPO_ROOT)

@@ -107,7 +107,8 @@ FAULT_CASES = [
 def run_cli(wiki: LocalWiki, *args: str, env: dict[str, str] | None = None,
             timeout: float = 300) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "ADVOCACY_WIKI_DIR": str(wiki.dir), "ADVOCACY_LOG_FILE": "none",
-                "PYWIKIBOT_DIR": str(REPO_ROOT), "PYWIKIBOT_NO_USER_CONFIG": "0", **(env or {})}
+                "PYWIKIBOT_DIR": os.environ["PYWIKIBOT_DIR"], "PYWIKIBOT_NO_USER_CONFIG": "0",
+                **(env or {})}
     full_env.pop("ADVOCACY_PROFILE", None)
     if "ADVOCACY_API_URL" not in (env or {}):
         full_env.pop("ADVOCACY_API_URL", None)

@@ -127,7 +127,8 @@ def test_pywikibot_messages_are_written_once_in_our_format(tmp_path: Path) -> No
             "pywikibot.info('pwb info')\n"
             "pywikibot.log('pwb verbose')\n"
             "logging.getLogger('bots.x').info('ours')\n")
-    env = {**os.environ, "ADVOCACY_LOG_FILE": str(log_path), "PYWIKIBOT_DIR": str(REPO_ROOT),
+    env = {**os.environ, "ADVOCACY_LOG_FILE": str(log_path),
+           "PYWIKIBOT_DIR": os.environ["PYWIKIBOT_DIR"],
            "PYWIKIBOT_NO_USER_CONFIG": "0"}
     proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO_ROOT, text=True,
                           capture_output=True, timeout=120)

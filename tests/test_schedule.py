@@ -59,6 +59,13 @@ sys.exit(1 if job in os.environ.get("FAKE_FAIL", "").split(",") else 0)
 '''
 
 
+@pytest.fixture(autouse=True)
+def _profile_state_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests give each scheduler its own [schedule] state_dir; the test process's
+    $ADVOCACY_STATE_DIR (tests/conftest.py) would win over it."""
+    monkeypatch.delenv("ADVOCACY_STATE_DIR", raising=False)
+
+
 def profile_with(tmp_path: Path, schedule_table: dict[str, Any], base: str = "meta") -> Path:
     fake = tmp_path / "fakebot.py"
     fake.write_text(FAKE_BOT)
@@ -77,7 +84,7 @@ def events(tmp_path: Path) -> list[dict]:
 def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {**os.environ, "FAKE_EVENTS": str(tmp_path / "events.jsonl"),
            "ADVOCACY_LOG_FILE": str(tmp_path / "scheduler.log"),
-           "PYWIKIBOT_DIR": str(REPO_ROOT), "PYWIKIBOT_NO_USER_CONFIG": "0", **extra}
+           "PYWIKIBOT_DIR": os.environ["PYWIKIBOT_DIR"], "PYWIKIBOT_NO_USER_CONFIG": "0", **extra}
     env.pop("ADVOCACY_PROFILE", None)
     return env
 

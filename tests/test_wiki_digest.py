@@ -106,7 +106,7 @@ def test_personal_digest_holds_only_matching_items(bot) -> None:
 
 def _digest_process(bot) -> subprocess.Popen:
     env = {**os.environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir),
-           "PYWIKIBOT_DIR": str(REPO_ROOT), "PYWIKIBOT_NO_USER_CONFIG": "0"}
+           "PYWIKIBOT_DIR": os.environ["PYWIKIBOT_DIR"], "PYWIKIBOT_NO_USER_CONFIG": "0"}
     return subprocess.Popen([sys.executable, "-m", "bots", "run", "digest"], env=env,
                             cwd=REPO_ROOT, text=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)

@@ -15,7 +15,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_missing_profile_never_falls_back_to_a_public_wiki(tmp_path: Path) -> None:
-    env = {**os.environ, "PYWIKIBOT_DIR": str(REPO_ROOT), "ADVOCACY_WIKI_DIR": str(tmp_path)}
+    env = {**os.environ,
+           "PYWIKIBOT_DIR": os.environ["PYWIKIBOT_DIR"], "ADVOCACY_WIKI_DIR": str(tmp_path)}
     code = ("import bots.wiki, pywikibot\n"
             "print(pywikibot.config.family)\n"
             "pywikibot.Site()\n")

@@ -53,7 +53,8 @@ def test_mediawiki_never_merges_two_edits_of_the_one_line_lease_page(bot) -> Non
 
 def _env(bot, tmp_path: Path, name: str) -> dict[str, str]:
     """A "container": its own state directory (no shared flock) and machine name."""
-    env = {**os.environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir), "PYWIKIBOT_DIR": str(REPO_ROOT),
+    env = {**os.environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir),
+           "PYWIKIBOT_DIR": os.environ["PYWIKIBOT_DIR"],
            "PYWIKIBOT_NO_USER_CONFIG": "0", "ADVOCACY_STATE_DIR": str(tmp_path / name),
            "ADVOCACY_INSTANCE": name, "ADVOCACY_LOG_FILE": "none"}
     env.pop("ADVOCACY_PROFILE", None)

@@ -243,7 +243,7 @@ def test_a_long_delivery_log_is_split_within_the_budget(bot) -> None:
 
 def _deliver_process(bot) -> subprocess.Popen:
     env = {**os.environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir),
-           "PYWIKIBOT_DIR": str(REPO_ROOT), "PYWIKIBOT_NO_USER_CONFIG": "0"}
+           "PYWIKIBOT_DIR": os.environ["PYWIKIBOT_DIR"], "PYWIKIBOT_NO_USER_CONFIG": "0"}
     return subprocess.Popen([sys.executable, "-m", "bots", "run", "deliver", "--now",
                              NOW.isoformat()], env=env, cwd=REPO_ROOT, text=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

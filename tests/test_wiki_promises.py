@@ -8,6 +8,7 @@ cap, dry runs, rate limits, a wiki that is down, a page the wiki refuses, and th
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 from datetime import UTC, datetime
@@ -502,8 +503,8 @@ def test_two_runs_at_once_post_one_copy(bot) -> None:
     ready_issue(bot)
     from tests.harness import REPO_ROOT
 
-    env = {**__import__("os").environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir),
-           "ADVOCACY_LOG_FILE": "none", "PYWIKIBOT_DIR": str(REPO_ROOT),
+    env = {**os.environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir),
+           "ADVOCACY_LOG_FILE": "none", "PYWIKIBOT_DIR": os.environ["PYWIKIBOT_DIR"],
            "PYWIKIBOT_NO_USER_CONFIG": "0"}
     env.pop("ADVOCACY_PROFILE", None)
     runs = [subprocess.Popen([sys.executable, "-m", "bots", "run", "deliver", "--now",

@@ -55,7 +55,8 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotHarness]:
 
 def watcher(bot: BotHarness, tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
     profile = bot.profile_file(tmp_path, watch=FAST)
-    env = {**os.environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir), "PYWIKIBOT_DIR": str(REPO_ROOT),
+    env = {**os.environ, "ADVOCACY_WIKI_DIR": str(bot.wiki.dir),
+           "PYWIKIBOT_DIR": os.environ["PYWIKIBOT_DIR"],
            "PYWIKIBOT_NO_USER_CONFIG": "0", "ADVOCACY_STATE_DIR": str(tmp_path / "state"),
            "ADVOCACY_LOG_FILE": "none"}
     env.pop("ADVOCACY_PROFILE", None)
