@@ -175,7 +175,7 @@ def test_every_hub_page_starts_with_the_navigation_line_in_its_language() -> Non
                      ("Advocacy Hub/Events/es", "Eventos"),
                      ("Advocacy Hub/Resources/es", "Recursos"),
                      ("Advocacy Hub/Partners/es", "Aliadas"),
-                     ("Advocacy Hub/Advocates/es", "Defensores"),
+                     ("Advocacy Hub/Advocates/es", "Activistas"),
                      ("Advocacy Hub/Newsletter/es", "Boletín"),
                      ("Advocacy Hub/Help wanted/es", "Se busca ayuda"),
                      ("Advocacy Hub/Statistics/es", "Estadísticas")]

@@ -68,7 +68,7 @@ def test_the_roster_counts_active_advocates_public_regions_languages_and_inactiv
            "4 advocates are listed as inactive." in text
     # Nobody inactive: said once, in words, not "0 advocates".
     alone = renderer().roster(PEOPLE[:1])
-    assert "speaking" in alone and "No one is inactive." in alone and " 0 " not in alone
+    assert "speaking" in alone and "No one is inactive." in alone and "0 advocates" not in alone
 
 
 def test_the_active_table_lists_advocates_by_name_with_their_columns() -> None:
