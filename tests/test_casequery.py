@@ -8,7 +8,16 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bots.core.casequery import MAX_LIMIT, parse_query, resolve, run_query
+from bots.core.casequery import (
+    MAX_LIMIT,
+    matching,
+    parse_query,
+    query_problems,
+    resolve,
+    run_query,
+    sections,
+    shown_columns,
+)
 from bots.core.casetable import case_table, delta_rows, table_rows
 from bots.core.luadata import schema_data, vocabularies_data
 from bots.core.places import load_geography
@@ -167,3 +176,82 @@ def test_rows_are_strings_in_the_parts_and_the_delta() -> None:
     assert [type(r) for r in part["rows"]] == [str, str]
     delta = delta_rows({"Advocacy Hub/Cases/C3": [case(3)]}, SCHEMA)
     assert [type(r) for r in delta["Advocacy Hub/Cases/C3"]] == [str]
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases, queries, st.sampled_from(["topics", "region", "status", "year", "jurisdiction",
+                                        "outcome", "tactics"]))
+def test_sections_hold_every_match_once_per_value(records, args, facet) -> None:
+    head, rows = rows_of(records)
+    labels = head["labels"]["en"]["values"]
+    query = parse_query({**args, "section": facet}, KIND)
+    assert query.section == {"year": "start"}.get(facet, facet)
+    everything = matching(rows, query, SCHEMA, GEO, labels)
+    groups = sections(everything, query, SCHEMA, labels)
+    fld = KIND.field(query.section)
+    for value, shown, count in groups:
+        # A group's count is every match with that value (none: no value); it shows at most
+        # the limit, in the query's order.
+        have = [r for r in everything
+                if (value in ([r[fld.name][:4]] if fld.type == "date" else r[fld.name] or [])
+                    if value else not r[fld.name])]
+        assert count == len(have) and shown == have[:query.limit]
+    # Every match is in a group; groups are in label order, "no value" last.
+    assert {r["page"] for _, shown, _ in groups for r in shown} <= {r["page"] for r in everything}
+    assert sum(count for _, _, count in groups) >= len(everything)
+    values = [v for v, _, _ in groups]
+    assert "" not in values[:-1]
+    assert len(values) == len(set(values))
+
+
+@settings(max_examples=100, deadline=None)
+@given(queries)
+def test_a_problem_is_reported_for_every_value_the_query_cannot_use(args) -> None:
+    problems = query_problems(args, SCHEMA, GEO)
+    query = parse_query(args, KIND)
+    unknown = {(p.param, p.value) for p in problems if p.code == "unknown-value"}
+    for name, raws in query.filters.items():
+        param = {"start": "year"}.get(name, name)
+        for raw in raws:
+            means_nothing = resolve(KIND.field(name), raw, SCHEMA, GEO) is None
+            assert ((param, raw) in unknown) == means_nothing, (name, raw)
+    bad_limit = any(p.code == "bad-limit" for p in problems)
+    limit = args.get("limit", "5").strip()
+    assert bad_limit == (not limit.isdigit() or not limit.isascii())
+    assert any(p.code == "unknown-column" for p in problems) == (
+        args.get("sort", "") not in ("", "title", "start", "year", "status", "topics",
+                                     "jurisdiction"))
+
+
+def test_what_went_wrong_is_said_with_the_bots_suggestion() -> None:
+    def problems(**args: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        return [(p.code, p.param, p.value, p.suggestions)
+                for p in query_problems(args, SCHEMA, GEO)]
+
+    assert problems(topics="copyrigth") == [
+        ("unknown-value", "topics", "copyrigth", ("copyright",))]
+    assert problems(topic="copyright") == [("unknown-param", "topic", "copyright", ("topics",))]
+    assert problems(limit="abc") == [("bad-limit", "limit", "abc", ())]
+    assert problems(jurisdiction="Germny") == [
+        ("unknown-value", "jurisdiction", "Germny", ("DE", "GG"))]
+    assert problems(sort="strat", order="up") == [
+        ("bad-order", "order", "up", ("asc", "desc")),
+        ("unknown-column", "sort", "strat", ("start", "status"))]
+    assert problems(section="topic", columns="title, regoin") == [
+        ("unknown-column", "columns", "regoin", ("region",)),
+        ("unknown-column", "section", "topic", ("topics",))]
+    assert problems(**{"1": "copyright", "2": " "}) == [
+        ("unknown-param", "1", "copyright", ())]
+    # What is understood is no problem: synonyms, any case, country names, years.
+    assert problems(topics="Copyright; fop", jurisdiction="germany, eu", year="2020",
+                    limit="5", order="DESC", sort="year", section="Status",
+                    columns="start, Region", lang="es") == []
+
+
+def test_columns_are_the_title_then_those_named() -> None:
+    available = ["title", "jurisdiction", "region", "topics", "start", "status", "outcome", "end"]
+    assert shown_columns("", KIND, available) == list(KIND.column_names)
+    assert shown_columns("start, year; Status, title", KIND, available) == [
+        "title", "start", "status"]
+    assert shown_columns("bogus", KIND, available) == list(KIND.column_names)
+    assert shown_columns("end", KIND, available) == ["title", "end"]

@@ -115,7 +115,7 @@ def test_preload_pages_are_not_records_and_subst_only_when_preloaded(title: str)
     preloaded = preloaded.replace("<includeonly>", "").replace("</includeonly>", "").strip()
     assert preloaded.startswith("{{") and preloaded.endswith("}}")
     assert "subst:" not in re.sub(r"<includeonly>subst:</includeonly>", "", text)
-    if "subscriber" in title or "Advocate" in title:
+    if "subscriber" in title or "Advocate/preload" in title:
         assert "{{subst:REVISIONUSER}}" in preloaded
     lang = title.rsplit("/", 1)[-1] if title.rsplit("/", 1)[-1] in available_languages() \
         else "en"
@@ -124,16 +124,37 @@ def test_preload_pages_are_not_records_and_subst_only_when_preloaded(title: str)
                              f"language={lang}}}}}")
 
 
-def test_case_preload_has_the_required_and_suggested_fields_with_hints() -> None:
+def test_case_preload_has_every_field_with_hints() -> None:
     kind = SCHEMA.kind("case")
     text = preload_pages(SCHEMA)[preload_title(kind, "es")]
     names = re.findall(r"^\| (\w+) =", text, re.MULTILINE)
     required = [f.name for f in kind.fields.values() if f.required]
     suggested = [f.name for f in kind.fields.values() if f.suggested and not f.required]
-    assert names == required + suggested
+    optional = [f.name for f in kind.fields.values() if not f.suggested and not f.required]
+    assert names == required + suggested + optional
+    assert {"help_wanted", "alert", "end", "related", "partners"} <= set(optional)
     assert "| title = {{<includeonly>subst:</includeonly>SUBPAGENAME}}" in text
     assert "(obligatorio) -->" in text and "(recomendado) -->" in text
-    assert preload_title(kind, "fr") == "Template:Advocacy case/preload"  # no French file
+    assert "(opcional) -->" in text
+    # Every vocabulary field's hint names its values (as editors type them), in every language.
+    for lang in available_languages():
+        text = preload_pages(SCHEMA)[preload_title(kind, lang)]
+        for fld in kind.fields.values():
+            hint = re.search(rf"^\| {fld.name} =.*$", text, re.MULTILINE).group(0)
+            if fld.type == "enum":
+                assert all(v in hint for v in SCHEMA.vocabularies[fld.vocabulary].values), hint
+            if fld.default:
+                assert fld.default in hint
+
+
+def test_the_join_preload_offers_profile_and_digest() -> None:
+    kind = SCHEMA.kind("advocate")
+    text = preload_pages(SCHEMA)[preload_title(kind, "en")]
+    names = re.findall(r"^\| (\w+) =", text, re.MULTILINE)
+    assert names[0] == "user" and {"profile", "digest"} <= set(names)
+    assert set(names) == set(kind.fields)
+    assert re.search(r"^\| digest = <!--.*none.*weekly.*monthly.*-->$", text, re.MULTILINE)
+    assert preload_title(SCHEMA.kind("case"), "fr") == "Template:Advocacy case/preload"
 
 
 @pytest.mark.parametrize("name", ["local", "meta"])

@@ -29,6 +29,25 @@ EN = _file("en")
 
 # -- the files --------------------------------------------------------------------------------
 
+def _glossary() -> list[dict]:
+    with open(I18N_DIR / "qqq.json", encoding="utf-8") as fh:
+        return json.load(fh)["@metadata"]["glossary"]["terms"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "zh"])
+def test_one_word_for_one_thing(lang: str) -> None:
+    """The glossary in qqq.json's @metadata: each term's word is used, and no message uses a
+    word it avoids (Spanish "advocate" was defensor, activista and personas defensoras)."""
+    texts = _file(lang)
+    for term in _glossary():
+        word = term[lang]
+        assert any(word.lower() in t.lower() for t in texts.values()), (lang, word)
+        for avoided in term.get("avoid", {}).get(lang, []):
+            found = [k for k, t in texts.items()
+                     if re.search(rf"(?<!\w){re.escape(avoided)}(?!\w)", t, re.IGNORECASE)]
+            assert found == [], (avoided, found)
+
+
 @pytest.mark.parametrize("lang", ["es", "zh", "qqq"])
 def test_message_file_has_the_same_keys_as_english(lang: str) -> None:
     other = _file(lang)

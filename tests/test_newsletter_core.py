@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import mwparserfromhell
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -151,9 +152,10 @@ def test_new_cases_are_grouped_by_pillar_of_their_first_topic_in_pillar_order() 
                         ("===", "Privacy and protection from surveillance"),
                         ("===", "Human rights and countering disinformation")]
     lines = [line for line in text.split("\n") if line.startswith("* ")]
-    assert lines == ["* [[:Advocacy Hub/Cases/Free|Free]] (Brazil; 2021–) – S.",
-                     "* [[:Advocacy Hub/Cases/Watch|Watch]] (Brazil; 2021–) – S.",
-                     "* [[:Advocacy Hub/Cases/Lies|Lies]] (Brazil; 2021–) – S."]
+    # One short line each: title, place, years (the summary is on the case's page).
+    assert lines == ["* [[:Advocacy Hub/Cases/Free|Free]] (Brazil; 2021–)",
+                     "* [[:Advocacy Hub/Cases/Watch|Watch]] (Brazil; 2021–)",
+                     "* [[:Advocacy Hub/Cases/Lies|Lies]] (Brazil; 2021–)"]
 
 
 def test_changes_events_advocates_and_resources_read_as_sentences() -> None:
@@ -185,11 +187,13 @@ def test_an_empty_period_says_nothing_is_new_in_its_language() -> None:
         "截至目前，中心在 2026-06 期间暂无新内容。"
 
 
-def test_long_summaries_are_cut_at_a_word_and_hostile_values_stay_text() -> None:
-    long = case("Long", summary="word " * 100)
+def test_a_case_line_is_short_and_hostile_values_stay_text() -> None:
+    long = case("Long", summary="word " * 100, jurisdiction="; ".join(
+        ["DE", "FR", "BR", "CL", "JP", "IN", "US", "MX", "AR", "PE", "ES", "IT", "PL", "SE",
+         "NO", "FI", "DK", "NL", "BE", "PT"]))
     line = renderer()._case_line(long)
-    summary = line.split(" – ", 1)[1]
-    assert summary.endswith("word…") and len(summary) <= 281
+    assert "word" not in line and len(line) < 200 and line.endswith("; 2021–)")
+    assert "…;" in line  # the places are cut, at a word
     hostile = Record("case", "Advocacy Hub/Cases/H", {
         "title": "H]] [[Category:X", "summary": "{{delete}} ~~~~ __NOTOC__\n== x ==",
         "jurisdiction": ["BR"], "topics": ["copyright"], "start": "2020", "status": "active"})
@@ -222,6 +226,13 @@ def test_a_new_issue_is_a_draft_of_its_period_and_the_status_can_be_set() -> Non
     page = renderer().skeleton("2026-06")
     assert page.startswith("{{Advocacy newsletter|status=draft|period=2026-06}}\n")
     assert "{GENERATED}" in page
+    # The editors' places are hints in comments: nothing of them shows, no empty heading.
+    shown = mwparserfromhell.parse(page)
+    for comment in shown.filter_comments():
+        shown.remove(comment)
+    assert str(shown).split() == ["{{Advocacy", "newsletter|status=draft|period=2026-06}}",
+                                  "{GENERATED}"]
+    assert "== Community news ==" in page and "Introduction." in page
     assert issue_status(page) == DRAFT
     ready = set_status(page, READY)
     assert issue_status(ready) == READY and ready.replace("ready", "draft", 1) == page
@@ -264,3 +275,44 @@ def test_headings_go_one_level_down_but_not_below_six() -> None:
 def test_a_section_with_only_an_empty_subsection_is_dropped_too() -> None:
     page = "== News ==\nstuff\n== Community news ==\n=== From the regions ===\n<!-- hint -->\n"
     assert for_delivery(page) == "=== News ===\nstuff"
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 40), st.integers(0, 40), st.integers(1, 12))
+def test_new_cases_show_a_few_a_pillar_and_count_the_rest(model, people, cap) -> None:
+    cases = [case(f"M{i:02d}", topics="copyright") for i in range(model)] + \
+        [case(f"P{i:02d}", topics="privacy-surveillance") for i in range(people)]
+    text = IssueRenderer(SCHEMA, Messages("en"), group_items=cap, more="[[:X|all]]").generated(
+        IssueItems(new_cases=cases), "2026-06")
+    if not cases:
+        return
+    assert f"== New cases ({model + people}) ==" in text
+    for prefix, n in (("M", model), ("P", people)):
+        assert text.count(f"|{prefix}") == min(n, cap)  # the first few, by title
+        assert all(f"|{prefix}{i:02d}]]" in text for i in range(min(n, cap)))
+    more = re.findall(r"…and (one|\d+) more: see \[\[:X\|all\]\]", text)
+    assert more == [{1: "one"}.get(n - cap, str(n - cap)) for n in (model, people) if n > cap]
+
+
+def test_the_footer_links_discussion_subscription_and_its_end_by_url() -> None:
+    footer = renderer("es").footer("Talk:Advocacy Hub/Newsletter/2026-06",
+                                   "Advocacy Hub/Newsletter/Subscribers",
+                                   "Template:Advocacy subscriber/preload/es")
+    # No [[link]] that could be red: a new section of the talk page, by URL.
+    assert "[[" not in footer
+    assert "{{fullurl:Talk:Advocacy Hub/Newsletter/2026-06|action=edit&section=new}}" in footer
+    assert ("preload=Template:Advocacy_subscriber/preload/es" in footer
+            and "nosummary=1" in footer)
+    assert Messages("es")("advocacyhub-newsletter-discuss") in footer
+
+
+def test_the_status_banner_keeps_its_instruction_whole() -> None:
+    from bots.core.wikitemplates import newsletter_source
+
+    source = newsletter_source()
+    switch = source[source.rindex("{{#switch:{{{status|draft}}}|ready="):]
+    branches = mwparserfromhell.parse(switch).filter_templates()[0].params
+    # The default branch (draft) is the whole instruction: no "=" or "|" cut it.
+    default = [str(p.value) for p in branches if not p.showkey][-1]
+    assert "status&#61;draft" in default and "status&#61;ready" in default
+    assert default.rstrip().endswith("next run.")

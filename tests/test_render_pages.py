@@ -175,7 +175,7 @@ def test_every_hub_page_starts_with_the_navigation_line_in_its_language() -> Non
                      ("Advocacy Hub/Events/es", "Eventos"),
                      ("Advocacy Hub/Resources/es", "Recursos"),
                      ("Advocacy Hub/Partners/es", "Aliadas"),
-                     ("Advocacy Hub/Advocates/es", "Defensores"),
+                     ("Advocacy Hub/Advocates/es", "Activistas"),
                      ("Advocacy Hub/Newsletter/es", "Boletín"),
                      ("Advocacy Hub/Help wanted/es", "Se busca ayuda"),
                      ("Advocacy Hub/Statistics/es", "Estadísticas")]
@@ -423,7 +423,9 @@ def test_the_maintenance_report_lists_every_problem_sorted_with_a_suggestion() -
 
 
 def test_a_report_without_problems_thanks_the_editors_in_their_language() -> None:
-    assert kb().maintenance([case("Fine")], []).endswith("No problems. Thank you!")
+    fine = kb().maintenance([case("Fine")], [])
+    assert fine.endswith("No problems. Thank you!")
+    assert "0 problems" not in fine  # the empty state said once
     zh = kb("zh").maintenance([], [Problem("P", "case", "topics", "unknown-value", "x")])
     assert "倡导案例" in zh and Messages("zh")("advocacyhub-severity-error") in zh
 

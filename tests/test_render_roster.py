@@ -64,8 +64,11 @@ def test_the_roster_counts_active_advocates_public_regions_languages_and_inactiv
     text = renderer().roster(PEOPLE)
     # 3 active (a noticed advocate is still active), regions of the public ones only (2),
     # languages of everyone active (pt, es, de, fa), 4 inactive
-    assert "lists 3 active Wikimedia advocates in 2 regions, speaking 4 languages; " \
+    assert "lists 3 active Wikimedia advocates in 2 regions, speaking 4 languages. " \
            "4 advocates are listed as inactive." in text
+    # Nobody inactive: said once, in words, not "0 advocates".
+    alone = renderer().roster(PEOPLE[:1])
+    assert "speaking" in alone and "No one is inactive." in alone and "0 advocates" not in alone
 
 
 def test_the_active_table_lists_advocates_by_name_with_their_columns() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import signal
@@ -112,6 +113,7 @@ def _digest_process(bot) -> subprocess.Popen:
 
 
 def test_alert_reaches_matching_advocates_exactly_once(bot) -> None:
+    bot.install_templates()  # the opt-out link's preload page
     admin = bot.admin()
     helpers = [f"Helper{i}" for i in range(8)]
     for user in helpers:
@@ -155,6 +157,24 @@ def test_alert_reaches_matching_advocates_exactly_once(bot) -> None:
     # Unchanged, nothing more is sent.
     assert bot.run("digest").edits == 0
 
+    # The opt-out, as a reader does it: no template code on the page, a link that opens the
+    # talk page's edit box with the opt-out line in it; saved, no more alerts to that person.
+    shown = bot.api(action="parse", page="User talk:Helper0", prop="text")["parse"]["text"]
+    assert "{{bots" not in html.unescape(re.sub(r"<[^>]+>", "", shown))
+    link = re.search(r'href="([^"]*preload=Template:Advocate/stop_alerts[^"]*)"', shown)
+    assert link and ">stop the urgent alerts</a>" in shown, shown
+    person = bot.person("Helper0")
+    form = person.session.get(html.unescape(link.group(1)), timeout=60).text
+    box = html.unescape(re.search(r'<textarea[^>]*id="wpTextbox1"[^>]*>(.*?)</textarea>',
+                                  form, re.S).group(1))
+    assert box.strip() == "{{bots|optout=advocacy-alert}}"
+    person.append("User talk:Helper0", "\n\n" + box.strip(), "no more alerts")
+    add_case(admin, "Second age bill", jurisdiction="CL", topics="child-safety-age-verification",
+             alert="yes")
+    bot.run("harvest")
+    bot.run("digest")
+    assert (bot.text("User talk:Helper0") or "").count("advocacy-bot:delivery alert:") == 1
+    assert (bot.text("User talk:Helper1") or "").count("advocacy-bot:delivery alert:") == 2
 
 def test_an_alert_is_not_sent_again_after_the_case_page_is_moved(bot) -> None:
     admin = bot.admin()

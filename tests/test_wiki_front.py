@@ -145,3 +145,44 @@ def test_the_case_template_warns_about_a_malformed_month_while_previewing(hub) -
     assert preview(MONTH) == []
     assert any("is not a month" in w for w in preview("2026-12-05"))
     assert any("is not a month" in w for w in preview("2026"))
+
+
+def _preloaded(actor, title: str, **params: str) -> str:
+    """The edit box MediaWiki opens for ``actor`` (index.php?action=edit&preload=…)."""
+    import html as html_lib
+
+    index = actor.api_url.replace("api.php", "index.php")
+    resp = actor.session.get(index, params={"title": title, "action": "edit", **params},
+                             timeout=60)
+    resp.raise_for_status()
+    box = re.search(r'<textarea[^>]*id="wpTextbox1"[^>]*>(.*?)</textarea>', resp.text, re.S)
+    assert box, resp.text[:2000]
+    return html_lib.unescape(box.group(1))
+
+
+def test_the_forms_preload_every_field_with_hints(hub) -> None:
+    """The buttons' preload pages as MediaWiki puts them in the edit box: the case with
+    every field (help wanted, alert, end, related, partners among the optional ones), hints
+    naming the vocabularies' values; the Join line with profile and digest."""
+    from bots.core.schema import load_schema
+
+    schema = load_schema()
+    person = hub.person("Preloader")
+    for lang, suffix in (("en", ""), ("es", "/es")):
+        case = _preloaded(person, "Advocacy Hub/Cases/A new case",
+                          preload=f"Template:Advocacy case/preload{suffix}")
+        assert case.startswith("{{Advocacy case\n") and case.rstrip().endswith("}}")
+        assert "| title = {{subst:SUBPAGENAME}}" in case
+        names = re.findall(r"^\| (\w+) =", case, re.MULTILINE)
+        assert set(names) == set(schema.kind("case").fields), names
+        for name in ("help_wanted", "alert", "end", "related", "partners"):
+            line = re.search(rf"^\| {name} = <!--.*-->$", case, re.MULTILINE)
+            assert line and ("(optional)" if lang == "en" else "(opcional)") in line.group(0)
+        topics = re.search(r"^\| topics = .*$", case, re.MULTILINE).group(0)
+        assert all(v in topics for v in schema.vocabularies["topics"].values), topics
+        join = _preloaded(person, "Advocacy Hub/Advocates/Sign-up", section="new",
+                          nosummary="1", preload=f"Template:Advocate/preload{suffix}")
+        assert join.startswith("{{Advocate\n| user = {{subst:REVISIONUSER}}")
+        for name in ("profile", "digest"):
+            assert re.search(rf"^\| {name} = <!--.*-->$", join, re.MULTILINE), join
+        assert "public" in join and "weekly" in join

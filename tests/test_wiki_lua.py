@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from bots.core.casequery import parse_query, run_query
+from bots.core.casequery import matching, parse_query, query_problems, run_query, sections
 from bots.core.casetable import table_rows
 from bots.core.places import load_geography
 from bots.core.schema import load_schema
@@ -159,6 +159,83 @@ def test_cases_query_shows_what_the_bot_filter_gives(bot) -> None:
     text = parse(bot, "{{Advocacy cases|topics=copyright|limit=500|order=desc}}")["parse"]["text"]
     order = re.findall(r"Twin</a>\s*</td>\s*<td[^>]*>([^<]*)<", text)
     assert [o.strip() for o in order] == ["Chile", "Brazil", "Japan", "Germany", "France"], order
+
+
+BAD_QUERIES = [
+    "topics=copyrigth",
+    "topic=copyright|jurisdiction=Germny, BR",
+    "limit=abc|order=up|sort=strat",
+    "section=topic|columns=title, regoin, start",
+    "copyright|year=20x",
+]
+
+
+def test_a_misspelt_query_says_what_went_wrong(bot) -> None:
+    """{{Advocacy cases}} with a misspelt filter, an unknown parameter, a bad limit: a warning
+    above the list with the bot's "did you mean", a preview warning and a tracking category;
+    sections and columns as the bot's reference gives them."""
+    bot.install_templates()
+    admin = bot.admin()
+    add_case(admin, "Alpha copyright", topics="copyright", jurisdiction="CL", start="2020")
+    add_case(admin, "Beta panorama", topics="freedom-of-panorama; copyright", status="concluded",
+             jurisdiction="DE", start="2018", end="2019", outcome="won")
+    add_case(admin, "Gamma surveillance", topics="privacy-surveillance", jurisdiction="EU",
+             start="2021-05")
+    bot.run("harvest")
+    head, rows = case_rows(bot)
+    answer = parse(bot, "{{Advocacy cases|topics=copyrigth}}")
+    text = answer["parse"]["text"]
+    box = re.search(r'<div class="advocacy-cases-warning".*?</div>', text, re.S)
+    assert box, text
+    assert "copyrigth" in box.group(0) and "Did you mean: copyright?" in box.group(0), box
+    assert "0 of 3 cases" in text
+    assert any("copyrigth" in w and "copyright" in w for w in warnings(answer)), answer
+    cats = [c["category"] for c in answer["parse"]["categories"]]
+    assert "Advocacy_Hub_case_lists_with_problems" in cats
+    # The category page exists (installed with the templates), hidden, with what it holds.
+    assert "__HIDDENCAT__" in bot.text("Category:Advocacy Hub case lists with problems")
+
+    # Each problem the bot's reference finds is one line of the box, with its suggestions.
+    for query in BAD_QUERIES:
+        args = dict(item.split("=", 1) if "=" in item else ("1", item)
+                    for item in query.split("|"))
+        found = re.search(r'<div class="advocacy-cases-warning".*?</div>',
+                          parse(bot, f"{{{{Advocacy cases|{query}}}}}")["parse"]["text"], re.S)
+        lines = re.findall(r"<li>(.*?)</li>", found.group(0) if found else "", re.S)
+        want = query_problems(args, SCHEMA, GEO, head["columns"])
+        assert len(lines) == len(want), (query, lines, want)
+        for line, problem in zip(lines, want, strict=True):
+            line = html.unescape(re.sub(r"<[^>]+>", "", line))
+            assert problem.param in line, (query, line)
+            assert problem.code == "unknown-param" or problem.value in line, (query, line)
+            assert all(s in line for s in problem.suggestions), (query, line)
+    # A query the module understands has no box and no category.
+    good = parse(bot, "{{Advocacy cases|topics=Copyright|section=status|columns=start}}")
+    assert "advocacy-cases-warning" not in good["parse"]["text"]
+    assert "case_lists_with_problems" not in json.dumps(good["parse"]["categories"])
+    assert warnings(good) == []
+
+    # In Spanish on a /es page.
+    es = parse(bot, "{{Advocacy cases|topics=copyrigth}}", "Advocacy Hub/Lua test/es")
+    assert "no es un valor" in es["parse"]["text"] and "copyright" in es["parse"]["text"]
+
+    # section= and columns=: the groups, their counts and their cases as the reference has them.
+    labels = head["labels"]["en"]["values"]
+    for query in ("section=topics", "section=year|order=desc", "section=region|limit=1",
+                  "section=outcome|columns=start, status"):
+        args = dict(item.split("=", 1) for item in query.split("|"))
+        q = parse_query(args, SCHEMA.kind("case"))
+        want = sections(matching(rows, q, SCHEMA, GEO, labels), q, SCHEMA, labels)
+        page = parse(bot, f"{{{{Advocacy cases|{query}}}}}")["parse"]["text"]
+        got = re.findall(r'class="advocacy-cases-section"[^>]*>(.*?)</div>', page, re.S)
+        assert [html.unescape(g) for g in got] == [
+            f"{labels.get(q.section, {}).get(v, v) if v else 'Not given'} ({n})"
+            for v, _, n in want], (query, got)
+        shown = [html.unescape(t) for t in re.findall(r'<a href="[^"]*" title="([^"]*)"', page)]
+        assert [t for t in shown if t.startswith("Advocacy Hub/Cases/")] == [
+            r["page"] for _, rs, _ in want for r in rs], query
+    page = parse(bot, "{{Advocacy cases|columns=start, status}}")["parse"]["text"]
+    assert re.findall(r"<th[^>]*>\s*([^<]*?)\s*</th>", page)[:3] == ["Title", "Start", "Status"]
 
 
 def test_preview_warns_with_the_bots_suggestion(bot) -> None:

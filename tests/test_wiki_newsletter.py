@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import itertools
 import os
 import re
 import signal
@@ -47,8 +49,8 @@ def test_newsletter_keeps_editorial_text_and_is_idempotent(bot) -> None:
     assert bot.run("newsletter", now=NOW).edits >= 3  # issue, translations, state
     text = bot.text(ISSUE)
     assert "status=draft" in text and "First" in text
-    written = text.replace("<!-- Editors: write a short introduction here. The bot never "
-                           "changes this section. -->", "Our editorial, by a human.")
+    intro = re.search(r"<!-- Introduction\..*?-->", text).group(0)
+    written = text.replace(intro, intro + "\nOur editorial, by a human.")
     written += "\nA late note from the community.\n"
     admin.edit(ISSUE, written, "editorial")
     assert bot.run("newsletter", now=NOW).edits == 0
@@ -62,6 +64,66 @@ def test_newsletter_keeps_editorial_text_and_is_idempotent(bot) -> None:
     es = bot.text(ISSUE + "/es")
     assert "Casos nuevos (2)" in es
     assert bot.run("newsletter", now=NOW).edits == 0
+
+
+def test_an_issue_reads_well(bot) -> None:
+    """The issue as its readers see it (the wiki's own parser): the draft banner tells the
+    editor how to publish, no empty editorial heading, one short line a new case, a few a
+    pillar with "and N more" linking to the index, a footer whose links are never red."""
+    bot.install_templates()
+    admin = bot.admin()
+    # Eleven cases of one pillar on one page (one edit), and one of another pillar.
+    admin.edit("Advocacy Hub/Cases/Copies", "".join(
+        f"{{{{Advocacy case|title=Copy {i:02d}|summary=A long summary that stays on the case "
+        f"page.|jurisdiction=CL|topics=copyright|start=2021|status=active}}}}\n"
+        for i in range(11)), "eleven cases")
+    add_case(admin, "Watched", topics="privacy-surveillance", jurisdiction="DE")
+    bot.run("harvest")
+    bot.run("newsletter", now=NOW)
+    source = bot.text(ISSUE)
+    # The editors' places stay in the source, as hints.
+    assert "<!-- Introduction." in source and "== Community news ==" in source
+    for title, lang in ((ISSUE, "en"), (ISSUE + "/es", "es")):
+        page = bot.api(action="parse", page=title, prop="text|sections|links|externallinks"
+                       )["parse"]
+        html_text = page["text"]
+        shown = re.sub(r"<[^>]+>", "", html_text)
+        if lang == "en":  # the banner (on the base issue: the status line lives there)
+            assert "change status=draft to status=ready" in html.unescape(shown), shown[:600]
+        headings = [s["line"] for s in page["sections"]]
+        assert not {"Introduction", "Community news", "Introducción",
+                    "Noticias de la comunidad"} & set(headings), headings
+        # No empty heading anywhere: text between a heading and the next of its level or above.
+        heads = list(re.finditer(r"<h(\d)[^>]*>.*?</h\1>", html_text, re.S))
+        for head, after in itertools.pairwise(heads):
+            between = re.sub(r"<[^>]+>", "", html_text[head.end():after.start()]).strip()
+            assert between or after.group(1) > head.group(1), head.group(0)
+        # One short line a case, eight of the pillar's eleven, the rest counted with a link.
+        start = next(h for h in heads if re.search("New cases|Casos nuevos", h.group(0)))
+        end = html_text.index("advocacy-newsletter-footer")
+        new_cases = re.sub(r"<[^>]+>", "", html_text[start.end():end])
+        assert "long summary" not in new_cases
+        assert new_cases.count("Copy ") == 8 and "Watched" in new_cases
+        more = {"en": "…and 3 more: see the case index", "es": "…y 3 más: véase el índice de casos"}
+        assert more[lang] in html.unescape(shown), shown
+        # No red link: every internal link exists (but the case index, which the index job
+        # writes), the footer's are by URL.
+        index = {"en": "Advocacy Hub/Cases", "es": "Advocacy Hub/Cases/es"}[lang]
+        red = [link["title"] for link in page["links"] if not link.get("exists")]
+        assert red == [index], red
+        urls = [html.unescape(u) for u in re.findall(r'class="external text" href="([^"]*)"',
+                                                     html_text)]
+        talk = "Talk:Advocacy_Hub/Newsletter/2026-11"
+        assert any(talk in u and "action=edit&section=new" in u for u in urls), urls
+        subs = "Advocacy_Hub/Newsletter/Subscribers"
+        preload = "Template:Advocacy_subscriber/preload" + ("/es" if lang == "es" else "")
+        assert any(subs in u and "section=new" in u and u.endswith("preload=" + preload)
+                   for u in urls), urls
+        assert any(subs in u and u.endswith("action=edit") for u in urls), urls
+    # The issue's category exists (installed with the templates): no red link at its foot.
+    cats = bot.api(action="parse", page=ISSUE, prop="categories")["parse"]["categories"]
+    assert [c["category"] for c in cats] == ["Advocacy_Hub_newsletter_issues"]
+    assert not any(c.get("missing") for c in cats), cats
 
 
 def test_changed_status_is_news(bot) -> None:

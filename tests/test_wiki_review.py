@@ -134,16 +134,18 @@ def test_issues_and_digests_invite_replies_which_the_next_ones_list(bot) -> None
     text = bot.text(issue)
     generated = text.split("advocacy-bot:begin newsletter", 1)[1].split(
         "advocacy-bot:end newsletter", 1)[0]
-    assert generated.rstrip(" \n<!-").endswith(
-        f"Discuss it on [[:{talk}]]: reply to a thread or start a new one.''")
-    assert f"[[:{talk}]]" in bot.text(f"{issue}/es")  # one conversation, every language
-    assert "¿Qué te parece este número?" in bot.text(f"{issue}/es")
+    # The issue ends with its footer: discuss it in a new section of its talk page (a link
+    # by URL: the talk page need not exist), subscribe, unsubscribe.
+    discuss = f"{{{{fullurl:{talk}|action=edit&section=new}}}} Discuss this issue]"
+    assert generated.rstrip(" \n<!-").endswith("</div>") and discuss in generated
+    es_discuss = f"{{{{fullurl:{talk}|action=edit&section=new}}}} Comenta este número]"
+    assert es_discuss in bot.text(f"{issue}/es")  # one conversation, every language
 
-    # The issue goes out; the Spanish copy ends with the invitation in Spanish.
+    # The issue goes out; the Spanish copy ends with the footer in Spanish.
     admin.edit(issue, text.replace("status=draft", "status=ready"), "ready")
     bot.run("deliver", now=start)
     copy = bot.text("User talk:Lectora")
-    assert "¿Qué te parece este número?" in copy and f"[[:{talk}]]" in copy
+    assert es_discuss in copy and "para darte de baja" in copy
 
     # A reader answers on the issue's talk page.
     add_case(admin, "Second case")  # the week has news too

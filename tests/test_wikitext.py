@@ -174,3 +174,19 @@ def test_no_protocol_of_mediawiki_becomes_a_free_link(protocol: str) -> None:
     out = escape(f"call {protocol}example.org now")
     assert f"{protocol.split(':')[0]}:" not in out.lower()
     assert html.unescape(out) == f"call {protocol}example.org now"
+
+
+@given(st.lists(st.text("abcdé", min_size=1, max_size=12), min_size=1, max_size=80),
+       st.integers(10, 200))
+def test_a_long_text_is_cut_at_a_word(words: list[str], limit: int) -> None:
+    text = " ".join(words)
+    shown = escape(text, limit)
+    assert len(shown) <= limit
+    if len(text) <= limit:
+        assert shown == text
+        return
+    kept = shown.removesuffix("…")
+    assert shown.endswith("…") and text.startswith(kept)
+    # The cut is between words (unless one word fills the last third of the limit).
+    if " " in text[limit * 2 // 3:limit - 1]:
+        assert text[len(kept)] == " ", (text, shown)

@@ -456,6 +456,203 @@ plainMessage = function(text, lang)
 	return nowiki(text)
 end
 
+-- The facets' field names, in the kind's order.
+local function facetFields(kind)
+	local out = {}
+	for _, f in ipairs(kind.fields) do
+		if f.facet then
+			out[#out + 1] = f.name
+		end
+	end
+	return out
+end
+
+-- casequery._column: the field a sort/section/columns item names (a field or a facet name, any
+-- case), when it is one of allowed; else nil.
+local function columnName(kind, raw, allowed)
+	local key = ustring.lower(trim(raw or ''))
+	for _, f in ipairs(kind.fields) do
+		if f.facet and f.facet == key then
+			key = f.name
+		end
+	end
+	for _, name in ipairs(allowed) do
+		if name == key then
+			return key
+		end
+	end
+	return nil
+end
+
+-- The module's messages in the page's language (English where it has none).
+local function moduleMessages(schema, explicit)
+	local lang = pageLanguage(explicit, function(code)
+		return schema.messages[code] ~= nil
+	end)
+	return schema.messages[lang] or schema.messages.en
+end
+
+local CASES_TEMPLATE = 'Advocacy cases'
+local OPTIONS = { 'sort', 'order', 'limit', 'lang', 'section', 'columns' }
+
+-- casequery.query_problems: { param =, code =, value =, suggestions = } for each parameter
+-- (by name), each of its values in the order given.
+local function queryProblems(schema, kind, head, args)
+	local params, known = {}, {}
+	for _, f in ipairs(kind.fields) do
+		if f.facet then
+			params[f.facet] = f
+			known[#known + 1] = f.facet
+		end
+	end
+	for _, name in ipairs(OPTIONS) do
+		known[#known + 1] = name
+	end
+	local available = {}
+	for _, name in ipairs(head.columns) do
+		if name ~= 'page' then
+			available[#available + 1] = name
+		end
+	end
+	local allowedBy = { sort = kind.columns, section = facetFields(kind), columns = available }
+	local names = {}
+	for name in pairs(args) do
+		names[#names + 1] = name
+	end
+	table.sort(names, function(u, v)
+		return tostring(u) < tostring(v)
+	end)
+	local out = {}
+	local function problem(code, param, value, suggestions)
+		out[#out + 1] = { code = code, param = tostring(param), value = value,
+			suggestions = suggestions or {} }
+	end
+	for _, name in ipairs(names) do
+		local raw = trim(args[name] or '')
+		local f = type(name) == 'string' and params[name]
+		if f then
+			for item in mw.text.gsplit(raw, '[,;]') do
+				item = trim(item)
+				if item ~= '' then
+					if f.type == 'enum' then
+						local vocab = vocabulary(f.vocabulary)
+						if vocab and not lookup(vocab, item) then
+							problem('unknown-value', name, item, suggestValue(vocab, item))
+						end
+					elseif f.type == 'jurisdiction' then
+						if not jurisdiction(schema, item) then
+							problem('unknown-value', name, item, suggestJurisdiction(schema, item))
+						end
+					elseif f.type == 'date' and not item:match('^%d%d%d%d$') then
+						problem('unknown-value', name, item)
+					end
+				end
+			end
+		elseif name == 'limit' then
+			if raw ~= '' and not raw:match('^%d+$') then
+				problem('bad-limit', name, raw)
+			end
+		elseif name == 'order' then
+			local key = ustring.lower(raw)
+			if raw ~= '' and key ~= 'asc' and key ~= 'desc' then
+				problem('bad-order', name, raw, { 'asc', 'desc' })
+			end
+		elseif allowedBy[name] then
+			local allowed = allowedBy[name]
+			local pool, isAllowed = {}, {}
+			for _, c in ipairs(allowed) do
+				pool[#pool + 1] = c
+				isAllowed[c] = true
+			end
+			for _, g in ipairs(kind.fields) do
+				if g.facet and g.facet ~= g.name and isAllowed[g.name] then
+					pool[#pool + 1] = g.facet
+				end
+			end
+			local items = {}
+			if name == 'columns' then
+				for item in mw.text.gsplit(raw, '[,;]') do
+					if trim(item) ~= '' then
+						items[#items + 1] = trim(item)
+					end
+				end
+			elseif raw ~= '' then
+				items[1] = raw
+			end
+			for _, item in ipairs(items) do
+				if not columnName(kind, item, allowed) then
+					problem('unknown-column', name, item, suggest(item, pool))
+				end
+			end
+		elseif name ~= 'lang' and (raw ~= '' or type(name) ~= 'number') then
+			problem('unknown-param', name, raw, suggest(tostring(name), known))
+		end
+	end
+	return out
+end
+
+-- The problems of a query as a box above its list (and as preview warnings), in the page's
+-- language, and the tracking category (in the wiki's language).
+local function warningBox(frame, schema, msgs, problems)
+	local lines = {}
+	for _, pr in ipairs(problems) do
+		local text = format(msgs['advocacyhub-cases-problem-' .. pr.code] or pr.code,
+			nowiki(pr.param), nowiki(ustring.sub(pr.value, 1, 200)))
+		if #pr.suggestions > 0 then
+			local safe = {}
+			for i, s in ipairs(pr.suggestions) do
+				safe[i] = nowiki(s)
+			end
+			text = text .. ' ' .. format(msgs['advocacyhub-did-you-mean'], table.concat(safe, ', '))
+		end
+		mw.addWarning(format(msgs['advocacyhub-check-warning'], nowiki(CASES_TEMPLATE), text))
+		lines[#lines + 1] = '<li>' .. text .. '</li>'
+	end
+	local content = schema.messages[mw.language.getContentLanguage():getCode()] or schema.messages.en
+	return '<div class="advocacy-cases-warning" role="alert" style="border-left:4px solid #d33; '
+		.. 'background:#fee7e6; padding:0.3em 0.8em; margin:0.5em 0;">'
+		.. '<b>' .. format(msgs['advocacyhub-cases-problems'], nowiki(CASES_TEMPLATE)) .. '</b>'
+		.. '<ul>' .. table.concat(lines) .. '</ul></div>'
+		.. '[[Category:' .. content['advocacyhub-category-cases-problems'] .. ']]'
+end
+
+-- One cell of a row (field name) as the case index shows it.
+local function cellOf(kind, fields, valueLabels, row, col, name, showYears)
+	local f = fields[name]
+	local value = row[col[name]]
+	local cell, key
+	if name == kind.label_field then
+		local page = row[col.page]
+		local label = (value ~= '' and value) or page
+		local title = mw.title.new(page)
+		if title then
+			cell = '[[:' .. title.prefixedText .. '|' .. nowiki(label) .. ']]'
+		else
+			cell = nowiki(page)
+		end
+		key = asciiLower(label)
+	elseif name == 'start' and showYears then
+		cell = nowiki(years(row, col))
+		key = value
+	else
+		local parts = {}
+		local names = valueLabels[name] or {}
+		for _, v in ipairs(asList(value)) do
+			parts[#parts + 1] = nowiki(names[v] or v)
+		end
+		cell = table.concat(parts, ', ')
+		local first = asList(value)[1]
+		if first then
+			key = (f.type == 'date' or f.type == 'datetime') and first
+				or ustring.lower(names[first] or first)
+		end
+	end
+	if key and key ~= '' then
+		return '| data-sort-value="' .. nowiki(key) .. '" | ' .. cell
+	end
+	return '| ' .. cell
+end
+
 function p.cases(frame)
 	local args = frame:getParent() and frame:getParent().args or frame.args
 	local schema = load(SCHEMA)
@@ -492,6 +689,9 @@ function p.cases(frame)
 		several[i] = fields[name] ~= nil and fields[name].multiple == true
 	end
 
+	-- What the query cannot use (casequery.query_problems): shown on the page, not dropped.
+	local problems = queryProblems(schema, kind, head, args)
+
 	-- The filters: facet name -> the values its parameter stands for.
 	local filters = {}
 	for _, f in ipairs(kind.fields) do
@@ -525,19 +725,7 @@ function p.cases(frame)
 	end
 
 	-- The sort: a column by field or facet name, else the title.
-	local sortName = ustring.lower(trim(args.sort or ''))
-	for _, f in ipairs(kind.fields) do
-		if f.facet == sortName then
-			sortName = f.name
-		end
-	end
-	local isColumn = false
-	for _, c in ipairs(kind.columns) do
-		isColumn = isColumn or c == sortName
-	end
-	if not isColumn then
-		sortName = kind.label_field
-	end
+	local sortName = columnName(kind, args.sort or '', kind.columns) or kind.label_field
 	local sortField = fields[sortName]
 	local valueLabels = labels.values or {}
 	local function sortKey(row)
@@ -617,9 +805,39 @@ function p.cases(frame)
 	local rawLimit = trim(args.limit or '')
 	local limit = rawLimit:match('^%d+$') and tonumber(rawLimit) or DEFAULT_LIMIT
 	limit = math.max(0, math.min(MAX_LIMIT, limit))
+	if descending then -- the whole order reversed, as the bot's list.reverse()
+		local n = #found
+		for i = 1, math.floor(n / 2) do
+			found[i], found[n - i + 1] = found[n - i + 1], found[i]
+		end
+	end
 	local shown = math.min(limit, #found)
 
+	-- columns=: the columns named that the table has, the title first.
+	local available = {}
+	for _, name in ipairs(head.columns) do
+		if name ~= 'page' then
+			available[#available + 1] = name
+		end
+	end
+	local columns, seen, named = { kind.label_field }, { [kind.label_field] = true }, false
+	for item in mw.text.gsplit(args.columns or '', '[,;]') do
+		local name = columnName(kind, item, available)
+		named = named or name ~= nil
+		if name and not seen[name] then
+			seen[name] = true
+			columns[#columns + 1] = name
+		end
+	end
+	if not named then
+		columns = kind.columns
+	end
+
 	local out = {}
+	local msgs = moduleMessages(schema, args.lang)
+	if #problems > 0 then
+		table.insert(out, warningBox(frame, schema, msgs, problems))
+	end
 	local count = format(labels.count, tostring(#found), tostring(total))
 	if shown < #found then
 		count = count .. ' ' .. format(labels.shown, tostring(shown))
@@ -630,54 +848,79 @@ function p.cases(frame)
 	if shown == 0 then
 		return table.concat(out, '\n')
 	end
-	table.insert(out, '{| class="wikitable sortable advocacy-case-index advocacy-cases-query" '
-		.. 'style="width:100%;"')
-	for _, name in ipairs(kind.columns) do
-		table.insert(out, '! ' .. nowiki(labels.headers[name] or name))
-	end
+
 	local showYears = col.start and col['end'] and fields.start.type == 'date'
-	for n = 1, shown do
-		local item = found[descending and (#found - n + 1) or n]
-		local row = decodeRow(item[4], several)
-		table.insert(out, '|-')
-		for _, name in ipairs(kind.columns) do
-			local f = fields[name]
-			local value = row[col[name]]
-			local cell, key
-			if name == kind.label_field then
-				local page = row[pageCol]
-				local label = (value ~= '' and value) or page
-				local title = mw.title.new(page)
-				if title then
-					cell = '[[:' .. title.prefixedText .. '|' .. nowiki(label) .. ']]'
-				else
-					cell = nowiki(page)
-				end
-				key = asciiLower(label)
-			elseif name == 'start' and showYears then
-				cell = nowiki(years(row, col))
-				key = value
-			else
-				local parts = {}
-				local names = valueLabels[name] or {}
-				for _, v in ipairs(asList(value)) do
-					parts[#parts + 1] = nowiki(names[v] or v)
-				end
-				cell = table.concat(parts, ', ')
-				local first = asList(value)[1]
-				if first then
-					key = (f.type == 'date' or f.type == 'datetime') and first
-						or ustring.lower(names[first] or first)
-				end
-			end
-			if key and key ~= '' then
-				table.insert(out, '| data-sort-value="' .. nowiki(key) .. '" | ' .. cell)
-			else
-				table.insert(out, '| ' .. cell)
+	local function renderTable(items, n)
+		local lines = { '{| class="wikitable sortable advocacy-case-index advocacy-cases-query" '
+			.. 'style="width:100%;"' }
+		for _, name in ipairs(columns) do
+			table.insert(lines, '! ' .. nowiki(labels.headers[name] or name))
+		end
+		for i = 1, n do
+			local row = decodeRow(items[i][4], several)
+			table.insert(lines, '|-')
+			for _, name in ipairs(columns) do
+				table.insert(lines, cellOf(kind, fields, valueLabels, row, col, name, showYears))
 			end
 		end
+		table.insert(lines, '|}')
+		return table.concat(lines, '\n')
 	end
-	table.insert(out, '|}')
+
+	-- section=: the matches grouped by a facet's values, each group with its count.
+	local sectionName = columnName(kind, args.section or '', facetFields(kind))
+	if not sectionName then
+		table.insert(out, renderTable(found, shown))
+		return table.concat(out, '\n')
+	end
+	local f = fields[sectionName]
+	local names = valueLabels[sectionName] or {}
+	local groups, order = {}, {}
+	local function add(v, item)
+		if not groups[v] then
+			groups[v] = {}
+			order[#order + 1] = v
+		end
+		table.insert(groups[v], item)
+	end
+	for _, item in ipairs(found) do
+		local row = decodeRow(item[4], several)
+		local values
+		if f.type == 'date' then
+			local year = (row[col[sectionName]] or ''):sub(1, 4)
+			values = year ~= '' and { year } or {}
+		else
+			values = asList(row[col[sectionName]])
+		end
+		local once, any = {}, false
+		for _, v in ipairs(values) do
+			if v ~= '' and not once[v] then
+				once[v], any = true, true
+				add(v, item)
+			end
+		end
+		if not any then
+			add('', item)
+		end
+	end
+	table.sort(order, function(u, v)
+		if (u == '') ~= (v == '') then
+			return v == ''
+		end
+		local lu, lv = asciiLower(names[u] or u), asciiLower(names[v] or v)
+		if lu ~= lv then
+			return lu < lv
+		end
+		return u < v
+	end)
+	for _, v in ipairs(order) do
+		local label = v == '' and msgs['advocacyhub-cases-query-none'] or nowiki(names[v] or v)
+		table.insert(out, '<div class="advocacy-cases-section" style="font-weight:bold; '
+			.. 'font-size:110%; margin:1em 0 0.3em;">'
+			.. format(msgs['advocacyhub-cases-query-section'], label, tostring(#groups[v]))
+			.. '</div>')
+		table.insert(out, renderTable(groups[v], math.min(limit, #groups[v])))
+	end
 	return table.concat(out, '\n')
 end
 

@@ -37,9 +37,14 @@ VERSION = 1
 CHECK_CODES = ("unknown-value", "bad-date", "bad-datetime", "bad-month", "unknown-jurisdiction",
                "missing", "unknown-field", "positional", "bad-bool", "too-long", "bad-username",
                "bad-page", "bad-url", "end-before-start")
+# Problems of an {{Advocacy cases}} query (bots.core.casequery.Problem codes).
+QUERY_CODES = ("unknown-param", "unknown-value", "bad-limit", "bad-order", "unknown-column")
 MODULE_MESSAGES = (*(f"advocacyhub-problem-{c}" for c in CHECK_CODES),
                    "advocacyhub-did-you-mean", "advocacyhub-check-warning",
                    "advocacyhub-category-problems", "advocacyhub-cases-query-unavailable",
+                   *(f"advocacyhub-cases-problem-{c}" for c in QUERY_CODES),
+                   "advocacyhub-cases-problems", "advocacyhub-category-cases-problems",
+                   "advocacyhub-cases-query-none", "advocacyhub-cases-query-section",
                    "advocacyhub-check-private-typed",
                    # A record's side box: the line back to the hub.
                    "advocacyhub-nav-hub", "advocacyhub-nav-cases", "advocacyhub-record-hub-line")

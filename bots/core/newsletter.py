@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 import mwparserfromhell
 
@@ -30,6 +31,7 @@ from bots.paths import CONFIG_DIR
 
 ISSUE_TEMPLATE = "Advocacy newsletter"
 ISSUE_SECTION = "newsletter"  # the name of an issue's generated block (between markers)
+GROUP_ITEMS = 8  # new cases an issue lists under each pillar; the rest are counted
 
 
 def _is_issue_template(tpl) -> bool:
@@ -139,28 +141,27 @@ class IssueRenderer:
     with thousands of new cases still makes a readable issue of bounded size."""
 
     def __init__(self, schema: Schema, msgs: Messages, *, max_items: int = MAX_ITEMS,
-                 more: str = "") -> None:
+                 more: str = "", group_items: int = GROUP_ITEMS) -> None:
         self.schema = schema
         self.msgs = msgs
         self.cells = CellRenderer(schema, msgs)
         self.case = schema.kind("case")
         self.max_items = max_items
+        self.group_items = group_items
         self.more = more
 
-    def _more(self, total: int) -> list[str]:
-        left = total - self.max_items
+    def _more(self, total: int, shown: int | None = None) -> list[str]:
+        left = total - (self.max_items if shown is None else shown)
         if left <= 0:
             return []
         return ["* ''" + self.msgs("advocacyhub-newsletter-more", left, self.more or "–") + "''"]
 
     def _case_line(self, r: Record) -> str:
+        """One short line: the title (linked), where, when."""
         where = ", ".join(self.cells.value_label(self.case.field("jurisdiction"), j)
                           for j in r.values("jurisdiction"))
-        summary = r.value("summary")
-        if len(summary) > 280:
-            summary = summary[:279].rsplit(" ", 1)[0] + "…"
-        return (f"* {page_link(r.page, r.value('title') or r.page)} ({escape(where)}; "
-                f"{escape(years(r))}) – {escape(summary, 300)}")
+        return (f"* {page_link(r.page, r.value('title') or r.page)} ({escape(where, 120)}; "
+                f"{escape(years(r))})")
 
     def _by_pillar(self, cases: Sequence[Record]) -> dict[str, list[Record]]:
         """Cases by the pillar of their first topic, in the pillars' order on the
@@ -187,10 +188,13 @@ class IssueRenderer:
             return m("advocacyhub-newsletter-nothing", period)
         if items.new_cases:
             out.append(heading(m("advocacyhub-newsletter-new-cases", len(items.new_cases))))
-            for pillar, cases in self._by_pillar(items.new_cases[:self.max_items]).items():
+            # Each pillar's first few cases, one short line each; the rest counted, with a
+            # link to the index (a month of hundreds of new cases stays one screen).
+            cap = max(1, min(self.group_items, self.max_items))
+            for pillar, cases in self._by_pillar(items.new_cases).items():
                 out.append(heading(self._pillar_heading(pillar), 3))
-                out += [self._case_line(r) for r in cases]
-            out += self._more(len(items.new_cases))
+                out += [self._case_line(r) for r in cases[:cap]]
+                out += self._more(len(cases), cap)
         if items.changed_cases:
             out.append(heading(m("advocacyhub-newsletter-changed-cases",
                                  len(items.changed_cases))))
@@ -230,20 +234,48 @@ class IssueRenderer:
         return "\n".join(out)
 
     def skeleton(self, period: str) -> str:
-        """A new issue page: the status line, human sections, the generated section between
-        markers (filled by the caller)."""
+        """A new issue page: the status line, the editors' places (hints in comments: a
+        place without text shows no empty heading; the community news' heading is in its
+        hint, for the editor to take out), the generated section between markers (filled by
+        the caller)."""
         m = self.msgs
+        community = heading(m("advocacyhub-newsletter-community-heading"))
         return "\n".join([
             f"{{{{{ISSUE_TEMPLATE}|status={DRAFT}|period={period}}}}}",
-            heading(m("advocacyhub-newsletter-intro-heading")),
-            f"<!-- {m('advocacyhub-newsletter-intro-hint')} -->",
+            _comment(m("advocacyhub-newsletter-intro-hint")),
+            "",
+            _comment(m("advocacyhub-newsletter-community-hint") + "\n" + community),
             "",
             "{GENERATED}",
             "",
-            heading(m("advocacyhub-newsletter-community-heading")),
-            f"<!-- {m('advocacyhub-newsletter-community-hint')} -->",
-            "",
         ])
+
+    def footer(self, talk: str, subscribers: str, preload: str) -> str:
+        """The last lines of an issue: discuss it (a new section of its talk page, which
+        need not exist yet: no red link), subscribe (a new line on the subscribers page, with
+        the preload of the reader's language), unsubscribe (edit the subscribers page). Links
+        by URL, so they work the same on the issue and on every talk page it is posted to."""
+        m = self.msgs
+
+        def link(title: str, query: str, key: str) -> str:
+            return f"[{{{{fullurl:{title}|{query}}}}} {escape(m(key))}]"
+
+        bold = "'" * 3
+        parts = [
+            bold + link(talk, "action=edit&section=new", "advocacyhub-newsletter-discuss") + bold,
+            link(subscribers, "action=edit&section=new&nosummary=1&preload="
+                 + quote(preload.replace(" ", "_"), safe=":/"),
+                 "advocacyhub-newsletter-subscribe"),
+            m("advocacyhub-newsletter-unsubscribe",
+              link(subscribers, "action=edit", "advocacyhub-newsletter-subscribers-page")),
+        ]
+        return ('----\n<div class="advocacy-newsletter-footer plainlinks">'
+                + " · ".join(parts) + "</div>")
+
+
+def _comment(text: str) -> str:
+    """An HTML comment for editors (its text cannot end it early)."""
+    return "<!-- " + text.replace("--", "–") + " -->"
 
 
 def issue_status(text: str | None) -> str:

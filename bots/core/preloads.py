@@ -3,7 +3,9 @@
 One page per button and language, in the template namespace next to the template it fills
 (``Template:Advocacy case/preload``, ``…/preload/es``), generated from the schema: the case
 template with its required and suggested fields and their hints as HTML comments (so
-VisualEditor's TemplateData form opens filled in), and the advocate's and the subscriber's
+VisualEditor's TemplateData form opens filled in), then the optional ones (help wanted, alert,
+end, related pages ...), each hint naming its vocabulary's values and its default; the
+advocate's (with every field: profile and digest too) and the subscriber's
 line with ``{{subst:REVISIONUSER}}``, so the line names whoever saves it: a line the bot
 accepts as that person's own (bots.core.subscriptions).
 
@@ -16,9 +18,10 @@ page is saved.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from urllib.parse import quote
 
 from bots.core.messages import Messages, available_languages
-from bots.core.schema import RecordKind, Schema
+from bots.core.schema import Field, RecordKind, Schema
 
 # kind -> the front page button that uses its preload page (the message of its label)
 BUTTONS = {"case": "advocacyhub-front-document-button",
@@ -44,16 +47,43 @@ def _hint(text: str) -> str:
     return "<!-- " + text.replace("--", "–") + " -->"
 
 
-def _case(kind: RecordKind, msgs: Messages) -> list[str]:
+def _ordered(kind: RecordKind) -> list[Field]:
+    """Every field: the required ones, then the suggested, then the optional (the fields that
+    drive Help wanted, urgent alerts, the end of a case, related pages)."""
+    fields = list(kind.fields.values())
+    return ([f for f in fields if f.required]
+            + [f for f in fields if f.suggested and not f.required]
+            + [f for f in fields if not f.required and not f.suggested])
+
+
+def _flag(fld: Field, msgs: Messages) -> str:
+    return msgs("advocacyhub-preload-required" if fld.required else
+                "advocacyhub-preload-suggested" if fld.suggested else
+                "advocacyhub-preload-optional")
+
+
+def _hint_of(kind: RecordKind, fld: Field, msgs: Messages, schema: Schema) -> str:
+    """The field's description and, for a vocabulary, its values (unless the description
+    names them all already) and its default."""
+    desc = _description(kind, fld.name, msgs)
+    if fld.type == "enum":
+        values = schema.vocabularies[fld.vocabulary or ""].values
+        if not all(v in desc for v in values):
+            desc += " " + msgs("advocacyhub-preload-values", ", ".join(values))
+    if fld.type == "bool":
+        desc += " " + msgs("advocacyhub-preload-values", "yes, no")
+    if fld.default:
+        desc += " " + msgs("advocacyhub-preload-default", fld.default)
+    return desc
+
+
+def _case(kind: RecordKind, msgs: Messages, schema: Schema) -> list[str]:
     lines = [_OPEN + kind.template, _hint(msgs("advocacyhub-preload-case-intro"))]
-    fields = [f for f in kind.fields.values() if f.required] + \
-        [f for f in kind.fields.values() if f.suggested and not f.required]
-    for fld in fields:
-        flag = msgs("advocacyhub-preload-required" if fld.required
-                    else "advocacyhub-preload-suggested")
-        desc = _description(kind, fld.name, msgs)
+    for fld in _ordered(kind):
+        desc = _hint_of(kind, fld, msgs, schema)
         value = f"{_SUBST}SUBPAGENAME}}}}" if fld.name == kind.label_field else ""
-        lines.append(f"| {fld.name} = {value}{' ' if value else ''}{_hint(f'{desc} ({flag})')}")
+        lines.append(f"| {fld.name} = {value}{' ' if value else ''}"
+                     f"{_hint(f'{desc} ({_flag(fld, msgs)})')}")
     return [*lines, "}}"]
 
 
@@ -62,19 +92,40 @@ def _description(kind: RecordKind, name: str, msgs: Messages) -> str:
     return msgs(specific if msgs.has(specific) else f"advocacyhub-fielddesc-{name}")
 
 
-def _advocate(kind: RecordKind, msgs: Messages) -> list[str]:
+def _advocate(kind: RecordKind, msgs: Messages, schema: Schema) -> list[str]:
+    """The sign-up line: the person's name, then every other field, with hints."""
     lines = [_OPEN + kind.template, f"| user = {_SUBST}REVISIONUSER}}}}"]
-    for fld in kind.fields.values():
-        if fld.suggested:
-            value = msgs.lang if fld.name == "languages" else ""
-            hint = _hint(_description(kind, fld.name, msgs))
-            lines.append(f"| {fld.name} = {value}{' ' if value else ''}{hint}")
+    for fld in _ordered(kind):
+        if fld.name == kind.label_field:
+            continue
+        value = msgs.lang if fld.name == "languages" else ""
+        hint = _hint(f"{_hint_of(kind, fld, msgs, schema)} ({_flag(fld, msgs)})")
+        lines.append(f"| {fld.name} = {value}{' ' if value else ''}{hint}")
     return [*lines, "}}"]
 
 
-def _subscription(kind: RecordKind, msgs: Messages) -> list[str]:
+def _subscription(kind: RecordKind, msgs: Messages, schema: Schema) -> list[str]:
     # One line: the subscribers page is read line by line, each saved by its subscriber.
     return [f"{_OPEN}{kind.template}|user={_SUBST}REVISIONUSER}}}}|language={msgs.lang}}}}}"]
+
+
+# What the "stop the urgent alerts" link of an alert preloads on the advocate's talk page: the
+# opt-out of that kind of message (bots.core.plan's message kind), saved by the person.
+OPTOUT_PRELOAD = "Template:Advocate/stop alerts"
+ALERT_KIND = "advocacy-alert"
+
+
+def optout_link(msgs: Messages) -> str:
+    """A link that opens a new section of the page it is shown on with the opt-out preloaded:
+    a reader stops the alerts with one click and one save, without reading template code."""
+    preload = quote(OPTOUT_PRELOAD.replace(" ", "_"), safe=":/")
+    return (f"[{{{{fullurl:{{{{FULLPAGENAME}}}}|action=edit&section=new&nosummary=1"
+            f"&preload={preload}}}}} {msgs('advocacyhub-alert-stop')}]")
+
+
+def optout_page(msgs: Messages) -> str:
+    return (f"{_OPEN}bots|optout={ALERT_KIND}}}}}<noinclude>\n"
+            f"{msgs('advocacyhub-preload-optout-doc')}</noinclude>\n")
 
 
 # Events and resources open like a case: the template, required and suggested fields, hints.
@@ -96,6 +147,8 @@ def preload_pages(schema: Schema, languages: Iterable[str] | None = None,
             doc = msgs("advocacyhub-preload-doc", msgs(BUTTONS[name]))
             # The documentation after the text: nothing of it (not even a new line) is
             # preloaded.
-            out[preload_title(kind, lang, languages=langs)] = "\n".join(build(kind, msgs)) + \
-                f"<noinclude>\n{doc}</noinclude>\n"
+            text = "\n".join(build(kind, msgs, schema))
+            out[preload_title(kind, lang, languages=langs)] = \
+                text + f"<noinclude>\n{doc}</noinclude>\n"
+    out[OPTOUT_PRELOAD] = optout_page(Messages("en"))
     return out

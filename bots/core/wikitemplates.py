@@ -25,7 +25,7 @@ from bots.paths import TEMPLATES_DIR
 RECORD_MARKER = "Advocacy record"
 TEMPLATE_CATEGORY = "Advocacy Hub templates"
 MISSING_CATEGORY = "Advocacy Hub records with missing fields"
-NEWSLETTER_CATEGORY = "Advocacy Hub newsletter issues"
+NEWSLETTER_CATEGORY = "Advocacy Hub newsletter issues"  # every issue page
 MODULE = "Module:Advocacy"  # the templates' Lua helpers (wikitemplates/Module_Advocacy.lua)
 CASES_TEMPLATE = "Advocacy cases"  # {{Advocacy cases|topics=…}}: a query of the case table
 # Pages `templates install` creates only when missing: the wiki's page is the community's.
@@ -248,16 +248,23 @@ def marker_source() -> str:
             f"[[Category:{TEMPLATE_CATEGORY}]]</noinclude>")
 
 
+def switch_safe(text: str) -> str:
+    """A message as a branch of {{#switch:}}: its "=" and "|" as characters, which the
+    parser function would otherwise take for its own (a draft's instruction "change
+    status=draft to status=ready" was read as a case and showed nothing)."""
+    return text.replace("|", "&#124;").replace("=", "&#61;")
+
+
 def newsletter_source() -> str:
     """{{Advocacy newsletter|status=…}}: the line on an issue page that editors switch from
     draft to ready; the bot delivers ready issues and sets them to delivered."""
     m = Messages("en")
     colour = "{{#switch:{{{status|draft}}}|ready=#d5fdf4|delivered=#eaecf0|#fef6e7}}"
     state = ("{{#switch:{{{status|draft}}}"
-             f"|ready={m('advocacyhub-newsletter-status-ready')}"
-             f"|delivered={m('advocacyhub-newsletter-status-delivered')}"
+             f"|ready={switch_safe(m('advocacyhub-newsletter-status-ready'))}"
+             f"|delivered={switch_safe(m('advocacyhub-newsletter-status-delivered'))}"
              "{{#if:{{{delivered|}}}| ({{{delivered}}})}}"
-             f"|{m('advocacyhub-newsletter-status-draft')}}}}}")
+             f"|{switch_safe(m('advocacyhub-newsletter-status-draft'))}}}}}")
     bold = "'''"
     return (f'<div class="advocacy-newsletter-status" style="border:1px solid #a2a9b1; '
             f'background:{colour}; padding:0.5em 1em; margin-bottom:1em;">'
@@ -294,6 +301,14 @@ def cases_templatedata(schema: Schema) -> dict:
                        "type": "number", "default": "50"}
     params["lang"] = {"description": _translations("advocacyhub-casesparam-lang", langs),
                       "type": "string", "suggestedvalues": langs}
+    facets = list(facet_params(kind))
+    params["section"] = {"description": {lang: Messages(lang)("advocacyhub-casesparam-section",
+                                                             ", ".join(facets))
+                                         for lang in langs},
+                         "type": "string", "suggestedvalues": facets}
+    params["columns"] = {"description": {lang: Messages(lang)("advocacyhub-casesparam-columns",
+                                                             columns) for lang in langs},
+                         "type": "string"}
     return {"description": _translations("advocacyhub-template-desc-cases", langs),
             "params": params, "paramOrder": list(params), "format": "inline"}
 
@@ -313,7 +328,9 @@ def cases_doc_source(schema: Schema) -> str:
         "",
         "== Usage ==",
         f"<pre>{{{{{CASES_TEMPLATE}|topics=copyright|region=LAC|status=active|sort=start"
-        "|order=desc|limit=50}}</pre>",
+        "|order=desc|limit=50}}\n"
+        f"{{{{{CASES_TEMPLATE}|region=LAC|section=status|columns=title, jurisdiction, start}}}}"
+        "</pre>",
         "",
         f"Filters: {facets}. Each takes one value or several separated by <code>,</code> or "
         "<code>;</code> (a case matches one of them); a case is shown when it matches every "
@@ -321,7 +338,14 @@ def cases_doc_source(schema: Schema) -> str:
         "synonyms in any case, spaces or underscores for hyphens, country codes or names, "
         "years. <code>sort</code> takes a column, <code>order</code> asc or desc, "
         "<code>limit</code> at most 500 (50 by default), <code>lang</code> a language "
-        "(the page's by default).",
+        "(the page's by default), <code>section</code> a facet to group the cases by (each "
+        "group with its count), <code>columns</code> the columns to show (separated by commas; "
+        "the title is always first).",
+        "",
+        "What the list cannot use (a parameter it does not know, a value the hub does not know, "
+        "a limit that is not a whole number, an unknown column) is shown in a box above the "
+        "list, with a \"did you mean\" where there is one, and the page is put in a hidden "
+        "tracking category; the list still shows what it understood.",
         "",
         "The table is read by [[Module:Advocacy]] from the case table the Advocacy Hub bot "
         "writes after every harvest; its columns are those of the case index. This "

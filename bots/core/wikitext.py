@@ -30,11 +30,24 @@ _AUTOLINK = re.compile(r"(?i)\b(https?|ftps?|sftp|mailto|irc|ircs|news|nntp|teln
                        r"worldwind|redis)(:)|\b(ISBN|RFC|PMID)(\s)")
 
 
+def cut_at_word(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, ending at a word when there is a space in
+    its last third (a text without spaces, as Chinese is written, is cut at a character)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if not text[limit].isspace():
+        space = head.rfind(" ")
+        if space >= limit * 2 // 3:
+            head = head[:space]
+    return head.rstrip()
+
+
 def escape(value: str, limit: int | None = 500) -> str:
     """Inline-safe text for any field value."""
     text = _SPACE.sub(" ", value).strip()
     if limit and len(text) > limit:
-        text = text[: limit - 1].rstrip() + ELLIPSIS
+        text = cut_at_word(text, limit - 1) + ELLIPSIS
     text = _UNSAFE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group(0)), text)
     if ":" in text or "ISBN" in text or "RFC" in text or "PMID" in text:
         text = _AUTOLINK.sub(lambda m: (m.group(1) + "&#58;") if m.group(1)

@@ -29,6 +29,7 @@ from bots.core.featured import pick
 from bots.core.matching import Suggestion, suggest
 from bots.core.newsletter import for_delivery, items_since, period_of, summarise
 from bots.core.plan import Recipient
+from bots.core.preloads import optout_link
 from bots.core.records import Problem, Record
 from bots.core.render.conversation import invitation
 from bots.core.render.deliverylog import fitting
@@ -232,7 +233,7 @@ class Digest:
             why = "; ".join(renderer.reason_text(r.kind, r.value) for r in suggestion.reasons)
             lines.append(f"* {escape(msgs('advocacyhub-alert-why', why))}")
         lines += ["", safety_line(msgs, page_set(self.ctx)),
-                  "", f"''{msgs('advocacyhub-alert-footer')}''"]
+                  "", f"''{msgs('advocacyhub-alert-footer', optout_link(msgs))}''"]
         return msgs("advocacyhub-alert-heading", escape(title, 150)), "\n".join(lines)
 
     # -- periodic digests -----------------------------------------------------------------

@@ -23,7 +23,8 @@ from bots.core.newsletter import (
     sound_baseline,
     summarise,
 )
-from bots.core.render.conversation import from_conversation, invitation, talk_page
+from bots.core.preloads import preload_title
+from bots.core.render.conversation import from_conversation, talk_page
 from bots.core.render.front import featured_block
 from bots.core.statedata import mapping_of, part
 from bots.jobs.common.archive import write_archive
@@ -81,13 +82,15 @@ def conversation(ctx: JobContext, state: dict, period: str) -> tuple[str, list[D
 
 def conversation_part(ctx: JobContext, lang: str, period: str, since: str,
                       threads: list[Discussion]) -> str:
-    """What ends an issue: "From the conversation" (when there were threads) and the
-    invitation to discuss the issue on its talk page (the base issue's, one conversation for
-    every language), in the page's language."""
+    """What ends an issue: "From the conversation" (when there were threads) and the footer:
+    discuss the issue in a new section of its talk page (the base issue's, one conversation
+    for every language), subscribe, unsubscribe; in the page's language."""
     msgs = ctx.messages(lang)
     talk = talk_page(issue_title(ctx, period))
+    preload = preload_title(ctx.schema.kind("subscription"), lang, ctx.profile.language)
     parts = [from_conversation(msgs, threads, since),
-             invitation(msgs, "advocacyhub-conversation-issue", talk)]
+             issue_renderer(ctx, msgs).footer(talk, ctx.profile.hub_page("subscribers"),
+                                              preload)]
     return "\n\n".join(p for p in parts if p)
 
 

@@ -66,6 +66,12 @@ def install(ctx: JobContext) -> None:
                                 ctx.profile.hub_page("maintenance"),
                                 ctx.profile.hub_page("newsletter"))
     pages.update(categories)
+    # The tracking category of {{Advocacy cases}} lists with problems (named in the wiki's
+    # language, as Module:Advocacy names it), with a sentence on what it holds.
+    content = ctx.messages(ctx.profile.language)
+    lists = f"Category:{content('advocacyhub-category-cases-problems')}"
+    categories.setdefault(lists, content("advocacyhub-category-cases-problems-doc") + "\n")
+    pages.update(categories)
     create_only = {*CREATE_ONLY, vocab_page, *categories}
     # The preload pages of the profile's languages the repository lacks (issue 25): /fr's
     # buttons preload language=fr, in the wiki's French translation where there is one.

@@ -249,9 +249,10 @@ class KnowledgeBase(PartLinks):
                     for r in records for p in r.problems]
         problems += list(bot_problems)
         problems.sort(key=lambda p: (p.page, p.kind, p.field, p.code))
-        intro = [self.pages.language_bar("maintenance", self.lang),
-                 self.msgs("advocacyhub-maint-intro", len(problems),
-                           len({p.page for p in problems}))]
+        intro = [self.pages.language_bar("maintenance", self.lang)]
+        if problems:  # the empty state is said once ("No problems"), not counted as zero
+            intro.append(self.msgs("advocacyhub-maint-intro", len(problems),
+                                   len({p.page for p in problems})))
         layout = as_layout(layout)
         if not problems:
             layout.measure("maintenance", 0, [])

@@ -160,7 +160,8 @@ class RosterRenderer(PartLinks):
         languages = {lang for a in active for lang in a.values("languages")}
         return [self.pages.language_bar("roster", self.lang),
                 self.msgs("advocacyhub-roster-intro", len(active), len(regions), len(languages),
-                          len(inactive)),
+                          self.msgs("advocacyhub-roster-intro-inactive", len(inactive))
+                          if inactive else self.msgs("advocacyhub-roster-intro-nobody-inactive")),
                 "", self.nav(), ""]
 
     def _active_table(self, active: Sequence[Advocate]) -> tuple[str, list[str], str]:
