@@ -172,14 +172,7 @@ def test_empty_heading_detector() -> None:
 
 def test_no_heading_without_content(hub) -> None:
     found = [f"{p.title}: {h}" for p in hub.values() for h in empty_headings(p.html)]
-    # The newsletter issue's editorial sections (Introduction, Community news) are empty
-    # headings until issue 23's item 4 (branch issue23b) lands: every other page must pass,
-    # and these are reported, not hidden.
-    issues = [f for f in found if re.match(rf"{ROOT}/Newsletter/\d{{4}}-", f)]
-    rest = [f for f in found if f not in issues]
-    assert not rest, f"{len(rest)} empty headings:\n" + "\n".join(rest[:60])
-    if issues:
-        pytest.xfail(f"{len(issues)} empty headings on newsletter issues (item 4): {issues}")
+    assert not found, f"{len(found)} empty headings:\n" + "\n".join(found[:60])
 
 
 def _hub_links(page: Page) -> list[str]:
