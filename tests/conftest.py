@@ -71,7 +71,7 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Fail loudly if pytest-xdist stops grouping (it did under pytest 9): tests sharing a
     module-scoped wiki would then run in several workers, each missing what the others did."""
-    if not session.config.getvalue("loadgroup"):
+    if not getattr(session.config.option, "loadgroup", False):  # an xdist worker, grouping
         return
     lost = [item.nodeid for item in session.items
             if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
