@@ -101,8 +101,8 @@ def test_1_the_bots_draft_marked_ready_by_a_newcomer_is_not_sent(hub) -> None:
     # own sections, and without the categories someone put in them.
     admin = hub.admin()
     text = hub.text(title).replace("status=ready", "status=draft")
-    text = text.replace("== Introduction ==\n", "== Introduction ==\nHello. "
-                        "[[Category:Spam probe]]\n", 1)
+    status_line, rest = text.split("\n", 1)  # the introduction: right after the status line
+    text = f"{status_line}\nHello. [[Category:Spam probe]]\n{rest}"
     admin.edit(title, text + "\n== Buy now ==\nCheap [[Category:Spam probe]]\n", "more")
     mark_ready(admin, hub, title)
     hub.run("deliver", now=now)

@@ -187,6 +187,8 @@ def held_alerts(state_text: str | None) -> list[Problem]:
         alerts = json.loads(state_text or "{}").get("alerts", {})
     except (ValueError, AttributeError):
         return []
+    if not isinstance(alerts, dict):  # a hand-damaged digest state (issue 25)
+        return []
     return [Problem(page, "case", "alert", str(a["held"]), str(a.get("by", "")))
             for page, a in sorted(alerts.items())
             if isinstance(a, dict) and waiting(a) and not a.get("done")]
