@@ -96,6 +96,9 @@ def _sound(state: dict) -> dict:
                         and isinstance(item.get("outcomes"), list)
                         and all(isinstance(o, dict) for o in item["outcomes"])]
     mapping_of(state, "review", dict)
+    raisers = mapping_of(state, "raisers", list)  # issue 24: who raised alerts, when
+    for user in list(raisers):
+        raisers[user] = [t for t in raisers[user] if isinstance(t, str)]
     return state
 
 
