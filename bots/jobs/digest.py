@@ -95,7 +95,7 @@ def _sound(state: dict) -> dict:
                         if isinstance(item, dict) and isinstance(item.get("id"), str)
                         and isinstance(item.get("outcomes"), list)
                         and all(isinstance(o, dict) for o in item["outcomes"])]
-    mapping_of(state, "review", dict)
+    mapping_of(state, "review", str)  # the nudge ledger: "user|page" -> review period
     raisers = mapping_of(state, "raisers", list)  # issue 24: who raised alerts, when
     for user in list(raisers):
         raisers[user] = [t for t in raisers[user] if isinstance(t, str)]
