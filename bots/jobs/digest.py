@@ -275,7 +275,8 @@ class Digest:
         self.state["review"] = recorded(ledger, given, due)
 
     def review_part(self, msgs, pending: dict, user: str) -> str:
-        cases = [Due.from_json(d) for d in pending.get("review", {}).get(user, [])]
+        cases = [Due.from_json(d) for d in mapping_of(pending, "review", list).get(user, [])
+                 if isinstance(d, dict)]
         if not cases:
             return ""
         return ReviewRenderer(msgs, page_set(self.ctx)).digest_lines(cases)
