@@ -90,19 +90,18 @@ def install(ctx: JobContext) -> None:
     extra = [lang for lang in ctx.profile.languages if lang not in available_languages()]
     extra_preloads = preload_pages(ctx.base_schema, extra, ctx.messages) if extra else {}
     pages.update(dict.fromkeys(extra_preloads, ""))
-    docs = doc_page_titles(ctx.profile)
-    ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in [*pages, *docs])
-    current = ctx.wiki.read([*pages, *docs])
-    pages.update(doc_pages(ctx))  # in the wiki's translations too: after the first read
-    pages.update(extra_preloads)
     # The pages where people give roles and release held alerts (issue 24): created once with
-    # how to use them; then the community's.
+    # how to use them; then the community's. Read with the others (one batched read).
     msgs = ctx.messages()
     people_pages = {ctx.profile.hub_page("role_endorsements"):
                     msgs("advocacyhub-endorsements-page") + "\n",
                     ctx.profile.hub_page("alert_releases"):
                     msgs("advocacyhub-releases-page") + "\n"}
-    current.update(ctx.wiki.read(list(people_pages)))
+    docs = doc_page_titles(ctx.profile)
+    ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in [*pages, *docs])
+    current = ctx.wiki.read([*pages, *docs, *people_pages])
+    pages.update(doc_pages(ctx))  # in the wiki's translations too: after the first read
+    pages.update(extra_preloads)
     pages.update(people_pages)
     create_only |= set(people_pages)
     summary = ctx.summary("advocacyhub-summary-templates")
