@@ -49,9 +49,12 @@ def test_templates_install_is_idempotent(bot, tmp_path: Path) -> None:
     # Schema.json, Vocabularies.json and Config.json, {{Advocacy cases}} and its doc; the
     # documentation of the vocabularies and translation pages in the three languages; the
     # front page's five preload pages in the three languages; Places.json; the ten
-    # categories; the two pages people sign themselves (role endorsements, alert releases).
-    assert stats["records"] == 21 + 2 * 3 + 5 * 3 + 10 + 2
-    assert 1 <= stats["api_requests"] <= 3  # login check, one batched read (+ paraminfo)
+    # categories; the two pages people sign themselves (role endorsements, alert releases);
+    # issue 23b's two: the hidden tracking category of {{Advocacy cases}} lists with problems
+    # (d560af0) and Template:Advocate/stop alerts, the alerts' opt-out preload (abbafe5).
+    assert stats["records"] == 21 + 2 * 3 + 5 * 3 + 10 + 2 + 2
+    # login check, one batched read (+ paraminfo)
+    assert 1 <= stats["api_requests"] <= 3, stats["requests_by_kind"]
     assert bot.revisions("Template:Advocacy case") == 1
 
 

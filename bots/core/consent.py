@@ -77,13 +77,15 @@ class Confirmed:
     waiting: list[tuple[str, str]] = field(default_factory=list)  # (user named, page)
 
 
-def counts(user: str, author: str, page: str) -> bool:
+def counts(user: str, author: str, page: str,
+           renames: Mapping[str, str] | None = None) -> bool:
     """An entry naming ``user`` (current name), last saved by ``author`` (current name), on
-    ``page``, counts."""
+    ``page``, counts. The page's owner is followed through ``renames`` too: a renamed
+    account's own line on its (unmoved) user page is still its own."""
     if not user or not author or user != author:
         return False
     owner = page_owner(page)
-    return not owner or owner == user
+    return not owner or follow_renames(owner, renames or {}) == user
 
 
 def confirmed(pages: Mapping[str, tuple[str, int, str]],
@@ -101,13 +103,11 @@ def confirmed(pages: Mapping[str, tuple[str, int, str]],
         now = entries(text, schema)
         attributed = state.lines if state is not None and state.last_revid == revid else []
         by_position = ([line.text for line in attributed] == [key for key, _u, _t in now])
-        owner = follow_renames(page_owner(page), renames) if page_owner(page) else ""
         for index, (_key, user, tpl) in enumerate(now):
             line = attributed[index] if by_position else None
             person, author = current_names(line, renames, []) if line is not None else (
                 follow_renames(user, renames), "")
-            if line is not None and counts(person, author, page) and (
-                    not owner or owner == person):
+            if line is not None and counts(person, author, page, renames):
                 raw, problems = parse_template(tpl, kind, page)
                 rec = make_record(kind, page, raw, schema, index=index, revid=line.revid,
                                   timestamp=line.timestamp or timestamp,

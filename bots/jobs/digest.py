@@ -95,7 +95,7 @@ def _sound(state: dict) -> dict:
                         if isinstance(item, dict) and isinstance(item.get("id"), str)
                         and isinstance(item.get("outcomes"), list)
                         and all(isinstance(o, dict) for o in item["outcomes"])]
-    mapping_of(state, "review", dict)
+    mapping_of(state, "review", str)  # the nudge ledger: "user|page" -> review period
     raisers = mapping_of(state, "raisers", list)  # issue 24: who raised alerts, when
     for user in list(raisers):
         raisers[user] = [t for t in raisers[user] if isinstance(t, str)]
@@ -275,7 +275,8 @@ class Digest:
         self.state["review"] = recorded(ledger, given, due)
 
     def review_part(self, msgs, pending: dict, user: str) -> str:
-        cases = [Due.from_json(d) for d in pending.get("review", {}).get(user, [])]
+        cases = [Due.from_json(d) for d in mapping_of(pending, "review", list).get(user, [])
+                 if isinstance(d, dict)]
         if not cases:
             return ""
         return ReviewRenderer(msgs, page_set(self.ctx)).digest_lines(cases)

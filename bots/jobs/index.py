@@ -183,15 +183,12 @@ def missing_pages(ctx: JobContext, records: list[Record]) -> list[Problem]:
 
 def held_alerts(state_text: str | None) -> list[Problem]:
     """The urgent alerts held for a coordinator (found by `run digest`, bots.core.digest)."""
-    try:
-        alerts = json.loads(state_text or "{}").get("alerts", {})
-    except (ValueError, AttributeError):
-        return []
-    if not isinstance(alerts, dict):  # a hand-damaged digest state (issue 25)
-        return []
+    # A hand-damaged digest state (issue 25) holds no alert: read through the defensive
+    # readers (bots.core.statedata), like every state page.
+    alerts = mapping_of(as_object(state_text), "alerts", dict)
     return [Problem(page, "case", "alert", str(a["held"]), str(a.get("by", "")))
             for page, a in sorted(alerts.items())
-            if isinstance(a, dict) and waiting(a) and not a.get("done")]
+            if waiting(a) and not a.get("done")]
 
 
 def _code_hash(ctx: JobContext) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from bots import statepages
@@ -11,6 +10,7 @@ from bots.core import console, status
 from bots.core.newsletter import period_of
 from bots.core.render.directory import directory_titles
 from bots.core.schema import load_schema
+from bots.core.statedata import as_object, mapping_of
 from bots.core.stats import RunStats, plural
 from bots.core.wikitemplates import doc_titles
 from bots.jobs import registry
@@ -47,10 +47,8 @@ def print_urls(profile: Profile, *, titles_only: bool = False) -> int:
     own = [statepages.status(profile), statepages.shutoff(profile), head_title, index_title]
     titles = [*hub_titles(profile, datetime.now(UTC)), *own]
     pages = wiki.read(titles)
-    try:
-        written = list(json.loads(pages[index_title].text or "{}").get("pages", {}))
-    except (ValueError, AttributeError):
-        written = []  # an unreadable state page: the next index run rewrites it
+    # An unreadable state page (or part) reads as none: the next index run rewrites it.
+    written = list(mapping_of(as_object(pages[index_title].text), "pages", list))
     pages.update(wiki.read([t for t in written if t not in pages]))
     snap = parse_head(pages[head_title])
     harvested = snap.revids if snap else {}

@@ -50,6 +50,18 @@ def stale_files(schema: Schema, directory: Path = TEMPLATES_DIR) -> list[str]:
 def install(ctx: JobContext) -> None:
     """Put the templates on the wiki; pages that are already current are not touched, and
     the vocabularies page only created (once there, it is the community's)."""
+    # The shutoff page first, in the run's first read (the governance pages ride along with
+    # it): a stop there ends the install before its first edit; a missing page (a new wiki)
+    # is created before any other edit (loading the vocabularies may write the governance
+    # state, issue 25), with the value that lets the bot run, so no job ever warns about it.
+    # Once there, the page is the community's switch: never written again.
+    shutoff = ctx.wiki.shutoff_page
+    found = ctx.wiki.read([shutoff])
+    ctx.wiki.saw_shutoff(found[shutoff].text)
+    if not found[shutoff].exists:
+        ctx.wiki.save(found[shutoff], ctx.profile.limits.shutoff_value,
+                      ctx.base_messages()("advocacyhub-summary-shutoff",
+                                          ctx.profile.limits.shutoff_value))
     pages = template_pages(ctx.base_schema)  # the repository's (the wiki's page is created once)
     # Where Module:Advocacy finds the bot's case table (the profile's bot user).
     pages[CONFIG_PAGE] = config_json(ctx.profile.state_page(statepages.CASES),
@@ -78,28 +90,18 @@ def install(ctx: JobContext) -> None:
     extra = [lang for lang in ctx.profile.languages if lang not in available_languages()]
     extra_preloads = preload_pages(ctx.base_schema, extra, ctx.messages) if extra else {}
     pages.update(dict.fromkeys(extra_preloads, ""))
-    docs = doc_page_titles(ctx.profile)
-    ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in [*pages, *docs])
-    shutoff = ctx.wiki.shutoff_page
-    current = ctx.wiki.read([*pages, *docs, shutoff])
-    # Read just now: a stop there ends the install before its first edit; a missing page
-    # (a new wiki) is created first, with the value that lets the bot run, so no job ever
-    # warns about it. Once there, the page is the community's switch: never written again.
-    ctx.wiki.saw_shutoff(current[shutoff].text)
-    if not current[shutoff].exists:
-        ctx.wiki.save(current[shutoff], ctx.profile.limits.shutoff_value,
-                      ctx.summary("advocacyhub-summary-shutoff",
-                                  ctx.profile.limits.shutoff_value))
-    pages.update(doc_pages(ctx))  # in the wiki's translations too: after the first read
-    pages.update(extra_preloads)
     # The pages where people give roles and release held alerts (issue 24): created once with
-    # how to use them; then the community's.
+    # how to use them; then the community's. Read with the others (one batched read).
     msgs = ctx.messages()
     people_pages = {ctx.profile.hub_page("role_endorsements"):
                     msgs("advocacyhub-endorsements-page") + "\n",
                     ctx.profile.hub_page("alert_releases"):
                     msgs("advocacyhub-releases-page") + "\n"}
-    current.update(ctx.wiki.read(list(people_pages)))
+    docs = doc_page_titles(ctx.profile)
+    ctx.wiki.also_allowed.update(ctx.wiki.page(t).title() for t in [*pages, *docs])
+    current = ctx.wiki.read([*pages, *docs, *people_pages])
+    pages.update(doc_pages(ctx))  # in the wiki's translations too: after the first read
+    pages.update(extra_preloads)
     pages.update(people_pages)
     create_only |= set(people_pages)
     summary = ctx.summary("advocacyhub-summary-templates")

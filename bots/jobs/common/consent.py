@@ -18,6 +18,7 @@ from bots import statepages
 from bots.core.consent import Confirmed, attribute_page, confirmed, page_owner
 from bots.core.records import Record
 from bots.core.roles import Grant, endorsement_lines, grants, release_lines, released
+from bots.core.statedata import as_object, mapping_of
 from bots.core.subscriptions import Attribution, Line, LinesOf, Revision, attribute
 from bots.core.usernames import canonical_user
 from bots.jobs.context import JobContext
@@ -30,14 +31,12 @@ VERSION = 1
 
 
 def _load(text: str | None, aliases: list[str]) -> dict[str, Attribution]:
-    try:
-        data = json.loads(text or "{}")
-    except ValueError:
-        data = {}
+    data = as_object(text)  # a damaged page (not an object, parts of the wrong type): {}
     if data.get("version") != VERSION or data.get("aliases", []) != aliases:
         return {}  # read every history again: slow once, never wrong
     try:
-        return {p: Attribution.from_json(a) for p, a in data.get("pages", {}).items()}
+        return {p: Attribution.from_json(a)
+                for p, a in mapping_of(data, "pages", dict).items()}
     except (KeyError, TypeError) as exc:
         log.warning("advocate attribution unreadable (%s): reading the histories again", exc)
         return {}
