@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from bots.core import lease
 from bots.localwiki import LocalWiki, start_wiki
 
 try:
@@ -174,15 +175,26 @@ def snapshot_records(harness: BotHarness) -> dict[str, list[dict]]:
 
 
 def end_state(harness: BotHarness) -> dict[str, Any]:
+    """The wiki's end state. The lease page (User:<bot>/Lease) is coordination, not content:
+    each run that takes it edits it twice (taken, freed), and a run a fault ended leaves it
+    held until it expires (the protocol, bots.core.lease), or even the last run when the
+    fault hits its freeing edit. So it is kept apart (``lease``: its text) and checked by the
+    test as a state page: a lease line or ``free``, never damaged."""
+    from bots import statepages
+
     bot_user = harness.wiki.bot[0]
-    texts, bot_revisions, repeats = {}, {}, []
+    lease_title = statepages.lease(harness.profile())
+    texts, bot_revisions, repeats, lease_text = {}, {}, [], None
     for title in bot_pages(harness):
         revs = revisions(harness, title)
-        bot_revisions[title] = sum(1 for r in revs if r["user"] == bot_user)
         repeats += [title for a, b in itertools.pairwise(revs) if a["sha1"] == b["sha1"]]
+        if title == lease_title:
+            lease_text = harness.text(title)
+            continue
+        bot_revisions[title] = sum(1 for r in revs if r["user"] == bot_user)
         if not title.endswith(".json"):
             texts[title] = harness.text(title)
-    return {"records": snapshot_records(harness), "texts": texts,
+    return {"records": snapshot_records(harness), "texts": texts, "lease": lease_text,
             "bot_revisions": bot_revisions, "repeated_revisions": repeats}
 
 
@@ -243,6 +255,12 @@ def test_job_converges_under_faults(fault_case: FaultCase, bot: BotHarness,
     got, want = end_state(bot), end_state(reference)
     assert got["records"] == want["records"]
     assert want["records"], "the reference harvested nothing"
+    # The lease: freed by the fault-free run; under faults a lease line (a run a fault ended
+    # may leave it held until it expires) or free, never anything else (no damaged state).
+    assert want["lease"] is not None and want["lease"].strip() == lease.FREE, want["lease"]
+    assert got["lease"] is not None, "the faulty runs never took the lease"
+    assert got["lease"].strip() == lease.FREE or lease.parse(got["lease"]) is not None, \
+        got["lease"]
     if job == "deliver":
         # Talk pages: the same text, and exactly one bot revision each (no copy lost or
         # doubled). The bot's own log and state may take an extra run to complete, and say
