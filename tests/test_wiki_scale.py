@@ -36,6 +36,14 @@ def generated(bot) -> dict[str, dict]:
     return out
 
 
+def index_state(bot) -> dict[str, int]:
+    """The index state's pages (User:<bot>/Index.json and, over the page budget, its parts):
+    title -> last revision."""
+    data = bot.api(action="query", generator="allpages", gapnamespace=2,
+                   gapprefix=f"{bot.wiki.bot[0]}/Index", gaplimit="max", prop="info")
+    return {p["title"]: p["lastrevid"] for p in data.get("query", {}).get("pages", [])}
+
+
 def test_pages_stay_within_the_budget_and_do_not_churn(bot) -> None:
     admin = bot.admin()
     letters = "ABCDEFGHMPRST"
@@ -59,10 +67,18 @@ def test_pages_stay_within_the_budget_and_do_not_churn(bot) -> None:
     # One more case: only the pages whose text changed are edited.
     add_case(admin, "B99 case about copyright", summary="New.", topics="copyright")
     bot.run("harvest")
+    state = index_state(bot)
     stats = bot.run("index")
     after = generated(bot)
     edited = {t for t in after if t not in pages or after[t]["rev"] != pages[t]["rev"]}
-    assert stats.edits == len(edited) + 1  # and the index state
+    # And the index state: over this budget it is kept as parts plus a head (2e1f028, long
+    # JSON state pages as parts in two alternating sets), so a changed state is a new set of
+    # parts (three here) and the head naming them, not one edit.
+    state_after = index_state(bot)
+    state_edited = {t for t in state_after if state_after[t] != state.get(t)}
+    assert f"User:{bot.wiki.bot[0]}/Index.json" in state_edited, sorted(state_edited)
+    assert all("/part-" in t for t in state_edited - {f"User:{bot.wiki.bot[0]}/Index.json"})
+    assert stats.edits == len(edited) + len(state_edited), (sorted(edited), sorted(state_edited))
     untouched = {t for t in parts if not t.startswith("Advocacy Hub/Cases/Index/B")}
     assert untouched and not (untouched & edited), sorted(untouched & edited)
     assert {"Advocacy Hub/Cases/Index/B", "Advocacy Hub/Cases"} <= edited
@@ -75,8 +91,15 @@ def test_pages_stay_within_the_budget_and_do_not_churn(bot) -> None:
     # A human edit inside a generated sub-page is noticed and repaired, alone.
     text = bot.text("Advocacy Hub/Cases/Index/C")
     admin.edit("Advocacy Hub/Cases/Index/C", text.replace("C", "X", 3), "oops")
+    before, state = generated(bot), index_state(bot)
     stats = bot.run("index")
-    assert stats.edits == 2 and bot.text("Advocacy Hub/Cases/Index/C") == text
+    after, state_after = generated(bot), index_state(bot)
+    edited = {t for t in after if t not in before or after[t]["rev"] != before[t]["rev"]}
+    state_edited = {t for t in state_after if state_after[t] != state.get(t)}
+    assert edited == {"Advocacy Hub/Cases/Index/C"}, sorted(edited)
+    # the page, and the index state (a new set of parts and its head: 2e1f028)
+    assert f"User:{bot.wiki.bot[0]}/Index.json" in state_edited, sorted(state_edited)
+    assert stats.edits == 1 + len(state_edited) and bot.text("Advocacy Hub/Cases/Index/C") == text
 
 
 def test_a_split_undone_leaves_pointers_not_stale_tables(bot) -> None:
