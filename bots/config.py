@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from bots.errors import ConfigError
 from bots.paths import CONFIG_DIR, REPO_ROOT
@@ -74,9 +74,19 @@ class HubPages:
     alert_releases: str
     safety: str
 
+    # The editors' input pages among them: people write lines there that the bot reads, in
+    # the codes the bot reads (``* regional-contact: [[User:X]]``); pages for those who give
+    # roles and release alerts, not pages the bot writes for readers (it only creates them,
+    # with how to use them, bots.jobs.templates).
+    INPUT: ClassVar[tuple[str, ...]] = ("role_endorsements", "alert_releases")
+
     def titles(self) -> dict[str, str]:
         """key -> title, in the order declared."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def input_titles(self) -> set[str]:
+        """The editors' input pages' titles (``INPUT``)."""
+        return {getattr(self, key) for key in self.INPUT}
 
 
 @dataclass(frozen=True)
