@@ -114,6 +114,18 @@ class LeaseMachine(RuleBasedStateMachine):
             assert self.runs[i].valid()
 
     @rule(i=st.integers(0, RUNS - 1))
+    def held_past_its_end(self, i: int) -> None:
+        """A holder that waited past its lease's end (a long rate-limited edit) takes it back
+        when no other run took it since; otherwise it has lost it."""
+        run = self.runs[i]
+        if run.held is None:
+            return
+        mine = self.page.revid == run.revid
+        self.true_now = max(self.true_now, run.held.until + SKEW)
+        assert run.ensure() == mine
+        assert run.valid() == mine
+
+    @rule(i=st.integers(0, RUNS - 1))
     def release(self, i: int) -> None:
         self.runs[i].release()
         assert not self.runs[i].valid()

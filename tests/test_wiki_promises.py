@@ -292,7 +292,7 @@ def test_rate_limits_are_waited_for_not_failures(bot) -> None:
 
 
 def test_a_run_out_of_time_says_so_and_the_next_completes(bot) -> None:
-    users = rate_limited(bot, "Slow", 6, 2, 30)
+    users = rate_limited(bot, "Slow", 6, 2, 8)
     bot.overrides = {"limits": {"delivery_seconds": 3}}
     stats, result, _ = run_for_real(bot, "deliver", now=NOW)
     assert result == "partial" and stats.errors == 0

@@ -373,11 +373,13 @@ local function pageLanguage(explicit, available)
 			return found
 		end
 	end
-	local ok, lang = pcall(function()
-		return title.pageLang
+	-- The magic word, not title.pageLang: that is an expensive call on MediaWiki 1.43, once
+	-- per box (a sign-up page of 20 entries would pass the limit of 100).
+	local ok, code = pcall(function()
+		return mw.getCurrentFrame():preprocess('{{PAGELANGUAGE}}')
 	end)
-	if ok and lang then
-		found = pick(lang:getCode())
+	if ok and code and code ~= '' then
+		found = pick(code)
 	end
 	found = found or pick(mw.language.getContentLanguage():getCode())
 	return found or 'en'

@@ -153,14 +153,16 @@ class LeaseHolder:
     def ensure(self) -> bool:
         """Before an act: True when the lease is held and good; renewed (an edit over the
         revision this run wrote) once half of it is gone. False: the lease is lost (it
-        expired, or someone else's edit came between), and the run must stop acting."""
+        expired, or someone else's edit came between), and the run must stop acting.
+
+        A lease that ran out while this run waited (a rate-limited edit can wait minutes) is
+        taken back by the same edit over the revision this run wrote: any other run's taking
+        would be a newer revision, so the edit conflicts then and the run stops."""
         if self.held is None:
             return False
         now = self.clock()
-        if not good_for_holder(self.held, now, self.skew):
-            self.held = None
-            return False
-        if self.held.until - now > self.duration / 2:
+        if good_for_holder(self.held, now, self.skew) \
+                and self.held.until - now > self.duration / 2:
             return True
         return self._write(self.revid)
 

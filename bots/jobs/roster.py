@@ -187,19 +187,20 @@ def run(ctx: JobContext) -> RosterState:
     state = RosterState.from_json(current[state_title].text)
     if state.damaged:
         damaged(ctx, state_title, state.damaged)
-    # Advocates count only through entries they saved themselves (bots.core.consent): read
-    # from their pages as they are now, not from the snapshot.
-    people = confirmed_advocates(ctx, snapshot.records(), state.renames)
-    records = [r for r in snapshot.records() if r.kind != "advocate"] + people.records
-
-    # One request: recent changes, renames since the last run, the first batch of accounts.
-    known, _ = current_advocates(records, state.renames)
+    # One request: recent changes, renames since the last run, the first batch of accounts
+    # (of every entry's name: the renames must be known before the entries are attributed).
+    known, _ = current_advocates(snapshot.records(), state.renames)
     batch = ctx.wiki.batch_size
     survey = users.survey(ctx.site, sorted(known)[:batch], recent_since=ctx.now() - cfg.recent,
                           renames_since=state.renames_read_to, exclude=ctx.profile.bot_user)
     if survey.renames:
         state.apply_renames((old, new) for old, new, _ in survey.renames)
         state.renames_read_to = survey.renames[-1][2]
+    # Advocates count only through entries they saved themselves (bots.core.consent): read
+    # from their pages as they are now (a renamed account's moved page at its new title),
+    # not from the snapshot. A history shows its authors under their current names.
+    people = confirmed_advocates(ctx, snapshot.records(), state.renames)
+    records = [r for r in snapshot.records() if r.kind != "advocate"] + people.records
     advocates, former = current_advocates(records, state.renames)
     names = sorted(advocates)
     ctx.stats.records = len(names)

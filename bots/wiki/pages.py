@@ -336,6 +336,18 @@ class WikiClient:
         self._join_parts(result, join)
         return result
 
+    def follow_moves(self, pages: dict[str, PageText], titles: Iterable[str]) -> None:
+        """Replace each of ``titles`` in ``pages`` that is now a redirect (a moved page: a
+        renamed account's user page, before the next harvest) by the page it points to, read
+        in one more batch. Rare, so the targets are asked one by one."""
+        targets = {given: page.page.getRedirectTarget().title() for given in titles
+                   if (page := pages.get(given)) is not None and page.exists
+                   and page.page.isRedirectPage()}
+        if targets:
+            found = self.read(set(targets.values()))
+            for given, target in targets.items():
+                pages[given] = found[target]
+
     def _join_parts(self, result: dict[str, PageText], join: bool = True) -> None:
         """A long JSON state page is a head naming its parts (see :meth:`save`): read the
         parts of every such page of a batch together, and give each page its whole text.

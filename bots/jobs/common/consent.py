@@ -106,6 +106,11 @@ def confirmed_advocates(ctx: JobContext, records: list[Record],
     roles_title = ctx.profile.hub_page("role_endorsements")
     releases_title = ctx.profile.hub_page("alert_releases")
     pages = ctx.wiki.read([*titles, state_title, roles_title, releases_title])
+    ctx.wiki.follow_moves(pages, titles)
+    # A moved page is read where it is now, once (its old title may still be in the snapshot).
+    now_at = {pages[t].title: pages[t] for t in titles if pages[t].exists}
+    titles = sorted(now_at)
+    pages.update(now_at)
     aliases = sorted(ctx.schema.aliases)
     known = _load(pages[state_title].text, aliases)
     endorsements = _bring_forward(pages[roles_title], known.get(ROLES_KEY, Attribution()), ctx,
