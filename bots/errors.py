@@ -17,7 +17,6 @@
     ├── SaveFailed                the wiki refused to save a page (RuntimeError)
     ├── EditConflict              the page changed after it was read; ``fresh`` is it now
     ├── RateLimited               the wiki refused an edit for its rate limit: nothing posted
-    ├── StateDamaged              a JSON state page's parts do not add up (RuntimeError)
     ├── LeaseConflict             the lease page changed since it was read (bots.core.lease)
     └── LeaseHeld                 another run holds the lease on the wiki, or took it over:
                                   the run ends partial (RuntimeError)
@@ -120,10 +119,6 @@ class EditConflict(AdvocacyError):
 
 class RateLimited(AdvocacyError):
     """The wiki refused the edit for its rate limit: nothing was posted."""
-
-
-class StateDamaged(AdvocacyError, RuntimeError):
-    """A long JSON state page's parts are missing or do not add up to what its head says."""
 
 
 class LeaseConflict(AdvocacyError):

@@ -15,7 +15,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bots.core.delivery import ALREADY, SKIPPED, marker
+from bots.core.delivery import ALREADY, SKIPPED, marker, posted_by_summary
 from bots.core.plan import (
     AccountInfo,
     PageInfo,
@@ -333,3 +333,30 @@ def test_every_post_ends_with_one_signature_on_its_own_line(body: str) -> None:
     assert out.endswith(SIGNATURE) and out.count(SIGNATURE) <= max(1, body.count(SIGNATURE))
     assert out == SIGNATURE or out.endswith("\n" + SIGNATURE) or body.rstrip().endswith(SIGNATURE)
     assert signed(out) == out  # signing twice signs once
+
+
+# -- a lost delivery state (issue 25) ----------------------------------------------------------
+
+SUMMARY = "Bot: Advocacy Hub newsletter 2026-11"
+
+
+@PROFILE
+@given(worlds(), st.data())
+def test_a_lost_delivery_state_rebuilt_from_the_bots_edits_never_posts_twice(world, data) -> None:
+    """Whatever the bot's history says it posted (its edits with this delivery's summary,
+    among edits for other deliveries), the plan posts none of those pages again, and
+    changes nothing else: a page without the marker (archived) is known to have it."""
+    names, accounts, pages, renames = world
+    recipients = [Recipient(n, DID, "newsletter") for n in names]
+    titles = sorted({*pages, *(f"User talk:{n}" for n in NAMES)})
+    edits = data.draw(st.lists(st.tuples(st.sampled_from(titles), st.sampled_from(
+        [SUMMARY, "Bot: Advocacy Hub newsletter 2026-10", "archiving", ""])), max_size=12))
+    posted = posted_by_summary(edits, {DID: SUMMARY})
+    assert posted[DID] == {t for t, s in edits if s == SUMMARY}
+    before = make_plan(recipients, accounts, pages, renames, bot=BOT)
+    after = make_plan(recipients, accounts, pages, renames, bot=BOT, posted=posted)
+    assert not {p.page for p in after.posts} & posted[DID]
+    assert [p for p in before.posts if p.page not in posted[DID]] == after.posts
+    again = {(o.user, o.page) for o in after.outcomes if o.result == ALREADY}
+    assert again == {(o.user, o.page) for o in before.outcomes if o.result == ALREADY} | \
+        {(p.person, p.page) for p in before.posts if p.page in posted[DID]}

@@ -113,6 +113,31 @@ def test_1_the_bots_draft_marked_ready_by_a_newcomer_is_not_sent(hub) -> None:
     assert not [p for p in reported(hub) if p["page"] == title]  # no longer reported
 
 
+def test_1_a_template_in_the_introduction_does_not_categorise_talk_pages(hub) -> None:
+    """A template an editor puts in the introduction (here one that categorises, and a
+    parser function) arrives as the text it shows, not as a transclusion: no subscriber's
+    talk page is in its category, now or when the template is edited later."""
+    now = datetime(2043, 5, 20, tzinfo=UTC)
+    title = "Advocacy Hub/Newsletter/2043-05"
+    admin = hub.admin()
+    admin.edit("Template:Shiny", "'''Shiny news''' for {{{1|everyone}}}"
+               "[[Category:Shiny pages]]", "a template that categorises")
+    hub.run("newsletter", now=now)
+    status_line, rest = hub.text(title).split("\n", 1)
+    admin.edit(title, f"{status_line}\nHello. {{{{Shiny|advocates}}}} {{{{lc:LOUD}}}}\n{rest}",
+               "introduction")
+    mark_ready(admin, hub, title)
+    hub.run("deliver", now=now)
+    assert markers(hub, "Sub", "newsletter:2043-05") == 1
+    talk = hub.text("User talk:Sub")
+    assert "{{Shiny" not in talk and "Shiny pages" not in talk
+    html = hub.parse(title="User talk:Sub")["text"]
+    assert "<b>Shiny news</b> for advocates" in html and "Hello. " in html and "loud" in html
+    assert categories(hub, "User talk:Sub") == []
+    admin.edit("Template:Shiny", "[[Category:Shiny later]]", "later")
+    assert categories(hub, "User talk:Sub") == []
+
+
 # -- 2, 3, 4. one validator, and a module that never preprocesses -------------------------------
 
 def test_2_3_4_labels_values_and_translations_with_markup_are_refused(hub) -> None:
@@ -258,6 +283,72 @@ def test_9_a_damaged_state_page_never_fails_a_run(hub, kind) -> None:
         assert isinstance(json.loads(hub.text(STATE_ROOT + name)), dict), name
     assert "scripterror" not in hub.parse(text="{{Advocacy cases}}")["text"]
     assert "advocacy-cases-query" in hub.parse(text="{{Advocacy cases}}")["text"]
+
+
+def bot_posts(bot: BotHarness, title: str, period: str) -> int:
+    """How many times the bot's own edits posted ``period``'s issue to ``title``."""
+    contribs = bot.api(action="query", list="usercontribs", ucuser="AdvocacyBot",
+                       ucnamespace=3, ucprop="title|comment", uclimit="max")
+    return sum(c["title"] == title and c["comment"].endswith(f"newsletter {period}")
+               for c in contribs["query"]["usercontribs"])
+
+
+def damage_part(admin, title: str, kind: str) -> None:
+    """Damage one part of the state page ``title`` (kept in parts): blanked, of the wrong JSON
+    shape, or deleted."""
+    from bots.core.statedata import PARTS_KEY
+
+    part = json.loads(admin.text(title))[PARTS_KEY]["titles"][-1]
+    if kind == "deleted":
+        admin.call("POST", action="delete", title=part, reason="test", token=admin.token())
+    elif kind == "blanked":
+        admin.edit(part, "", "blanked", contentmodel="text")
+    else:
+        admin.edit(part, json.dumps({"rows": [1, 2]}), "wrong shape")
+
+
+@pytest.mark.parametrize("kind", ["blanked", "wrong-shape", "deleted"])
+def test_9_a_damaged_part_of_a_state_page_never_fails_a_run(hub, kind) -> None:
+    """Deliveries.json and Subscribers.json kept in parts (a small page budget), a part of each
+    damaged half way through a delivery, after a subscriber archived the copy (marker and
+    all): the next run reports both, rebuilds the subscriptions from the subscribers page's
+    history and the deliveries from the bot's own edits (not from the markers alone), and
+    completes the delivery without a second copy."""
+    month = {"blanked": 10, "wrong-shape": 11, "deleted": 12}[kind]
+    period = f"2043-{month:02d}"
+    now = datetime(2043, month, 20, 12, tzinfo=UTC)
+    admin = hub.admin()
+    other = f"Sub{month}"
+    hub.person(other).append(SUBSCRIBERS, f"\n{{{{Advocacy subscriber|user={other}}}}}", "me")
+    hub.run("newsletter", now=now)
+    mark_ready(admin, hub, f"Advocacy Hub/Newsletter/{period}")
+    hub.overrides = {"limits": {"page_bytes": 400},
+                     "newsletter": {"max_deliveries_per_run": 1}}
+    try:
+        hub.run("deliver", now=now)  # one copy (to "Sub"): the delivery is half way
+        assert markers(hub, "Sub", f"newsletter:{period}") == 1
+        assert markers(hub, other, f"newsletter:{period}") == 0
+        for name in ("Deliveries.json", "Subscribers.json"):
+            assert "advocacy-bot:parts" in hub.text(STATE_ROOT + name), name  # in parts
+        hub.person("Sub").edit("User talk:Sub", "Archived.", "archiving")
+        for name in ("Deliveries.json", "Subscribers.json"):
+            damage_part(admin, STATE_ROOT + name, kind)
+        hub.run("deliver", now=now)  # does not raise: reported, rebuilt
+
+        def read_reports(ctx) -> None:  # Reports.json may be in parts too: read it joined
+            read_reports.data = json.loads(ctx.wiki.read_one(REPORTS).text or "{}")
+        hub.run(read_reports)
+        damaged = {p["page"] for problems in read_reports.data.values() for p in problems
+                   if p["code"] == "state-damaged"}
+        assert {STATE_ROOT + "Deliveries.json", STATE_ROOT + "Subscribers.json"} <= damaged
+        hub.run("deliver", now=now)
+    finally:
+        hub.overrides = {}
+    assert bot_posts(hub, "User talk:Sub", period) == 1  # archived, not posted again
+    assert markers(hub, other, f"newsletter:{period}") == 1
+    assert "status=delivered" in hub.text(f"Advocacy Hub/Newsletter/{period}")
+    hub.run("index", now=now)
+    assert "Deliveries.json" in hub.text(MAINT)
 
 
 def test_2_3_the_wikis_parser_has_the_last_word(hub, monkeypatch) -> None:

@@ -8,6 +8,7 @@ page; a marker already there means "delivered", whatever happened to the previou
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -42,6 +43,20 @@ def signed(body: str) -> str:
 
 def delivered_ids(text: str | None) -> set[str]:
     return set(_MARKER_RE.findall(text or ""))
+
+
+def posted_by_summary(edits: Iterable[tuple[str, str]], summaries: Mapping[str, str],
+                      ) -> dict[str, set[str]]:
+    """delivery id -> the pages the bot's own edits (``edits``: title, summary) posted it to,
+    known by each delivery's edit summary (``summaries``). What rebuilds a lost delivery state
+    (issue 25): a subscriber who archived the message, marker and all, is still known to
+    have it."""
+    by_summary = {summary: did for did, summary in summaries.items() if summary}
+    out: dict[str, set[str]] = {did: set() for did in summaries}
+    for title, summary in edits:
+        if (did := by_summary.get(summary)) is not None:
+            out[did].add(title)
+    return out
 
 
 @dataclass

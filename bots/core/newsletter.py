@@ -391,12 +391,8 @@ def own_sections(text: str, headings: Collection[str], section: str) -> str | No
     return "".join(kept).replace(placeholder, markers.wrap(section, body))
 
 
-def for_delivery(text: str, categories: Collection[str] = ("category",)) -> str:
-    """The issue as posted on talk pages: inside the one new section the bot adds, so its
-    headings go one level down; without the status line, editors' hidden comments,
-    editorial sections nobody wrote and category links (``categories``: the wiki's names of
-    the category namespace, lower case): a copy never puts a talk page in a category."""
-    code = mwparserfromhell.parse(text)
+def _remove_categories(code: mwparserfromhell.wikicode.Wikicode,
+                       categories: Collection[str]) -> None:
     prefixes = {c.lower().replace("_", " ").strip() for c in categories} | {"category"}
     for link in code.filter_wikilinks():
         target = str(link.title).strip()
@@ -404,6 +400,24 @@ def for_delivery(text: str, categories: Collection[str] = ("category",)) -> str:
         if ns in prefixes:
             with contextlib.suppress(ValueError):  # inside a link already removed
                 code.remove(link)
+
+
+def without_categories(text: str, categories: Collection[str] = ("category",)) -> str:
+    """``text`` without its category links (``categories``: the wiki's names of the category
+    namespace): for a copy whose templates the wiki has expanded (their categories are
+    links in the expansion)."""
+    code = mwparserfromhell.parse(text)
+    _remove_categories(code, categories)
+    return re.sub(r"\n{3,}", "\n\n", str(code)).strip()
+
+
+def for_delivery(text: str, categories: Collection[str] = ("category",)) -> str:
+    """The issue as posted on talk pages: inside the one new section the bot adds, so its
+    headings go one level down; without the status line, editors' hidden comments,
+    editorial sections nobody wrote and category links (``categories``: the wiki's names of
+    the category namespace, lower case): a copy never puts a talk page in a category."""
+    code = mwparserfromhell.parse(text)
+    _remove_categories(code, categories)
     for tpl in code.filter_templates(recursive=False):
         if _is_issue_template(tpl):
             code.remove(tpl)

@@ -14,7 +14,7 @@ reason. MassMessage follows any redirect; a subscriber's consent is ours to keep
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bots.core.delivery import ALREADY, FAILED, SKIPPED, Outcome, delivered_ids
@@ -103,10 +103,14 @@ def page_problem(info: PageInfo | None, bot: str, message_kind: str) -> str:
 
 def make_plan(recipients: Iterable[Recipient], accounts: Mapping[str, AccountInfo],
               pages: Mapping[str, PageInfo], renames: Mapping[str, str], *, bot: str,
-              user_talk: str = "User talk") -> Plan:
+              user_talk: str = "User talk",
+              posted: Mapping[str, Collection[str]] | None = None) -> Plan:
     """The plan for ``recipients`` (a person listed twice for one delivery counts once: the
     first listing is kept). ``accounts`` and ``pages`` are keyed by canonical name and title;
-    a title missing from ``pages`` is a page that does not exist yet."""
+    a title missing from ``pages`` is a page that does not exist yet. ``posted``: delivery id
+    -> pages the bot's own history shows it posted to (a lost delivery state rebuilt): had
+    already, like a page with the marker."""
+    posted = posted or {}
     plan = Plan()
     people: dict[tuple[str, str], Recipient] = {}
     for rec in recipients:
@@ -166,7 +170,7 @@ def make_plan(recipients: Iterable[Recipient], accounts: Mapping[str, AccountInf
         info = pages.get(final)
         for other in others:
             settle(did, other, final, SKIPPED, "same-page", person)
-        if did in delivered_ids(info.text if info else None):
+        if did in delivered_ids(info.text if info else None) or final in posted.get(did, ()):
             settle(did, person, final, ALREADY)
             continue
         plan.posts.append(Post(did, person, final, rec.message_kind, rec.options,

@@ -24,6 +24,7 @@ from bots.core.delivery import (
     DeliveryReport,
     Outcome,
     breaker_holds,
+    posted_by_summary,
 )
 from bots.core.newsletter import DELIVERED as STATUS_DELIVERED
 from bots.core.newsletter import (
@@ -38,10 +39,11 @@ from bots.core.newsletter import (
     own_sections,
     set_status,
     skeleton_headings,
+    without_categories,
 )
 from bots.core.plan import Post, Recipient
 from bots.core.records import Problem
-from bots.core.statedata import as_object, iso_timestamp, mapping_of, part
+from bots.core.statedata import as_object, entry_lost, iso_timestamp, mapping_of, parse_object, part
 from bots.core.subscriptions import (
     Attribution,
     Revision,
@@ -61,6 +63,7 @@ from bots.jobs.context import JobContext
 from bots.wiki import users
 from bots.wiki.listings import category_names, embedding_titles, history
 from bots.wiki.pages import PageText
+from bots.wiki.query import expanded
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +125,8 @@ def authorised(ctx: JobContext, page: PageText, problems: list[Problem], *,
 def check_subscriptions(ctx: JobContext, page: PageText, state_page: PageText) -> Attribution:
     """Who saved each line of the subscribers page (from its history, reading only the
     revisions since the last check)."""
+    data = read_state(ctx, state_page)  # damaged: reported, and the history read again
     try:
-        data = json.loads(state_page.text or "{}")
         state = Attribution.from_json(data)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:  # read the history again
         log.warning("subscription state unreadable (%s): reading the whole history", exc)
@@ -196,10 +199,13 @@ def _message(ctx: JobContext, period: str, issue: PageText, translations: dict[s
         count = (source.text or "").count("\n* ")
         return heading, msgs("advocacyhub-delivery-summary-text", period, count, source.title,
                              subscribers)
-    # Only the issue's own sections, without categories (issue 25).
+    # Only the issue's own sections, without categories (issue 25); its templates expanded
+    # by the wiki (one request), so that a template in an editor's text is not transcluded on
+    # every subscriber's talk page, and the categories it adds are removed with the rest.
     written_in = ctx.messages(lang if source is page else ctx.profile.language)
     own = own_sections(source.text or "", skeleton_headings(written_in), ISSUE_SECTION) or ""
-    body = for_delivery(own, category_names(ctx.site))
+    names = category_names(ctx.site)
+    body = without_categories(expanded(ctx.site, for_delivery(own, names), source.title), names)
     return heading, f"{body}\n\n''{msgs('advocacyhub-delivery-footer', subscribers)}''"
 
 
@@ -266,8 +272,10 @@ def run(ctx: JobContext) -> None:
     ctx.stats.records = len(people)
     ctx.stats.skipped += len(unsubscribed) * len(issues)  # as each issue's log lists them
     state_page = pages[deliveries]
+    whole_lost = state_lost(state_page)
     state = read_state(ctx, state_page)
     reports = {issue_id(i): DeliveryReport(issue_id(i)) for i in issues}
+    lost = {did for did in reports if whole_lost or entry_lost(state, did)}
     known = {did: _known(state, did) for did in reports}
     for did in reports:  # a delivery made earlier stays in the log as made
         known[did].update({o.user: o for o in unsubscribed
@@ -283,13 +291,43 @@ def run(ctx: JobContext) -> None:
         for report in reports.values():
             report.paused = reason
     else:
-        _post(ctx, issues, people, known, reports, found)
+        posted = _posted(ctx, [i for i in issues if issue_id(i) in lost]) \
+            if lost else {}
+        _post(ctx, issues, people, known, reports, found, posted)
     _finish(ctx, issues, state, state_page, known, reports, len(people),
             {i.title: pages[logs[i.title]] for i in issues})
 
 
+USER_TALK = 3  # MediaWiki's namespace number of user talk pages, on every wiki
+
+
+def state_lost(page: PageText) -> bool:
+    """Whether the delivery state page is damaged as a whole (every ready issue's outcomes
+    are then rebuilt from the bot's own history)."""
+    return bool(page.exists and (page.damaged or parse_object(page.text)[1]))
+
+
+def _posted(ctx: JobContext, issues: list[PageText]) -> dict[str, set[str]]:
+    """For issues whose delivery state was lost: the talk pages the bot's own edits posted
+    each to (its contributions since the issue was created, known by the delivery's edit
+    summary; one request per 5,000 of its user-talk edits, only when the state was lost).
+    The hidden markers alone are not enough: a
+    subscriber may have archived the message."""
+    if not issues:
+        return {}
+    summaries = {issue_id(i): ctx.summary("advocacyhub-summary-delivery",
+                                          issue_id(i).split(":", 1)[1]) for i in issues}
+    edits = users.contributions(ctx.site, ctx.site.username(), USER_TALK, "")
+    posted = posted_by_summary(edits, summaries)
+    for did, pages in posted.items():
+        log.warning("delivery state of %s lost: rebuilt from the bot's history: %d talk pages",
+                    did, len(pages))
+    return posted
+
+
 def _post(ctx: JobContext, issues: list[PageText], people: dict, known: dict,
-          reports: dict[str, DeliveryReport], found) -> None:
+          reports: dict[str, DeliveryReport], found,
+          posted: dict[str, set[str]] | None = None) -> None:
     """Post every issue to every subscriber who does not have it yet (as far as the run's
     limits allow); the outcomes go to ``known`` and ``reports``."""
     recipients = [Recipient(person, did, "newsletter", {
@@ -310,7 +348,7 @@ def _post(ctx: JobContext, issues: list[PageText], people: dict, known: dict,
         period = post.delivery_id.split(":", 1)[1]
         return (*rendered[key], ctx.summary("advocacyhub-summary-delivery", period))
 
-    sent = send(ctx, recipients, message, found=found) if recipients else {}
+    sent = send(ctx, recipients, message, found=found, posted=posted) if recipients else {}
     at = ctx.now().isoformat(timespec="seconds")
     for did, report in sent.items():
         for outcome in report.outcomes:  # when it was delivered: the log says it

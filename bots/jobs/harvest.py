@@ -26,7 +26,7 @@ from bots.core.snapshot import EMPTY_SHARD, SHARD_MAX_BYTES, Snapshot, sha1
 from bots.core.statedata import mapping_of, part
 from bots.core.times import parse_time
 from bots.core.wikitemplates import RECORD_MARKER
-from bots.errors import AliasesChanged, StateDamaged
+from bots.errors import AliasesChanged
 from bots.jobs.common.governance import record_used
 from bots.jobs.common.reports import report, reported
 from bots.jobs.common.snapshots import (
@@ -77,12 +77,7 @@ def load_head(ctx: JobContext) -> tuple[PageText, Snapshot | None, PageText]:
     title = ctx.profile.state_page(statepages.SNAPSHOT)
     cases = ctx.profile.state_page(statepages.CASES)
     reports = ctx.profile.state_page(statepages.REPORTS)
-    try:
-        pages = ctx.wiki.read([title, cases, reports])
-    except StateDamaged as exc:
-        log.error("%s: rebuilding the snapshot", exc)
-        pages = ctx.wiki.read([title, cases], join=False)
-        return pages[title], None, pages[cases]
+    pages = ctx.wiki.read([title, cases, reports])  # parts that do not add up: parse_head
     # A shard or case table part some job found damaged (issue 25): rebuilt from the wiki.
     if _damaged_parts(ctx, pages[reports].text):
         return pages[title], None, pages[cases]
@@ -340,10 +335,10 @@ def run(ctx: JobContext, *, full: bool = False,
             dirty = False
         if dirty:
             if snap.needs_compaction():
-                try:
-                    whole: Snapshot | None = load_snapshot(ctx)
-                except StateDamaged as exc:  # a shard's parts: rebuild all from the wiki
-                    log.error("%s: rebuilding the snapshot", exc)
+                whole: Snapshot | None = load_snapshot(ctx)
+                if whole is not None and whole.damaged:  # a shard: rebuild all from the wiki
+                    log.error("snapshot shards %s damaged: rebuilding the snapshot",
+                              whole.damaged)
                     whole = None
                 if whole is None:
                     snap = full_harvest(ctx, old)

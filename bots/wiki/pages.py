@@ -28,13 +28,13 @@ from bots.core import markers
 from bots.core.console import SHUTOFF_STOP, shutoff_state
 from bots.core.exclusion import bot_may_edit
 from bots.core.snapshot import stored_size
+from bots.core.statedata import PARTS_KEY, joined
 from bots.core.stats import RunStats
 from bots.errors import (
     EditConflict,
     ExcludedByTemplate,
     SaveFailed,
     ShutoffEngaged,
-    StateDamaged,
     WriteRefused,
 )
 
@@ -81,7 +81,6 @@ def same_content(title: str, old: str, new: str) -> bool:
     return False
 
 
-PARTS_KEY = "advocacy-bot:parts"  # a JSON state page that is the head of its parts
 
 
 def sha1(text: str) -> str:
@@ -210,6 +209,9 @@ class PageText:
     page: pywikibot.Page
     parts: tuple[str, ...] = ()  # a long JSON state page: where its text is (see save)
     user: str = ""  # the latest revision's author
+    # A head whose parts are missing or were edited: why (its text is then the head's own,
+    # which bots.core.statedata reads as damaged; the writer replaces it whole).
+    damaged: str = ""
 
     @property
     def exists(self) -> bool:
@@ -352,26 +354,27 @@ class WikiClient:
         """A long JSON state page is a head naming its parts (see :meth:`save`): read the
         parts of every such page of a batch together, and give each page its whole text.
         Without ``join``, the head's own text and the titles of its parts (for a writer that
-        replaces the whole text: a damaged part does not stop it)."""
+        replaces the whole text). A head whose parts are missing or were edited is not an
+        error of the read (issue 25): the page keeps the head's text, with ``damaged`` saying
+        why, and the job that reads it reports it and rebuilds it."""
         heads = {given: parts for given, page in result.items()
                  if (parts := json_parts(page.title, page.text)) is not None}
         if not heads:
             return
-        if not join:
-            for given, parts in heads.items():
-                result[given].parts = tuple(parts["titles"])
-            return
-        texts = self.read([t for parts in heads.values() for t in parts["titles"]])
         for given, parts in heads.items():
-            pieces = [texts[t].text for t in parts["titles"]]
-            whole = "".join(json.loads(p) for p in pieces) if None not in pieces else None
-            if whole is None or sha1(whole) != parts["sha1"]:
-                raise StateDamaged(f"[[{result[given].title}]]: its parts {parts['titles']} "
-                                   "are missing or were edited; restore them from the history (the "
-                                   "snapshot: `run harvest --full` rebuilds it)")
+            result[given].parts = tuple(t for t in parts["titles"] if isinstance(t, str))
+        if not join:
+            return
+        texts = self.read([t for given in heads for t in result[given].parts])
+        for given, parts in heads.items():
             head = result[given]
+            whole, why = joined([texts[t].text for t in head.parts], parts)
+            if why:
+                log.error("[[%s]]: its parts %s %s", head.title, list(head.parts), why)
+                head.damaged = f"parts {why}"
+                continue
             result[given] = PageText(head.title, whole, head.revid, head.timestamp, head.page,
-                                     tuple(parts["titles"]))
+                                     head.parts)
 
     def read_sized(self, titles: Iterable[str], sizes: dict[str, int],
                    limit: int = 6 * 1024 * 1024, unknown: int = 512 * 1024,

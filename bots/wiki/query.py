@@ -130,3 +130,9 @@ def contributors(site: pywikibot.site.APISite, titles: list[str], batch: int = 5
                 users |= {c["name"] for c in page.get("contributors", [])}
                 out[title] = (users, max(anons, int(page.get("anoncontributors") or 0)))
     return out
+
+
+def expanded(site: pywikibot.site.APISite, text: str, title: str) -> str:
+    """``text`` with every template, parser function and module call expanded by the wiki
+    (as ``subst:`` would, on ``title``), editors' comments dropped: one request."""
+    return site.expand_text(text, title=title, includecomments=False)

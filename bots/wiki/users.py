@@ -206,3 +206,17 @@ def standing(site: pywikibot.site.APISite, names: Iterable[str]) -> dict[str, di
             _collect_users(q, answers, normalized)
         out.update(_by_given_name(chunk, answers, normalized))
     return out
+
+
+def contributions(site: pywikibot.site.APISite, user: str, namespace: int,
+                  since: str) -> list[tuple[str, str]]:
+    """(title, edit summary) of ``user``'s edits in ``namespace`` since ISO time ``since``
+    ("" for all of them), newest first; one request for up to 5,000 edits (a bot)."""
+    params: dict[str, Any] = {"ucuser": user, "ucnamespace": namespace,
+                              "ucprop": "title|comment", "uclimit": "max"}
+    if since:
+        params["ucend"] = since
+    out: list[tuple[str, str]] = []
+    for q in query_all(site, list="usercontribs", **params):
+        out.extend((c["title"], c.get("comment", "")) for c in q.get("usercontribs", []))
+    return out

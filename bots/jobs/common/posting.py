@@ -9,7 +9,7 @@ run (``[newsletter] max_deliveries_per_run`` posts, ``[limits] delivery_seconds`
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 
 from bots.core.delivery import FAILED, SKIPPED, DeliveryReport, Outcome
 from bots.core.plan import Plan, Post, Recipient, make_plan
@@ -65,15 +65,16 @@ def survey_people(ctx: JobContext, names: Iterable[str],
 
 def send(ctx: JobContext, recipients: list[Recipient], message: Message, *,
          found: Survey | None = None, renames: dict[str, str] | None = None,
-         ) -> dict[str, DeliveryReport]:
+         posted: Mapping[str, Collection[str]] | None = None) -> dict[str, DeliveryReport]:
     """Deliver to ``recipients`` (one plan for all of them); one report per delivery id, with
-    ``paused`` set when the run's budget stopped it."""
+    ``paused`` set when the run's budget stopped it. ``posted``: pages each delivery is known
+    to have reached from the bot's own history (bots.core.plan.make_plan)."""
     ids = list(dict.fromkeys(r.delivery_id for r in recipients))
     if found is None:
         found = survey_people(ctx, [r.name for r in recipients], renames)
     plan = make_plan(recipients, found.accounts, found.pages,
                      {**(renames or {}), **found.renames}, bot=ctx.site.username(),
-                     user_talk=user_talk_ns(ctx.site))
+                     user_talk=user_talk_ns(ctx.site), posted=posted)
     if not posting_lock(ctx):
         return _reports(ctx, ids, plan, Executed(list(plan.outcomes), stopped="busy"))
     return _reports(ctx, ids, plan, execute(ctx.wiki, plan, message, budget(ctx),

@@ -36,6 +36,12 @@ def parse_head(head: PageText, ctx: JobContext | None = None) -> Snapshot | None
     ``ctx``: reported, and the harvest rebuilds it)."""
     if not head.exists:
         return None
+    if head.damaged:  # its parts do not add up
+        log.warning("snapshot head [[%s]]: %s: a full harvest rebuilds it", head.title,
+                    head.damaged)
+        if ctx is not None:
+            damaged(ctx, head.title, head.damaged)
+        return None
     try:
         return Snapshot.from_json(head.text or "")
     except (ValueError, KeyError, TypeError, AttributeError) as exc:

@@ -18,8 +18,10 @@ log = logging.getLogger(__name__)
 
 
 def read_state(ctx: JobContext, page: PageText) -> dict[str, Any]:
-    """The page's JSON object; ``{}`` (reported) when it is not one."""
+    """The page's JSON object; ``{}`` (reported) when it is not one (or is kept in parts that
+    do not add up)."""
     data, reason = parse_object(page.text)
+    reason = page.damaged or reason
     if reason:
         damaged(ctx, page.title, reason)
     return data
