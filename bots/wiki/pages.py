@@ -329,13 +329,18 @@ class WikiClient:
                 result[given] = PageText(canonical, None, 0, "", self.page(canonical))
         if fetch_shutoff:
             self._shutoff_seen = (time.monotonic(), result.pop(self.shutoff_page))
-        for title in extra:
-            self.piggyback[title] = result.pop(title)
+        extras = {title: result.pop(title) for title in extra}
+        self.piggyback.update(extras)  # set: the parts' read below does not fetch them again
         for given, page in result.items():
             if page.page.title() in self.overlay:
                 result[given] = PageText(page.title, self.overlay[page.page.title()],
                                          page.revid, page.timestamp, page.page)
         self._join_parts(result, join)
+        # The pages read along are joined too (a reports page kept in parts, read along with
+        # another batch, is whole when the run takes it from the piggyback): no request
+        # unless one of them is kept in parts.
+        self._join_parts(extras)
+        self.piggyback.update(extras)
         return result
 
     def follow_moves(self, pages: dict[str, PageText], titles: Iterable[str]) -> None:
