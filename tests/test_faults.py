@@ -286,7 +286,7 @@ def test_job_converges_under_faults(fault_case: FaultCase, bot: BotHarness,
 
 @pytest.mark.wiki
 def test_scheduler_and_watcher_side_by_side_under_faults_short() -> None:
-    """The short version of scripts/fault_run.py (README, "Deploying on Toolforge"): the
+    """The short version of scripts/fault_run.py (docs/guarantees.md, "All jobs together under faults"): the
     scheduler and the watcher, two containers, behind the fault proxy with a restart of the
     wiki, while people save cases: no duplicates, no lost change, no damaged state."""
     proc = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "fault_run.py"),
