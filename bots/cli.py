@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def stats_opt(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--stats-json", type=Path, metavar="PATH",
-                        help="write the run's counts to this file (docs/operators.md: Using the bot)")
+                        help="write the run's counts to this file (docs/operators.md: "
+                             "Using the bot)")
 
     run = command("run", "run one job now, or all of them",
                   "Run one job now (or every job, in order, with `all`), then print its summary "

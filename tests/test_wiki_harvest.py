@@ -187,7 +187,8 @@ def test_compaction_keeps_counts_and_records(bot, monkeypatch: pytest.MonkeyPatc
 
 def test_readme_snippet_reads_the_snapshot(bot) -> None:
     """The example for other tools in docs/architecture.md ("Reusing the snapshot") gives the
-    same records as the bot's own reader, with a page changed and a page emptied since the shards were written."""
+    same records as the bot's own reader, with a page changed and a page emptied since the
+    shards were written."""
     from bots.paths import REPO_ROOT
 
     readme = (REPO_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
