@@ -381,3 +381,17 @@ def test_10_a_language_the_repository_lacks_gets_its_own_preload_pages() -> None
     assert "language=fr" in pages[title]
     advocate = pages[preload_title(SCHEMA.kind("advocate"), "fr", languages=["fr"])]
     assert "| languages = fr" in advocate
+
+
+@given(st.text(alphabet="ab {}|=[]:\n", max_size=40), st.text(alphabet="xy {}\n", max_size=30))
+def test_1_property_only_the_editors_text_is_expanded(intro: str, generated: str) -> None:
+    """The copy's editors' part (what the wiki expands) never holds the bot's generated block
+    nor the issue's status template; the block comes back untouched."""
+    from bots.core.newsletter import GENERATED_TOKEN, editors_text
+
+    block = markers.wrap(ISSUE_SECTION, generated)
+    text = f"{{{{Advocacy newsletter|status=ready}}}}\n{intro}\n{block}\n"
+    outside, got = editors_text(text, ISSUE_SECTION)
+    assert got == block
+    assert outside.count(GENERATED_TOKEN) == 1 and "advocacy-bot:begin" not in outside
+    assert "Advocacy newsletter" not in outside

@@ -411,6 +411,27 @@ def without_categories(text: str, categories: Collection[str] = ("category",)) -
     return re.sub(r"\n{3,}", "\n\n", str(code)).strip()
 
 
+GENERATED_TOKEN = "ADVOCACYBOTGENERATEDBLOCKd41d8cd9"  # where the generated block goes back
+
+
+def editors_text(text: str, section: str) -> tuple[str, str]:
+    """The editors' part of an issue's copy (``text``): without the issue's status template,
+    its generated block (``section``) replaced by GENERATED_TOKEN; and that block. The
+    editors' part is what the wiki expands before posting (their templates); the bot's own
+    block is not expanded (its links stay relative to the wiki that shows them)."""
+    code = mwparserfromhell.parse(text)
+    for tpl in code.filter_templates(recursive=False):
+        if _is_issue_template(tpl):
+            code.remove(tpl)
+    rest = str(code)
+    begin = re.search(re.escape(markers.BEGIN.format(name=section)), rest)
+    end = re.search(re.escape(markers.END.format(name=section)), rest)
+    if not begin or not end or end.start() < begin.end():
+        return rest, ""
+    return rest[:begin.start()] + GENERATED_TOKEN + rest[end.end():], \
+        rest[begin.start():end.end()]
+
+
 def for_delivery(text: str, categories: Collection[str] = ("category",)) -> str:
     """The issue as posted on talk pages: inside the one new section the bot adds, so its
     headings go one level down; without the status line, editors' hidden comments,

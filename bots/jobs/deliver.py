@@ -28,10 +28,12 @@ from bots.core.delivery import (
 )
 from bots.core.newsletter import DELIVERED as STATUS_DELIVERED
 from bots.core.newsletter import (
+    GENERATED_TOKEN,
     ISSUE_SECTION,
     ISSUE_TEMPLATE,
     READY,
     IssueRevision,
+    editors_text,
     for_delivery,
     has_standing,
     issue_editors,
@@ -205,7 +207,12 @@ def _message(ctx: JobContext, period: str, issue: PageText, translations: dict[s
     written_in = ctx.messages(lang if source is page else ctx.profile.language)
     own = own_sections(source.text or "", skeleton_headings(written_in), ISSUE_SECTION) or ""
     names = category_names(ctx.site)
-    body = without_categories(expanded(ctx.site, for_delivery(own, names), source.title), names)
+    outside, block = editors_text(own, ISSUE_SECTION)
+    done = expanded(ctx.site, outside, source.title) if "{{" in outside else outside
+    if block:
+        done = done.replace(GENERATED_TOKEN, block, 1) if GENERATED_TOKEN in done \
+            else f"{done}\n{block}"
+    body = without_categories(for_delivery(done, names), names)
     return heading, f"{body}\n\n''{msgs('advocacyhub-delivery-footer', subscribers)}''"
 
 
