@@ -8,7 +8,13 @@ import pytest
 
 from bots.jobs.common.people import language_for
 
-CTX = SimpleNamespace(profile=SimpleNamespace(language="en", languages=["en", "es", "zh"]))
+
+def _governance() -> SimpleNamespace:
+    return SimpleNamespace(learn=lambda _ctx, _codes: {}, languages={})
+
+
+CTX = SimpleNamespace(profile=SimpleNamespace(language="en", languages=["en", "es", "zh"]),
+                      governance=_governance())
 
 
 @pytest.mark.parametrize(("codes", "expected"), [
@@ -26,5 +32,6 @@ def test_language_for(codes: list[str], expected: str) -> None:
 
 
 def test_the_content_language_is_the_fallback() -> None:
-    ctx = SimpleNamespace(profile=SimpleNamespace(language="es", languages=["es", "en"]))
+    ctx = SimpleNamespace(profile=SimpleNamespace(language="es", languages=["es", "en"]),
+                          governance=_governance())
     assert language_for(ctx, ["de"]) == "es"  # type: ignore[arg-type]
