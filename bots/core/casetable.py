@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bots.core.messages import Messages
+from bots.core.pagetargets import page_target
 from bots.core.records import Record
 from bots.core.render.cells import CellRenderer
 from bots.core.schema import RecordKind, Schema
@@ -198,3 +199,19 @@ def table_rows(head: Mapping[str, Any], parts: Sequence[Mapping[str, Any]],
     rows = [row for row in rows if row[0] not in delta]
     rows += [row_values(text, kind, columns) for page_rows in delta.values() for text in page_rows]
     return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def cited_by(rows: Iterable[Mapping[str, Any]], kind: RecordKind, title: str, prefix: str,
+             main_namespace: Callable[[str], bool]) -> list[str]:
+    """The pages of the cases (``table_rows``) that name ``title`` in a field naming cases
+    (by its name under ``prefix`` or its full title), each once, itself aside: the reference
+    of Module:Advocacy's ``citedby`` (the "Cited by" row of a case's box)."""
+    out: list[str] = []
+    for row in rows:
+        page = row["page"]
+        if page == title or page in out:
+            continue
+        if any(page_target(v, prefix, main_namespace(v)) == title
+               for name in citing_fields(kind) for v in row.get(name) or []):
+            out.append(page)
+    return out
