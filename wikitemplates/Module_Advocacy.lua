@@ -1473,6 +1473,12 @@ function p.citedby(frame)
 		end
 	end
 	local current = mw.title.getCurrentTitle()
+	-- The page in a language (<case>/es, as a hub page's translations are named) is cited
+	-- where the case is.
+	local suffix = current.text:match('/([%a%-]+)$')
+	if suffix and mw.language.isKnownLanguageTag(suffix) and schema.messages[suffix] then
+		current = mw.title.new(current.prefixedText:sub(1, -(#suffix + 2))) or current
+	end
 	local here = current.prefixedText
 	-- A row names this page only if it holds its name (the last part of its title), as the
 	-- harvest wrote it: no other row is split.
