@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=_Formatter,
         epilog=console.wrap("`advocacy-bot COMMAND --help` says more about each command; "
                             "`advocacy-bot run --help` lists the jobs and the exit statuses. "
-                            "The README has the rest."))
+                            "The README and docs/ have the rest."))
     p.add_argument("--version", action="version", version=version(),
                    help="show the versions of the bot, pywikibot and Python, and exit")
     p.add_argument("--profile", default=None,
@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def stats_opt(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--stats-json", type=Path, metavar="PATH",
-                        help="write the run's counts to this file (README: Using the bot)")
+                        help="write the run's counts to this file (docs/operators.md: "
+                             "Using the bot)")
 
     run = command("run", "run one job now, or all of them",
                   "Run one job now (or every job, in order, with `all`), then print its summary "

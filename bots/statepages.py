@@ -2,8 +2,9 @@
 
 They live under the profile's state root (``[hub] state_root``, by default ``User:<bot>``):
 ``profile.state_page(SNAPSHOT)`` is ``User:<bot>/Snapshot.json``. The JSON pages are the
-bot's memory between runs (README: "Reusing the snapshot"); the status and shutoff pages are
-for people, and their names are settings (``[limits] status_page``, ``shutoff_page``).
+bot's memory between runs (docs/architecture.md: "Reusing the snapshot"); the status and
+shutoff pages are for people, and their names are settings (``[limits] status_page``,
+``shutoff_page``).
 """
 
 from __future__ import annotations

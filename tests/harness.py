@@ -146,7 +146,7 @@ class BotHarness:
 
     def records(self) -> dict[str, list[dict]]:
         """page -> its records in the snapshot (shards, then the head's delta), as the
-        README's snippet reads them."""
+        snippet in docs/architecture.md reads them."""
         head = self.snapshot()
         pages: dict[str, list[dict]] = {}
         for title in head.get("shards", []):

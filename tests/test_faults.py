@@ -286,9 +286,10 @@ def test_job_converges_under_faults(fault_case: FaultCase, bot: BotHarness,
 
 @pytest.mark.wiki
 def test_scheduler_and_watcher_side_by_side_under_faults_short() -> None:
-    """The short version of scripts/fault_run.py (README, "Deploying on Toolforge"): the
-    scheduler and the watcher, two containers, behind the fault proxy with a restart of the
-    wiki, while people save cases: no duplicates, no lost change, no damaged state."""
+    """The short version of scripts/fault_run.py (docs/guarantees.md, "All jobs together under
+    faults"): the scheduler and the watcher, two containers, behind the fault proxy with a
+    restart of the wiki, while people save cases: no duplicates, no lost change, no damaged
+    state."""
     proc = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "fault_run.py"),
                            "--minutes", "0.5", "--settle", "120", "--every", "3"],
                           capture_output=True, text=True, timeout=600, cwd=REPO_ROOT)

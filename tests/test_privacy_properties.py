@@ -1,5 +1,6 @@
-"""The README's privacy promise as a property: where a low-profile advocate works never reaches a
-public page, whatever the spelling of their profile, however many advocates, split or not."""
+"""The privacy promise (docs/editors.md, "Protecting advocates"; docs/guarantees.md) as a
+property: where a low-profile advocate works never reaches a public page, whatever the
+spelling of their profile, however many advocates, split or not."""
 
 from __future__ import annotations
 

@@ -186,11 +186,12 @@ def test_compaction_keeps_counts_and_records(bot, monkeypatch: pytest.MonkeyPatc
 
 
 def test_readme_snippet_reads_the_snapshot(bot) -> None:
-    """The README's example for other tools gives the same records as the bot's own reader,
-    with a page changed and a page emptied since the shards were written."""
+    """The example for other tools in docs/architecture.md ("Reusing the snapshot") gives the
+    same records as the bot's own reader, with a page changed and a page emptied since the
+    shards were written."""
     from bots.paths import REPO_ROOT
 
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (REPO_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     snippet = readme.split("### Reusing the snapshot", 1)[1].split("```python\n", 1)[1]
     snippet = snippet.split("```", 1)[0]
     assert 'api = "http://127.0.0.1:8765/api.php"' in snippet
@@ -205,7 +206,7 @@ def test_readme_snippet_reads_the_snapshot(bot) -> None:
     bot.run("harvest")
     assert bot.snapshot()["delta"]  # the snippet has to apply a delta
     scope: dict = {}
-    exec(compile(snippet, "README.md", "exec"), scope)
+    exec(compile(snippet, "docs/architecture.md", "exec"), scope)
     fields = {p: [r["fields"] for r in recs] for p, recs in scope["pages"].items()}
     assert fields == {p: [r["fields"] for r in recs] for p, recs in records_by_page(bot).items()}
     assert set(fields) == {"Advocacy Hub/Cases/R0", "Advocacy Hub/Cases/R2"}

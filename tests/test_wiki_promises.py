@@ -1,4 +1,4 @@
-"""The README's promises, attacked on a real local wiki (issue 11).
+"""The promises of docs/guarantees.md, attacked on a real local wiki (issue 11).
 
 Each test reproduces one way a hostile or messy wiki broke a promise: shared and chained
 redirects, duplicate and forged lines, redirects to strangers, template redirects, the per-run

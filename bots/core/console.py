@@ -34,7 +34,7 @@ JOB_HELP: dict[str, str] = {
 }
 
 USAGE_ERROR = 2  # a usage or configuration error: nothing ran
-# Every exit status of `advocacy-bot run`, as the README's table says it (a test compares).
+# Every exit status of `advocacy-bot run`, as docs/operators.md's table says it (a test compares).
 EXIT_MEANINGS: dict[int, str] = {
     EXIT_STATUS["ok"]: "ok",
     EXIT_STATUS["failed"]: "failed: the job (or the connection to the wiki) failed; the next "

@@ -86,7 +86,7 @@ def seed_demo(ctx: JobContext) -> None:
     summary = ctx.summary("advocacyhub-summary-seed")
     kinds = ctx.schema.kinds
 
-    # The bot's off switch, in its own user space: "run" lets it edit (see README).
+    # The bot's off switch, in its own user space: "run" lets it edit (see docs/operators.md).
     shutoff = ctx.wiki.shutoff_page
     if admin.text(shutoff) is None:
         admin.edit(shutoff, "run", "The bot may edit: anything else here stops it.")
