@@ -23,6 +23,8 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from mwparserfromhell.nodes import Template
+
 from bots.core.normalise import make_record
 from bots.core.parse import parse_template, shown_templates
 from bots.core.records import Record
@@ -38,11 +40,11 @@ def line_key(text: str) -> str:
     return hashlib.sha1(text.strip().encode()).hexdigest()[:20]
 
 
-def entries(text: str, schema: Schema) -> list[tuple[str, str, object]]:
+def entries(text: str, schema: Schema) -> list[tuple[str, str, Template]]:
     """(key, canonical user named, template) of every advocate entry shown on a page
     revision, in page order (as the harvest reads them: template redirects too)."""
     kind = schema.kind(KIND)
-    out = []
+    out: list[tuple[str, str, Template]] = []
     for tpl, name in shown_templates(text):
         if schema.kind_for_template(name) is not kind:
             continue

@@ -96,4 +96,4 @@ def breaker_tripped(previous: int, current: int, *, growth: float = 0.5,
     if previous <= 0:
         return False
     # Exact arithmetic: 100 * 0.29 is 28.999… in floating point, so 129 would trip.
-    return current - previous > max(floor, previous * Fraction(str(growth)))
+    return current - previous > max(Fraction(floor), previous * Fraction(str(growth)))

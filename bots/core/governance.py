@@ -104,9 +104,10 @@ def from_schema(schema: Schema, pillars: Mapping[str, Sequence[str]] | None = No
                     "open": sorted(v.open_values)}
              for name, v in schema.vocabularies.items()}
     if pillars is None:
-        pillars = {}
+        members: dict[str, list[str]] = {}
         for topic, pillar in schema.pillars.items():
-            pillars.setdefault(pillar, []).append(topic)  # type: ignore[union-attr]
+            members.setdefault(pillar, []).append(topic)
+        pillars = members
     return Vocabularies(specs=specs, pillars={p: list(t) for p, t in pillars.items()})
 
 

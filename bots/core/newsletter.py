@@ -56,27 +56,24 @@ def pillar_of_topic() -> dict[str, str]:
 
 def summarise(records: Sequence[Record]) -> dict:
     """The baseline: what a later run needs to tell new and changed records apart."""
-    out: dict[str, dict] = {"cases": {}, "advocates": [], "resources": [], "events": []}
+    cases: dict[str, dict] = {}
+    lists: dict[str, list[str]] = {"advocates": [], "resources": [], "events": []}
     for r in records:
         if r.kind == "case":
-            out["cases"][r.page] = {"status": r.value("status"), "outcome": r.value("outcome")}
+            cases[r.page] = {"status": r.value("status"), "outcome": r.value("outcome")}
         elif r.kind == "advocate":
-            out["advocates"].append(r.value("user"))
-        elif r.kind == "resource":
-            out["resources"].append(f"{r.page}#{r.index}")
-        elif r.kind == "event":
-            out["events"].append(f"{r.page}#{r.index}")
-    out["advocates"].sort()
-    out["resources"].sort()
-    out["events"].sort()
-    return out
+            lists["advocates"].append(r.value("user"))
+        elif r.kind in ("resource", "event"):
+            lists[f"{r.kind}s"].append(f"{r.page}#{r.index}")
+    return {"cases": cases, **{key: sorted(values) for key, values in lists.items()}}
 
 
 def sound_baseline(data: object) -> dict:
     """A baseline as :func:`summarise` makes it, whatever a hand-damaged state page holds:
     the parts of the wrong shape are empty."""
     data = data if isinstance(data, dict) else {}
-    cases = data.get("cases") if isinstance(data.get("cases"), dict) else {}
+    found = data.get("cases")
+    cases: dict = found if isinstance(found, dict) else {}
     out: dict[str, Any] = {"cases": {p: c for p, c in cases.items() if isinstance(c, dict)}}
     for key in ("advocates", "resources", "events"):
         value = data.get(key)
@@ -311,7 +308,7 @@ class IssueRevision:
 
 
 def issue_editors(revisions: Sequence[IssueRevision], bot: str, *, base: bool = True,
-                  ) -> tuple[str, list[str]]:
+                  ) -> tuple[str, str | list[str]]:
     """Whether an issue page may be delivered, and who must have standing for it.
 
     ``revisions``: the page's history, oldest first (by revision id). The page must have been

@@ -164,8 +164,8 @@ def make_plan(recipients: Iterable[Recipient], accounts: Mapping[str, AccountInf
         person, rec, redirect_from = group[0]
         others = tuple(g[0] for g in group[1:])
         info = pages.get(final)
-        for other in others:
-            settle(did, other, final, SKIPPED, "same-page", person)
+        for also in others:
+            settle(did, also, final, SKIPPED, "same-page", person)
         if did in delivered_ids(info.text if info else None):
             settle(did, person, final, ALREADY)
             continue

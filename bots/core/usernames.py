@@ -49,6 +49,7 @@ def merge_rename_logs(known: list[tuple[str, str, str]], new: list[tuple[str, st
     """The rename log read so far (in log order) followed by what came since, without the
     entries read twice, still in log order. Renames of the same second keep the order the
     wiki's log gave them (by log id): A→B→C within a second is not C←B←A."""
-    seen = {tuple(r) for r in known}
-    merged = [tuple(r) for r in known] + [tuple(r) for r in new if tuple(r) not in seen]
+    seen = {(r[0], r[1], r[2]) for r in known}
+    merged = [(r[0], r[1], r[2]) for r in known] + \
+        [(r[0], r[1], r[2]) for r in new if (r[0], r[1], r[2]) not in seen]
     return sorted(merged, key=lambda r: r[2])  # stable: equal times keep their order

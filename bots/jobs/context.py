@@ -27,6 +27,11 @@ from bots.wiki.session import WIKI_ERRORS, ApiWarnings, RequestCounter, connect
 from bots.wiki.talkpages import PostBudget
 
 log = logging.getLogger(__name__)
+# What freeing the lease may meet: the wiki failed or refused the edit.
+LEASE_ERRORS: tuple[type[Exception], ...] = (AdvocacyError, *WIKI_ERRORS)
+# What updating the status page may meet: the same, or an editor damaged the page's data.
+STATUS_ERRORS: tuple[type[Exception], ...] = (*LEASE_ERRORS, ValueError, KeyError, TypeError,
+                                              AttributeError)
 
 
 @dataclass
@@ -230,8 +235,7 @@ def run_job(job: str, profile: Profile, body: Callable[[JobContext], object], *,
                 # ExcludedByTemplate, WriteRefused: AdvocacyErrors), or an editor damaged the
                 # page's data (JSON of another shape: ValueError, KeyError, TypeError,
                 # AttributeError from bots.core.status). Anything else fails the run below.
-                except (AdvocacyError, *WIKI_ERRORS, ValueError, KeyError, TypeError,
-                        AttributeError) as exc:
+                except STATUS_ERRORS as exc:
                     log.error("could not update the status page: %s: %s",
                               type(exc).__name__, exc)
     except (Exception, Terminated) as exc:  # connecting failed: the wiki is down, refused
@@ -273,7 +277,7 @@ def job_context(job: str, profile: Profile, *, dry_run: bool = False,
                 ctx.wiki.guard = None
                 try:
                     ctx.lease.release()
-                except (AdvocacyError, *WIKI_ERRORS) as exc:
+                except LEASE_ERRORS as exc:
                     log.error("could not free the lease: %s: %s", type(exc).__name__, exc)
         if warnings.seen and ApiWarnings.strict():
             raise ApiWarningsSeen("; ".join(dict.fromkeys(warnings.seen)))

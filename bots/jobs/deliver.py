@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Sequence
 
 from bots import statepages
 from bots.core.delivery import (
@@ -103,11 +104,9 @@ def authorised(ctx: JobContext, page: PageText, problems: list[Problem], *,
     Problem for the maintenance report, and False."""
     cfg = ctx.profile.newsletter
     code, who = issue_editors(_revisions(page), ctx.profile.bot_user, base=base)
+    editors = who if isinstance(who, list) else []
     if code:
-        editors: list[str] = []
-        problems.append(Problem(page.title, "page", "", code, who))
-    else:
-        editors = who  # type: ignore[assignment]
+        problems.append(Problem(page.title, "page", "", code, who if isinstance(who, str) else ""))
     answers = users.standing(ctx.site, editors) if editors else {}
     for name in editors:
         if not has_standing(name, answers.get(name, {}), cfg.maintainers, cfg.ready_min_edits):
@@ -171,7 +170,7 @@ def _rename_log(ctx: JobContext, state_page: PageText) -> tuple[list[tuple[str, 
 
 
 def save_subscriptions(ctx: JobContext, state_page: PageText, state: Attribution,
-                       subs: Subscribers, rename_log: list[tuple[str, str, str]] = (),
+                       subs: Subscribers, rename_log: Sequence[tuple[str, str, str]] = (),
                        checked: str = "") -> None:
     """The attribution, with the lines nobody gets a delivery from (for the maintenance
     report, which `run index` writes), and the rename log read so far."""

@@ -310,7 +310,8 @@ def _needs_full(ctx: JobContext, snap: Snapshot | None) -> str:
         return "the schema changed"
     if snap.aliases is None:
         return "the snapshot does not know the template redirects yet"
-    if not snap.full_at or ctx.now() - parse_time(snap.full_at) > FULL_EVERY:
+    full_at = parse_time(snap.full_at) if snap.full_at else None
+    if full_at is None or ctx.now() - full_at > FULL_EVERY:
         return "the last full harvest is old"
     return ""
 

@@ -231,14 +231,14 @@ def run(ctx: JobContext, *, held: Snapshot | None = None) -> Snapshot | None:
     job's findings, the code nor the day changed and no generated page has a revision newer
     than the bot's, it reads three pages in one request and the generated pages' latest
     revision ids (one request per 500 pages), and stops there."""
-    whole = held  # the watcher's snapshot (``held`` below: the alerts waiting for release)
+    whole = held  # the watcher's snapshot
     head_title, state_title = ctx.profile.state_page(statepages.SNAPSHOT), \
         ctx.profile.state_page(statepages.INDEX)
     subs_state = ctx.profile.state_page(statepages.SUBSCRIBERS)
     reports_title = ctx.profile.state_page(statepages.REPORTS)
     digest_state = ctx.profile.state_page(statepages.DIGEST)
     first = ctx.wiki.read([head_title, state_title, subs_state, digest_state, reports_title])
-    held = held_alerts(first[digest_state].text)
+    waiting = held_alerts(first[digest_state].text)  # alerts waiting for release
     state = read_state(ctx, first[state_title])
     # title -> [section, sha1, bytes, revid]
     known: dict[str, list] = {t: v for t, v in mapping_of(state, "pages", list).items()
@@ -246,7 +246,7 @@ def run(ctx: JobContext, *, held: Snapshot | None = None) -> Snapshot | None:
     key = hashlib.sha1(json.dumps([first[head_title].revid, first[subs_state].revid,
                                    first[reports_title].revid,
                                    _code_hash(ctx), ctx.now().date().isoformat(),
-                                   [[p.page, p.code, p.value] for p in held],
+                                   [[p.page, p.code, p.value] for p in waiting],
                                    ctx.governance.fingerprint]
                                   ).encode()).hexdigest()[:16]
     # A generated page someone else edited since: its latest revision is not the bot's.
@@ -267,7 +267,7 @@ def run(ctx: JobContext, *, held: Snapshot | None = None) -> Snapshot | None:
     bot_problems: list[Problem] = forged_subscriptions(ctx, first[subs_state].text)
     bot_problems += [Problem(page, "advocate", "user", "unconfirmed-advocate", user)
                      for user, page in people.waiting]
-    bot_problems += held
+    bot_problems += waiting
     bot_problems += ctx.governance.problems  # the vocabularies and translation pages
     bot_problems += reported(current(ctx, first[reports_title]))  # the jobs' (issue 25)
     bot_problems += featured_conflicts(records, ctx.now())  # two cases featured for a month

@@ -8,6 +8,7 @@ once). Used only against the project's local wiki.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
 
@@ -21,7 +22,7 @@ class Actor:
     password: str = field(repr=False)
     session: requests.Session = field(default_factory=requests.Session, repr=False)
 
-    def call(self, method: str = "GET", **params: object) -> dict:
+    def call(self, method: str = "GET", **params: Any) -> dict:
         params = {"format": "json", "formatversion": "2", **params}
         if method == "GET":
             resp = self.session.get(self.api_url, params=params, timeout=60)

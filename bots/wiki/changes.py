@@ -65,7 +65,7 @@ class StreamReader(threading.Thread):
         self.queue: queue.Queue[dict[str, Any] | StreamEnded] = queue.Queue(maxsize)
         self.stopping = threading.Event()
 
-    def open(self):
+    def open(self) -> Any:
         from pywikibot.comms.eventstreams import EventStreams
 
         kwargs: dict[str, Any] = {"streams": "recentchange", "site": self.site,

@@ -364,7 +364,8 @@ class WikiClient:
         texts = self.read([t for parts in heads.values() for t in parts["titles"]])
         for given, parts in heads.items():
             pieces = [texts[t].text for t in parts["titles"]]
-            whole = "".join(json.loads(p) for p in pieces) if None not in pieces else None
+            whole = "".join(json.loads(p) for p in pieces if p is not None) \
+                if None not in pieces else None
             if whole is None or sha1(whole) != parts["sha1"]:
                 raise StateDamaged(f"[[{result[given].title}]]: its parts {parts['titles']} "
                                    "are missing or were edited; restore them from the history (the "

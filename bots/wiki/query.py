@@ -13,7 +13,8 @@ import pywikibot
 def query_all(site: pywikibot.site.APISite, **params: Any) -> list[dict]:
     """Every answer of a query, following its continuation (pywikibot's Request does the
     retries, maxlag and throttling)."""
-    results, cont = [], {}
+    results: list[dict] = []
+    cont: dict[str, Any] = {}
     while True:
         data = site.simple_request(action="query", formatversion=2, **params, **cont).submit()
         results.append(data.get("query", {}))

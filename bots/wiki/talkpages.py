@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pywikibot
 import requests
@@ -70,7 +71,7 @@ def read_pages(wiki: WikiClient, titles: Sequence[str], optout_category: str, *,
     for i in range(0, len(titles), per_request):
         batch = titles[i:i + per_request]
         normalized: dict[str, str] = {}
-        params = {"titles": batch, "prop": "revisions|categories|info",
+        params: dict[str, Any] = {"titles": batch, "prop": "revisions|categories|info",
                   "rvprop": "content|ids", "rvslots": "main", "clcategories": category,
                   "cllimit": "max"}
         if follow:

@@ -35,7 +35,7 @@ python_env() {
 		# PYTHONWARNINGS: setuptools' notes on editable installs need no action here
 		PYTHONWARNINGS=ignore .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 |
 			grep -v "^WARNING: Location" || true
-		.venv/bin/python -c 'import pywikibot, mwparserfromhell, apscheduler, babel, pycountry, requests_sse, pytest, xdist, selenium, hypothesis' 2>/dev/null \
+		.venv/bin/python -c 'import pywikibot, mwparserfromhell, apscheduler, babel, pycountry, requests_sse, pytest, xdist, selenium, hypothesis, mypy' 2>/dev/null \
 			|| { echo "setup: installing Python packages failed" >&2; exit 1; }
 		echo "$hash" > "$stamp"
 	fi

@@ -135,7 +135,8 @@ def line(msgs: Messages, report: DeliveryReport, total: int) -> str:
 
 def fitting(texts: Sequence[str], budget: int) -> list[str]:
     """The leading texts (newest first) that fit ``budget`` together; at least the first."""
-    out, used = [], 0
+    out: list[str] = []
+    used = 0
     for text in texts:
         if out and used + size(text) + 2 > budget:
             break

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -221,7 +221,7 @@ def _not_plain_labels(ctx: JobContext, vocab: Vocabularies, page: PageText,
 
 
 def _not_plain_messages(ctx: JobContext, page: PageText, table: dict[str, str],
-                        english: dict[str, str], state: dict[str, Any]) -> list[Problem]:
+                        english: Mapping[str, str], state: dict[str, Any]) -> list[Problem]:
     """The messages of a translation page that the wiki does not render as plain text where
     the English message is plain text; they are taken out of ``table``. One parse request
     per revision of the page."""

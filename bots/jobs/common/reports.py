@@ -44,7 +44,8 @@ def report(ctx: JobContext, job: str, problems: list[Problem], *, add: bool = Fa
     data = as_object(page.text)
     entries = [p.to_json() for p in problems]
     if add:
-        old = data.get(job) if isinstance(data.get(job), list) else []
+        kept = data.get(job)
+        old: list = kept if isinstance(kept, list) else []
         entries = [*old, *(e for e in entries if e not in old)][-MAX_KEPT:]
     if data.get(job, []) == entries:
         return
