@@ -58,13 +58,17 @@ def case_text(i: int, rng: random.Random, version: int = 1) -> str:
     return "{{Advocacy case\n" + "\n".join(f"| {k} = {v}" for k, v in fields.items()) + "\n}}"
 
 
-def write_dump(path: Path, n: int) -> None:
+def write_dump(path: Path, n: int, related: bool = False) -> None:
+    """``related``: case i names case i // 2 (so case k is cited by 2k and 2k + 1)."""
     rng = random.Random(n)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" '
                  'xml:lang="en">\n')
         for i in range(n):
-            text = html.escape(case_text(i, rng))
+            text = case_text(i, rng)
+            if related and i:
+                text = text.replace("\n}}", f"\n| related = Bench {i // 2}\n}}}}")
+            text = html.escape(text)
             fh.write(f"<page><title>Advocacy Hub/Cases/Bench {i}</title><ns>0</ns><revision>"
                      "<timestamp>2026-01-01T00:00:00Z</timestamp><contributor><username>Admin"
                      "</username></contributor><model>wikitext</model><format>text/x-wiki"

@@ -25,6 +25,10 @@ QUERIES = {
     "every case, 500 by topic": "{{Advocacy cases|sort=topics|limit=500}}",
 }
 QUERIES["the three on one page"] = "\n".join(QUERIES.values())
+# A case page's "Cited by" row (case 1 is named by cases 2 and 3): every row is looked at.
+CITED_BY = "{{#invoke:Advocacy|citedby|kind=case}}"
+TITLES = {"a case's Cited by": "Advocacy Hub/Cases/Bench 1"}
+QUERIES["a case's Cited by"] = CITED_BY
 REPORTED = {"scribunto-limitreport-timeusage": "Lua time (s)",
             "scribunto-limitreport-virtmemusage": "Lua memory (bytes, LuaStandalone virtual)",
             "scribunto-limitreport-memusage": "Lua memory (bytes)",
@@ -40,7 +44,7 @@ def main() -> None:
         try:
             bot(wiki, "templates", "install")
             dump = Path(tmp) / "cases.xml"
-            write_dump(dump, n)
+            write_dump(dump, n, related=True)
             t0 = time.monotonic()
             wiki.maint("importDump", "--quiet", str(dump), timeout=3600)
             wiki.maint("runJobs", "--quiet", timeout=3600)
@@ -70,12 +74,16 @@ def main() -> None:
                 t0 = time.monotonic()
                 answer = requests.post(wiki.api_url, data={
                     "action": "parse", "format": "json", "formatversion": 2, "text": query,
-                    "contentmodel": "wikitext", "title": "Advocacy Hub/Bench",
+                    "contentmodel": "wikitext",
+                    "title": TITLES.get(label, "Advocacy Hub/Bench"),
                     "prop": "text|limitreportdata"}, timeout=600).json()["parse"]
                 wall = time.monotonic() - t0
                 report = {item["name"]: item for item in answer["limitreportdata"]}
                 errors = re.findall(r'class="scribunto-error[^>]*>([^<]*)', answer["text"])
+                links = re.findall(r'title="(Advocacy Hub/Cases/[^"]*)"', answer["text"])
+                shown = f", links {links}" if label in TITLES else ""
                 print(f"{label}: {answer['text'].count('<tr')} table rows, {wall:.1f} s wall"
+                      + shown
                       + (f", Lua errors: {errors[:2]}" if errors else ""))
                 # LuaStandalone reports virtual memory (virtmemusage); LuaSandbox memusage.
                 for name, what in REPORTED.items():

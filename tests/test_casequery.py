@@ -18,7 +18,14 @@ from bots.core.casequery import (
     sections,
     shown_columns,
 )
-from bots.core.casetable import case_table, delta_rows, table_rows
+from bots.core.casetable import (
+    case_table,
+    cited_by,
+    citing_fields,
+    delta_rows,
+    table_columns,
+    table_rows,
+)
 from bots.core.luadata import schema_data, vocabularies_data
 from bots.core.places import load_geography
 from bots.core.records import Record
@@ -147,9 +154,36 @@ def test_a_limit_is_plain_ascii_digits_as_the_module_reads_it() -> None:
         assert parse_query({"limit": raw}, KIND).limit == expected, raw
 
 
-def test_every_facet_is_in_the_table_so_the_module_can_filter_on_it() -> None:
-    from bots.core.casetable import table_columns
+PREFIX = "Advocacy Hub/Cases/"
 
+
+def _main(value: str) -> bool:
+    return ":" not in value
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 6), st.booleans()), max_size=4),
+                min_size=1, max_size=7))
+def test_a_case_is_cited_by_exactly_the_cases_whose_related_name_it(naming) -> None:
+    # Case i names the cases of naming[i], each by its name (C3) or its full title; the
+    # table's related column read backwards gives, for each case, the others naming it once.
+    records = [case(i, related=[f"C{j}" if by_name else f"{PREFIX}C{j}" for j, by_name in named])
+               for i, named in enumerate(naming)]
+    _, rows = rows_of(records)
+    for j in range(7):
+        title = f"{PREFIX}C{j}"
+        expected = sorted(f"{PREFIX}C{i}" for i, named in enumerate(naming)
+                          if i != j and any(k == j for k, _ in named))
+        got = cited_by(rows, KIND, title, PREFIX, _main)
+        assert sorted(got) == expected and len(got) == len(set(got))
+
+
+def test_the_fields_naming_cases_are_in_the_table() -> None:
+    assert citing_fields(KIND) == ["related"]
+    assert "related" in table_columns(KIND)
+
+
+def test_every_facet_is_in_the_table_so_the_module_can_filter_on_it() -> None:
     assert {f.name for f in KIND.facets} <= set(table_columns(KIND))
 
 

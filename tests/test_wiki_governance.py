@@ -153,7 +153,9 @@ def test_french_from_the_wiki_alone(bot) -> None:
     assert "Aucun problème" not in (bot.text(MAINT + "/fr") or "")  # there is one
     assert "advocacyhub-facet-intro" in (bot.text(MAINT + "/fr") or "")
     # MediaWiki's fallbacks for fr, asked once and kept: the next runs ask nothing more.
-    assert json.loads(bot.text(STATE))["fallbacks"] == {"fr": []}
+    # (issue 29: with their direction and autonym, under "languages")
+    assert json.loads(bot.text(STATE))["languages"]["fr"] == {
+        "fallbacks": [], "dir": "ltr", "autonym": "français"}
     quiet = bot.run("index")
     assert quiet.edits == 0 and quiet.api_requests <= 3, quiet.requests_by_kind
 

@@ -40,6 +40,7 @@ class Page:
     html: str
     links: list[dict] = field(default_factory=list)
     categories: list[dict] = field(default_factory=list)
+    expensive: int = 0  # the parser's expensive function calls (MediaWiki allows 100)
 
     @property
     def lang(self) -> str:
@@ -94,9 +95,11 @@ def hub(demo_bot) -> Iterator[dict[str, Page]]:
         # Parsed afresh (not the parser cache, whose links may predate the pages they name).
         parsed = _api(demo_bot.wiki, action="parse", title=title, text=texts[title],
                       contentmodel="wikitext", disableeditsection=1,
-                      prop="text|links|categories")["parse"]
+                      prop="text|links|categories|limitreportdata")["parse"]
+        expensive = [int(item.get("0", 0)) for item in parsed.get("limitreportdata", [])
+                     if item.get("name") == "limitreport-expensivefunctioncount"]
         pages[title] = Page(title, texts[title], parsed["text"], parsed["links"],
-                            parsed["categories"])
+                            parsed["categories"], expensive[0] if expensive else 0)
     yield pages
 
 
@@ -245,6 +248,82 @@ def test_no_english_interface_text_on_translated_pages(hub) -> None:
     assert not found, f"{len(found)} English phrases:\n" + "\n".join(found[:60])
 
 
+CITED_BY = re.compile(r"<th>\s*Cited by\s*</th>\s*<td>(.*?)</td>", re.S)
+LINK = re.compile(r'<a\b[^>]*\btitle="([^"]*)"[^>]*>')
+
+
+def _cited_by(markup: str) -> list[tuple[str, bool]]:
+    """The links of a case box's "Cited by" row: (title, exists)."""
+    row = CITED_BY.search(markup)
+    if row is None:
+        return []
+    out = []
+    for tag in re.finditer(r"<a\b[^>]*>", row.group(1)):
+        title = html.unescape(LINK.match(tag.group(0)).group(1))
+        red = 'class="new"' in tag.group(0)
+        out.append((title.removesuffix(" (page does not exist)"), not red))
+    return out
+
+
+def test_every_case_shows_the_cases_that_cite_it(hub, demo_bot) -> None:
+    """Each demo case page's "Cited by" row links exactly the cases whose related cases name
+    it (by name or by full title), each an existing page; a case nobody names has no row."""
+    from bots.core.pagetargets import page_target
+
+    prefix = f"{ROOT}/Cases/"
+    info = _api(demo_bot.wiki, action="query", meta="siteinfo",
+                siprop="namespaces|namespacealiases")["query"]
+    spaces = {n["name"].lower() for n in info["namespaces"].values() if n["name"]} | \
+        {n.get("canonical", "").lower() for n in info["namespaces"].values()} | \
+        {a["alias"].lower() for a in info["namespacealiases"]}
+
+    def main_namespace(value: str) -> bool:  # "Russian Civil Code: panorama" is in ns 0
+        return ":" not in value or value.split(":", 1)[0].strip().lower() not in spaces
+
+    cases = [r for recs in demo_bot.records().values() for r in recs if r["kind"] == "case"]
+    cited: dict[str, set[str]] = {}
+    for rec in cases:
+        for value in rec["fields"].get("related") or []:
+            target = page_target(value, prefix, main_namespace(value))
+            if target != rec["page"]:
+                cited.setdefault(target, set()).add(rec["page"])
+    assert sum(len(v) for v in cited.values()) >= 10  # the demo's cases do cite each other
+    wrong = []
+    for rec in cases:
+        shown = _cited_by(hub[rec["page"]].html)
+        if {t for t, _ in shown} != cited.get(rec["page"], set()) or len(shown) != len(set(shown)):
+            wrong.append(f"{rec['page']}: shows {sorted(shown)}, "
+                         f"cited by {sorted(cited.get(rec['page'], []))}")
+        wrong += [f"{rec['page']}: red link to {t}" for t, exists in shown if not exists]
+    assert not wrong, "\n".join(wrong[:30])
+
+
+def test_no_page_makes_expensive_calls_per_box(hub, demo_bot) -> None:
+    """MediaWiki stops a page at 100 expensive calls; 1.43 counts title.pageLang among them
+    (and #ifexist, title.exists). Module:Advocacy makes one per JSON page it reads
+    (mw.loadJsonData: the schema, the config, the vocabularies, the place names, the case
+    table's head and parts), never one per box: a page of many boxes (the sign-up page, a
+    case with "Cited by") costs no more than those pages."""
+    head = json.loads(demo_bot.text("User:AdvocacyBot/Cases.json"))
+    pages_read = 6 + len(head["parts"])  # Schema, Config, Vocabularies (2), Places, head
+    costly = {t: p.expensive for t, p in hub.items() if p.expensive > pages_read}
+    assert not costly, (pages_read, costly)
+    assert hub[f"{ROOT}/Advocates/Sign-up"].expensive > 0  # the count is read
+
+
+def test_the_events_and_resources_pages_have_their_add_buttons(hub) -> None:
+    """"Add an event" on the events page, "Add a resource" on the resources page, in each
+    language, as on the front page."""
+    for lang in ("en", *LANGS):
+        for key, what in (("Events", "event"), ("Resources", "resource")):
+            title = f"{ROOT}/{key}" if lang == "en" else f"{ROOT}/{key}/{lang}"
+            button = Messages(lang)(f"advocacyhub-front-{what}-button")
+            markup = hub[title].html
+            assert f'id="advocacy-add-{what}"' in markup, title
+            assert f'value="{html.escape(button, quote=True)}"' in markup or \
+                f'>{button}<' in markup, (title, button)
+
+
 def test_related_cases_by_name_or_title_link_and_missing_ones_are_reported(bot) -> None:
     from tests.harness import add_case
 
@@ -267,6 +346,15 @@ def test_related_cases_by_name_or_title_link_and_missing_ones_are_reported(bot) 
     assert ("Advocacy Hub/Cases/By/jurisdiction/es", True) in links
     assert "Forma parte del" in text  # the line back to the hub
     assert "<p><br" not in parsed["text"].split("advocacy-case")[1].split("</table>")[0]
+    # The cited case shows the case that cites it, once (named by name and by title), in
+    # the page's language; the case nobody names has no such row.
+    known = _api(bot.wiki, action="parse", title="Advocacy Hub/Cases/Known/es",
+                 text=bot.text("Advocacy Hub/Cases/Known"), contentmodel="wikitext",
+                 prop="text", disableeditsection=1)["parse"]["text"]
+    row = re.search(r"<th>\s*Citado por\s*</th>\s*<td>(.*?)</td>", known, re.S)
+    assert row and re.findall(r'title="([^"]*)"', row.group(1)) == ["Advocacy Hub/Cases/Citing"]
+    assert "new" not in re.findall(r'class="([^"]*)"', row.group(1))
+    assert "Citado por" not in parsed["text"] and "Cited by" not in parsed["text"]
     report = bot.text("Advocacy Hub/Maintenance") or ""
     assert "Gone case" in report and "does not exist" in report
     assert report.count("Known") == 0  # the existing target is no problem

@@ -17,7 +17,7 @@ local DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 local MAX_TEXT = 10000 -- normalise.py MAX_TEXT: a text field's length without max_length
 -- The case table's format (bots/core/casetable.py VERSION): each row one string, its values
 -- separated by a tab, the items of a field of several values by a new line.
-local TABLE_VERSION = 2
+local TABLE_VERSION = 3
 
 local ustring = mw.ustring
 -- Text as text: mw.text.nowiki, with control characters (a new line above all) as spaces: a
@@ -57,6 +57,16 @@ end
 -- bare name (no namespace, no "/") is the page of that name under the kind's prefix
 -- (Module:Advocacy/Config.json, written by the bot): a case's name or its full title both
 -- work. A value that is not a valid title is shown as text, never as markup.
+-- The title a page field's item names (bots/core/pagetargets.py page_target): a bare name (no
+-- namespace, no "/") is the page of that name under prefix; nil for no valid title.
+local function targetTitle(item, prefix)
+	local title = mw.title.new(item)
+	if title and prefix ~= '' and title.namespace == 0 and not item:find('/', 1, true) then
+		title = mw.title.new(prefix .. item) or title
+	end
+	return title
+end
+
 function p.links(frame)
 	local value = frame.args[1] or ''
 	local under = trim(frame.args.under or '')
@@ -69,10 +79,7 @@ function p.links(frame)
 	for item in mw.text.gsplit(value, '[;\n]') do
 		item = trim(item)
 		if item ~= '' then
-			local title = mw.title.new(item)
-			if title and prefix ~= '' and title.namespace == 0 and not item:find('/', 1, true) then
-				title = mw.title.new(prefix .. item) or title
-			end
+			local title = targetTitle(item, prefix)
 			if title then
 				local label = title.text:match('([^/]*)$')
 				if label == '' then
@@ -1437,6 +1444,106 @@ function p.hub(frame)
 		.. format(msgs['advocacyhub-record-hub-line'], hub, index) .. '</div>'
 end
 
+-- {{#invoke:Advocacy|citedby|kind=case}}: a row of the case's side box, "Cited by", linking
+-- the cases whose related cases (every page field whose target is the kind: the case table has
+-- them as columns, bots/core/casetable.py citing_fields) name this page, by its name or its full title; nothing when none does.
+-- The cases come from the case table the harvest writes, so each link is a page that holds a
+-- case (never red). Reads only JSON pages: no expensive call, however many boxes a page has.
+function p.citedby(frame)
+	local schema = load(SCHEMA)
+	local config = load(CONFIG)
+	local head = config and config.cases and load(config.cases)
+	if type(head) ~= 'table' or head.version ~= TABLE_VERSION or type(head.columns) ~= 'table'
+			or type(head.parts) ~= 'table' then
+		return '' -- no table yet (the first harvest writes it): no row, as for an empty field
+	end
+	local kindName = trim(frame.args.kind or 'case')
+	local kind = schema.kinds[kindName]
+	local prefix = (config.prefixes or {})[kindName] or ''
+	local col, cites = {}, {}
+	local fields = {}
+	for _, f in ipairs(kind and kind.fields or {}) do
+		fields[f.name] = f
+	end
+	for i, name in ipairs(head.columns) do
+		col[name] = i
+		local f = fields[name]
+		if f and f.type == 'page' and f.target == kindName then
+			cites[#cites + 1] = i
+		end
+	end
+	local current = mw.title.getCurrentTitle()
+	-- The page in a language (<case>/es, as a hub page's translations are named) is cited
+	-- where the case is.
+	local suffix = current.text:match('/([%a%-]+)$')
+	if suffix and mw.language.isKnownLanguageTag(suffix) and schema.messages[suffix] then
+		current = mw.title.new(current.prefixedText:sub(1, -(#suffix + 2))) or current
+	end
+	local here = current.prefixedText
+	-- A row names this page only if it holds its name (the last part of its title), as the
+	-- harvest wrote it: no other row is split.
+	local name = current.text:match('([^/]*)$')
+	if name == '' or #cites == 0 then
+		return ''
+	end
+	local found, seen = {}, {}
+	local function consider(text)
+		if not string.find(text, name, 1, true) then
+			return
+		end
+		local row = splitPlain(text, '\t')
+		local page = row[col.page] or ''
+		if page == here or seen[page] then
+			return
+		end
+		for _, i in ipairs(cites) do
+			for item in mw.text.gsplit(row[i] or '', '\n', true) do
+				local title = item ~= '' and targetTitle(item, prefix)
+				if title and title.prefixedText == here then
+					local label = row[col[kind.label_field]] or ''
+					seen[page] = true
+					found[#found + 1] = { page, label ~= '' and label or page }
+					return
+				end
+			end
+		end
+	end
+	local delta = head.delta or {}
+	for _, partTitle in ipairs(head.parts) do
+		local part = load(partTitle)
+		for _, text in ipairs(part and part.rows or {}) do
+			local tab = string.find(text, '\t', 1, true)
+			if delta[tab and text:sub(1, tab - 1) or text] == nil then
+				consider(text)
+			end
+		end
+	end
+	for _, rows in pairs(delta) do
+		for _, text in ipairs(rows) do
+			consider(text)
+		end
+	end
+	if #found == 0 then
+		return ''
+	end
+	table.sort(found, function(u, v)
+		local lu, lv = asciiLower(u[2]), asciiLower(v[2])
+		if lu ~= lv then
+			return lu < lv
+		end
+		return u[1] < v[1]
+	end)
+	local links = {}
+	for i, item in ipairs(found) do
+		local title = mw.title.new(item[1])
+		links[i] = title and ('[[:' .. title.prefixedText .. '|' .. nowiki(item[2]) .. ']]')
+			or nowiki(item[2])
+	end
+	local msgs = schema.messages[boxLanguage(schema, frame)] or schema.messages.en
+	-- A row of the box: its first new line keeps the row apart from the one before.
+	return '\n|-\n! ' .. msgs['advocacyhub-case-cited-by'] .. '\n| ' .. table.concat(links, ' · ')
+end
+
 -- Every function shows a message, never a script error, whatever its input or the pages it
 -- reads (a damaged state page, an unknown kind): issue 25. The error goes to the log.
 local function unavailable(frame)
@@ -1461,8 +1568,8 @@ for name, fn in pairs(p) do
 			return out
 		end
 		mw.log('Module:Advocacy.' .. name .. ': ' .. tostring(out))
-		if name == 'hides' then
-			return '' -- a condition of {{#if:}}: shown as nothing
+		if name == 'hides' or name == 'citedby' then
+			return '' -- a condition of {{#if:}}, a row of a box: shown as nothing
 		end
 		return unavailable(frame)
 	end

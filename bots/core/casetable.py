@@ -1,7 +1,8 @@
 """The compact case table Module:Advocacy reads for ``{{Advocacy cases}}`` (issue 15).
 
 Only what the module filters and shows: for each case its page and the case kind's index
-columns (and ``end``, which the index's years cell needs), values as the snapshot holds them,
+columns (and ``end``, which the index's years cell needs, and the fields naming other cases,
+``related``, which a case page reads backwards as "Cited by"), values as the snapshot holds them,
 each row one string (``row_text``: fields separated by a tab, the items of a field of several
 values by a new line, runs of white space in a value as one space);
 and, per configured language, the labels the module shows (column headers, vocabulary labels,
@@ -29,12 +30,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bots.core.messages import Messages
+from bots.core.pagetargets import page_target
 from bots.core.records import Record
 from bots.core.render.cells import CellRenderer
 from bots.core.schema import RecordKind, Schema
 from bots.core.snapshot import _dumps, sha1, stored_size
 
-VERSION = 2
+VERSION = 3  # 3: the fields that name other cases (related)
 FIELD_SEPARATOR = "\t"
 ITEM_SEPARATOR = "\n"
 KIND = "case"
@@ -45,11 +47,19 @@ DESCRIPTION = ("Advocacy Hub cases for Module:Advocacy ({{Advocacy cases}}), wri
                "separated by a tab, the items of a field of several values by a new line.")
 
 
+def citing_fields(kind: RecordKind) -> list[str]:
+    """The fields by which a case names other cases (a page field whose ``target`` is the
+    case kind: ``related``): the module reads them backwards to show "Cited by"."""
+    return [f.name for f in kind.fields.values() if f.type == "page" and f.target == kind.name]
+
+
 def table_columns(kind: RecordKind) -> list[str]:
     """The page, the index's columns, the facets that are not columns (the module filters on
-    every facet, as casequery does) and the end date a years cell needs."""
+    every facet, as casequery does), the end date a years cell needs and the fields that
+    name other cases (a case page shows the cases that cite it)."""
     extra = [f.name for f in kind.facets]
     extra += ["end"] if "start" in kind.column_names and "end" in kind.fields else []
+    extra += citing_fields(kind)
     out = ["page", *kind.column_names]
     return out + [c for c in dict.fromkeys(extra) if c not in out]
 
@@ -189,3 +199,19 @@ def table_rows(head: Mapping[str, Any], parts: Sequence[Mapping[str, Any]],
     rows = [row for row in rows if row[0] not in delta]
     rows += [row_values(text, kind, columns) for page_rows in delta.values() for text in page_rows]
     return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def cited_by(rows: Iterable[Mapping[str, Any]], kind: RecordKind, title: str, prefix: str,
+             main_namespace: Callable[[str], bool]) -> list[str]:
+    """The pages of the cases (``table_rows``) that name ``title`` in a field naming cases
+    (by its name under ``prefix`` or its full title), each once, itself aside: the reference
+    of Module:Advocacy's ``citedby`` (the "Cited by" row of a case's box)."""
+    out: list[str] = []
+    for row in rows:
+        page = row["page"]
+        if page == title or page in out:
+            continue
+        if any(page_target(v, prefix, main_namespace(v)) == title
+               for name in citing_fields(kind) for v in row.get(name) or []):
+            out.append(page)
+    return out

@@ -47,7 +47,9 @@ MODULE_MESSAGES = (*(f"advocacyhub-problem-{c}" for c in CHECK_CODES),
                    "advocacyhub-cases-query-none", "advocacyhub-cases-query-section",
                    "advocacyhub-check-private-typed",
                    # A record's side box: the line back to the hub.
-                   "advocacyhub-nav-hub", "advocacyhub-nav-cases", "advocacyhub-record-hub-line")
+                   "advocacyhub-nav-hub", "advocacyhub-nav-cases", "advocacyhub-record-hub-line",
+                   # ... and the row of the cases that cite the case.
+                   "advocacyhub-case-cited-by")
 
 
 def dumps(data: Any) -> str:
@@ -82,7 +84,7 @@ def schema_data(schema: Schema, geo: Geography | None = None) -> dict[str, Any]:
             for key in ("multiple", "required", "suggested", "private"):
                 if getattr(fld, key):
                     spec[key] = True
-            for key in ("vocabulary", "default", "facet", "max_length"):
+            for key in ("vocabulary", "default", "facet", "max_length", "target"):
                 if getattr(fld, key) is not None:
                     spec[key] = getattr(fld, key)
             if fld.aliases:

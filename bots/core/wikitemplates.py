@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 
 from bots.core.casequery import facet_params
+from bots.core.casetable import KIND as CASE_KIND
+from bots.core.casetable import citing_fields
 from bots.core.luadata import (
     PLACES_PAGE,
     SCHEMA_PAGE,
@@ -177,6 +179,9 @@ def template_source(kind: RecordKind) -> str:
                 row = f"{{{{#if:{{{{#invoke:{mod}|hides|" \
                       f"kind={kind.name}}}}}||{row}}}}}"
             rows.append(row)
+            if kind.name == CASE_KIND and fld.name == (citing_fields(kind) or [""])[-1]:
+                # The cases that name this one (Module:Advocacy reads the case table).
+                rows.append(f"{{{{#invoke:{mod}|citedby|kind={kind.name}}}}}")
         # The rows follow each other without a line between them: one left out (an empty
         # field) leaves no blank line, which MediaWiki would render as an empty paragraph.
         body = rows[0] + "\n" + "".join(rows[1:]) + "\n|}"

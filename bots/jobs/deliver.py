@@ -58,7 +58,7 @@ from bots.core.subscriptions import (
 from bots.core.usernames import merge_rename_logs, renamed_after
 from bots.jobs.common import reports as bot_reports
 from bots.jobs.common.deliverylog import write_log
-from bots.jobs.common.people import language_for
+from bots.jobs.common.people import in_language, language_for
 from bots.jobs.common.posting import send, survey_people
 from bots.jobs.common.snapshots import parse_head, use_aliases
 from bots.jobs.common.statepage import read_state
@@ -198,11 +198,11 @@ def _message(ctx: JobContext, period: str, issue: PageText, translations: dict[s
     heading = msgs("advocacyhub-delivery-heading", period)
     if fmt == "summary":
         count = (source.text or "").count("\n* ")
-        return heading, msgs("advocacyhub-delivery-summary-text", period, count, source.title,
-                             subscribers)
-    # Only the issue's own sections, without categories (issue 25); its templates expanded
-    # by the wiki (one request), so that a template in an editor's text is not transcluded on
-    # every subscriber's talk page, and the categories it adds are removed with the rest.
+        return heading, in_language(ctx, msgs("advocacyhub-delivery-summary-text", period,
+                                              count, source.title, subscribers), lang)
+    # Only the issue's own sections, without categories (issue 25); the editors' templates
+    # expanded by the wiki (one request), so that a template in an editor's text is not
+    # transcluded on every subscriber's talk page, and the categories it adds are removed.
     written_in = ctx.messages(lang if source is page else ctx.profile.language)
     own = own_sections(source.text or "", skeleton_headings(written_in), ISSUE_SECTION) or ""
     names = category_names(ctx.site)
@@ -212,7 +212,9 @@ def _message(ctx: JobContext, period: str, issue: PageText, translations: dict[s
         done = done.replace(GENERATED_TOKEN, block, 1) if GENERATED_TOKEN in done \
             else f"{done}\n{block}"
     body = without_categories(for_delivery(done, names), names)
-    return heading, f"{body}\n\n''{msgs('advocacyhub-delivery-footer', subscribers)}''"
+    # In its language and direction when it is not the talk page's (issue 29).
+    return heading, in_language(
+        ctx, f"{body}\n\n''{msgs('advocacyhub-delivery-footer', subscribers)}''", lang)
 
 
 def issue_id(issue: PageText) -> str:
@@ -336,13 +338,17 @@ def _post(ctx: JobContext, issues: list[PageText], people: dict, known: dict,
           posted: dict[str, set[str]] | None = None) -> None:
     """Post every issue to every subscriber who does not have it yet (as far as the run's
     limits allow); the outcomes go to ``known`` and ``reports``."""
+    by_title = {issue_id(i): i for i in issues}
+    translations = _translations(ctx, issues)
+    ctx.governance.learn(ctx, [c for sub in people.values() for c in sub.record.values("language")])
+    # The copy of the first language of the subscriber's fallback chain that this issue has
+    # (its base language or a translation the bot may send): qu -> es (issue 29).
     recipients = [Recipient(person, did, "newsletter", {
-        "language": language_for(ctx, sub.record.values("language")),
+        "language": language_for(ctx, sub.record.values("language"),
+                                 [ctx.profile.language, *translations[by_title[did].title]]),
         "format": sub.record.value("format") or "full"})
         for did in reports for person, sub in sorted(people.items())
         if known[did].get(person, Outcome("", "", FAILED)).result not in FINAL]
-    by_title = {issue_id(i): i for i in issues}
-    translations = _translations(ctx, issues)
     rendered: dict[tuple[str, str, str], tuple[str, str]] = {}
 
     def message(post: Post) -> tuple[str, str, str]:

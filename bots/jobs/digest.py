@@ -49,7 +49,7 @@ from bots.jobs.common.consent import confirmed_advocates
 from bots.jobs.common.deliverylog import log_page, write_log
 from bots.jobs.common.issues import issue_renderer
 from bots.jobs.common.pagesets import page_set
-from bots.jobs.common.people import language_for, roster_config
+from bots.jobs.common.people import in_language, language_for, roster_config
 from bots.jobs.common.posting import post_to_page, send
 from bots.jobs.common.review import due_now
 from bots.jobs.common.snapshots import load_snapshot
@@ -184,6 +184,8 @@ class Digest:
         limit = self.cfg.alert_limit
         recipients: list[Recipient] = []
         messages: dict[tuple[str, str], tuple[str, str, str]] = {}
+        if any(not a["done"] and not waiting(a) for a in alerts.values()):
+            self.learn_languages()
         for page, alert in alerts.items():
             if alert["done"] or waiting(alert):
                 continue
@@ -210,11 +212,17 @@ class Digest:
                     report is None or (report.all_final and not report.paused)):
                 alert["done"] = True
 
+    def learn_languages(self) -> None:
+        """The wiki's fallbacks of every advocate's languages, in one request (issue 29)."""
+        self.ctx.governance.learn(self.ctx, [c for a in self.advocates
+                                             for c in a.values("languages")])
+
     def alert_message(self, case: Record, suggestion: Suggestion,
                       alert: dict | None = None) -> tuple[str, str]:
         alert = alert or {}
         adv = next((a for a in self.advocates if a.value("user") == suggestion.user), None)
-        msgs = self.ctx.messages(language_for(self.ctx, adv.values("languages") if adv else []))
+        lang = language_for(self.ctx, adv.values("languages") if adv else [])
+        msgs = self.ctx.messages(lang)
         renderer = RosterRenderer(self.ctx.schema, msgs, page_set(self.ctx),
                                   roster_config(self.ctx))
         title = case.value("title") or case.page
@@ -237,7 +245,8 @@ class Digest:
             lines.append(f"* {escape(msgs('advocacyhub-alert-why', why))}")
         lines += ["", safety_line(msgs, page_set(self.ctx)),
                   "", f"''{msgs('advocacyhub-alert-footer', optout_link(msgs))}''"]
-        return msgs("advocacyhub-alert-heading", escape(title, 150)), "\n".join(lines)
+        return (msgs("advocacyhub-alert-heading", escape(title, 150)),
+                in_language(self.ctx, "\n".join(lines), lang))
 
     # -- periodic digests -----------------------------------------------------------------
     def roll_periods(self) -> None:
@@ -357,11 +366,14 @@ class Digest:
 
     def personal_digests(self, kind: str, pending: dict, items) -> bool:
         wanted = [a for a in self.advocates if a.value("digest") == kind]
+        if wanted:
+            self.learn_languages()
         messages: dict[str, tuple[str, str]] = {}
         for adv in wanted:
             mine = personal_items(items, adv)
             user = adv.value("user")
-            msgs = self.ctx.messages(language_for(self.ctx, adv.values("languages")))
+            lang = language_for(self.ctx, adv.values("languages"))
+            msgs = self.ctx.messages(lang)
             review = self.review_part(msgs, pending, canonical_user(user))
             if mine.empty and not review:
                 continue  # nothing matches: nothing is posted
@@ -374,7 +386,7 @@ class Digest:
                 parts.append(review)
             parts.append(safety_line(msgs, page_set(self.ctx)))
             parts.append(self.invitation(msgs))
-            body = "\n".join(parts)
+            body = in_language(self.ctx, "\n".join(parts), lang)
             messages[user] = (msgs("advocacyhub-digest-personal-heading", pending["period"]),
                               body)
         summary = self.ctx.summary("advocacyhub-summary-digest", pending["period"])

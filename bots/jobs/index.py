@@ -60,9 +60,20 @@ def render_all(ctx: JobContext, records: list[Record],
                 out[pages.title("facets", lang, suffix)] = (f"facet-{facet}", body)
         if layout.frozen:
             out[pages.title("statistics", lang)] = ("statistics", kb.statistics(records))
+        front = front_page(ctx, lang)
+        # "Add an event" / "Add a resource" under the page's introduction, as on the front
+        # page; its room is kept while the page is measured, as the featured case's.
+        adds = {key: "\n".join(front.add_button(what))
+                for key, what in (("events", "event"), ("resources", "resource"))}
+        for key, add in adds.items():
+            layout.reserve(key, size(add) + 2)
         for key, paged in (("events", kb.events_pages(records, now, layout)),
                            ("resources", kb.resources_pages(records, layout))):
             for suffix, body in sorted(paged.items(), key=lambda item: item[0] == ""):
+                if suffix == "" and adds[key]:  # after the language bar and the introduction
+                    bar, _, rest = body.partition("\n")
+                    intro, _, rest = rest.partition("\n")
+                    body = f"{bar}\n{intro}\n\n{adds[key]}\n{rest}"
                 out[pages.title(key, lang, suffix)] = (key, body)
         # Every kind that declares a directory (config/schema.toml): its index and facets.
         for kind in ctx.schema.kinds.values():

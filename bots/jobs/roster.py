@@ -42,7 +42,7 @@ from bots.core.roster import (
 from bots.core.times import iso, parse_time
 from bots.jobs.common.consent import People, confirmed_advocates
 from bots.jobs.common.pagesets import page_budget, page_set
-from bots.jobs.common.people import language_for, roster_config
+from bots.jobs.common.people import in_language, language_for, roster_config
 from bots.jobs.common.posting import send
 from bots.jobs.common.sections import retire_parts, write_changed
 from bots.jobs.common.snapshots import load_snapshot, shard_title
@@ -133,11 +133,13 @@ def send_notices(ctx: JobContext, decisions: dict[str, Decision],
     summary = ctx.summary("advocacyhub-roster-summary-notice")
     days, grace = round(cfg.inactive_after.days), round(cfg.grace.days)
     messages: dict[str, tuple[str, str, str]] = {}
+    ctx.governance.learn(ctx, [c for u in due for c in advocates[u].values("languages")])
     for user in due:
         lang = language_for(ctx, advocates[user].values("languages"))
         msgs = ctx.messages(lang)
         title = roster.title("roster", lang)
-        body = msgs("advocacyhub-roster-notice-body", days, title, grace)
+        body = in_language(ctx, msgs("advocacyhub-roster-notice-body", days, title, grace),
+                           lang)
         messages[due[user].post_notice] = (msgs("advocacyhub-roster-notice-heading"), body,
                                            summary)
     recipients = [Recipient(user, d.post_notice, MESSAGE_KIND) for user, d in due.items()]

@@ -57,12 +57,17 @@ def page_lengths(site: pywikibot.site.APISite, titles: list[str], batch: int = 5
     return {t: length for t, (_, length) in page_info(site, titles, batch).items()}
 
 
-def language_fallbacks(site: pywikibot.site.APISite, codes: list[str]) -> dict[str, list[str]]:
-    """code -> MediaWiki's fallback chain for it (``pt-br`` -> ``["pt", "en"]``): one request."""
-    out: dict[str, list[str]] = {}
-    for q in query_all(site, meta="languageinfo", liprop="fallbacks", licode=codes):
-        for code, info in q.get("languageinfo", {}).items():
-            out[code] = list(info.get("fallbacks", []))
+def language_info(site: pywikibot.site.APISite, codes: list[str]) -> dict[str, dict]:
+    """code -> what the wiki says of it (``fallbacks``: MediaWiki's chain, ``pt-br`` ->
+    ``["pt", "en"]``; ``dir``: ``ltr`` or ``rtl``; ``autonym``): one request per 50 codes."""
+    out: dict[str, dict] = {}
+    for start in range(0, len(codes), 50):
+        for q in query_all(site, meta="languageinfo", liprop="fallbacks|dir|autonym",
+                           licode=codes[start:start + 50]):
+            for code, info in q.get("languageinfo", {}).items():
+                out[code] = {"fallbacks": list(info.get("fallbacks", [])),
+                             "dir": info.get("dir", "ltr"),
+                             "autonym": info.get("autonym", "")}
     return out
 
 

@@ -123,9 +123,18 @@ class FrontPage:
                            buttonlabel=m("advocacyhub-front-subscribe-button"),
                            id="advocacy-subscribe"),
             m("advocacyhub-front-subscribe-hint"),
-            *self._create_box(b.events_prefix, b.event_preload, "event"),
-            *self._create_box(b.resources_prefix, b.resource_preload, "resource"),
+            *self.add_button("event"),
+            *self.add_button("resource"),
         ]
+
+    def add_button(self, what: str) -> list[str]:
+        """"Add an event" (``event``) or "Add a resource" (``resource``) and its hint, as
+        on the front page (the events and resources pages show them too); [] when the
+        profile gives no place for them."""
+        b = self.buttons
+        if what == "event":
+            return self._create_box(b.events_prefix, b.event_preload, what)
+        return self._create_box(b.resources_prefix, b.resource_preload, what)
 
     def _create_box(self, prefix: str, preload: str, what: str) -> list[str]:
         """A title, then a new page under ``prefix`` with its template preloaded (as for a

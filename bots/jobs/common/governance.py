@@ -29,13 +29,14 @@ from bots.core.governance import (
     parse_vocabularies,
     used_values,
 )
-from bots.core.messages import FALLBACK, Messages, Tables, available_languages, repository_messages
+from bots.core.languages import LanguageInfo, norm
+from bots.core.messages import FALLBACK, Messages, Tables, repository_messages
 from bots.core.records import Problem, Record
 from bots.core.schema import Schema
 from bots.core.snapshot import EMPTY_SHARD
 from bots.core.statedata import mapping_of, parse_object
 from bots.wiki.pages import PageText
-from bots.wiki.query import language_fallbacks, renders_plain
+from bots.wiki.query import language_info, renders_plain
 
 if TYPE_CHECKING:
     from bots.jobs.context import JobContext
@@ -70,6 +71,20 @@ class Governance:
     problems: list[Problem] = field(default_factory=list)  # for the maintenance report
     fingerprint: str = ""  # what the pages read say (the index's "nothing new" key)
     labels: Tables = field(default_factory=dict)
+    languages: dict[str, LanguageInfo] = field(default_factory=dict)  # what the wiki says
+
+    def learn(self, ctx: JobContext, codes: Iterable[str]) -> dict[str, LanguageInfo]:
+        """What the wiki says of ``codes`` and of the profile's languages: from the state,
+        the codes it does not know yet asked in one request and kept (issue 29)."""
+        wanted = [c for c in dict.fromkeys(norm(c) for c in codes) if c]
+        unknown = [c for c in wanted if c not in self.languages]
+        if unknown:
+            self.languages.update(_ask(ctx, unknown))
+            page = ctx.wiki.read_later(ctx.profile.state_page(statepages.GOVERNANCE))
+            state = _state(page)
+            state["languages"] = {c: i.to_json() for c, i in sorted(self.languages.items())}
+            _save(ctx, page, state)
+        return self.languages
 
     def messages(self, lang: str) -> Messages:
         return Messages(lang, chain=self.chains.get(lang) or fallback_chain(lang),
@@ -163,17 +178,17 @@ def load(ctx: JobContext) -> Governance:
                         vocab_page.title)
     if vocab is None:  # no page yet (before `templates install`): the repository's
         vocab = from_schema(base)
-    # MediaWiki's fallbacks of a language the repository lacks, asked once and kept; the
-    # repository's own languages fall back to English (their chains hold nothing else the
-    # bot has: zh -> zh-hans ... have no page read).
-    fallbacks: dict[str, list[str]] = dict(mapping_of(state, "fallbacks", list))
-    unknown = [lang for lang in profile.languages
-               if lang not in fallbacks and lang not in available_languages()]
+    # What the wiki says of the profile's languages (fallbacks, direction, autonym), asked
+    # once and kept; the languages people name are asked when a job first meets them.
+    languages = _known_languages(state)
+    unknown = [c for c in dict.fromkeys(norm(x) for x in [*profile.languages, FALLBACK])
+               if c not in languages]
     if unknown:
-        found_fb = language_fallbacks(ctx.site, unknown)
-        fallbacks.update({lang: found_fb.get(lang, []) for lang in unknown})
-        state["fallbacks"] = fallbacks
-    chains = {lang: fallback_chain(lang, fallbacks.get(lang, ())) for lang in profile.languages}
+        languages.update(_ask(ctx, unknown))
+        state["languages"] = {c: i.to_json() for c, i in sorted(languages.items())}
+    state.pop("fallbacks", None)  # before issue 29: the fallbacks alone
+    chains = {lang: fallback_chain(lang, languages[norm(lang)].fallbacks)
+              for lang in profile.languages}
     overlays: dict[str, dict[str, str]] = {}
     english = repository_messages(FALLBACK)
     # The pages of the profile's languages and their base languages (read with the batch);
@@ -198,7 +213,29 @@ def load(ctx: JobContext) -> Governance:
         [read, state.get("revid"), [p.to_json() for p in problems]]).encode()).hexdigest()[:16]
     return Governance(schema=vocab.apply(base), vocabularies=vocab, overlays=overlays,
                       chains=chains, problems=problems, fingerprint=fingerprint,
-                      labels=vocab.message_labels())
+                      labels=vocab.message_labels(), languages=languages)
+
+
+def _known_languages(state: dict[str, Any]) -> dict[str, LanguageInfo]:
+    out = {}
+    for code, data in mapping_of(state, "languages", dict).items():
+        info = LanguageInfo.from_json(code, data)
+        if info is not None:  # a damaged entry is asked again
+            out[code] = info
+    return out
+
+
+def _ask(ctx: JobContext, codes: list[str]) -> dict[str, LanguageInfo]:
+    """The wiki's facts for ``codes`` (one request); a code it says nothing of is kept as
+    left-to-right with no fallbacks, so it is not asked again."""
+    found = language_info(ctx.site, codes)
+    out = {}
+    for code in codes:
+        data = found.get(code, {})
+        out[code] = LanguageInfo.from_json(code, data) or LanguageInfo(code)
+    log.info("languages: the wiki's fallbacks and directions of %s",
+             ", ".join(f"{c} -> {out[c].fallbacks or '()'} {out[c].dir}" for c in codes))
+    return out
 
 
 def _not_plain_labels(ctx: JobContext, vocab: Vocabularies, page: PageText,

@@ -3,22 +3,37 @@ settings (the alerts show the roster's reasons)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Collection, Iterable
 
+from bots.core.languages import choose, wrap
 from bots.core.roster import RosterConfig
 from bots.jobs.context import JobContext
 
+log = logging.getLogger(__name__)
 
-def language_for(ctx: JobContext, codes: Iterable[str]) -> str:
+
+def language_for(ctx: JobContext, codes: Iterable[str],
+                 available: Collection[str] | None = None) -> str:
     """The language to write to a person in (talk-page notices, alerts, digests, newsletter
-    issues): the first of ``codes`` (the languages of their record, in their order) that the
-    hub writes in, a regional code (``es-MX``) counting as its base language (``es``); else
-    the wiki's content language."""
-    for code in codes:
-        for candidate in (code, code.split("-")[0]):
-            if candidate in ctx.profile.languages:
-                return candidate
-    return ctx.profile.language
+    issues): for each of ``codes`` (the languages of their record, in their order), the
+    first of MediaWiki's fallback chain for it (read from the wiki: ``qu`` -> ``es``) that
+    has a translation (``available``: the hub's languages unless said); else the hub's
+    language, and the log says so (issue 29)."""
+    codes = [c for c in codes if c and c.strip()]
+    infos = ctx.governance.learn(ctx, codes)
+    choice = choose(codes, ctx.profile.languages if available is None else available, infos,
+                    ctx.profile.language)
+    if choice.by_default and codes:
+        log.info("no translation in %s or its fallbacks: writing in the hub's language, %s",
+                 "/".join(codes), choice.lang)
+    return choice.lang
+
+
+def in_language(ctx: JobContext, body: str, lang: str) -> str:
+    """A message's body as posted on a page in the wiki's language: wrapped with ``lang``
+    and its direction when they differ (as MassMessage does)."""
+    return wrap(body, lang, ctx.profile.language, ctx.governance.languages)
 
 
 def roster_config(ctx: JobContext) -> RosterConfig:

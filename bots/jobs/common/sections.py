@@ -7,6 +7,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 
+from bots.core.languages import needs_direction, wrap
 from bots.core.records import Problem
 from bots.core.wikitext import page_link
 from bots.errors import ExcludedByTemplate, MarkerError, SaveFailed
@@ -44,12 +45,24 @@ def write_sections(ctx: JobContext, sections: dict[str, tuple[str, str]], summar
     return done
 
 
+def in_direction(ctx: JobContext, title: str, body: str) -> str:
+    """A generated page's text as it goes on its page: a language version (``…/ar``) whose
+    direction is not the wiki's is wrapped with its language and direction (issue 29)."""
+    lang = title.rsplit("/", 1)[-1]
+    infos = ctx.governance.languages
+    if "/" not in title or lang not in ctx.profile.languages or lang == ctx.profile.language \
+            or not needs_direction(lang, ctx.profile.language, infos):
+        return body
+    return wrap(body, lang, ctx.profile.language, infos)
+
+
 def write_changed(ctx: JobContext, sections: dict[str, tuple[str, str]],
                    known: dict[str, list], edited: set[str], summary: str,
                    problems: list[Problem]) -> dict[str, list]:
     """Write the sections whose text differs from the last run's (or whose page someone
     edited); returns title -> [section, sha1, bytes, latest revision] of every page now as
     generated."""
+    sections = {t: (name, in_direction(ctx, t, body)) for t, (name, body) in sections.items()}
     stamps = {t: [name, hashlib.sha1(body.encode()).hexdigest()[:16], len(body.encode())]
               for t, (name, body) in sections.items()}
     changed = {t: v for t, v in sections.items()
