@@ -438,6 +438,27 @@ local function splitPlain(s, sep)
 	end
 end
 
+-- Every row of the case table, as text: the parts' rows, but for the pages changed since
+-- (the head's delta holds their rows). The page is a row's first value: a row the delta
+-- replaces is not split.
+local function eachRow(head, consider)
+	local delta = head.delta or {}
+	for _, partTitle in ipairs(head.parts) do
+		local part = load(partTitle)
+		for _, text in ipairs(part and part.rows or {}) do
+			local tab = string.find(text, '\t', 1, true)
+			if delta[tab and text:sub(1, tab - 1) or text] == nil then
+				consider(text)
+			end
+		end
+	end
+	for _, rows in pairs(delta) do
+		for _, text in ipairs(rows) do
+			consider(text)
+		end
+	end
+end
+
 -- A row of the table as values by column (a list for a field of several values). Rows stay
 -- strings until read: mw.loadJsonData wraps every table it returns in a read-only proxy of
 -- several hundred bytes, which 10,000 rows of lists would not fit in Lua's memory.
@@ -780,23 +801,7 @@ function p.cases(frame)
 		-- bot's stable sort does (table.sort is not stable).
 		found[#found + 1] = { sortKey(row), asciiLower(row[titleCol]), row[pageCol], text, total }
 	end
-	-- The parts' rows, but for the pages changed since (the head's delta holds their rows).
-	local delta = head.delta or {}
-	for _, partTitle in ipairs(head.parts) do
-		local part = load(partTitle)
-		for _, text in ipairs(part and part.rows or {}) do
-			-- The page is the first value: no need to split a row the delta replaces.
-			local tab = string.find(text, '\t', 1, true)
-			if delta[tab and text:sub(1, tab - 1) or text] == nil then
-				consider(text)
-			end
-		end
-	end
-	for _, rows in pairs(delta) do
-		for _, row in ipairs(rows) do
-			consider(row)
-		end
-	end
+	eachRow(head, consider)
 	table.sort(found, function(u, v)
 		if u[1] ~= v[1] then
 			return u[1] < v[1]
@@ -1508,21 +1513,7 @@ function p.citedby(frame)
 			end
 		end
 	end
-	local delta = head.delta or {}
-	for _, partTitle in ipairs(head.parts) do
-		local part = load(partTitle)
-		for _, text in ipairs(part and part.rows or {}) do
-			local tab = string.find(text, '\t', 1, true)
-			if delta[tab and text:sub(1, tab - 1) or text] == nil then
-				consider(text)
-			end
-		end
-	end
-	for _, rows in pairs(delta) do
-		for _, text in ipairs(rows) do
-			consider(text)
-		end
-	end
+	eachRow(head, consider)
 	if #found == 0 then
 		return ''
 	end
