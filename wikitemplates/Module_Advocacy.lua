@@ -1416,12 +1416,20 @@ function p.values(frame)
 	local out = {}
 	for _, item in ipairs(splitValues(raw, f)) do
 		local code
+		local label
 		if f.type == 'jurisdiction' then
 			code = jurisdiction(schema, item)
 		elseif vocab then
 			code = lookup(vocab, item)
+		elseif f.type == 'language' then
+			-- The language's name in the page's language (MediaWiki's names; not an
+			-- expensive call); a code the wiki does not know is shown as written.
+			local tag = ustring.lower(trim(item))
+			local name = mw.language.isKnownLanguageTag(tag)
+				and mw.language.fetchLanguageName(tag, lang) or ''
+			label = name ~= '' and name or nil
 		end
-		local label = code and (names[code] or code)
+		label = label or (code and (names[code] or code))
 		if label and target then
 			table.insert(out, '[[:' .. target .. '|' .. nowiki(label) .. ']]')
 		else

@@ -106,6 +106,10 @@ def templatedata(kind: RecordKind, schema: Schema) -> dict:
     }
 
 
+# The field types whose values a box shows by their label in the page's language (vocabulary
+# labels, CLDR place names, language names), not as the codes typed.
+LABELLED = ("enum", "jurisdiction", "language")
+
 def _row(fld: Field, label: str, kind: RecordKind | None = None) -> str:
     """One row of a record's box, opening with its new line (so a row left out leaves no
     empty line behind: no stray paragraph in the box). With ``kind``: the field's name and
@@ -115,7 +119,7 @@ def _row(fld: Field, label: str, kind: RecordKind | None = None) -> str:
     mod = MODULE.removeprefix("Module:")
     if kind is not None:
         label = f"{{{{#invoke:{mod}|label|{fld.name}}}}}"
-    if kind is not None and fld.type in ("enum", "jurisdiction"):
+    if kind is not None and fld.type in LABELLED:
         shown = f"{{{{#invoke:{mod}|values|{value}|field={fld.name}|kind={kind.name}}}}}"
     elif fld.type == "username" and not fld.multiple:
         shown = f"[[User:{value}|{value}]]"
@@ -145,7 +149,7 @@ def template_source(kind: RecordKind) -> str:
             if fld is not label_fld:
                 # Labels and values in the page's language, as in a box.
                 shown = param_expr(fld)
-                if fld.type in ("enum", "jurisdiction"):
+                if fld.type in LABELLED:
                     shown = (f"{{{{#invoke:{mod}|values|{shown}|field={fld.name}"
                              f"|kind={kind.name}}}}}")
                 parts.append(f"{{{{#if:{param_expr(fld)}|· {{{{#invoke:{mod}|label|"
