@@ -105,10 +105,11 @@ class FrontPage:
         intro = {"editintro": b.safety} if b.safety else {}
         return [
             # A title, then the new page under the cases prefix with the template preloaded.
+            # 24 characters: the box fits a phone's column beside the desktop skin's sidebar.
             self._inputbox(type="create", prefix=b.cases_prefix, preload=b.case_preload,
                            buttonlabel=m("advocacyhub-front-document-button"),
                            placeholder=m("advocacyhub-front-document-placeholder"),
-                           width="40", id="advocacy-document-case"),
+                           width="24", id="advocacy-document-case"),
             m("advocacyhub-front-document-hint"),
             # A new section of the shared page, without a heading (nosummary), preloaded
             # with a line that names whoever saves it.
@@ -145,7 +146,7 @@ class FrontPage:
         return [self._inputbox(type="create", prefix=prefix, preload=preload,
                                buttonlabel=m(f"advocacyhub-front-{what}-button"),
                                placeholder=m(f"advocacyhub-front-{what}-placeholder"),
-                               width="40", id=f"advocacy-add-{what}"),
+                               width="24", id=f"advocacy-add-{what}"),
                 m(f"advocacyhub-front-{what}-hint")]
 
     def _case_line(self, rec: Record) -> str:
