@@ -59,7 +59,9 @@ def page_lengths(site: pywikibot.site.APISite, titles: list[str], batch: int = 5
 
 def language_info(site: pywikibot.site.APISite, codes: list[str]) -> dict[str, dict]:
     """code -> what the wiki says of it (``fallbacks``: MediaWiki's chain, ``pt-br`` ->
-    ``["pt", "en"]``; ``dir``: ``ltr`` or ``rtl``; ``autonym``): one request per 50 codes."""
+    ``["pt", "en"]``; ``dir``: ``ltr`` or ``rtl``; ``autonym``): one request per 50 codes.
+    A code the wiki does not know is not in the answer (the API warns of it: an expected
+    warning, bots.wiki.session.EXPECTED)."""
     out: dict[str, dict] = {}
     for start in range(0, len(codes), 50):
         for q in query_all(site, meta="languageinfo", liprop="fallbacks|dir|autonym",
